@@ -1,0 +1,137 @@
+import { ConfigError, loadConfig } from '../../src/config';
+import { RunContext } from '../../src/context';
+
+const DEFAULTS: Record<string, string> = {
+  platforms: 'linux/amd64,linux/arm64',
+  context: '.',
+  'no-cache': 'false',
+  pull: 'false',
+  push: 'auto',
+  load: 'false',
+  sbom: 'false',
+  driver: 'docker-container',
+  'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
+  qemu: 'auto',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'github-token': 'ghs_token',
+  logout: 'true'
+};
+
+function ctx(over: Partial<RunContext> = {}): RunContext {
+  return {
+    eventName: 'push',
+    payload: {},
+    repository: 'Octo-Org/Hello-World',
+    actor: 'octocat',
+    sha: '0123456789abcdef',
+    ref: 'refs/heads/main',
+    runId: '1',
+    runAttempt: '1',
+    serverUrl: 'https://github.com',
+    tempDir: '/tmp',
+    ...over
+  };
+}
+
+function load(inputs: Record<string, string>, c = ctx()) {
+  const all = { ...DEFAULTS, ...inputs };
+  return loadConfig(name => all[name] ?? '', c);
+}
+
+function problems(inputs: Record<string, string>, c = ctx()): string[] {
+  try {
+    load(inputs, c);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig defaults', () => {
+  test('pushes to ghcr.io/<owner>/<repo> lowercased, logging in with the actor and token', () => {
+    const cfg = load({});
+    expect(cfg.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(cfg.images).toEqual(['ghcr.io/octo-org/hello-world']);
+    expect(cfg.push).toBe(true);
+    expect(cfg.logins).toEqual([{ registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }]);
+  });
+
+  test.each([
+    ['pull_request', 'auto', false],
+    ['pull_request_target', 'auto', false],
+    ['push', 'auto', true],
+    ['release', 'auto', true],
+    ['pull_request', 'true', true],
+    ['push', 'false', false]
+  ])('%s with push: %s → push %s', (eventName, push, expected) => {
+    const cfg = load({ push }, ctx({ eventName }));
+    expect(cfg.push).toBe(expected);
+    if (!expected) expect(cfg.logins).toEqual([]);
+  });
+
+  test('explicit credentials log in to every registry pushed to', () => {
+    const cfg = load({ images: 'registry.example.com/a/b\nghcr.io/o/r', username: 'u', password: 'p' });
+    expect(cfg.logins.map(l => l.registry)).toEqual(['registry.example.com', 'ghcr.io']);
+  });
+
+  test('tags given are used verbatim and decide the registries', () => {
+    const cfg = load({ tags: 'quay.io/o/app:1.0\nquay.io/o/app:latest', username: 'u', password: 'p' });
+    expect(cfg.tags).toEqual(['quay.io/o/app:1.0', 'quay.io/o/app:latest']);
+    expect(cfg.logins.map(l => l.registry)).toEqual(['quay.io']);
+  });
+
+  test('images are lowercased', () => {
+    expect(load({ images: 'GHCR.io/Owner/App' }).images).toEqual(['ghcr.io/owner/app']);
+  });
+
+  test('secrets keep their values exactly', () => {
+    expect(load({ secrets: 'token=a=b c\nnpm=xyz' }).secrets).toEqual([
+      { id: 'token', value: 'a=b c' },
+      { id: 'npm', value: 'xyz' }
+    ]);
+  });
+});
+
+describe('loadConfig validation', () => {
+  test.each([
+    [{ platforms: 'linux/sparc' }, /^platforms: unknown architecture "sparc"/],
+    [{ platforms: ' , ' }, /^platforms: .*names no platform/],
+    [{ push: 'yes' }, /^push: "yes" is not valid; use one of: auto, true, false/],
+    [{ load: 'maybe' }, /^load: "maybe" is not valid/],
+    [{ qemu: 'sometimes' }, /^qemu: "sometimes" is not valid; use one of: auto, true, false/],
+    [{ driver: 'podman' }, /^driver: "podman" is not valid/],
+    [{ network: 'bridge0' }, /^network: "bridge0" is not valid/],
+    [{ 'build-args': 'NOEQUALS' }, /^build-args: "NOEQUALS" is not KEY=VALUE/],
+    [{ labels: '=x' }, /^labels: "=x" is not KEY=VALUE/],
+    [{ provenance: 'loud' }, /^provenance: "loud" is not valid/],
+    [{ images: 'ghcr.io/o/app:1.0' }, /^images: .* must be an image name without tag/],
+    [{ tags: 'ghcr.io/o/app' }, /^tags: .* has no tag/],
+    [{ tags: 'ghcr.io/o/app:bad tag' }, /^tags: .*invalid tag/],
+    [{ username: 'u' }, /^username\/password: give both or neither/],
+    [{ 'buildx-version': 'latest-ish' }, /^buildx-version: .* is not a version/],
+    [{ 'buildx-version': '0.9.1' }, /older than the minimum supported buildx 0\.10\.0/],
+    [{ 'buildx-download-url': 'ftp://mirror' }, /^buildx-download-url: .* is not an http\(s\) URL/],
+    [{ 'qemu-image': 'Bad Image' }, /^qemu-image: /],
+    [{ outputs: 'type=local,dest=out', push: 'true' }, /^push: .* conflicts with outputs/],
+    [{ builder: 'mine', 'driver-opts': 'network=host' }, /^builder: an existing builder is used as it is/],
+    [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/]
+  ])('%j', (inputs, message) => {
+    const list = problems(inputs);
+    expect(list.some(p => message.test(p))).toBe(true);
+  });
+
+  test('every problem is reported at once', () => {
+    const list = problems({ platforms: 'linux/foo', push: 'sure', qemu: 'x', 'build-args': 'bad' });
+    expect(list).toHaveLength(4);
+  });
+
+  test('a secret value never appears in an error', () => {
+    const list = problems({ secrets: 'supersecret-without-id' });
+    expect(list.join('\n')).not.toContain('supersecret');
+  });
+
+  test('nothing to push to is an error', () => {
+    expect(problems({}, ctx({ repository: '' }))).toEqual([expect.stringMatching(/^images: nothing to push to/)]);
+  });
+});

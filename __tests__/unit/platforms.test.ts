@@ -1,0 +1,64 @@
+import { emulatorFor, hostPlatform, nativePlatforms, normalizePlatform, parsePlatformList } from '../../src/platforms';
+
+describe('parsePlatformList', () => {
+  test.each([
+    ['linux/amd64,linux/arm64', ['linux/amd64', 'linux/arm64']],
+    ['linux/arm64/v8', ['linux/arm64']],
+    ['linux/arm', ['linux/arm/v7']],
+    ['linux/arm/v6', ['linux/arm/v6']],
+    ['linux/amd64/v1', ['linux/amd64']],
+    ['linux/amd64/v3', ['linux/amd64/v3']],
+    ['linux/aarch64', ['linux/arm64']],
+    ['linux/x86_64, Linux/AMD64', ['linux/amd64']],
+    ['linux/arm64,linux/arm64/v8,linux/arm64', ['linux/arm64']],
+    ['linux/amd64\nlinux/arm/v7\n', ['linux/amd64', 'linux/arm/v7']],
+    ['linux/386,linux/ppc64le,linux/s390x,linux/riscv64', ['linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64']]
+  ])('%j → %j', (raw, expected) => {
+    expect(parsePlatformList(raw)).toEqual({ platforms: expected, errors: [] });
+  });
+
+  test.each([
+    ['linux/sparc', /unknown architecture "sparc"/],
+    ['plan9/amd64', /unknown OS "plan9"/],
+    ['linux', /not os\/arch/],
+    ['linux/arm/v9', /unknown variant "v9"/],
+    ['linux/amd64/v2/x', /not os\/arch/],
+    ['linux//arm64', /not os\/arch/]
+  ])('%j is rejected', (raw, message) => {
+    const r = parsePlatformList(raw);
+    expect(r.platforms).toEqual([]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(message);
+  });
+
+  test('reports every bad entry and keeps the good ones', () => {
+    const r = parsePlatformList('linux/amd64,linux/foo,windows/bar');
+    expect(r.platforms).toEqual(['linux/amd64']);
+    expect(r.errors).toHaveLength(2);
+  });
+});
+
+describe('host and emulators', () => {
+  test.each([
+    ['x64', 'linux/amd64', ['linux/amd64', 'linux/386']],
+    ['arm64', 'linux/arm64', ['linux/arm64']]
+  ])('%s runs %s natively', (arch, host, native) => {
+    expect(hostPlatform(arch)).toBe(host);
+    expect(nativePlatforms(host)).toEqual(native);
+  });
+
+  test.each([
+    ['linux/arm64', 'qemu-aarch64', 'arm64'],
+    ['linux/arm/v7', 'qemu-arm', 'arm'],
+    ['linux/arm/v6', 'qemu-arm', 'arm'],
+    ['linux/amd64', 'qemu-x86_64', 'amd64'],
+    ['linux/riscv64', 'qemu-riscv64', 'riscv64']
+  ])('%s → handler %s, install name %s', (p, handler, install) => {
+    expect(emulatorFor(p)).toEqual({ handler, install });
+  });
+
+  test('normalises registry platform objects', () => {
+    expect(normalizePlatform({ os: 'linux', architecture: 'arm64', variant: 'v8' })).toBe('linux/arm64');
+    expect(normalizePlatform({ os: 'linux', architecture: 'arm', variant: 'v7' })).toBe('linux/arm/v7');
+  });
+});

@@ -1,0 +1,36 @@
+import { binfmtInstallArgs, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../src/qemu';
+
+const usable = { enabled: true, fixBinary: true };
+
+describe('planEmulation', () => {
+  test.each([
+    ['amd64 runner, no handlers', 'linux/amd64', {}, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], { native: ['linux/amd64'], registered: [], missing: ['linux/arm64', 'linux/arm/v7'] }],
+    ['amd64 runner, aarch64 registered', 'linux/amd64', { 'qemu-aarch64': usable }, ['linux/amd64', 'linux/arm64'], { native: ['linux/amd64'], registered: ['linux/arm64'], missing: [] }],
+    ['handler without fix-binary is not usable in containers', 'linux/amd64', { 'qemu-aarch64': { enabled: true, fixBinary: false } }, ['linux/arm64'], { native: [], registered: [], missing: ['linux/arm64'] }],
+    ['disabled handler', 'linux/amd64', { 'qemu-aarch64': { enabled: false, fixBinary: true } }, ['linux/arm64'], { native: [], registered: [], missing: ['linux/arm64'] }],
+    ['arm64 runner needs amd64 emulated', 'linux/arm64', {}, ['linux/amd64', 'linux/arm64'], { native: ['linux/arm64'], registered: [], missing: ['linux/amd64'] }],
+    ['all native', 'linux/amd64', {}, ['linux/amd64', 'linux/386'], { native: ['linux/amd64', 'linux/386'], registered: [], missing: [] }]
+  ])('%s', (_name, host, handlers, requested, expected) => {
+    expect(planEmulation(requested, host, new Map(Object.entries(handlers)))).toEqual(expected);
+  });
+});
+
+describe('binfmt parsing', () => {
+  test('entry with flags', () => {
+    expect(parseBinfmtEntry('enabled\ninterpreter /usr/bin/qemu-aarch64-static\nflags: OCF\noffset 0\n')).toEqual(usable);
+    expect(parseBinfmtEntry('disabled\ninterpreter /x\nflags: P\n')).toEqual({ enabled: false, fixBinary: false });
+  });
+
+  test('install output: the JSON line after the progress lines', () => {
+    const out = 'installing: arm64 OK\ninstalling: arm OK\n{"supported":["linux/amd64","linux/arm64"],"emulators":["qemu-aarch64"]}\n';
+    expect(parseBinfmtOutput(out)).toEqual({ supported: ['linux/amd64', 'linux/arm64'], emulators: ['qemu-aarch64'] });
+  });
+
+  test('output without JSON is an error naming what came back', () => {
+    expect(() => parseBinfmtOutput('installing: arm64 error\n')).toThrow(/printed no .*installing: arm64 error/);
+  });
+
+  test('install argv', () => {
+    expect(binfmtInstallArgs('img:1', ['arm64', 'arm'])).toEqual(['run', '--privileged', '--rm', 'img:1', '--install', 'arm64,arm']);
+  });
+});

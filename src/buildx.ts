@@ -1,0 +1,166 @@
+/**
+ * docker buildx: finding or downloading it, gating flags on its version, and the lifecycle of the
+ * builder this action creates (create, bootstrap, platform check, removal).
+ */
+import * as core from '@actions/core';
+import * as tc from '@actions/tool-cache';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as semver from 'semver';
+import { Runner } from './command';
+import { MIN_BUILDX_VERSION } from './config';
+
+/** How to invoke buildx: as the docker CLI plugin, or a downloaded standalone binary. */
+export interface Buildx {
+  command: string;
+  prefix: string[];
+  version: string;
+}
+
+export function buildxArgs(bx: Buildx, args: string[]): [string, string[]] {
+  return [bx.command, [...bx.prefix, ...args]];
+}
+
+export function parseBuildxVersion(output: string): string | undefined {
+  const m = /\bv?(\d+\.\d+\.\d+)/.exec(output);
+  return m ? m[1] : undefined;
+}
+
+/** Flags introduced after the minimum version, keyed by the version that brought them. */
+export const FEATURES = {
+  /** --buildkitd-config on create (older: --config). */
+  buildkitdConfigFlag: '0.13.0',
+  /** --annotation on build, and index:/manifest: levels. */
+  annotations: '0.12.0',
+  /** More than one exporter per build (push and load together). */
+  multipleExporters: '0.13.0'
+} as const;
+
+export function supports(bx: Pick<Buildx, 'version'>, feature: keyof typeof FEATURES): boolean {
+  return semver.gte(bx.version, FEATURES[feature]);
+}
+
+export function assertSupportedVersion(version: string, where: string): void {
+  if (semver.lt(version, MIN_BUILDX_VERSION)) {
+    throw new Error(`buildx ${version} (${where}) is older than the minimum supported ${MIN_BUILDX_VERSION}; set buildx-version to download a newer one`);
+  }
+}
+
+export function downloadUrl(base: string, version: string, arch: string): string {
+  return `${base}/v${version}/buildx-v${version}.linux-${arch}`;
+}
+
+export function buildxArch(nodeArch: string): string {
+  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  const a = map[nodeArch];
+  if (!a) throw new Error(`no buildx download exists for runner architecture ${nodeArch}`);
+  return a;
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Checks a download against the release's checksums.txt when the mirror publishes one. */
+async function verifyChecksum(file: string, base: string, version: string, fileName: string): Promise<void> {
+  let sums: string;
+  try {
+    sums = fs.readFileSync(await tc.downloadTool(`${base}/v${version}/checksums.txt`), 'utf8');
+  } catch {
+    core.warning(`buildx: ${base}/v${version}/checksums.txt is not available; the download is not checksum-verified`);
+    return;
+  }
+  const line = sums.split('\n').find(l => l.trim().endsWith(` ${fileName}`) || l.trim().endsWith(`*${fileName}`));
+  if (!line) throw new Error(`buildx: checksums.txt for v${version} lists no ${fileName}`);
+  const expected = line.trim().split(/\s+/)[0];
+  const actual = await sha256(file);
+  if (expected !== actual) throw new Error(`buildx: ${fileName} checksum mismatch (expected ${expected}, got ${actual})`);
+}
+
+/** Downloads buildx through the tool cache (reused on later runs of the same runner). */
+async function downloadBuildx(version: string, base: string, nodeArch: string): Promise<string> {
+  const arch = buildxArch(nodeArch);
+  const cached = tc.find('buildx', version, arch);
+  if (cached) {
+    core.info(`buildx ${version}: found in the tool cache`);
+    return path.join(cached, 'docker-buildx');
+  }
+  const url = downloadUrl(base, version, arch);
+  core.info(`buildx ${version}: downloading ${url}`);
+  const file = await tc.downloadTool(url);
+  await verifyChecksum(file, base, version, path.basename(url));
+  const dir = await tc.cacheFile(file, 'docker-buildx', 'buildx', version, arch);
+  const bin = path.join(dir, 'docker-buildx');
+  fs.chmodSync(bin, 0o755);
+  return bin;
+}
+
+export async function resolveBuildx(run: Runner, wanted: string | undefined, base: string, nodeArch: string): Promise<Buildx> {
+  if (wanted) {
+    const bin = await downloadBuildx(wanted, base, nodeArch);
+    const out = await run(bin, ['version'], { silent: true });
+    const version = parseBuildxVersion(out.stdout) ?? wanted;
+    core.info(`buildx ${version} (downloaded)`);
+    return { command: bin, prefix: [], version };
+  }
+  const out = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+  const version = out.exitCode === 0 ? parseBuildxVersion(out.stdout) : undefined;
+  if (!version) {
+    throw new Error('docker buildx is not installed on this runner; set buildx-version (e.g. 0.30.1) to download it');
+  }
+  assertSupportedVersion(version, 'installed');
+  core.info(`buildx ${version} (installed: ${out.stdout.trim()})`);
+  return { command: 'docker', prefix: ['buildx'], version };
+}
+
+export interface BuilderSpec {
+  name: string;
+  driver: string;
+  driverOpts: string[];
+  /** Path of a buildkitd.toml written from buildkitd-config-inline. */
+  configFile?: string;
+}
+
+export function createBuilderArgs(bx: Buildx, spec: BuilderSpec): string[] {
+  const args = ['create', '--name', spec.name, '--driver', spec.driver];
+  for (const opt of spec.driverOpts) args.push('--driver-opt', opt);
+  if (spec.configFile) args.push(supports(bx, 'buildkitdConfigFlag') ? '--buildkitd-config' : '--config', spec.configFile);
+  return args;
+}
+
+/** Platforms from `buildx inspect` output ("Platforms: linux/amd64, linux/arm64*"). */
+export function parseBuilderPlatforms(inspect: string): string[] {
+  const line = inspect.split('\n').find(l => /^\s*Platforms:/.test(l));
+  if (!line) return [];
+  return line
+    .replace(/^\s*Platforms:/, '')
+    .split(',')
+    .map(p => p.trim().replace(/\*$/, ''))
+    .filter(Boolean);
+}
+
+export async function createBuilder(run: Runner, bx: Buildx, spec: BuilderSpec, env: Record<string, string>): Promise<void> {
+  await core.group(`Creating builder ${spec.name} (${spec.driver})`, async () => {
+    await run(...buildxArgs(bx, createBuilderArgs(bx, spec)), { env });
+  });
+}
+
+/** Boots the builder and checks it can build every requested platform. */
+export async function bootstrapBuilder(run: Runner, bx: Buildx, name: string, platforms: string[], env: Record<string, string>): Promise<string[]> {
+  const out = await core.group(`Bootstrapping builder ${name}`, async () =>
+    run(...buildxArgs(bx, ['inspect', '--bootstrap', '--builder', name]), { env })
+  );
+  const available = parseBuilderPlatforms(out.stdout);
+  const missing = platforms.filter(p => !available.includes(p));
+  if (missing.length > 0) {
+    throw new Error(`builder ${name} cannot build ${missing.join(', ')} (it lists ${available.join(', ') || 'no platforms'}); enable QEMU (qemu: true) or use a builder with those platforms`);
+  }
+  return available;
+}
+
+export async function removeBuilder(run: Runner, bx: Pick<Buildx, 'command' | 'prefix'>, name: string, env: Record<string, string>): Promise<void> {
+  await run(bx.command, [...bx.prefix, 'rm', name], { env });
+}

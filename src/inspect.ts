@@ -1,0 +1,72 @@
+/**
+ * Post-push verification through the registry: read the pushed index back, map each platform to
+ * its manifest digest, and check every platform's config really is that architecture (an image
+ * built for the wrong machine fails at run time with `exec format error`).
+ */
+import { normalizePlatform } from './platforms';
+import { Descriptor, Manifest, RegistryClient } from './registry';
+
+export const ATTESTATION_REF_TYPE = 'vnd.docker.reference.type';
+export const ATTESTATION_REF_DIGEST = 'vnd.docker.reference.digest';
+
+export function isAttestation(d: Descriptor): boolean {
+  return d.annotations?.[ATTESTATION_REF_TYPE] === 'attestation-manifest';
+}
+
+export interface PublishedImage {
+  digest: string;
+  mediaType: string;
+  /** platform → manifest digest, runnable manifests only. */
+  digests: Record<string, string>;
+  /** attestation manifest digest → the manifest digest it describes. */
+  attestations: Record<string, string>;
+}
+
+/** Maps the index's runnable manifests by platform; a duplicate platform is an error. */
+export function describeIndex(index: Manifest): PublishedImage {
+  const digests: Record<string, string> = {};
+  const attestations: Record<string, string> = {};
+  for (const d of index.json.manifests ?? []) {
+    if (isAttestation(d)) {
+      attestations[d.digest] = d.annotations?.[ATTESTATION_REF_DIGEST] ?? '';
+      continue;
+    }
+    if (!d.platform) throw new Error(`index ${index.digest} has a manifest without a platform (${d.digest})`);
+    const p = normalizePlatform(d.platform);
+    if (digests[p]) throw new Error(`index ${index.digest} lists ${p} twice`);
+    digests[p] = d.digest;
+  }
+  return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
+}
+
+export async function inspectPublished(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  digest: string,
+  expected: string[]
+): Promise<PublishedImage> {
+  const top = await client.getManifest(registry, repository, digest);
+  if (!top.json.manifests) {
+    throw new Error(`${registry}/${repository}@${digest} is a single-platform manifest, not an index; expected ${expected.join(', ')}`);
+  }
+  const published = describeIndex(top);
+  const got = Object.keys(published.digests).sort();
+  const want = [...expected].sort();
+  if (got.join() !== want.join()) {
+    throw new Error(`the pushed index holds ${got.join(', ') || 'no platforms'}, expected ${want.join(', ')}`);
+  }
+  for (const [platform, d] of Object.entries(published.digests)) {
+    const m = await client.getManifest(registry, repository, d);
+    if (!m.json.config) throw new Error(`${platform} manifest ${d} has no config`);
+    const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
+    const actual = normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
+    if (actual !== platform) throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
+  }
+  for (const [att, subject] of Object.entries(published.attestations)) {
+    if (!Object.values(published.digests).includes(subject)) {
+      throw new Error(`attestation ${att} refers to ${subject || 'nothing'}, which is not a manifest of this index`);
+    }
+  }
+  return published;
+}

@@ -1,0 +1,48 @@
+/**
+ * Registry login in a private DOCKER_CONFIG for this run, so credentials never outlive it on a
+ * self-hosted runner; the post step logs out and deletes the directory.
+ */
+import * as core from '@actions/core';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Runner } from './command';
+import { RegistryLogin } from './config';
+
+/** The runner's own docker config directory (what DOCKER_CONFIG or ~/.docker point to). */
+export function userDockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+}
+
+/**
+ * Seeds a private config from the runner's: credentials from earlier steps (e.g. a Docker Hub
+ * login for base images) and the current context keep working; ours are added only here.
+ */
+export function createPrivateDockerConfig(runDir: string, userDir = userDockerConfigDir()): string {
+  const dir = path.join(runDir, 'docker-config');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const userConfig = path.join(userDir, 'config.json');
+  const config = fs.existsSync(userConfig) ? fs.readFileSync(userConfig, 'utf8') : '{}';
+  fs.writeFileSync(path.join(dir, 'config.json'), config, { mode: 0o600 });
+  const contexts = path.join(userDir, 'contexts');
+  if (fs.existsSync(contexts)) fs.symlinkSync(contexts, path.join(dir, 'contexts'));
+  return dir;
+}
+
+/**
+ * Environment for every docker/buildx command of this run: the config holding our logins, and
+ * buildx state kept where later steps (and the post step) find the builder.
+ */
+export function dockerEnv(configDir: string, userDir = userDockerConfigDir()): Record<string, string> {
+  return { DOCKER_CONFIG: configDir, BUILDX_CONFIG: process.env.BUILDX_CONFIG || path.join(userDir, 'buildx') };
+}
+
+export async function login(run: Runner, l: RegistryLogin, env: Record<string, string>): Promise<void> {
+  core.setSecret(l.password);
+  core.info(`Logging in to ${l.registry} as ${l.username}`);
+  await run('docker', ['login', '--username', l.username, '--password-stdin', l.registry], { input: l.password, env, silent: true });
+}
+
+export async function logout(run: Runner, registry: string, env: Record<string, string>): Promise<void> {
+  await run('docker', ['logout', registry], { env, silent: true });
+}

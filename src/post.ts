@@ -1,0 +1,40 @@
+/** The post step: remove the builder, log out, delete this run's private files — also after a failure. */
+import * as core from '@actions/core';
+import * as fs from 'fs';
+import { Runner, runCommand } from './command';
+import { removeBuilder } from './buildx';
+import { logout } from './login';
+import { PostState, loadState } from './state';
+
+async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    core.warning(`post: ${what} failed: ${(e as Error).message}`);
+  }
+}
+
+export async function runPost(state: PostState = loadState(), run: Runner = runCommand): Promise<void> {
+  const env: Record<string, string> = {};
+  if (state.dockerConfig) env.DOCKER_CONFIG = state.dockerConfig;
+  if (state.buildxConfig) env.BUILDX_CONFIG = state.buildxConfig;
+  if (state.builder && state.buildxCommand) {
+    const bx = { command: state.buildxCommand, prefix: state.buildxPrefix ?? [] };
+    await attempt(`removing builder ${state.builder}`, async () => {
+      await removeBuilder(run, bx, state.builder as string, env);
+      core.info(`Removed builder ${state.builder}`);
+    });
+  }
+  for (const registry of state.loggedIn ?? []) {
+    await attempt(`logout from ${registry}`, async () => {
+      await logout(run, registry, env);
+      core.info(`Logged out of ${registry}`);
+    });
+  }
+  if (state.runDir && fs.existsSync(state.runDir)) {
+    await attempt('removing private files', async () => {
+      fs.rmSync(state.runDir as string, { recursive: true, force: true });
+      core.info('Removed this run\'s private Docker config and secrets');
+    });
+  }
+}

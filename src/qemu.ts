@@ -1,0 +1,174 @@
+/**
+ * QEMU user emulation, only where needed: which requested platforms this runner cannot execute,
+ * installing emulators for just those through the binfmt image (or the host's qemu-user-static
+ * handlers when the image cannot be pulled), and checking the result.
+ */
+import * as core from '@actions/core';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Runner } from './command';
+import { emulatorFor, nativePlatforms } from './platforms';
+
+export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+export const HOST_BINFMT_CONF_DIR = '/usr/lib/binfmt.d';
+
+export interface BinfmtHandler {
+  enabled: boolean;
+  /** Registered with the fix-binary flag, so it also works inside containers. */
+  fixBinary: boolean;
+}
+
+export interface EmulationPlan {
+  native: string[];
+  /** Already served by a registered, usable handler. */
+  registered: string[];
+  /** Need an emulator installed. */
+  missing: string[];
+}
+
+/** Which platforms run natively, which an existing handler serves, and which need one. */
+export function planEmulation(requested: string[], host: string, handlers: Map<string, BinfmtHandler>): EmulationPlan {
+  const plan: EmulationPlan = { native: [], registered: [], missing: [] };
+  const native = nativePlatforms(host);
+  for (const platform of requested) {
+    if (native.includes(platform)) {
+      plan.native.push(platform);
+      continue;
+    }
+    const h = handlers.get(emulatorFor(platform).handler);
+    (h?.enabled && h.fixBinary ? plan.registered : plan.missing).push(platform);
+  }
+  return plan;
+}
+
+/** Parses the text of one /proc/sys/fs/binfmt_misc/<name> entry. */
+export function parseBinfmtEntry(text: string): BinfmtHandler {
+  const first = text.split('\n')[0].trim();
+  const flags = /^flags:\s*(\S*)/m.exec(text)?.[1] ?? '';
+  return { enabled: first === 'enabled', fixBinary: flags.includes('F') };
+}
+
+export function readBinfmtHandlers(dir = BINFMT_DIR): Map<string, BinfmtHandler> {
+  const out = new Map<string, BinfmtHandler>();
+  if (!fs.existsSync(path.join(dir, 'register'))) return out;
+  for (const name of fs.readdirSync(dir)) {
+    if (name === 'register' || name === 'status') continue;
+    try {
+      out.set(name, parseBinfmtEntry(fs.readFileSync(path.join(dir, name), 'utf8')));
+    } catch {
+      // An entry removed while we read the directory is simply not there.
+    }
+  }
+  return out;
+}
+
+/** The JSON object the binfmt image prints last: {"supported":[...],"emulators":[...]}. */
+export function parseBinfmtOutput(stdout: string): { supported: string[]; emulators: string[] } {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      const j = JSON.parse(t);
+      if (Array.isArray(j.supported)) return { supported: j.supported, emulators: Array.isArray(j.emulators) ? j.emulators : [] };
+    } catch {
+      // not the JSON line
+    }
+  }
+  throw new Error(`the binfmt image printed no {"supported":[...]} JSON; output was: ${stdout.trim().slice(-300)}`);
+}
+
+export function binfmtInstallArgs(image: string, installNames: string[]): string[] {
+  return ['run', '--privileged', '--rm', image, '--install', installNames.join(',')];
+}
+
+export interface QemuResult {
+  native: string[];
+  emulated: string[];
+  method: 'none' | 'already-registered' | 'binfmt-image' | 'host-qemu-user-static';
+  version?: string;
+}
+
+export interface QemuEnv {
+  run: Runner;
+  host: string;
+  binfmtDir?: string;
+  hostConfDir?: string;
+}
+
+function ensureBinfmtMounted(dir: string): void {
+  if (fs.existsSync(path.join(dir, 'register'))) return;
+  throw new Error(`binfmt_misc is not mounted at ${dir}; mount it (mount -t binfmt_misc binfmt_misc ${dir}) or set qemu: false`);
+}
+
+async function installWithImage(env: QemuEnv, image: string, platforms: string[]): Promise<string> {
+  const names = [...new Set(platforms.map(p => emulatorFor(p).install))];
+  const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true });
+  core.info(result.stdout.trim());
+  parseBinfmtOutput(result.stdout);
+  const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], { silent: true, allowFailure: true });
+  return version.stdout.trim() || 'unknown';
+}
+
+/** Registers Debian/Ubuntu qemu-user-static handlers from /usr/lib/binfmt.d for the given platforms. */
+async function registerHostHandlers(env: QemuEnv, platforms: string[]): Promise<string> {
+  const confDir = env.hostConfDir ?? HOST_BINFMT_CONF_DIR;
+  const binfmtDir = env.binfmtDir ?? BINFMT_DIR;
+  for (const p of platforms) {
+    const handler = emulatorFor(p).handler;
+    const conf = path.join(confDir, `${handler}.conf`);
+    if (!fs.existsSync(conf)) throw new Error(`no ${conf} on this runner for ${p} (install qemu-user-static)`);
+    if (fs.existsSync(path.join(binfmtDir, handler))) {
+      // Present but disabled or without the fix-binary flag: replace it.
+      fs.writeFileSync(path.join(binfmtDir, handler), '-1');
+    }
+    const line = fs.readFileSync(conf, 'utf8').split('\n').find(l => l.startsWith(':'));
+    if (!line) throw new Error(`${conf} holds no binfmt registration line`);
+    fs.writeFileSync(path.join(binfmtDir, 'register'), line);
+  }
+  const first = emulatorFor(platforms[0]).handler;
+  const v = await env.run(`/usr/bin/${first}-static`, ['--version'], { silent: true, allowFailure: true });
+  return v.stdout.split('\n')[0]?.trim() || 'unknown';
+}
+
+function hostHandlersAvailable(env: QemuEnv, platforms: string[]): boolean {
+  const dir = env.hostConfDir ?? HOST_BINFMT_CONF_DIR;
+  return platforms.every(p => fs.existsSync(path.join(dir, `${emulatorFor(p).handler}.conf`)));
+}
+
+export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', image: string, platforms: string[]): Promise<QemuResult> {
+  const binfmtDir = env.binfmtDir ?? BINFMT_DIR;
+  const plan = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
+  const emulated = [...plan.registered, ...plan.missing];
+  if (mode === 'false') {
+    core.info(`QEMU: skipped (qemu: false); platforms needing emulation: ${emulated.join(', ') || 'none'}`);
+    return { native: plan.native, emulated, method: 'none' };
+  }
+  if (emulated.length === 0) {
+    core.info(`QEMU: not needed, every platform runs natively on this ${env.host} runner`);
+    return { native: plan.native, emulated: [], method: 'none' };
+  }
+  if (plan.missing.length === 0 && mode === 'auto') {
+    core.info(`QEMU: emulators already registered for ${plan.registered.join(', ')}`);
+    return { native: plan.native, emulated, method: 'already-registered' };
+  }
+  const toInstall = mode === 'true' ? emulated : plan.missing;
+  ensureBinfmtMounted(binfmtDir);
+  core.info(`QEMU: installing emulators for ${toInstall.join(', ')} (native here: ${plan.native.join(', ') || 'none'})`);
+  let method: QemuResult['method'] = 'binfmt-image';
+  let version: string;
+  try {
+    version = await installWithImage(env, image, toInstall);
+  } catch (e) {
+    if (!hostHandlersAvailable(env, toInstall)) throw e;
+    core.warning(`QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`);
+    method = 'host-qemu-user-static';
+    version = await registerHostHandlers(env, toInstall);
+  }
+  core.info(`QEMU: emulator version ${version}`);
+  const after = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
+  if (after.missing.length > 0) {
+    throw new Error(`QEMU: still no usable emulator for ${after.missing.join(', ')} after installing; check that the runner allows privileged containers and binfmt_misc`);
+  }
+  return { native: plan.native, emulated, method, version };
+}

@@ -1,0 +1,295 @@
+/**
+ * A small OCI distribution API client: manifests and blobs, the Bearer challenge flow (one token
+ * per repository scope, cached until it expires), Basic auth, retries with capped backoff that
+ * honour Retry-After, and redirects that never carry Authorization to another host.
+ */
+import * as core from '@actions/core';
+import * as crypto from 'crypto';
+import { CredentialSource } from './credentials';
+import { apiHost } from './reference';
+
+export const MEDIA_TYPES = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+} as const;
+const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+export interface Manifest {
+  mediaType: string;
+  digest: string;
+  bytes: Buffer;
+  json: {
+    mediaType?: string;
+    manifests?: Descriptor[];
+    config?: Descriptor;
+    layers?: Descriptor[];
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+}
+
+export class RegistryError extends Error {
+  constructor(
+    readonly registry: string,
+    readonly repository: string,
+    readonly status: number | undefined,
+    detail: string
+  ) {
+    super(`registry ${registry}, repository ${repository}: ${status ? `HTTP ${status}: ` : ''}${detail}`);
+    this.name = 'RegistryError';
+  }
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface RegistryClientOptions {
+  credentials?: CredentialSource;
+  retry?: Partial<RetryPolicy>;
+  /** Hosts that may be reached over plain HTTP when HTTPS fails (loopback always may). */
+  insecureHosts?: string[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+export function sha256Digest(bytes: Buffer): string {
+  return 'sha256:' + crypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Delay before the next attempt: Retry-After when the server sent one, else capped exponential backoff. */
+export function retryDelay(attempt: number, retryAfter: string | null, policy: RetryPolicy, now = Date.now()): number {
+  if (retryAfter) {
+    const secs = Number(retryAfter);
+    const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter) - now;
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), policy.maxDelayMs);
+  }
+  return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+}
+
+/** `Bearer realm="...",service="...",scope="..."` → scheme and parameters. */
+export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const m = /^(\w+)\s*(.*)$/s.exec(header.trim());
+  const params: Record<string, string> = {};
+  if (!m) return { scheme: '', params };
+  for (const p of m[2].matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) params[p[1].toLowerCase()] = p[2] ?? p[3];
+  return { scheme: m[1].toLowerCase(), params };
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/:\d+$/, '');
+  return h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+}
+
+interface CachedAuth {
+  header: string;
+  expires: number;
+}
+
+export class RegistryClient {
+  /** HTTP requests sent (including token requests and retries), for benchmarks and tests. */
+  requests = 0;
+  private readonly policy: RetryPolicy;
+  private readonly auth = new Map<string, CachedAuth>();
+  private readonly schemes = new Map<string, string>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: RegistryClientOptions = {}) {
+    this.policy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 10_000, ...options.retry };
+    this.sleep = options.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+  }
+
+  async getManifest(registry: string, repository: string, reference: string): Promise<Manifest> {
+    const res = await this.request(registry, repository, 'GET', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT } });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    const claimed = res.headers.get('docker-content-digest');
+    if (reference.startsWith('sha256:') && digest !== reference) {
+      throw new RegistryError(registry, repository, res.status, `manifest ${reference} arrived with digest ${digest}`);
+    }
+    if (claimed && claimed !== digest) {
+      throw new RegistryError(registry, repository, res.status, `Docker-Content-Digest ${claimed} does not match the body (${digest})`);
+    }
+    const json = JSON.parse(bytes.toString('utf8'));
+    const mediaType = json.mediaType ?? res.headers.get('content-type') ?? '';
+    return { mediaType, digest, bytes, json };
+  }
+
+  /** True when the manifest exists (HEAD). */
+  async hasManifest(registry: string, repository: string, reference: string): Promise<boolean> {
+    const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });
+    return res.status !== 404;
+  }
+
+  async getBlob(registry: string, repository: string, digest: string): Promise<Buffer> {
+    const res = await this.request(registry, repository, 'GET', `blobs/${digest}`, {});
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (sha256Digest(bytes) !== digest) throw new RegistryError(registry, repository, res.status, `blob ${digest} failed verification`);
+    return bytes;
+  }
+
+  /** PUTs exact manifest bytes under a tag or digest and verifies the digest the registry reports. */
+  async putManifest(registry: string, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const res = await this.request(registry, repository, 'PUT', `manifests/${reference}`, {
+      headers: { 'Content-Type': mediaType },
+      body: bytes,
+      push: true
+    });
+    const reported = res.headers.get('docker-content-digest');
+    if (reported && reported !== digest) {
+      throw new RegistryError(registry, repository, res.status, `registry stored ${reference} as ${reported}, expected ${digest}`);
+    }
+    return digest;
+  }
+
+  private async baseUrl(host: string): Promise<string> {
+    return `${this.schemes.get(host) ?? 'https'}://${host}/v2/`;
+  }
+
+  private canFallBackToHttp(host: string): boolean {
+    return isLoopback(host) || (this.options.insecureHosts ?? []).includes(host);
+  }
+
+  private async request(
+    registry: string,
+    repository: string,
+    method: string,
+    path: string,
+    opts: { headers?: Record<string, string>; body?: Buffer; push?: boolean; allow404?: boolean }
+  ): Promise<Response> {
+    const host = apiHost(registry);
+    const scope = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;
+    let authTried = false;
+    for (let attempt = 0; ; attempt++) {
+      const url = `${await this.baseUrl(host)}${repository}/${path}`;
+      const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
+      const headers: Record<string, string> = { ...opts.headers };
+      if (cached && cached.expires > Date.now()) headers.Authorization = cached.header;
+      let res: Response;
+      try {
+        res = await this.fetchFollowing(url, { method, headers, body: opts.body });
+      } catch (e) {
+        if (!this.schemes.has(host) && this.canFallBackToHttp(host)) {
+          this.schemes.set(host, 'http');
+          attempt--;
+          continue;
+        }
+        if (attempt + 1 >= this.policy.attempts) {
+          throw new RegistryError(registry, repository, undefined, `${method} ${path}: ${describeNetworkError(e)} (after ${attempt + 1} attempts)`);
+        }
+        await this.sleep(retryDelay(attempt, null, this.policy));
+        continue;
+      }
+      if (!this.schemes.has(host)) this.schemes.set(host, new URL(url).protocol.replace(':', ''));
+      if (res.status === 401 && !authTried) {
+        authTried = true;
+        await res.arrayBuffer().catch(() => undefined);
+        await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
+        attempt--;
+        continue;
+      }
+      if (RETRY_STATUS.has(res.status) && attempt + 1 < this.policy.attempts) {
+        await res.arrayBuffer().catch(() => undefined);
+        await this.sleep(retryDelay(attempt, res.headers.get('retry-after'), this.policy));
+        continue;
+      }
+      if (res.ok || (opts.allow404 && res.status === 404)) return res;
+      const text = await res.text().catch(() => '');
+      throw new RegistryError(registry, repository, res.status, `${method} ${path}: ${summarizeErrorBody(text)}`);
+    }
+  }
+
+  /** Follows redirects by hand so Authorization goes only to the host it was issued for. */
+  private async fetchFollowing(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer }): Promise<Response> {
+    let current = url;
+    let headers = init.headers;
+    for (let hop = 0; hop < 5; hop++) {
+      this.requests++;
+      const res = await fetch(current, { method: init.method, headers, body: init.body, redirect: 'manual' });
+      if (res.status < 300 || res.status >= 400 || !res.headers.get('location')) return res;
+      const next = new URL(res.headers.get('location') as string, current);
+      if (next.host !== new URL(current).host) {
+        const rest = { ...headers };
+        delete rest.Authorization;
+        headers = rest;
+      }
+      current = next.toString();
+    }
+    throw new Error(`too many redirects from ${url}`);
+  }
+
+  private async authenticate(registry: string, repository: string, scope: string, header: string): Promise<void> {
+    const host = apiHost(registry);
+    const { scheme, params } = parseChallenge(header);
+    const cred = this.options.credentials ? await this.options.credentials(registry) : undefined;
+    if (scheme === 'basic') {
+      if (!cred) throw new RegistryError(registry, repository, 401, 'authentication required and no credentials are configured for this registry');
+      const value = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
+      core.setSecret(value);
+      this.auth.set(`${host}|basic`, { header: `Basic ${value}`, expires: Infinity });
+      return;
+    }
+    if (scheme !== 'bearer' || !params.realm) {
+      throw new RegistryError(registry, repository, 401, `unsupported authentication challenge "${header}"`);
+    }
+    const tokenUrl = new URL(params.realm);
+    if (params.service) tokenUrl.searchParams.set('service', params.service);
+    tokenUrl.searchParams.set('scope', scope);
+    const headers: Record<string, string> = {};
+    if (cred) headers.Authorization = 'Basic ' + Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
+    const res = await this.fetchTokenWithRetry(tokenUrl.toString(), headers, registry, repository);
+    const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(registry, repository, res.status, `token endpoint ${tokenUrl.host} returned no token`);
+    core.setSecret(token);
+    // Renew a little early; 60 s is the spec's default lifetime.
+    const lifetime = Math.max((body.expires_in ?? 60) - 10, 1) * 1000;
+    this.auth.set(`${host}|${scope}`, { header: `Bearer ${token}`, expires: Date.now() + lifetime });
+  }
+
+  private async fetchTokenWithRetry(url: string, headers: Record<string, string>, registry: string, repository: string): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response | undefined;
+      try {
+        res = await this.fetchFollowing(url, { method: 'GET', headers });
+      } catch (e) {
+        if (attempt + 1 >= this.policy.attempts) throw new RegistryError(registry, repository, undefined, `token request: ${describeNetworkError(e)}`);
+      }
+      if (res?.ok) return res;
+      if (res && !(RETRY_STATUS.has(res.status) && attempt + 1 < this.policy.attempts)) {
+        throw new RegistryError(registry, repository, res.status, `token request to ${new URL(url).host} was refused: ${summarizeErrorBody(await res.text().catch(() => ''))}`);
+      }
+      await this.sleep(retryDelay(attempt, res?.headers.get('retry-after') ?? null, this.policy));
+    }
+  }
+}
+
+function describeNetworkError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
+
+/** The registry's `{"errors":[{"code","message"}]}` body, briefly. */
+function summarizeErrorBody(text: string): string {
+  try {
+    const j = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
+    if (j.errors?.length) return j.errors.map(e => `${e.code ?? ''} ${e.message ?? ''}`.trim()).join('; ');
+  } catch {
+    // not JSON
+  }
+  return text.trim().slice(0, 200) || 'no details';
+}

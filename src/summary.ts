@@ -1,0 +1,43 @@
+/** The job summary: image, tags, and where each platform was built. */
+import * as core from '@actions/core';
+
+export interface SummaryInput {
+  tags: string[];
+  digest?: string;
+  pushed: boolean;
+  pushReason: string;
+  /** platform → manifest digest ('' when not read back). */
+  digests: Record<string, string>;
+  platforms: string[];
+  emulated: string[];
+  qemuMethod: string;
+}
+
+export function summaryRows(s: SummaryInput): string[][] {
+  return s.platforms.map(p => [
+    p,
+    s.digests[p] ? `<code>${s.digests[p]}</code>` : '—',
+    s.emulated.includes(p) ? `QEMU (${s.qemuMethod})` : 'native'
+  ]);
+}
+
+export async function writeSummary(s: SummaryInput): Promise<void> {
+  const images = [...new Set(s.tags.map(t => t.replace(/:[^:/]+$/, '')))];
+  core.summary
+    .addHeading('Multi-arch image', 2)
+    .addRaw(`<p><b>Image:</b> ${images.map(i => `<code>${i}</code>`).join(', ') || 'none'}<br>`)
+    .addRaw(`<b>Pushed:</b> ${s.pushed ? 'yes' : 'no'} (${s.pushReason})<br>`)
+    .addRaw(s.digest ? `<b>Index digest:</b> <code>${s.digest}</code></p>` : '</p>')
+    .addHeading('Tags', 3)
+    .addList(s.tags.length > 0 ? s.tags.map(t => `<code>${t}</code>`) : ['none'])
+    .addHeading('Platforms', 3)
+    .addTable([
+      [
+        { data: 'Platform', header: true },
+        { data: 'Manifest digest', header: true },
+        { data: 'Built', header: true }
+      ],
+      ...summaryRows(s)
+    ]);
+  await core.summary.write();
+}
