@@ -63940,19 +63940,23 @@ function repeat(flag, values) {
 function attestationFlag(flag, value) {
     return value === undefined ? [] : [`${flag}=${value}`];
 }
+/** Pushes an OCI image index (buildx would otherwise pick Docker media types without attestations). */
 function outputFlags(cfg) {
     if (cfg.outputs.length > 0)
         return repeat('--output', cfg.outputs);
     const out = [];
     if (cfg.push)
-        out.push('--push');
+        out.push('--output', 'type=image,push=true,oci-mediatypes=true');
     if (cfg.load)
         out.push('--load');
     return out;
 }
 function buildArgs(bx, cfg, plan) {
     if (cfg.annotations.length > 0 && !(0, buildx_1.supports)(bx, 'annotations')) {
-        throw new Error(`annotations need buildx 0.12.0 or newer (this runner has ${bx.version}); set buildx-version`);
+        throw new Error(`annotations need buildx ${buildx_1.FEATURES.annotations} or newer (this runner has ${bx.version}); set buildx-version`);
+    }
+    if (cfg.push && cfg.load && !(0, buildx_1.supports)(bx, 'multipleExporters')) {
+        throw new Error(`push together with load needs buildx ${buildx_1.FEATURES.multipleExporters} or newer (this runner has ${bx.version}); set buildx-version or drop load`);
     }
     return [
         'build',
@@ -64080,7 +64084,9 @@ exports.FEATURES = {
     /** --buildkitd-config on create (older: --config). */
     buildkitdConfigFlag: '0.13.0',
     /** --annotation on build, and index:/manifest: levels. */
-    annotations: '0.12.0'
+    annotations: '0.12.0',
+    /** More than one exporter per build (push and load together). */
+    multipleExporters: '0.13.0'
 };
 function supports(bx, feature) {
     return semver.gte(bx.version, exports.FEATURES[feature]);
@@ -64897,10 +64903,24 @@ function describeIndex(index) {
     }
     return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
 }
+async function configPlatform(client, registry, repository, m) {
+    if (!m.json.config)
+        throw new Error(`manifest ${m.digest} has no config`);
+    const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
+    return (0, platforms_1.normalizePlatform)({ os: config.os, architecture: config.architecture, variant: config.variant });
+}
+/**
+ * Reads what was pushed and checks it holds exactly the expected platforms, each with a config
+ * of that architecture. A single-platform build without attestations is a plain manifest.
+ */
 async function inspectPublished(client, registry, repository, digest, expected) {
     const top = await client.getManifest(registry, repository, digest);
     if (!top.json.manifests) {
-        throw new Error(`${registry}/${repository}@${digest} is a single-platform manifest, not an index; expected ${expected.join(', ')}`);
+        const platform = await configPlatform(client, registry, repository, top);
+        if (expected.length !== 1 || expected[0] !== platform) {
+            throw new Error(`${registry}/${repository}@${digest} is a single ${platform} manifest; expected ${expected.join(', ')}`);
+        }
+        return { digest, mediaType: top.mediaType, digests: { [platform]: digest }, attestations: {} };
     }
     const published = describeIndex(top);
     const got = Object.keys(published.digests).sort();
@@ -64909,11 +64929,7 @@ async function inspectPublished(client, registry, repository, digest, expected) 
         throw new Error(`the pushed index holds ${got.join(', ') || 'no platforms'}, expected ${want.join(', ')}`);
     }
     for (const [platform, d] of Object.entries(published.digests)) {
-        const m = await client.getManifest(registry, repository, d);
-        if (!m.json.config)
-            throw new Error(`${platform} manifest ${d} has no config`);
-        const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
-        const actual = (0, platforms_1.normalizePlatform)({ os: config.os, architecture: config.architecture, variant: config.variant });
+        const actual = await configPlatform(client, registry, repository, await client.getManifest(registry, repository, d));
         if (actual !== platform)
             throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
     }
@@ -65101,12 +65117,11 @@ function dockerConfigFor(cfg, runDir) {
     (0, state_1.recordState)({ dockerConfig: configDir, buildxConfig: env.BUILDX_CONFIG });
     return env;
 }
-async function prepareBuilder(run, bx, cfg, ctx, runDir, env) {
+async function prepareBuilder(run, bx, cfg, name, runDir, env) {
     if (cfg.builder) {
         await (0, buildx_1.bootstrapBuilder)(run, bx, cfg.builder, cfg.platforms, env);
-        return cfg.builder;
+        return;
     }
-    const name = `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
     let configFile;
     if (cfg.buildkitdConfigInline) {
         configFile = path.join(runDir, 'buildkitd.toml');
@@ -65115,7 +65130,6 @@ async function prepareBuilder(run, bx, cfg, ctx, runDir, env) {
     (0, state_1.recordState)({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix });
     await (0, buildx_1.createBuilder)(run, bx, { name, driver: cfg.driver, driverOpts: cfg.driverOpts, configFile }, env);
     await (0, buildx_1.bootstrapBuilder)(run, bx, name, cfg.platforms, env);
-    return name;
 }
 async function loginAll(run, cfg, env) {
     const done = [];
@@ -65154,11 +65168,13 @@ async function runBuildMode(run = command_1.runCommand) {
     const runDir = createRunDir(ctx);
     const env = dockerConfigFor(cfg, runDir);
     const bx = await (0, buildx_1.resolveBuildx)(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch);
-    const qemu = await (0, qemu_1.setupQemu)({ run, host: (0, platforms_1.hostPlatform)(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
-    const builder = await prepareBuilder(run, bx, cfg, ctx, runDir, env);
-    await loginAll(run, cfg, env);
+    const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
     const metadataFile = path.join(runDir, 'metadata.json');
+    // Planned (and version-checked) before any side effect.
     const args = (0, build_1.buildArgs)(bx, cfg, { builder, tags, secretFiles: (0, build_1.writeSecretFiles)(runDir, cfg.secrets), metadataFile });
+    const qemu = await (0, qemu_1.setupQemu)({ run, host: (0, platforms_1.hostPlatform)(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+    await prepareBuilder(run, bx, cfg, builder, runDir, env);
+    await loginAll(run, cfg, env);
     const meta = await (0, build_1.runBuild)(run, bx, args, env, metadataFile);
     let published;
     if (cfg.push && meta.digest) {

@@ -39,6 +39,16 @@ export function describeIndex(index: Manifest): PublishedImage {
   return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
 }
 
+async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
+  if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
+  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
+  return normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
+}
+
+/**
+ * Reads what was pushed and checks it holds exactly the expected platforms, each with a config
+ * of that architecture. A single-platform build without attestations is a plain manifest.
+ */
 export async function inspectPublished(
   client: RegistryClient,
   registry: string,
@@ -48,7 +58,11 @@ export async function inspectPublished(
 ): Promise<PublishedImage> {
   const top = await client.getManifest(registry, repository, digest);
   if (!top.json.manifests) {
-    throw new Error(`${registry}/${repository}@${digest} is a single-platform manifest, not an index; expected ${expected.join(', ')}`);
+    const platform = await configPlatform(client, registry, repository, top);
+    if (expected.length !== 1 || expected[0] !== platform) {
+      throw new Error(`${registry}/${repository}@${digest} is a single ${platform} manifest; expected ${expected.join(', ')}`);
+    }
+    return { digest, mediaType: top.mediaType, digests: { [platform]: digest }, attestations: {} };
   }
   const published = describeIndex(top);
   const got = Object.keys(published.digests).sort();
@@ -57,10 +71,7 @@ export async function inspectPublished(
     throw new Error(`the pushed index holds ${got.join(', ') || 'no platforms'}, expected ${want.join(', ')}`);
   }
   for (const [platform, d] of Object.entries(published.digests)) {
-    const m = await client.getManifest(registry, repository, d);
-    if (!m.json.config) throw new Error(`${platform} manifest ${d} has no config`);
-    const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
-    const actual = normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
+    const actual = await configPlatform(client, registry, repository, await client.getManifest(registry, repository, d));
     if (actual !== platform) throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
   }
   for (const [att, subject] of Object.entries(published.attestations)) {

@@ -1,0 +1,244 @@
+/**
+ * The single-job path, driven through dist/ under Node 24 like a runner does, against the real
+ * Docker engine, buildx, BuildKit, QEMU through binfmt_misc, and registries.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  BINFMT_STANDIN, REGISTRY, ActionRun, blobJson, builderContainers, clearQemuHandlers, docker, localStackInputs,
+  manifest, qemuHandlers, runAction, startAuthRegistry, tagList, uniqueRepo
+} from './stack';
+
+jest.setTimeout(600_000);
+
+const USER = 'ci-user';
+const PASSWORD = 'ci-password-9f2d';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+function log(run: ActionRun): string {
+  return run.main.stdout + run.main.stderr;
+}
+
+describe('three platforms from a fixture whose RUN steps execute under QEMU (binfmt image, login, provenance off)', () => {
+  let auth: Awaited<ReturnType<typeof startAuthRegistry>>;
+  let run: ActionRun;
+  const repo = uniqueRepo('three-arch');
+  const creds = { username: USER, password: PASSWORD };
+
+  beforeAll(async () => {
+    auth = await startAuthRegistry(5011, USER, PASSWORD);
+    clearQemuHandlers();
+    run = await runAction({
+      inputs: {
+        ...localStackInputs([auth.host]),
+        platforms: 'linux/amd64,linux/arm64/v8,linux/arm',
+        images: `${auth.host}/${repo}`,
+        tags: `${auth.host}/${repo}:1.0.0\n${auth.host}/${repo}:latest`,
+        provenance: 'false',
+        sbom: 'false',
+        'qemu-image': BINFMT_STANDIN,
+        username: USER,
+        password: PASSWORD
+      }
+    });
+  });
+  afterAll(async () => auth?.stop());
+
+  test('main and post succeed', () => {
+    expect(run.main.code).toBe(0);
+    expect(run.post?.code).toBe(0);
+  });
+
+  test('emulators were installed only for the foreign platforms, then verified', () => {
+    expect(log(run)).toContain('QEMU: installing emulators for linux/arm64, linux/arm/v7 (native here: linux/amd64)');
+    expect(log(run)).toMatch(/QEMU: emulator version binfmt-standin\/test-fixture qemu\/\d+/);
+    const handlers = qemuHandlers();
+    expect(handlers['qemu-aarch64']).toMatch(/^enabled[\s\S]*flags: F/);
+    expect(handlers['qemu-arm']).toMatch(/^enabled/);
+  });
+
+  test('the RUN steps really ran as each architecture', () => {
+    for (const m of ['x86_64', 'aarch64', 'armv7l']) expect(log(run)).toContain(`RUN step executed as ${m}`);
+  });
+
+  test('the registry holds one OCI index with exactly those platforms, under both tags', async () => {
+    const index = await manifest(auth.host, repo, '1.0.0', creds);
+    expect(index.mediaType).toBe(OCI_INDEX);
+    expect(index._digest).toBe(run.outputs.digest);
+    const platforms = index.manifests.map((m: { platform: { os: string; architecture: string; variant?: string } }) =>
+      [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/')
+    );
+    expect(platforms.sort()).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
+    expect(platforms).not.toContain('unknown/unknown');
+    expect((await manifest(auth.host, repo, 'latest', creds))._digest).toBe(run.outputs.digest);
+    expect((await tagList(auth.host, repo, creds))?.sort()).toEqual(['1.0.0', 'latest']);
+  });
+
+  test("each platform's config reports its architecture, and outputs.digests agrees", async () => {
+    const digests = JSON.parse(run.outputs.digests);
+    const expected: Record<string, { architecture: string; variant?: string }> = {
+      'linux/amd64': { architecture: 'amd64' },
+      'linux/arm64': { architecture: 'arm64' },
+      'linux/arm/v7': { architecture: 'arm', variant: 'v7' }
+    };
+    expect(Object.keys(digests).sort()).toEqual(Object.keys(expected).sort());
+    for (const [platform, want] of Object.entries(expected)) {
+      const m = await manifest(auth.host, repo, digests[platform], creds);
+      const config = await blobJson(auth.host, repo, m.config.digest, creds);
+      expect({ os: config.os, architecture: config.architecture, ...(want.variant ? { variant: config.variant } : {}) }).toEqual({ os: 'linux', ...want });
+    }
+  });
+
+  test('outputs: tags, platforms, metadata', () => {
+    expect(run.outputs.tags.split('\n')).toEqual([`${auth.host}/${repo}:1.0.0`, `${auth.host}/${repo}:latest`]);
+    expect(run.outputs.platforms).toBe('linux/amd64,linux/arm64,linux/arm/v7');
+    expect(JSON.parse(run.outputs.metadata)['containerimage.digest']).toBe(run.outputs.digest);
+  });
+
+  test('the job summary has the image, tags and a native/QEMU row per platform', () => {
+    expect(run.summary).toContain(`<code>${auth.host}/${repo}</code>`);
+    expect(run.summary).toContain(`<code>${auth.host}/${repo}:1.0.0</code>`);
+    expect(run.summary).toMatch(/<td>linux\/amd64<\/td><td><code>sha256:[0-9a-f]{64}<\/code><\/td><td>native<\/td>/);
+    expect(run.summary).toMatch(/<td>linux\/arm64<\/td><td><code>sha256:[0-9a-f]{64}<\/code><\/td><td>QEMU \(binfmt-image\)<\/td>/);
+    expect(run.summary).toMatch(/<td>linux\/arm\/v7<\/td>.*QEMU/);
+  });
+
+  test('the password never reached the log (other than the runner mask command)', () => {
+    const lines = log(run).split('\n').filter(l => !l.startsWith('::add-mask::'));
+    expect(lines.join('\n')).not.toContain(PASSWORD);
+    expect(run.post?.stdout ?? '').not.toContain(PASSWORD);
+  });
+
+  test('the post step removed the builder and the credentials', () => {
+    const state = JSON.parse(run.state['post-state']);
+    expect(state.builder).toMatch(/^multiarch-/);
+    expect(run.post?.stdout).toContain(`Removed builder ${state.builder}`);
+    expect(builderContainers().filter(n => n.includes(state.builder))).toEqual([]);
+    const ls = docker(['buildx', 'ls'], { ...process.env, HOME: run.home });
+    expect(ls).not.toContain(state.builder);
+    expect(run.post?.stdout).toContain(`Logged out of ${auth.host}`);
+    expect(fs.existsSync(state.runDir)).toBe(false);
+    expect(fs.existsSync(state.dockerConfig)).toBe(false);
+    const userConfig = path.join(run.home, '.docker', 'config.json');
+    if (fs.existsSync(userConfig)) expect(fs.readFileSync(userConfig, 'utf8')).not.toContain(auth.host);
+  });
+
+  test('docker run --platform linux/arm64 of the pushed image prints aarch64', () => {
+    const cfgDir = fs.mkdtempSync(path.join(run.dir, 'pull-config-'));
+    const env = { ...process.env, DOCKER_CONFIG: cfgDir };
+    docker(['login', '--username', USER, '--password', PASSWORD, auth.host], env);
+    const ref = `${auth.host}/${repo}:1.0.0`;
+    const out = docker(['run', '--rm', '--pull', 'always', '--network', 'host', '--platform', 'linux/arm64', ref], env);
+    expect(out.trim()).toBe('aarch64');
+    docker(['rmi', '-f', ref], env);
+  });
+});
+
+describe('provenance on keeps attestation manifests attached to their subjects', () => {
+  const repo = uniqueRepo('provenance');
+  let run: ActionRun;
+
+  beforeAll(async () => {
+    run = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: `${REGISTRY}/${repo}:prov`,
+        provenance: 'mode=max',
+        'qemu-image': BINFMT_STANDIN
+      }
+    });
+  });
+
+  test('the index holds both platforms and one attestation manifest per platform', async () => {
+    expect(run.main.code).toBe(0);
+    const index = await manifest(REGISTRY, repo, 'prov');
+    expect(index._digest).toBe(run.outputs.digest);
+    type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
+    const runnable = index.manifests.filter((m: Desc) => m.platform.os !== 'unknown');
+    const attestations = index.manifests.filter((m: Desc) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    expect(runnable).toHaveLength(2);
+    expect(attestations).toHaveLength(2);
+    for (const a of attestations) {
+      expect(a.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
+      expect(runnable.map((m: Desc) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
+    }
+    expect(Object.keys(JSON.parse(run.outputs.digests)).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+});
+
+describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-user-static handlers are registered', () => {
+  const repo = uniqueRepo('host-qemu');
+  let run: ActionRun;
+
+  beforeAll(async () => {
+    clearQemuHandlers();
+    run = await runAction({
+      inputs: { ...localStackInputs(), platforms: 'linux/arm64', tags: `${REGISTRY}/${repo}:fallback`, provenance: 'false' }
+    });
+  });
+
+  test('falls back, says so, and the arm64 build runs under the host emulator', async () => {
+    expect(run.main.code).toBe(0);
+    expect(log(run)).toMatch(/could not use docker\.io\/tonistiigi\/binfmt:qemu-v[\d.-]+ .*registering this runner's qemu-user-static handlers/);
+    expect(log(run)).toMatch(/QEMU: emulator version qemu-aarch64 version \d+/);
+    expect(qemuHandlers()['qemu-aarch64']).toContain('/usr/libexec/qemu-binfmt/aarch64-binfmt-P');
+    expect(log(run)).toContain('RUN step executed as aarch64');
+    const single = await manifest(REGISTRY, repo, 'fallback');
+    expect((await blobJson(REGISTRY, repo, single.config.digest)).architecture).toBe('arm64');
+    expect(JSON.parse(run.outputs.digests)).toEqual({ 'linux/arm64': run.outputs.digest });
+    expect(run.summary).toContain('QEMU (host-qemu-user-static)');
+  });
+
+  test('all-native platforms skip QEMU with a log line', async () => {
+    const r = await runAction({
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', tags: `${REGISTRY}/${repo}:native`, provenance: 'false' }
+    });
+    expect(r.main.code).toBe(0);
+    expect(log(r)).toContain('QEMU: not needed, every platform runs natively on this linux/amd64 runner');
+  });
+});
+
+describe('failures', () => {
+  test('invalid input fails before anything runs or is pushed, naming every problem', async () => {
+    const repo = uniqueRepo('invalid');
+    const before = builderContainers();
+    clearQemuHandlers();
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64,linux/sparc64',
+        push: 'yes',
+        'build-args': 'NOT_A_PAIR',
+        images: `${REGISTRY}/${repo}`
+      }
+    });
+    expect(r.main.code).toBe(1);
+    const out = log(r);
+    expect(out).toContain('::error::Invalid input (3 problems)');
+    expect(out).toContain('platforms: unknown architecture \\"sparc64\\"'.replace(/\\"/g, '"'));
+    expect(out).toContain('push: "yes" is not valid; use one of: auto, true, false');
+    expect(out).toContain('build-args: "NOT_A_PAIR" is not KEY=VALUE');
+    expect(out).not.toContain('[command]');
+    expect(builderContainers()).toEqual(before);
+    expect(qemuHandlers()).toEqual({});
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+    expect(r.post?.code).toBe(0);
+  });
+
+  test('a failing RUN step surfaces as one clear message, with the log in a group', async () => {
+    const repo = uniqueRepo('broken');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'broken-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY x /x\nRUN ["/x"]\n');
+    fs.writeFileSync(path.join(dir, 'x'), '#!/bin/false\n', { mode: 0o755 });
+    const r = await runAction({
+      inputs: { ...localStackInputs(), context: dir, file: path.join(dir, 'Dockerfile'), platforms: 'linux/amd64', tags: `${REGISTRY}/${repo}:x` }
+    });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).toContain('::group::Build log');
+    expect(r.main.stdout).toMatch(/::error::docker buildx build failed \(exit code 1\): .*ERROR: failed to solve/);
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+    expect(r.post?.code).toBe(0);
+    expect(r.post?.stdout).toMatch(/Removed builder multiarch-/);
+  });
+});
