@@ -64263,7 +64263,7 @@ class CommandError extends Error {
 exports.CommandError = CommandError;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const ERROR_LINE = /^(#\d+ )?(ERROR|error|Error response from daemon|fatal)\b[:\s]/;
+const ERROR_LINE = /^(#\d+ )?(docker: )?(ERROR|error|Error response from daemon|fatal)\b[:\s]/;
 /**
  * The few lines of a failed command's stderr worth showing: its error lines if it printed any
  * (buildx and docker prefix them), else its last non-empty lines.
@@ -64345,6 +64345,7 @@ const semver = __importStar(__nccwpck_require__(2088));
 const platforms_1 = __nccwpck_require__(9799);
 const reference_1 = __nccwpck_require__(8286);
 const context_1 = __nccwpck_require__(788);
+const tags_1 = __nccwpck_require__(9506);
 class ConfigError extends Error {
     problems;
     constructor(problems) {
@@ -64523,18 +64524,51 @@ function logins(read, p, ctx, pushTargets, push) {
     }
     return out;
 }
+const PUBLISHING_RELEASE_ACTIONS = ['published', 'released', 'prereleased'];
+/**
+ * Whether to push. Pull requests build only unless push-pull-requests opts in (forks have no
+ * secrets), and pull_request_target (which runs with the base repository's secrets on
+ * untrusted code) must also be allowed explicitly.
+ */
 function pushDecision(read, p, ctx, outputs) {
     const mode = choice(read, p, 'push', ['auto', 'true', 'false'], 'auto');
+    const prPush = bool(read, p, 'push-pull-requests', false);
+    const allowTarget = bool(read, p, 'allow-pull-request-target', false);
     if (mode === 'true' && outputs.length > 0) {
         p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
+    }
+    const pr = (0, context_1.isPullRequestEvent)(ctx.eventName);
+    const wantsPush = mode === 'true' || (mode === 'auto' && outputs.length === 0 && (!pr || prPush));
+    if (pr && wantsPush && mode === 'true' && !prPush) {
+        p.add('push', 'true', `pushes from a ${ctx.eventName} event only with push-pull-requests: true`);
+    }
+    if (ctx.eventName === 'pull_request_target' && wantsPush && !allowTarget) {
+        p.list.push('allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository\'s secrets) needs allow-pull-request-target: true');
     }
     if (mode !== 'auto')
         return { push: mode === 'true', reason: `push: ${mode}` };
     if (outputs.length > 0)
         return { push: false, reason: 'outputs given' };
-    if ((0, context_1.isPullRequestEvent)(ctx.eventName))
+    if (pr && !prPush)
         return { push: false, reason: `${ctx.eventName} event (build only)` };
+    const action = ctx.payload.action;
+    if (ctx.eventName === 'release' && !PUBLISHING_RELEASE_ACTIONS.includes(action)) {
+        return { push: false, reason: `release ${action ?? 'event'} (only published, released or prereleased releases publish)` };
+    }
     return { push: true, reason: `${ctx.eventName || 'local'} event` };
+}
+function derivedTags(read, p, ctx, explicitTags) {
+    const { rules, errors } = (0, tags_1.parseTagRules)(read('tag-rules'));
+    errors.forEach(e => p.list.push(e));
+    try {
+        return { rules, derived: (0, tags_1.eventTags)(ctx, rules) };
+    }
+    catch (e) {
+        // With explicit tags the event only names the version; without them it must yield tags.
+        if (explicitTags.length === 0)
+            p.list.push(`tags: none given, and none can be derived from the event: ${e.message}`);
+        return { rules };
+    }
 }
 function loadConfig(read, ctx) {
     const p = new Problems();
@@ -64550,6 +64584,7 @@ function loadConfig(read, ctx) {
         p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
     const imageList = images(read, p, ctx);
     const tagList = tags(read, p);
+    const { rules, derived } = derivedTags(read, p, ctx, tagList);
     if (push && tagList.length === 0 && imageList.length === 0) {
         p.list.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
     }
@@ -64595,6 +64630,8 @@ function loadConfig(read, ctx) {
         sbom: attestation(read, p, 'sbom'),
         images: imageList,
         tags: tagList,
+        tagRules: rules,
+        derived,
         builder,
         driver,
         driverOpts,
@@ -64944,6 +64981,70 @@ async function inspectPublished(client, registry, repository, digest, expected) 
 
 /***/ }),
 
+/***/ 4584:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OCI = void 0;
+exports.eventTimestamp = eventTimestamp;
+exports.ociMetadata = ociMetadata;
+exports.mergeLabels = mergeLabels;
+exports.mergeAnnotations = mergeAnnotations;
+exports.OCI = 'org.opencontainers.image';
+/** A stable creation time: the event's own timestamp, so re-runs of the same event agree. */
+function eventTimestamp(ctx, now = () => new Date()) {
+    const p = ctx.payload;
+    const candidates = [p.release?.published_at, p.head_commit?.timestamp, p.pull_request?.updated_at, p.repository?.pushed_at];
+    for (const c of candidates) {
+        if (typeof c === 'string' && !Number.isNaN(Date.parse(c)))
+            return new Date(c).toISOString();
+        if (typeof c === 'number')
+            return new Date(c * 1000).toISOString();
+    }
+    return now().toISOString();
+}
+function ociMetadata(ctx, version, created) {
+    const repo = ctx.payload.repository ?? {};
+    const url = repo.html_url ?? (ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : '');
+    const entries = [
+        ['title', repo.name ?? ctx.repository.split('/')[1]],
+        ['description', repo.description ?? undefined],
+        ['url', url],
+        ['source', url],
+        ['version', version],
+        ['created', created],
+        ['revision', ctx.sha],
+        ['licenses', repo.license?.spdx_id && repo.license.spdx_id !== 'NOASSERTION' ? repo.license.spdx_id : undefined]
+    ];
+    const out = {};
+    for (const [k, v] of entries)
+        if (v)
+            out[`${exports.OCI}.${k}`] = v;
+    return out;
+}
+function keyOf(line) {
+    const key = line.slice(0, line.indexOf('='));
+    return key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+}
+/** User labels, then ours for every key the user did not set. */
+function mergeLabels(user, ours) {
+    const taken = new Set(user.map(keyOf));
+    return [...user, ...Object.entries(ours).filter(([k]) => !taken.has(k)).map(([k, v]) => `${k}=${v}`)];
+}
+/** User annotations, then ours at manifest and index level for every key the user did not set. */
+function mergeAnnotations(user, ours, levels = ['manifest', 'index']) {
+    const taken = new Set(user.map(keyOf));
+    const added = Object.entries(ours)
+        .filter(([k]) => !taken.has(k))
+        .flatMap(([k, v]) => levels.map(level => `${level}:${k}=${v}`));
+    return [...user, ...added];
+}
+
+
+/***/ }),
+
 /***/ 2430:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -65095,6 +65196,7 @@ const registry_1 = __nccwpck_require__(2976);
 const state_1 = __nccwpck_require__(2462);
 const summary_1 = __nccwpck_require__(8855);
 const tags_1 = __nccwpck_require__(9506);
+const labels_1 = __nccwpck_require__(4584);
 const readInput = (name) => core.getInput(name);
 exports.readInput = readInput;
 function maskSecrets(cfg) {
@@ -65140,26 +65242,57 @@ async function loginAll(run, cfg, env) {
             (0, state_1.recordState)({ loggedIn: done });
     }
 }
-async function readBack(cfg, tags, digest, env, run) {
-    const ref = (0, reference_1.parseReference)(tags[0]);
-    const client = new registry_1.RegistryClient({
-        credentials: (0, credentials_1.firstOf)((0, credentials_1.staticCredentials)(cfg.logins), (0, credentials_1.dockerConfigCredentials)(env.DOCKER_CONFIG, run))
-    });
-    return (0, inspect_1.inspectPublished)(client, ref.registry, ref.repository, digest, cfg.platforms);
+function registryClient(cfg, env, run) {
+    return new registry_1.RegistryClient({ credentials: (0, credentials_1.firstOf)((0, credentials_1.staticCredentials)(cfg.logins), (0, credentials_1.dockerConfigCredentials)(env.DOCKER_CONFIG, run)) });
 }
-function setOutputs(cfg, tags, meta, published) {
-    core.setOutput('digest', meta.digest ?? '');
-    core.setOutput('imageid', meta.imageId ?? '');
-    core.setOutput('metadata', JSON.stringify(meta.raw));
-    core.setOutput('tags', tags.join('\n'));
+/** Tags to publish; floating tags are checked against the registry only when pushing. */
+async function resolveTags(cfg, client) {
+    const existing = async (image) => {
+        const ref = (0, reference_1.parseReference)(image);
+        try {
+            return await client.listTags(ref.registry, ref.repository);
+        }
+        catch (e) {
+            core.warning(`Could not list the tags of ${image} to keep floating tags from moving backwards: ${e.message}`);
+            return [];
+        }
+    };
+    const result = await (0, tags_1.publishTags)(cfg, cfg.push ? existing : undefined);
+    core.info(['Tags:', ...result.table.map(t => `  ${t.tag.padEnd(24)} <- ${t.rule}`)].join('\n'));
+    for (const t of result.held) {
+        core.notice(`Not moving ${t.tag}: a newer release than ${cfg.derived?.version} is already published`);
+    }
+    return result;
+}
+/** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
+function metadataFor(cfg, ctx, bx) {
+    const version = cfg.derived?.version ?? '';
+    const ours = (0, labels_1.ociMetadata)(ctx, version, (0, labels_1.eventTimestamp)(ctx));
+    const labels = (0, labels_1.mergeLabels)(cfg.labels, ours);
+    if (!(0, buildx_1.supports)(bx, 'annotations')) {
+        core.warning(`buildx ${bx.version} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`);
+        return { labels, annotations: cfg.annotations, version };
+    }
+    // BuildKit refuses index-level annotations when only one platform is exported.
+    const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
+    return { labels, annotations: (0, labels_1.mergeAnnotations)(cfg.annotations, ours, levels), version };
+}
+function setOutputs(cfg, p) {
+    core.setOutput('digest', p.meta.digest ?? '');
+    core.setOutput('imageid', p.meta.imageId ?? '');
+    core.setOutput('metadata', JSON.stringify(p.meta.raw));
+    core.setOutput('tags', p.refs.join('\n'));
+    core.setOutput('version', p.metadata.version);
+    core.setOutput('labels', p.metadata.labels.join('\n'));
+    core.setOutput('annotations', p.metadata.annotations.join('\n'));
     core.setOutput('platforms', cfg.platforms.join(','));
-    core.setOutput('digests', JSON.stringify(published?.digests ?? {}));
+    core.setOutput('digests', JSON.stringify(p.image?.digests ?? {}));
+    core.setOutput('json', JSON.stringify({ tags: p.refs, version: p.metadata.version, labels: p.metadata.labels, annotations: p.metadata.annotations }));
 }
 async function runBuildMode(run = command_1.runCommand) {
     const ctx = (0, context_1.readRunContext)();
     const cfg = (0, config_1.loadConfig)(exports.readInput, ctx);
     maskSecrets(cfg);
-    const tags = (0, tags_1.resolveTags)(cfg, ctx);
     core.info(`Platforms: ${cfg.platforms.join(', ')}`);
     core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
     if (!cfg.push && (0, context_1.isPullRequestEvent)(ctx.eventName)) {
@@ -65167,27 +65300,36 @@ async function runBuildMode(run = command_1.runCommand) {
     }
     const runDir = createRunDir(ctx);
     const env = dockerConfigFor(cfg, runDir);
+    const client = registryClient(cfg, env, run);
     const bx = await (0, buildx_1.resolveBuildx)(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch);
+    const { refs } = await resolveTags(cfg, client);
+    const metadata = metadataFor(cfg, ctx, bx);
     const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
     const metadataFile = path.join(runDir, 'metadata.json');
     // Planned (and version-checked) before any side effect.
-    const args = (0, build_1.buildArgs)(bx, cfg, { builder, tags, secretFiles: (0, build_1.writeSecretFiles)(runDir, cfg.secrets), metadataFile });
+    const args = (0, build_1.buildArgs)(bx, { ...cfg, labels: metadata.labels, annotations: metadata.annotations }, {
+        builder,
+        tags: refs,
+        secretFiles: (0, build_1.writeSecretFiles)(runDir, cfg.secrets),
+        metadataFile
+    });
     const qemu = await (0, qemu_1.setupQemu)({ run, host: (0, platforms_1.hostPlatform)(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
     await prepareBuilder(run, bx, cfg, builder, runDir, env);
     await loginAll(run, cfg, env);
     const meta = await (0, build_1.runBuild)(run, bx, args, env, metadataFile);
-    let published;
+    let image;
     if (cfg.push && meta.digest) {
-        published = await readBack(cfg, tags, meta.digest, env, run);
-        core.info(`Published ${meta.digest} with ${Object.keys(published.digests).length} platforms; each config architecture checked`);
+        const ref = (0, reference_1.parseReference)(refs[0]);
+        image = await (0, inspect_1.inspectPublished)(client, ref.registry, ref.repository, meta.digest, cfg.platforms);
+        core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
     }
-    setOutputs(cfg, tags, meta, published);
+    setOutputs(cfg, { refs, meta, metadata, image });
     await (0, summary_1.writeSummary)({
-        tags,
+        tags: refs,
         digest: meta.digest,
         pushed: cfg.push,
         pushReason: cfg.pushReason,
-        digests: published?.digests ?? {},
+        digests: image?.digests ?? {},
         platforms: cfg.platforms,
         emulated: qemu.emulated,
         qemuMethod: qemu.method
@@ -65602,7 +65744,7 @@ async function setupQemu(env, mode, image, platforms) {
     }
     const toInstall = mode === 'true' ? emulated : plan.missing;
     ensureBinfmtMounted(binfmtDir);
-    core.info(`QEMU: installing emulators for ${toInstall.join(', ')} (native here: ${plan.native.join(', ') || 'none'})`);
+    core.info(`QEMU: installing emulators for ${toInstall.join(', ')} on this ${env.host} runner`);
     let method = 'binfmt-image';
     let version;
     try {
@@ -65827,6 +65969,21 @@ class RegistryClient {
         const json = JSON.parse(bytes.toString('utf8'));
         const mediaType = json.mediaType ?? res.headers.get('content-type') ?? '';
         return { mediaType, digest, bytes, json };
+    }
+    /** Every tag of a repository (following pagination); none when the repository does not exist. */
+    async listTags(registry, repository) {
+        const tags = [];
+        let next = 'tags/list?n=1000';
+        while (next) {
+            const res = await this.request(registry, repository, 'GET', next, { allow404: true });
+            if (res.status === 404)
+                return tags;
+            const body = (await res.json());
+            tags.push(...(body.tags ?? []));
+            const link = /<[^>]*\/v2\/[^>]*?\/(tags\/list\?[^>]*)>;\s*rel="next"/.exec(res.headers.get('link') ?? '');
+            next = link?.[1];
+        }
+        return tags;
     }
     /** True when the manifest exists (HEAD). */
     async hasManifest(registry, repository, reference) {
@@ -66137,24 +66294,276 @@ async function writeSummary(s) {
 /***/ }),
 
 /***/ 9506:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.eventTagNames = eventTagNames;
-exports.resolveTags = resolveTags;
-/** Tag names derived from the event when no `tags` input is given. */
-function eventTagNames(ctx) {
-    const sha = ctx.sha ? [`sha-${ctx.sha.slice(0, 7)}`] : [];
-    return sha.length > 0 ? sha : ['latest'];
+exports.DEFAULT_TAG_RULES = exports.DEFAULT_SEMVER_TEMPLATES = void 0;
+exports.parseTagRules = parseTagRules;
+exports.sanitizeTag = sanitizeTag;
+exports.eventTags = eventTags;
+exports.dropBackwardMoves = dropBackwardMoves;
+exports.imageRefs = imageRefs;
+exports.publishTags = publishTags;
+/**
+ * The tags an image is published under, derived from the GitHub event (release publishing above
+ * all), with a small set of overridable rules. `tags` given as input still win verbatim.
+ */
+const semver = __importStar(__nccwpck_require__(2088));
+const context_1 = __nccwpck_require__(788);
+const reference_1 = __nccwpck_require__(8286);
+exports.DEFAULT_SEMVER_TEMPLATES = ['{{version}}', '{{major}}.{{minor}}', '{{major}}'];
+exports.DEFAULT_TAG_RULES = { latest: 'auto', prefix: '', suffix: '', semver: exports.DEFAULT_SEMVER_TEMPLATES, raw: [], sha: true };
+const TEMPLATE = /^(\{\{(version|major|minor|patch)\}\}|[A-Za-z0-9_.-])+$/;
+/** Parses `tag-rules` lines (`key=value`); reports each bad line. */
+function parseTagRules(raw) {
+    const rules = { ...exports.DEFAULT_TAG_RULES, semver: [], raw: [] };
+    const errors = [];
+    const bad = (line, what) => void errors.push(`tag-rules: "${line}" ${what}`);
+    for (const line of raw.split(/\r?\n/).map(l => l.trim())) {
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        const value = eq > 0 ? line.slice(eq + 1).trim() : '';
+        switch (key) {
+            case 'latest':
+                if (value === 'auto' || value === 'false' || value === 'edge')
+                    rules.latest = value;
+                else if (value === 'true')
+                    rules.latest = 'auto';
+                else
+                    bad(line, 'is not valid; latest takes auto, true, false or edge');
+                break;
+            case 'edge-branch':
+                if (value === '')
+                    bad(line, 'names no branch');
+                else
+                    rules.edgeBranch = value;
+                break;
+            case 'prefix':
+            case 'suffix':
+                if (value !== '' && !/^[A-Za-z0-9_.-]+$/.test(value))
+                    bad(line, 'may only use letters, digits, _ . -');
+                else
+                    rules[key] = value;
+                break;
+            case 'semver':
+                if (!TEMPLATE.test(value) || !value.includes('{{'))
+                    bad(line, 'is not a template like {{major}}.{{minor}}');
+                else
+                    rules.semver.push(value);
+                break;
+            case 'raw':
+                if (!reference_1.TAG_PATTERN.test(value))
+                    bad(line, 'is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})');
+                else
+                    rules.raw.push(value);
+                break;
+            case 'sha':
+                if (value === 'true' || value === 'false')
+                    rules.sha = value === 'true';
+                else
+                    bad(line, 'is not valid; sha takes true or false');
+                break;
+            default:
+                bad(line, 'is not a rule; use latest=, edge-branch=, prefix=, suffix=, semver=, raw= or sha=');
+        }
+    }
+    if (rules.semver.length === 0)
+        rules.semver = exports.DEFAULT_SEMVER_TEMPLATES;
+    return { rules, errors };
 }
-/** `tags` wins verbatim; otherwise every image gets every event-derived tag. */
-function resolveTags(cfg, ctx) {
+/** Makes a valid OCI tag of a ref name: `/` and other disallowed characters become `-`. */
+function sanitizeTag(name, what) {
+    const tag = name
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128);
+    if (!reference_1.TAG_PATTERN.test(tag))
+        throw new Error(`${what} "${name}" cannot be made into an image tag`);
+    return tag;
+}
+function refName(ref, kind) {
+    const prefix = `refs/${kind}/`;
+    return ref.startsWith(prefix) ? ref.slice(prefix.length) : undefined;
+}
+function parseSemverTag(name) {
+    return semver.parse(name.replace(/^v/i, ''));
+}
+function renderTemplate(template, v) {
+    // v0.x: a bare major 0 would lump every pre-1.0 release together.
+    if (template === '{{major}}' && v.major === 0)
+        return undefined;
+    return template
+        .replace(/\{\{version\}\}/g, v.version)
+        .replace(/\{\{major\}\}/g, String(v.major))
+        .replace(/\{\{minor\}\}/g, String(v.minor))
+        .replace(/\{\{patch\}\}/g, String(v.patch));
+}
+/** A release or a pushed tag. `prerelease` is the release's checkbox (tag pushes have none). */
+function releaseTags(tagName, prerelease, rules) {
+    const v = parseSemverTag(tagName);
+    if (!v) {
+        const tag = sanitizeTag(tagName, 'tag');
+        return { tags: [{ tag, rule: 'tag (not semver)' }], version: tag };
+    }
+    if (v.prerelease.length > 0 || prerelease) {
+        const why = v.prerelease.length > 0 ? 'semver pre-release' : 'release marked pre-release';
+        return { tags: [{ tag: v.version, rule: `{{version}} (${why}: no latest, no short forms)` }], version: v.version };
+    }
+    const tags = [];
+    for (const t of rules.semver) {
+        const tag = renderTemplate(t, v);
+        if (tag !== undefined && !tags.some(x => x.tag === tag))
+            tags.push({ tag, rule: t });
+    }
+    if (rules.latest !== 'false')
+        tags.push({ tag: 'latest', rule: 'latest (stable release)' });
+    return { tags, version: v.version, release: v };
+}
+function branchTags(branch, ctx, rules) {
+    const edgeBranch = rules.edgeBranch ?? ctx.payload.repository?.default_branch ?? 'main';
+    const tags = [];
+    let version;
+    if (branch === edgeBranch) {
+        tags.push({ tag: 'edge', rule: `edge (push to ${edgeBranch})` });
+        if (rules.latest === 'edge')
+            tags.push({ tag: 'latest', rule: 'latest (latest=edge)' });
+        version = 'edge';
+    }
+    else {
+        version = sanitizeTag(branch, 'branch');
+        tags.push({ tag: version, rule: 'branch name' });
+    }
+    if (rules.sha && ctx.sha)
+        tags.push({ tag: `sha-${ctx.sha.slice(0, 7)}`, rule: 'sha' });
+    return { tags, version };
+}
+function refTags(ref, ctx, rules) {
+    const tag = refName(ref, 'tags');
+    if (tag !== undefined)
+        return releaseTags(tag, false, rules);
+    const branch = refName(ref, 'heads');
+    if (branch !== undefined)
+        return branchTags(branch, ctx, rules);
+    throw new Error(`ref "${ref}" is neither a branch nor a tag; set tags explicitly`);
+}
+/** Tags from the event, before prefix/suffix and raw tags. */
+function baseEventTags(ctx, rules) {
+    const p = ctx.payload;
+    if (ctx.eventName === 'release') {
+        const name = p.release?.tag_name ?? refName(ctx.ref, 'tags');
+        if (!name)
+            throw new Error('release event without release.tag_name; set tags explicitly');
+        return releaseTags(name, p.release?.prerelease === true, rules);
+    }
+    if ((0, context_1.isPullRequestEvent)(ctx.eventName)) {
+        const n = p.pull_request?.number ?? p.number;
+        if (!n)
+            throw new Error(`${ctx.eventName} event without a pull request number; set tags explicitly`);
+        return { tags: [{ tag: `pr-${n}`, rule: 'pull request' }], version: `pr-${n}` };
+    }
+    if (ctx.eventName === 'schedule')
+        return { tags: [{ tag: 'nightly', rule: 'schedule' }], version: 'nightly' };
+    if (!ctx.ref)
+        throw new Error(`no ref for the ${ctx.eventName || 'unknown'} event; set tags explicitly`);
+    // push, workflow_dispatch, and any other event: as a push of the ref it ran on.
+    return refTags(ctx.ref, ctx, rules);
+}
+function eventTags(ctx, rules) {
+    const base = baseEventTags(ctx, rules);
+    const tags = [];
+    const add = (t) => {
+        if (!tags.some(x => x.tag === t.tag))
+            tags.push(t);
+    };
+    for (const t of base.tags)
+        add({ tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag'), rule: t.rule });
+    for (const r of rules.raw)
+        add({ tag: r, rule: 'raw' });
+    return { ...base, tags };
+}
+/**
+ * Floating tags must never move backwards: publishing 1.2.4 after 1.3.0 moves `1.2` but not `1`
+ * or `latest`. `existing` are the tags already in the registry.
+ */
+function dropBackwardMoves(derived, rules, existing) {
+    const v = derived.release;
+    if (!v)
+        return { kept: derived.tags, dropped: [] };
+    const published = existing
+        .filter(t => t.startsWith(rules.prefix) && t.endsWith(rules.suffix) && t.length > rules.prefix.length + rules.suffix.length)
+        .map(t => parseSemverTag(t.slice(rules.prefix.length, t.length - rules.suffix.length))).filter((x) => x !== null && x.prerelease.length === 0);
+    const newerThan = (pred) => published.some(o => pred(o) && semver.gt(o, v));
+    const kept = [];
+    const dropped = [];
+    for (const t of derived.tags) {
+        let backwards = false;
+        if (t.rule.startsWith('latest'))
+            backwards = newerThan(() => true);
+        else if (rules.semver.includes(t.rule) && !t.rule.includes('{{patch}}') && !t.rule.includes('{{version}}')) {
+            const sameMajor = (o) => o.major === v.major;
+            const sameMinor = (o) => sameMajor(o) && o.minor === v.minor;
+            backwards = t.rule.includes('{{minor}}') ? newerThan(sameMinor) : newerThan(sameMajor);
+        }
+        (backwards ? dropped : kept).push(t);
+    }
+    return { kept, dropped };
+}
+/** `tags` wins verbatim; otherwise every image gets every derived tag. */
+function imageRefs(images, tags) {
+    return images.flatMap(image => tags.map(t => `${image}:${t.tag}`));
+}
+/**
+ * The references to publish: `tags` verbatim when given, else every image × every derived tag,
+ * minus floating tags that would move backwards. `existingTags` reads an image's current tags.
+ */
+async function publishTags(cfg, existingTags) {
     if (cfg.tags.length > 0)
-        return cfg.tags;
-    const names = eventTagNames(ctx);
-    return cfg.images.flatMap(image => names.map(t => `${image}:${t}`));
+        return { refs: cfg.tags, table: cfg.tags.map(t => ({ tag: t, rule: 'tags input' })), held: [] };
+    const derived = cfg.derived;
+    let kept = derived.tags;
+    let held = [];
+    if (derived.release && existingTags) {
+        const existing = (await Promise.all(cfg.images.map(existingTags))).flat();
+        ({ kept, dropped: held } = dropBackwardMoves(derived, cfg.tagRules, existing));
+    }
+    return { refs: imageRefs(cfg.images, kept), table: kept, held };
 }
 
 

@@ -33,7 +33,7 @@ export class CommandError extends Error {
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const ERROR_LINE = /^(#\d+ )?(ERROR|error|Error response from daemon|fatal)\b[:\s]/;
+const ERROR_LINE = /^(#\d+ )?(docker: )?(ERROR|error|Error response from daemon|fatal)\b[:\s]/;
 
 /**
  * The few lines of a failed command's stderr worth showing: its error lines if it printed any

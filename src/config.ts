@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import { parsePlatformList, splitList } from './platforms';
 import { imageName, parseReference } from './reference';
 import { RunContext, isPullRequestEvent } from './context';
+import { EventTags, TagRules, eventTags, parseTagRules } from './tags';
 
 export type InputReader = (name: string) => string;
 
@@ -36,7 +37,11 @@ export interface Config {
   provenance?: string;
   sbom?: string;
   images: string[];
+  /** The `tags` input (full references, used verbatim when given). */
   tags: string[];
+  tagRules: TagRules;
+  /** Tags derived from the event (also computed when `tags` is given, for the version). */
+  derived?: EventTags;
   builder?: string;
   driver: string;
   driverOpts: string[];
@@ -230,15 +235,48 @@ function logins(read: InputReader, p: Problems, ctx: RunContext, pushTargets: st
   return out;
 }
 
+const PUBLISHING_RELEASE_ACTIONS = ['published', 'released', 'prereleased'];
+
+/**
+ * Whether to push. Pull requests build only unless push-pull-requests opts in (forks have no
+ * secrets), and pull_request_target (which runs with the base repository's secrets on
+ * untrusted code) must also be allowed explicitly.
+ */
 function pushDecision(read: InputReader, p: Problems, ctx: RunContext, outputs: string[]): { push: boolean; reason: string } {
   const mode = choice(read, p, 'push', ['auto', 'true', 'false'] as const, 'auto');
+  const prPush = bool(read, p, 'push-pull-requests', false);
+  const allowTarget = bool(read, p, 'allow-pull-request-target', false);
   if (mode === 'true' && outputs.length > 0) {
     p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
   }
+  const pr = isPullRequestEvent(ctx.eventName);
+  const wantsPush = mode === 'true' || (mode === 'auto' && outputs.length === 0 && (!pr || prPush));
+  if (pr && wantsPush && mode === 'true' && !prPush) {
+    p.add('push', 'true', `pushes from a ${ctx.eventName} event only with push-pull-requests: true`);
+  }
+  if (ctx.eventName === 'pull_request_target' && wantsPush && !allowTarget) {
+    p.list.push('allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository\'s secrets) needs allow-pull-request-target: true');
+  }
   if (mode !== 'auto') return { push: mode === 'true', reason: `push: ${mode}` };
   if (outputs.length > 0) return { push: false, reason: 'outputs given' };
-  if (isPullRequestEvent(ctx.eventName)) return { push: false, reason: `${ctx.eventName} event (build only)` };
+  if (pr && !prPush) return { push: false, reason: `${ctx.eventName} event (build only)` };
+  const action = ctx.payload.action;
+  if (ctx.eventName === 'release' && !PUBLISHING_RELEASE_ACTIONS.includes(action)) {
+    return { push: false, reason: `release ${action ?? 'event'} (only published, released or prereleased releases publish)` };
+  }
   return { push: true, reason: `${ctx.eventName || 'local'} event` };
+}
+
+function derivedTags(read: InputReader, p: Problems, ctx: RunContext, explicitTags: string[]): { rules: TagRules; derived?: EventTags } {
+  const { rules, errors } = parseTagRules(read('tag-rules'));
+  errors.forEach(e => p.list.push(e));
+  try {
+    return { rules, derived: eventTags(ctx, rules) };
+  } catch (e) {
+    // With explicit tags the event only names the version; without them it must yield tags.
+    if (explicitTags.length === 0) p.list.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
+    return { rules };
+  }
 }
 
 export function loadConfig(read: InputReader, ctx: RunContext): Config {
@@ -254,6 +292,7 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
   if (load && outputs.length > 0) p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
   const imageList = images(read, p, ctx);
   const tagList = tags(read, p);
+  const { rules, derived } = derivedTags(read, p, ctx, tagList);
   if (push && tagList.length === 0 && imageList.length === 0) {
     p.list.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
   }
@@ -300,6 +339,8 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     sbom: attestation(read, p, 'sbom'),
     images: imageList,
     tags: tagList,
+    tagRules: rules,
+    derived,
     builder,
     driver,
     driverOpts,

@@ -4,7 +4,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildArgs, runBuild, writeSecretFiles } from './build';
-import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from './buildx';
+import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx, supports } from './buildx';
 import { Runner, runCommand } from './command';
 import { Config, loadConfig } from './config';
 import { RunContext, isPullRequestEvent, readRunContext } from './context';
@@ -17,7 +17,8 @@ import { parseReference } from './reference';
 import { RegistryClient } from './registry';
 import { recordState } from './state';
 import { writeSummary } from './summary';
-import { resolveTags } from './tags';
+import { PublishTags, publishTags } from './tags';
+import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from './labels';
 
 export const readInput = (name: string): string => core.getInput(name);
 
@@ -68,28 +69,67 @@ async function loginAll(run: Runner, cfg: Config, env: Record<string, string>): 
   }
 }
 
-async function readBack(cfg: Config, tags: string[], digest: string, env: Record<string, string>, run: Runner): Promise<PublishedImage> {
-  const ref = parseReference(tags[0]);
-  const client = new RegistryClient({
-    credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run))
-  });
-  return inspectPublished(client, ref.registry, ref.repository, digest, cfg.platforms);
+function registryClient(cfg: Config, env: Record<string, string>, run: Runner): RegistryClient {
+  return new RegistryClient({ credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run)) });
 }
 
-function setOutputs(cfg: Config, tags: string[], meta: { digest?: string; imageId?: string; raw: unknown }, published?: PublishedImage): void {
-  core.setOutput('digest', meta.digest ?? '');
-  core.setOutput('imageid', meta.imageId ?? '');
-  core.setOutput('metadata', JSON.stringify(meta.raw));
-  core.setOutput('tags', tags.join('\n'));
+/** Tags to publish; floating tags are checked against the registry only when pushing. */
+async function resolveTags(cfg: Config, client: RegistryClient): Promise<PublishTags> {
+  const existing = async (image: string): Promise<string[]> => {
+    const ref = parseReference(image);
+    try {
+      return await client.listTags(ref.registry, ref.repository);
+    } catch (e) {
+      core.warning(`Could not list the tags of ${image} to keep floating tags from moving backwards: ${(e as Error).message}`);
+      return [];
+    }
+  };
+  const result = await publishTags(cfg, cfg.push ? existing : undefined);
+  core.info(['Tags:', ...result.table.map(t => `  ${t.tag.padEnd(24)} <- ${t.rule}`)].join('\n'));
+  for (const t of result.held) {
+    core.notice(`Not moving ${t.tag}: a newer release than ${cfg.derived?.version} is already published`);
+  }
+  return result;
+}
+
+/** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
+function metadataFor(cfg: Config, ctx: RunContext, bx: Buildx): { labels: string[]; annotations: string[]; version: string } {
+  const version = cfg.derived?.version ?? '';
+  const ours = ociMetadata(ctx, version, eventTimestamp(ctx));
+  const labels = mergeLabels(cfg.labels, ours);
+  if (!supports(bx, 'annotations')) {
+    core.warning(`buildx ${bx.version} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`);
+    return { labels, annotations: cfg.annotations, version };
+  }
+  // BuildKit refuses index-level annotations when only one platform is exported.
+  const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
+  return { labels, annotations: mergeAnnotations(cfg.annotations, ours, levels), version };
+}
+
+interface Published {
+  refs: string[];
+  meta: { digest?: string; imageId?: string; raw: unknown };
+  metadata: { labels: string[]; annotations: string[]; version: string };
+  image?: PublishedImage;
+}
+
+function setOutputs(cfg: Config, p: Published): void {
+  core.setOutput('digest', p.meta.digest ?? '');
+  core.setOutput('imageid', p.meta.imageId ?? '');
+  core.setOutput('metadata', JSON.stringify(p.meta.raw));
+  core.setOutput('tags', p.refs.join('\n'));
+  core.setOutput('version', p.metadata.version);
+  core.setOutput('labels', p.metadata.labels.join('\n'));
+  core.setOutput('annotations', p.metadata.annotations.join('\n'));
   core.setOutput('platforms', cfg.platforms.join(','));
-  core.setOutput('digests', JSON.stringify(published?.digests ?? {}));
+  core.setOutput('digests', JSON.stringify(p.image?.digests ?? {}));
+  core.setOutput('json', JSON.stringify({ tags: p.refs, version: p.metadata.version, labels: p.metadata.labels, annotations: p.metadata.annotations }));
 }
 
 export async function runBuildMode(run: Runner = runCommand): Promise<void> {
   const ctx = readRunContext();
   const cfg = loadConfig(readInput, ctx);
   maskSecrets(cfg);
-  const tags = resolveTags(cfg, ctx);
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (!cfg.push && isPullRequestEvent(ctx.eventName)) {
@@ -98,29 +138,38 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
 
   const runDir = createRunDir(ctx);
   const env = dockerConfigFor(cfg, runDir);
+  const client = registryClient(cfg, env, run);
   const bx = await resolveBuildx(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch);
+  const { refs } = await resolveTags(cfg, client);
+  const metadata = metadataFor(cfg, ctx, bx);
   const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
   const metadataFile = path.join(runDir, 'metadata.json');
   // Planned (and version-checked) before any side effect.
-  const args = buildArgs(bx, cfg, { builder, tags, secretFiles: writeSecretFiles(runDir, cfg.secrets), metadataFile });
+  const args = buildArgs(bx, { ...cfg, labels: metadata.labels, annotations: metadata.annotations }, {
+    builder,
+    tags: refs,
+    secretFiles: writeSecretFiles(runDir, cfg.secrets),
+    metadataFile
+  });
 
   const qemu: QemuResult = await setupQemu({ run, host: hostPlatform(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
   await prepareBuilder(run, bx, cfg, builder, runDir, env);
   await loginAll(run, cfg, env);
   const meta = await runBuild(run, bx, args, env, metadataFile);
 
-  let published: PublishedImage | undefined;
+  let image: PublishedImage | undefined;
   if (cfg.push && meta.digest) {
-    published = await readBack(cfg, tags, meta.digest, env, run);
-    core.info(`Published ${meta.digest} with ${Object.keys(published.digests).length} platforms; each config architecture checked`);
+    const ref = parseReference(refs[0]);
+    image = await inspectPublished(client, ref.registry, ref.repository, meta.digest, cfg.platforms);
+    core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
   }
-  setOutputs(cfg, tags, meta, published);
+  setOutputs(cfg, { refs, meta, metadata, image });
   await writeSummary({
-    tags,
+    tags: refs,
     digest: meta.digest,
     pushed: cfg.push,
     pushReason: cfg.pushReason,
-    digests: published?.digests ?? {},
+    digests: image?.digests ?? {},
     platforms: cfg.platforms,
     emulated: qemu.emulated,
     qemuMethod: qemu.method

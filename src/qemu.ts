@@ -154,7 +154,7 @@ export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', i
   }
   const toInstall = mode === 'true' ? emulated : plan.missing;
   ensureBinfmtMounted(binfmtDir);
-  core.info(`QEMU: installing emulators for ${toInstall.join(', ')} (native here: ${plan.native.join(', ') || 'none'})`);
+  core.info(`QEMU: installing emulators for ${toInstall.join(', ')} on this ${env.host} runner`);
   let method: QemuResult['method'] = 'binfmt-image';
   let version: string;
   try {

@@ -128,6 +128,21 @@ export class RegistryClient {
     return { mediaType, digest, bytes, json };
   }
 
+  /** Every tag of a repository (following pagination); none when the repository does not exist. */
+  async listTags(registry: string, repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    let next: string | undefined = 'tags/list?n=1000';
+    while (next) {
+      const res = await this.request(registry, repository, 'GET', next, { allow404: true });
+      if (res.status === 404) return tags;
+      const body = (await res.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const link = /<[^>]*\/v2\/[^>]*?\/(tags\/list\?[^>]*)>;\s*rel="next"/.exec(res.headers.get('link') ?? '');
+      next = link?.[1];
+    }
+    return tags;
+  }
+
   /** True when the manifest exists (HEAD). */
   async hasManifest(registry: string, repository: string, reference: string): Promise<boolean> {
     const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });

@@ -62,10 +62,10 @@ describe('loadConfig defaults', () => {
     ['pull_request_target', 'auto', false],
     ['push', 'auto', true],
     ['release', 'auto', true],
-    ['pull_request', 'true', true],
+    ['push', 'true', true],
     ['push', 'false', false]
   ])('%s with push: %s → push %s', (eventName, push, expected) => {
-    const cfg = load({ push }, ctx({ eventName }));
+    const cfg = load({ push, tags: 'ghcr.io/o/r:t' }, ctx({ eventName, payload: { action: 'published' } }));
     expect(cfg.push).toBe(expected);
     if (!expected) expect(cfg.logins).toEqual([]);
   });

@@ -1,0 +1,111 @@
+/**
+ * Release-triggered publishing through the bundled action: a release-published payload yields
+ * exactly the expected tags on one index, with OCI labels in each config and annotations on the
+ * index and manifests; a later backport release does not move the floating tags backwards; a
+ * fork pull request builds without login or push.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActionRun, BINFMT_STANDIN, FIXTURES, REGISTRY, blobJson, localStackInputs, manifest, runAction, tagList, uniqueRepo } from './stack';
+
+jest.setTimeout(600_000);
+
+const event = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', name), 'utf8'));
+
+describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
+  const repo = uniqueRepo('release');
+  const image = `${REGISTRY}/${repo}`;
+  let run: ActionRun;
+
+  beforeAll(async () => {
+    run = await runAction({
+      eventName: 'release',
+      event: event('release-published-stable.json'),
+      env: { GITHUB_REF: 'refs/tags/v2.3.4', GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64,linux/arm64', images: image, 'qemu-image': BINFMT_STANDIN }
+    });
+  });
+
+  test('the registry holds exactly 2.3.4, 2.3, 2 and latest, all on the same index', async () => {
+    expect(run.main.code).toBe(0);
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['2', '2.3', '2.3.4', 'latest']);
+    for (const t of ['2.3.4', '2.3', '2', 'latest']) expect((await manifest(REGISTRY, repo, t))._digest).toBe(run.outputs.digest);
+    expect(run.outputs.tags.split('\n')).toEqual(['2.3.4', '2.3', '2', 'latest'].map(t => `${image}:${t}`));
+    expect(run.outputs.version).toBe('2.3.4');
+  });
+
+  test('the rule table is logged', () => {
+    expect(run.main.stdout).toMatch(/2\.3\.4 +<- \{\{version\}\}/);
+    expect(run.main.stdout).toMatch(/latest +<- latest \(stable release\)/);
+  });
+
+  test("each platform's config carries the OCI labels from the event", async () => {
+    const digests = JSON.parse(run.outputs.digests) as Record<string, string>;
+    expect(Object.keys(digests).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const d of Object.values(digests)) {
+      const m = await manifest(REGISTRY, repo, d);
+      const labels = (await blobJson(REGISTRY, repo, m.config.digest)).config.Labels;
+      expect(labels).toEqual(
+        expect.objectContaining({
+          'org.opencontainers.image.title': 'Hello-World',
+          'org.opencontainers.image.description': 'This your first repo!',
+          'org.opencontainers.image.source': 'https://github.com/Octo-Org/Hello-World',
+          'org.opencontainers.image.version': '2.3.4',
+          'org.opencontainers.image.revision': '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+          'org.opencontainers.image.licenses': 'Apache-2.0',
+          'org.opencontainers.image.created': '2026-11-21T12:00:00.000Z'
+        })
+      );
+      expect(m.annotations['org.opencontainers.image.version']).toBe('2.3.4');
+    }
+  });
+
+  test('the index carries the annotations (what GHCR shows)', async () => {
+    const index = await manifest(REGISTRY, repo, 'latest');
+    expect(index.annotations).toEqual(
+      expect.objectContaining({
+        'org.opencontainers.image.description': 'This your first repo!',
+        'org.opencontainers.image.version': '2.3.4',
+        'org.opencontainers.image.source': 'https://github.com/Octo-Org/Hello-World'
+      })
+    );
+    const json = JSON.parse(run.outputs.json);
+    expect(json.version).toBe('2.3.4');
+    expect(json.annotations).toContain('index:org.opencontainers.image.version=2.3.4');
+  });
+
+  test('a later backport release v2.2.9 moves neither 2 nor latest', async () => {
+    const backport = event('release-published-stable.json');
+    backport.release.tag_name = 'v2.2.9';
+    const r = await runAction({
+      eventName: 'release',
+      event: backport,
+      env: { GITHUB_REF: 'refs/tags/v2.2.9' },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image }
+    });
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toContain('::notice::Not moving 2: a newer release than 2.2.9 is already published');
+    expect(r.main.stdout).toContain('::notice::Not moving latest: a newer release than 2.2.9 is already published');
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['2', '2.2', '2.2.9', '2.3', '2.3.4', 'latest']);
+    expect((await manifest(REGISTRY, repo, 'latest'))._digest).toBe(run.outputs.digest);
+    expect((await manifest(REGISTRY, repo, '2'))._digest).toBe(run.outputs.digest);
+    expect((await manifest(REGISTRY, repo, '2.2'))._digest).toBe(r.outputs.digest);
+  });
+});
+
+test('a fork pull request builds without login or push, and says so', async () => {
+  const repo = uniqueRepo('pr');
+  const r = await runAction({
+    eventName: 'pull_request',
+    event: event('pull-request-fork.json'),
+    env: { GITHUB_REF: 'refs/pull/42/merge' },
+    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}`, username: 'someone', password: 'not-used' }
+  });
+  expect(r.main.code).toBe(0);
+  expect(r.main.stdout).toContain('Push: no (pull_request event (build only))');
+  expect(r.main.stdout).toContain('::notice::pull_request: building without login or push');
+  expect(r.main.stdout).not.toContain('Logging in');
+  expect(r.main.stdout).not.toContain('[command]/usr/local/bin/docker login');
+  expect(r.outputs.tags).toBe(`${REGISTRY}/${repo}:pr-42`);
+  expect(await tagList(REGISTRY, repo)).toBeUndefined();
+});

@@ -1,0 +1,160 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig } from '../../src/config';
+import { RunContext } from '../../src/context';
+import { DEFAULT_TAG_RULES, dropBackwardMoves, eventTags, parseTagRules, publishTags, sanitizeTag } from '../../src/tags';
+
+const EVENTS = path.join(__dirname, '..', 'fixtures', 'events');
+const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+
+function ctxFor(eventName: string, file: string, ref: string): RunContext {
+  return {
+    eventName,
+    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')),
+    repository: 'Octo-Org/Hello-World',
+    actor: 'octocat',
+    sha: SHA,
+    ref,
+    runId: '1',
+    runAttempt: '1',
+    serverUrl: 'https://github.com',
+    tempDir: '/tmp'
+  };
+}
+
+const DEFAULT_INPUTS: Record<string, string> = {
+  platforms: 'linux/amd64,linux/arm64',
+  push: 'auto',
+  'push-pull-requests': 'false',
+  'allow-pull-request-target': 'false',
+  'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'github-token': 'ghs_x',
+  driver: 'docker-container',
+  logout: 'true'
+};
+
+// event, payload file, GITHUB_REF, exact tags, push?
+const CASES: [string, string, string, string[], boolean][] = [
+  ['release', 'release-published-stable.json', 'refs/tags/v2.3.4', ['2.3.4', '2.3', '2', 'latest'], true],
+  ['release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1', ['2.4.0-rc.1'], true],
+  ['release', 'release-prerelease-checkbox-only.json', 'refs/tags/v2.5.0', ['2.5.0'], true],
+  ['release', 'release-published-v0.json', 'refs/tags/v0.9.1', ['0.9.1', '0.9', 'latest'], true],
+  ['release', 'release-edited.json', 'refs/tags/v1.0.0', ['1.0.0', '1.0', '1', 'latest'], false],
+  ['push', 'push-tag.json', 'refs/tags/v1.2.3', ['1.2.3', '1.2', '1', 'latest'], true],
+  ['push', 'push-default-branch.json', 'refs/heads/main', ['edge', 'sha-6113728'], true],
+  ['push', 'push-feature-branch.json', 'refs/heads/Feature/Login_Page', ['Feature-Login_Page', 'sha-6113728'], true],
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', ['pr-42'], false],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', ['pr-42'], false],
+  ['schedule', 'schedule.json', 'refs/heads/main', ['nightly'], true],
+  ['workflow_dispatch', 'workflow-dispatch.json', 'refs/heads/main', ['edge', 'sha-6113728'], true]
+];
+
+describe('tags from real event payloads', () => {
+  test.each(CASES)('%s (%s)', async (eventName, file, ref, tags, push) => {
+    const ctx = ctxFor(eventName, file, ref);
+    const cfg = loadConfig(n => DEFAULT_INPUTS[n] ?? '', ctx);
+    expect(cfg.push).toBe(push);
+    if (!push) expect(cfg.logins).toEqual([]);
+    const result = await publishTags(cfg);
+    expect(result.refs).toEqual(tags.map(t => `ghcr.io/octo-org/hello-world:${t}`));
+    expect(result.refs.some(r => r.endsWith(':latest'))).toBe(tags.includes('latest'));
+  });
+});
+
+describe('rules', () => {
+  const release = ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4');
+  const branch = ctxFor('push', 'push-default-branch.json', 'refs/heads/main');
+  const develop = { ...branch, ref: 'refs/heads/develop' };
+  const rules = (raw: string) => {
+    const r = parseTagRules(raw);
+    expect(r.errors).toEqual([]);
+    return r.rules;
+  };
+  const names = (ctx: RunContext, raw: string) => eventTags(ctx, rules(raw)).tags.map(t => t.tag);
+
+  test.each([
+    ['latest=false', release, ['2.3.4', '2.3', '2']],
+    ['semver={{major}}.{{minor}}', release, ['2.3', 'latest']],
+    ['semver={{version}}\nsemver=v{{major}}', release, ['2.3.4', 'v2', 'latest']],
+    ['prefix=app-\nsuffix=-alpine', release, ['app-2.3.4-alpine', 'app-2.3-alpine', 'app-2-alpine', 'app-latest-alpine']],
+    ['raw=stable', release, ['2.3.4', '2.3', '2', 'latest', 'stable']],
+    ['edge-branch=develop', develop, ['edge', 'sha-6113728']],
+    ['edge-branch=develop', branch, ['main', 'sha-6113728']],
+    ['latest=edge', branch, ['edge', 'latest', 'sha-6113728']],
+    ['sha=false', branch, ['edge']]
+  ])('%j', (raw, ctx, expected) => {
+    expect(names(ctx, raw)).toEqual(expected);
+  });
+
+  test('a tag that is not semver: the sanitised tag, no latest', () => {
+    const ctx = ctxFor('push', 'push-tag.json', 'refs/tags/nightly/2026.11');
+    expect(names(ctx, '')).toEqual(['nightly-2026.11']);
+  });
+
+  test('each rule is named in the table', () => {
+    const t = eventTags(ctxFor('release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1'), DEFAULT_TAG_RULES).tags;
+    expect(t).toEqual([{ tag: '2.4.0-rc.1', rule: '{{version}} (semver pre-release: no latest, no short forms)' }]);
+  });
+
+  test.each([
+    ['latest=sometimes', /latest takes auto, true, false or edge/],
+    ['prefix=a/b', /may only use letters/],
+    ['semver=major', /is not a template/],
+    ['raw=-bad', /is not a valid tag/],
+    ['colour=blue', /is not a rule/]
+  ])('bad rule %j', (raw, message) => {
+    const r = parseTagRules(raw);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(message);
+  });
+
+  test.each([
+    ['feature/x', 'feature-x'],
+    ['Fix/ÜBER', 'Fix--BER'],
+    ['.hidden', 'hidden'],
+    ['a'.repeat(200), 'a'.repeat(128)]
+  ])('sanitizeTag(%j)', (name, expected) => {
+    expect(sanitizeTag(name, 'branch')).toBe(expected);
+  });
+
+  test('an unusable ref is an error naming it', () => {
+    expect(() => sanitizeTag('///', 'branch')).toThrow('branch "///" cannot be made into an image tag');
+  });
+});
+
+describe('floating tags never move backwards', () => {
+  const derived = eventTags(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), DEFAULT_TAG_RULES);
+  test.each([
+    ['nothing published yet', [], ['2.3.4', '2.3', '2', 'latest']],
+    ['older releases only', ['2.3.3', '2.2', '1.9.0', 'latest'], ['2.3.4', '2.3', '2', 'latest']],
+    ['3.0.0 exists: latest stays', ['3.0.0'], ['2.3.4', '2.3', '2']],
+    ['2.4.0 exists: 2 and latest stay', ['2.4.0', '2.4'], ['2.3.4', '2.3']],
+    ['2.3.5 exists: only the exact version', ['2.3.5'], ['2.3.4']],
+    ['pre-releases do not count', ['3.0.0-rc.1'], ['2.3.4', '2.3', '2', 'latest']]
+  ])('%s', (_n, existing, kept) => {
+    expect(dropBackwardMoves(derived, DEFAULT_TAG_RULES, existing).kept.map(t => t.tag)).toEqual(kept);
+  });
+});
+
+describe('push decisions for pull requests', () => {
+  const pr = ctxFor('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge');
+  const target = ctxFor('pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main');
+  const load = (ctx: RunContext, inputs: Record<string, string>) => loadConfig(n => ({ ...DEFAULT_INPUTS, ...inputs })[n] ?? '', ctx);
+
+  test('push-pull-requests opts in', () => {
+    expect(load(pr, { 'push-pull-requests': 'true' }).push).toBe(true);
+  });
+  test('push: true alone on a pull request is refused, naming the opt-in', () => {
+    expect(() => load(pr, { push: 'true' })).toThrow(/push: "true" pushes from a pull_request event only with push-pull-requests: true/);
+  });
+  test('pull_request_target pushes need allow-pull-request-target', () => {
+    expect(() => load(target, { 'push-pull-requests': 'true' })).toThrow(/needs allow-pull-request-target: true/);
+    expect(load(target, { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }).push).toBe(true);
+  });
+  test('tags given still win verbatim', async () => {
+    const cfg = load(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), { tags: 'ghcr.io/o/x:custom' });
+    expect((await publishTags(cfg)).refs).toEqual(['ghcr.io/o/x:custom']);
+    expect(cfg.derived?.version).toBe('2.3.4');
+  });
+});

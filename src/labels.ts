@@ -1,0 +1,57 @@
+/**
+ * OCI labels and annotations from the event payload's repository (no API call), added unless the
+ * user set the same key. Annotations go on every manifest and on the index (GHCR shows the
+ * index's description).
+ */
+import { RunContext } from './context';
+
+export const OCI = 'org.opencontainers.image';
+
+/** A stable creation time: the event's own timestamp, so re-runs of the same event agree. */
+export function eventTimestamp(ctx: RunContext, now: () => Date = () => new Date()): string {
+  const p = ctx.payload;
+  const candidates = [p.release?.published_at, p.head_commit?.timestamp, p.pull_request?.updated_at, p.repository?.pushed_at];
+  for (const c of candidates) {
+    if (typeof c === 'string' && !Number.isNaN(Date.parse(c))) return new Date(c).toISOString();
+    if (typeof c === 'number') return new Date(c * 1000).toISOString();
+  }
+  return now().toISOString();
+}
+
+export function ociMetadata(ctx: RunContext, version: string, created: string): Record<string, string> {
+  const repo = ctx.payload.repository ?? {};
+  const url: string = repo.html_url ?? (ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : '');
+  const entries: [string, string | undefined][] = [
+    ['title', repo.name ?? ctx.repository.split('/')[1]],
+    ['description', repo.description ?? undefined],
+    ['url', url],
+    ['source', url],
+    ['version', version],
+    ['created', created],
+    ['revision', ctx.sha],
+    ['licenses', repo.license?.spdx_id && repo.license.spdx_id !== 'NOASSERTION' ? repo.license.spdx_id : undefined]
+  ];
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) if (v) out[`${OCI}.${k}`] = v;
+  return out;
+}
+
+function keyOf(line: string): string {
+  const key = line.slice(0, line.indexOf('='));
+  return key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+}
+
+/** User labels, then ours for every key the user did not set. */
+export function mergeLabels(user: string[], ours: Record<string, string>): string[] {
+  const taken = new Set(user.map(keyOf));
+  return [...user, ...Object.entries(ours).filter(([k]) => !taken.has(k)).map(([k, v]) => `${k}=${v}`)];
+}
+
+/** User annotations, then ours at manifest and index level for every key the user did not set. */
+export function mergeAnnotations(user: string[], ours: Record<string, string>, levels: string[] = ['manifest', 'index']): string[] {
+  const taken = new Set(user.map(keyOf));
+  const added = Object.entries(ours)
+    .filter(([k]) => !taken.has(k))
+    .flatMap(([k, v]) => levels.map(level => `${level}:${k}=${v}`));
+  return [...user, ...added];
+}
