@@ -12,6 +12,8 @@ export interface BuildPlan {
   /** Files holding secret values, by secret id (written 0600 in the run's private dir). */
   secretFiles: Record<string, string>;
   metadataFile: string;
+  /** Leg mode: push to these images by digest only, no tags. */
+  pushByDigest?: string[];
 }
 
 type BuildInputs = Pick<
@@ -30,8 +32,13 @@ function attestationFlag(flag: string, value: string | undefined): string[] {
 }
 
 /** Pushes an OCI image index (buildx would otherwise pick Docker media types without attestations). */
-function outputFlags(cfg: BuildInputs): string[] {
+function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
   if (cfg.outputs.length > 0) return repeat('--output', cfg.outputs);
+  if (plan.pushByDigest) {
+    // One CSV field holding several names must be quoted.
+    const names = `"name=${plan.pushByDigest.join(',')}"`;
+    return ['--output', `type=image,${names},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`];
+  }
   const out: string[] = [];
   if (cfg.push) out.push('--output', 'type=image,push=true,oci-mediatypes=true');
   if (cfg.load) out.push('--load');
@@ -63,7 +70,7 @@ export function buildArgs(bx: Buildx, cfg: BuildInputs, plan: BuildPlan): string
     ...repeat('--cache-to', cfg.cacheTo),
     ...attestationFlag('--provenance', cfg.provenance),
     ...attestationFlag('--sbom', cfg.sbom),
-    ...outputFlags(cfg),
+    ...outputFlags(cfg, plan),
     ...repeat('--tag', plan.tags),
     '--metadata-file', plan.metadataFile,
     cfg.context

@@ -7,6 +7,10 @@ import { parsePlatformList, splitList } from './platforms';
 import { imageName, parseReference } from './reference';
 import { RunContext, isPullRequestEvent } from './context';
 import { EventTags, TagRules, eventTags, parseTagRules } from './tags';
+import { RunnerMap, parseRunnerMap } from './fanout';
+
+export const MODES = ['build', 'plan', 'leg', 'merge'] as const;
+export type Mode = (typeof MODES)[number];
 
 export type InputReader = (name: string) => string;
 
@@ -16,7 +20,11 @@ export interface BuildSecret {
 }
 
 export interface Config {
+  mode: Mode;
   platforms: string[];
+  runners: RunnerMap;
+  handoffDir: string;
+  handoffKey: string;
   context: string;
   file?: string;
   target?: string;
@@ -310,6 +318,15 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     p.add('driver', 'docker', 'takes no buildkitd-config-inline; use docker-container');
   }
 
+  const mode = choice(read, p, 'mode', MODES, 'build');
+  if (mode === 'leg') {
+    if (platformList.platforms.length > 1) p.add('platforms', read('platforms'), 'must name exactly one platform in leg mode (the plan gives each leg one)');
+    if (tagList.length > 0) p.list.push('tags: a leg pushes by digest only; give tags (or tag-rules) to the merge step');
+    if (outputs.length > 0 || load) p.list.push('outputs/load: a leg pushes by digest to the registry; they do not apply');
+  }
+  const runnerMap = parseRunnerMap(read('runners'));
+  runnerMap.errors.forEach(e => p.list.push(e));
+
   const qemuImage = read('qemu-image').trim();
   try {
     parseReference(qemuImage);
@@ -318,7 +335,11 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
   }
 
   const config: Config = {
+    mode,
     platforms: platformList.platforms,
+    runners: runnerMap.map,
+    handoffDir: read('handoff-dir').trim(),
+    handoffKey: read('handoff-key').trim(),
     context: read('context').trim() || '.',
     file: read('file').trim() || undefined,
     target: read('target').trim() || undefined,

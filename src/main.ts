@@ -4,21 +4,20 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildArgs, runBuild, writeSecretFiles } from './build';
-import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx, supports } from './buildx';
+import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from './buildx';
 import { Runner, runCommand } from './command';
 import { Config, loadConfig } from './config';
 import { RunContext, isPullRequestEvent, readRunContext } from './context';
-import { dockerConfigCredentials, firstOf, staticCredentials } from './credentials';
 import { PublishedImage, inspectPublished } from './inspect';
 import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from './login';
 import { hostPlatform } from './platforms';
 import { QemuResult, setupQemu } from './qemu';
 import { parseReference } from './reference';
-import { RegistryClient } from './registry';
 import { recordState } from './state';
 import { writeSummary } from './summary';
-import { PublishTags, publishTags } from './tags';
-import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from './labels';
+import { metadataFor, registryClient, resolveTags } from './publish';
+import { LegRecord } from './fanout';
+import { chooseHandoff, handoffKey } from './handoff';
 
 export const readInput = (name: string): string => core.getInput(name);
 
@@ -69,43 +68,6 @@ async function loginAll(run: Runner, cfg: Config, env: Record<string, string>): 
   }
 }
 
-function registryClient(cfg: Config, env: Record<string, string>, run: Runner): RegistryClient {
-  return new RegistryClient({ credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run)) });
-}
-
-/** Tags to publish; floating tags are checked against the registry only when pushing. */
-async function resolveTags(cfg: Config, client: RegistryClient): Promise<PublishTags> {
-  const existing = async (image: string): Promise<string[]> => {
-    const ref = parseReference(image);
-    try {
-      return await client.listTags(ref.registry, ref.repository);
-    } catch (e) {
-      core.warning(`Could not list the tags of ${image} to keep floating tags from moving backwards: ${(e as Error).message}`);
-      return [];
-    }
-  };
-  const result = await publishTags(cfg, cfg.push ? existing : undefined);
-  core.info(['Tags:', ...result.table.map(t => `  ${t.tag.padEnd(24)} <- ${t.rule}`)].join('\n'));
-  for (const t of result.held) {
-    core.notice(`Not moving ${t.tag}: a newer release than ${cfg.derived?.version} is already published`);
-  }
-  return result;
-}
-
-/** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
-function metadataFor(cfg: Config, ctx: RunContext, bx: Buildx): { labels: string[]; annotations: string[]; version: string } {
-  const version = cfg.derived?.version ?? '';
-  const ours = ociMetadata(ctx, version, eventTimestamp(ctx));
-  const labels = mergeLabels(cfg.labels, ours);
-  if (!supports(bx, 'annotations')) {
-    core.warning(`buildx ${bx.version} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`);
-    return { labels, annotations: cfg.annotations, version };
-  }
-  // BuildKit refuses index-level annotations when only one platform is exported.
-  const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
-  return { labels, annotations: mergeAnnotations(cfg.annotations, ours, levels), version };
-}
-
 interface Published {
   refs: string[];
   meta: { digest?: string; imageId?: string; raw: unknown };
@@ -126,6 +88,28 @@ function setOutputs(cfg: Config, p: Published): void {
   core.setOutput('json', JSON.stringify({ tags: p.refs, version: p.metadata.version, labels: p.metadata.labels, annotations: p.metadata.annotations }));
 }
 
+/** A leg caches per image and platform in the GitHub Actions cache unless told otherwise. */
+function legCache(cfg: Config): Pick<Config, 'cacheFrom' | 'cacheTo'> {
+  if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !process.env.ACTIONS_RUNTIME_TOKEN) return cfg;
+  const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
+  return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };
+}
+
+async function handOff(cfg: Config, ctx: RunContext, digest: string, image: PublishedImage): Promise<void> {
+  const handoff = chooseHandoff(cfg.handoffDir, handoffKey(cfg.handoffKey, cfg.images));
+  const record: LegRecord = {
+    platform: cfg.platforms[0],
+    digest,
+    images: cfg.images,
+    provenance: Object.keys(image.attestations).length > 0,
+    runAttempt: Number(ctx.runAttempt) || 1,
+    createdAt: new Date().toISOString()
+  };
+  await handoff.put(record);
+  core.setOutput('record', JSON.stringify(record));
+  core.info(`Leg ${record.platform}: ${digest} handed off through ${handoff.describe}`);
+}
+
 export async function runBuildMode(run: Runner = runCommand): Promise<void> {
   const ctx = readRunContext();
   const cfg = loadConfig(readInput, ctx);
@@ -136,20 +120,22 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
     core.notice(`${ctx.eventName}: building without login or push (fork pull requests have no registry secrets).`);
   }
 
+  const leg = cfg.mode === 'leg';
   const runDir = createRunDir(ctx);
   const env = dockerConfigFor(cfg, runDir);
   const client = registryClient(cfg, env, run);
   const bx = await resolveBuildx(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch);
-  const { refs } = await resolveTags(cfg, client);
+  const refs = leg ? [] : (await resolveTags(cfg, client)).refs;
   const metadata = metadataFor(cfg, ctx, bx);
   const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
   const metadataFile = path.join(runDir, 'metadata.json');
   // Planned (and version-checked) before any side effect.
-  const args = buildArgs(bx, { ...cfg, labels: metadata.labels, annotations: metadata.annotations }, {
+  const args = buildArgs(bx, { ...cfg, ...(leg ? legCache(cfg) : {}), labels: metadata.labels, annotations: metadata.annotations }, {
     builder,
     tags: refs,
     secretFiles: writeSecretFiles(runDir, cfg.secrets),
-    metadataFile
+    metadataFile,
+    pushByDigest: leg && cfg.push ? cfg.images : undefined
   });
 
   const qemu: QemuResult = await setupQemu({ run, host: hostPlatform(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
@@ -159,9 +145,10 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
 
   let image: PublishedImage | undefined;
   if (cfg.push && meta.digest) {
-    const ref = parseReference(refs[0]);
+    const ref = parseReference(leg ? cfg.images[0] : refs[0]);
     image = await inspectPublished(client, ref.registry, ref.repository, meta.digest, cfg.platforms);
     core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
+    if (leg) await handOff(cfg, ctx, meta.digest, image);
   }
   setOutputs(cfg, { refs, meta, metadata, image });
   await writeSummary({

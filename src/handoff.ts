@@ -1,0 +1,96 @@
+/**
+ * Handing leg records to the merge job: a shared directory (self-hosted runners with shared
+ * storage, tests), or workflow-run artifacts on GitHub. Each record gets its own name (platform
+ * and run attempt), so re-runs never conflict and the merge can pick the newest per platform.
+ */
+import * as core from '@actions/core';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LegRecord, isLegRecord, platformSlug } from './fanout';
+
+export interface Handoff {
+  describe: string;
+  put(record: LegRecord): Promise<void>;
+  all(): Promise<LegRecord[]>;
+}
+
+/** Separates several fan-outs in one workflow run: derived from the images unless given. */
+export function handoffKey(explicit: string, images: string[]): string {
+  if (explicit) return explicit;
+  return crypto.createHash('sha256').update([...images].sort().join('\n')).digest('hex').slice(0, 12);
+}
+
+function recordName(r: LegRecord): string {
+  return `${platformSlug(r.platform)}.a${r.runAttempt}.${crypto.randomBytes(4).toString('hex')}`;
+}
+
+function parseRecords(files: string[]): LegRecord[] {
+  const out: LegRecord[] = [];
+  for (const f of files) {
+    const parsed = JSON.parse(fs.readFileSync(f, 'utf8'));
+    if (!isLegRecord(parsed)) throw new Error(`handoff record ${path.basename(f)} is malformed`);
+    out.push(parsed);
+  }
+  return out;
+}
+
+export function directoryHandoff(dir: string, key: string): Handoff {
+  const root = path.join(dir, key);
+  return {
+    describe: `directory ${root}`,
+    async put(record) {
+      fs.mkdirSync(root, { recursive: true });
+      const file = path.join(root, `${recordName(record)}.json`);
+      // Write then rename, so a merge never reads half a record.
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2));
+      fs.renameSync(`${file}.tmp`, file);
+    },
+    async all() {
+      if (!fs.existsSync(root)) return [];
+      return parseRecords(
+        fs
+          .readdirSync(root)
+          .filter(f => f.endsWith('.json'))
+          .map(f => path.join(root, f))
+      );
+    }
+  };
+}
+
+/** Workflow-run artifacts (GitHub.com; GHES without the v4 artifact backend needs handoff-dir). */
+export function artifactHandoff(key: string): Handoff {
+  const prefix = `multiarch-${key}-`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DefaultArtifactClient } = require('@actions/artifact') as typeof import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  return {
+    describe: `artifacts ${prefix}*`,
+    async put(record) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-'));
+      const file = path.join(dir, 'record.json');
+      fs.writeFileSync(file, JSON.stringify(record, null, 2));
+      await client.uploadArtifact(`${prefix}${recordName(record)}`, [file], dir, { retentionDays: 1 });
+    },
+    async all() {
+      const { artifacts } = await client.listArtifacts();
+      const files: string[] = [];
+      for (const a of artifacts.filter(x => x.name.startsWith(prefix))) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-'));
+        await client.downloadArtifact(a.id, { path: dir });
+        files.push(path.join(dir, 'record.json'));
+      }
+      core.info(`Found ${files.length} leg record artifact(s) named ${prefix}*`);
+      return parseRecords(files);
+    }
+  };
+}
+
+export function chooseHandoff(dir: string, key: string): Handoff {
+  if (dir) return directoryHandoff(dir, key);
+  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+    throw new Error('no handoff: set handoff-dir (shared storage) when not running on GitHub Actions');
+  }
+  return artifactHandoff(key);
+}

@@ -1,0 +1,93 @@
+/**
+ * mode: merge — collects the legs' records, checks the plan is complete, and publishes one OCI
+ * image index through the distribution API (no docker or buildx on this runner): same legs, same
+ * bytes, same digest, under every tag of every image.
+ */
+import * as core from '@actions/core';
+import { Config, loadConfig } from './config';
+import { RunContext, readRunContext } from './context';
+import { LegRecord, selectRecords } from './fanout';
+import { chooseHandoff, handoffKey } from './handoff';
+import { describeIndex } from './inspect';
+import { eventTimestamp, ociMetadata } from './labels';
+import { userDockerConfigDir } from './login';
+import { LegContent, composeIndex, legDescriptors } from './manifest';
+import { normalizePlatform } from './platforms';
+import { registryClient, resolveTags } from './publish';
+import { parseReference } from './reference';
+import { MEDIA_TYPES, RegistryClient, sha256Digest } from './registry';
+import { runCommand } from './command';
+
+/** Index-level annotations: the user's (unprefixed or index:), then the event's OCI keys. */
+export function indexAnnotations(cfg: Pick<Config, 'annotations'>, ours: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of cfg.annotations) {
+    const eq = line.indexOf('=');
+    const key = line.slice(0, eq);
+    const level = key.includes(':') ? key.slice(0, key.indexOf(':')) : 'index';
+    if (level === 'index') out[key.slice(key.indexOf(':') + 1)] = line.slice(eq + 1);
+  }
+  for (const [k, v] of Object.entries(ours)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+async function fetchLeg(client: RegistryClient, image: string, record: LegRecord): Promise<LegContent> {
+  const ref = parseReference(image);
+  const top = await client.getManifest(ref.registry, ref.repository, record.digest);
+  if (top.json.manifests || !top.json.config) return { platform: record.platform, top };
+  const config = JSON.parse((await client.getBlob(ref.registry, ref.repository, top.json.config.digest)).toString('utf8'));
+  return { platform: record.platform, top, configPlatform: normalizePlatform(config) };
+}
+
+/** Every manifest the index names must already be in every target repository. */
+async function checkChildren(client: RegistryClient, images: string[], digests: string[]): Promise<void> {
+  for (const image of images) {
+    const ref = parseReference(image);
+    for (const d of digests) {
+      if (!(await client.hasManifest(ref.registry, ref.repository, d))) {
+        throw new Error(`merge: ${image} lacks ${d} (the leg did not push to this image); nothing was tagged`);
+      }
+    }
+  }
+}
+
+export async function mergeRecords(cfg: Config, ctx: RunContext, client: RegistryClient, records: LegRecord[]): Promise<{ digest: string; digests: Record<string, string>; refs: string[] }> {
+  const chosen = selectRecords(records, cfg.platforms);
+  const legs = await Promise.all(chosen.map(r => fetchLeg(client, cfg.images[0], r)));
+  const annotations = indexAnnotations(cfg, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
+  const bytes = composeIndex(legs, annotations);
+  const digest = sha256Digest(bytes);
+  const children = legs.flatMap(legDescriptors).map(d => d.digest);
+  await checkChildren(client, cfg.images, children);
+  const { refs } = await resolveTags(cfg, client);
+  if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
+  for (const r of refs) {
+    const ref = parseReference(r);
+    await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, MEDIA_TYPES.ociIndex);
+    core.info(`Tagged ${r} → ${digest}`);
+  }
+  const index = describeIndex({ mediaType: MEDIA_TYPES.ociIndex, digest, bytes, json: JSON.parse(bytes.toString()) });
+  const attestations = Object.keys(index.attestations).length;
+  core.info(`Merged ${chosen.length} legs (${attestations} attestation manifest${attestations === 1 ? '' : 's'}) into ${digest}`);
+  return { digest, digests: index.digests, refs };
+}
+
+export async function runMergeMode(read: (name: string) => string): Promise<void> {
+  const ctx = readRunContext();
+  const cfg = loadConfig(read, ctx);
+  cfg.logins.forEach(l => core.setSecret(l.password));
+  if (!cfg.push) {
+    core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
+    return;
+  }
+  const handoff = chooseHandoff(cfg.handoffDir, handoffKey(cfg.handoffKey, cfg.images));
+  const records = await handoff.all();
+  core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
+  const client = registryClient(cfg, { DOCKER_CONFIG: userDockerConfigDir() }, runCommand);
+  const result = await mergeRecords(cfg, ctx, client, records);
+  core.setOutput('digest', result.digest);
+  core.setOutput('digests', JSON.stringify(result.digests));
+  core.setOutput('tags', result.refs.join('\n'));
+  core.setOutput('platforms', cfg.platforms.join(','));
+  core.info(`merge: ${client.requests} HTTP requests`);
+}
