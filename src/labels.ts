@@ -7,18 +7,21 @@ import { RunContext } from './context';
 
 export const OCI = 'org.opencontainers.image';
 
-/** A stable creation time: the event's own timestamp, so re-runs of the same event agree. */
-export function eventTimestamp(ctx: RunContext, now: () => Date = () => new Date()): string {
+/**
+ * A stable creation time: the event's own timestamp, so re-runs of the same event agree. Without
+ * one, `now` when given (a build is a new artifact), else none (a merge must be reproducible).
+ */
+export function eventTimestamp(ctx: RunContext, now?: () => Date): string | undefined {
   const p = ctx.payload;
   const candidates = [p.release?.published_at, p.head_commit?.timestamp, p.pull_request?.updated_at, p.repository?.pushed_at];
   for (const c of candidates) {
     if (typeof c === 'string' && !Number.isNaN(Date.parse(c))) return new Date(c).toISOString();
     if (typeof c === 'number') return new Date(c * 1000).toISOString();
   }
-  return now().toISOString();
+  return now?.().toISOString();
 }
 
-export function ociMetadata(ctx: RunContext, version: string, created: string): Record<string, string> {
+export function ociMetadata(ctx: RunContext, version: string, created: string | undefined): Record<string, string> {
   const repo = ctx.payload.repository ?? {};
   const url: string = repo.html_url ?? (ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : '');
   const entries: [string, string | undefined][] = [

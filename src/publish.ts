@@ -36,7 +36,7 @@ export async function resolveTags(cfg: Config, client: RegistryClient): Promise<
 /** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
 export function metadataFor(cfg: Config, ctx: RunContext, bx: Buildx): { labels: string[]; annotations: string[]; version: string } {
   const version = cfg.derived?.version ?? '';
-  const ours = ociMetadata(ctx, version, eventTimestamp(ctx));
+  const ours = ociMetadata(ctx, version, eventTimestamp(ctx, () => new Date()));
   const labels = mergeLabels(cfg.labels, ours);
   if (!supports(bx, 'annotations')) {
     core.warning(`buildx ${bx.version} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`);

@@ -6,8 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   BINFMT_STANDIN, REGISTRY, ActionRun, blobJson, builderContainers, clearQemuHandlers, docker, localStackInputs,
-  manifest, qemuHandlers, runAction, startAuthRegistry, tagList, uniqueRepo
+  manifest, qemuHandlers, runAction, tagList, uniqueRepo
 } from './stack';
+import { RunningRegistry, startRegistry, tempDir } from './registries';
 
 jest.setTimeout(600_000);
 
@@ -20,13 +21,13 @@ function log(run: ActionRun): string {
 }
 
 describe('three platforms from a fixture whose RUN steps execute under QEMU (binfmt image, login, provenance off)', () => {
-  let auth: Awaited<ReturnType<typeof startAuthRegistry>>;
+  let auth: RunningRegistry;
   let run: ActionRun;
   const repo = uniqueRepo('three-arch');
   const creds = { username: USER, password: PASSWORD };
 
   beforeAll(async () => {
-    auth = await startAuthRegistry(5011, USER, PASSWORD);
+    auth = await startRegistry({ port: 5011, storage: tempDir('auth-storage-'), htpasswd: { user: USER, password: PASSWORD } });
     clearQemuHandlers();
     run = await runAction({
       inputs: {

@@ -1,7 +1,6 @@
 /** Helpers for tests against the real local stack (see .ci/testenv.sh). */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -105,41 +104,6 @@ export async function tagList(host: string, repo: string, auth?: { username: str
   const r = await registryGet(host, `${repo}/tags/list`, auth);
   if (r.status === 404) return undefined;
   return (JSON.parse(r.body.toString()).tags as string[] | null) ?? [];
-}
-
-/** A second registry with htpasswd Basic auth, on its own port, started and stopped by a test. */
-export async function startAuthRegistry(port: number, user: string, password: string): Promise<{ host: string; stop: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-registry-'));
-  const htpasswd = execFileSync('htpasswd', ['-Bbn', user, password], { encoding: 'utf8' });
-  fs.writeFileSync(path.join(dir, 'htpasswd'), htpasswd);
-  const host = `127.0.0.1:${port}`;
-  fs.writeFileSync(
-    path.join(dir, 'config.yml'),
-    [
-      'version: 0.1',
-      'log: { level: warn }',
-      `storage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }`,
-      `http: { addr: "${host}" }`,
-      `auth: { htpasswd: { realm: test-realm, path: ${dir}/htpasswd } }`
-    ].join('\n')
-  );
-  const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
-  for (let i = 0; i < 80; i++) {
-    const up = await fetch(`http://${host}/v2/`).then(
-      r => r.status === 401,
-      () => false
-    );
-    if (up) break;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return {
-    host,
-    stop: async () => {
-      child.kill();
-      await new Promise(r => child.once('exit', r));
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
 }
 
 export function builderContainers(): string[] {

@@ -1,0 +1,118 @@
+/**
+ * Native fan-out through the bundled action: plan → two legs built on the real stack
+ * (docker-container driver, provenance on, pushed by digest, directory handoff) → merge through
+ * the registry API on a runner without docker.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActionRun, BINFMT_STANDIN, REGISTRY, docker, localStackInputs, manifest, runAction, tagList, uniqueRepo } from './stack';
+import { tempDir } from './registries';
+
+jest.setTimeout(600_000);
+
+// No docker or buildx on the merge runner: PATH holds nothing but a directory without them.
+const NO_DOCKER = { PATH: '/nonexistent' };
+
+type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
+
+test('plan: platforms become a matrix with a runner each', async () => {
+  const r = await runAction({ inputs: { mode: 'plan', platforms: 'linux/amd64,linux/arm64/v8', runners: 'linux/amd64=self-hosted, x64' }, env: NO_DOCKER });
+  expect(r.main.code).toBe(0);
+  expect(JSON.parse(r.outputs.matrix)).toEqual({
+    include: [
+      { platform: 'linux/amd64', runner: ['self-hosted', 'x64'], slug: 'linux-amd64' },
+      { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm', slug: 'linux-arm64' }
+    ]
+  });
+});
+
+describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one index', () => {
+  const repo = uniqueRepo('fanout');
+  const image = `${REGISTRY}/${repo}`;
+  const handoffDir = tempDir('handoff-');
+  const legs: Record<string, ActionRun> = {};
+  let merged: ActionRun;
+  const mergeInputs = { mode: 'merge', platforms: 'linux/amd64,linux/arm64', images: image, tags: `${image}:1.0\n${image}:latest`, 'handoff-dir': handoffDir };
+
+  beforeAll(async () => {
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      legs[platform] = await runAction({
+        inputs: { ...localStackInputs(), mode: 'leg', platforms: platform, images: image, provenance: 'mode=max', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir }
+      });
+    }
+    merged = await runAction({ inputs: mergeInputs, env: NO_DOCKER });
+  });
+
+  test('each leg pushed by digest only (no tags) and handed off a record', async () => {
+    for (const [platform, leg] of Object.entries(legs)) {
+      expect(leg.main.code).toBe(0);
+      const record = JSON.parse(leg.outputs.record);
+      expect(record).toEqual(expect.objectContaining({ platform, images: [image], provenance: true }));
+      expect(leg.main.stdout).toContain('push-by-digest=true');
+    }
+    const files = fs.readdirSync(path.join(handoffDir, fs.readdirSync(handoffDir)[0]));
+    expect(files).toHaveLength(2);
+  });
+
+  test('the registry holds one index with both platforms and both attestation manifests, under both tags', async () => {
+    expect(merged.main.code).toBe(0);
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['1.0', 'latest']);
+    const index = await manifest(REGISTRY, repo, '1.0');
+    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(index._digest).toBe(merged.outputs.digest);
+    expect((await manifest(REGISTRY, repo, 'latest'))._digest).toBe(merged.outputs.digest);
+    const runnable = index.manifests.filter((m: Desc) => m.platform.os !== 'unknown');
+    const attestations = index.manifests.filter((m: Desc) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    expect(runnable.map((m: Desc) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(attestations).toHaveLength(2);
+    for (const a of attestations) {
+      expect(a.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
+      expect(runnable.map((m: Desc) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
+    }
+    expect(JSON.parse(merged.outputs.digests)).toEqual(Object.fromEntries(runnable.map((m: Desc) => [`${m.platform.os}/${m.platform.architecture}`, m.digest])));
+    expect(index.annotations['org.opencontainers.image.source']).toBe('https://github.com/octo-org/Hello-World');
+  });
+
+  test('docker buildx imagetools inspect agrees', () => {
+    const raw = JSON.parse(docker(['buildx', 'imagetools', 'inspect', '--raw', `${image}:1.0`]));
+    const listed = docker(['buildx', 'imagetools', 'inspect', `${image}:1.0`]);
+    expect(listed).toContain(`Digest:    ${merged.outputs.digest}`);
+    expect(raw.manifests).toHaveLength(4);
+    expect(listed.match(/Platform: +linux\/(amd64|arm64)/g)).toHaveLength(2);
+    expect(listed.match(/vnd\.docker\.reference\.type: +attestation-manifest/g)).toHaveLength(2);
+  });
+
+  test('merging again with the same records gives the same digest', async () => {
+    const again = await runAction({ inputs: mergeInputs, env: NO_DOCKER });
+    expect(again.main.code).toBe(0);
+    expect(again.outputs.digest).toBe(merged.outputs.digest);
+  });
+
+  test('a re-run leg supersedes the earlier record for its platform', async () => {
+    const rerun = await runAction({
+      inputs: { ...localStackInputs(), mode: 'leg', platforms: 'linux/arm64', images: image, provenance: 'false', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir },
+      env: { GITHUB_RUN_ATTEMPT: '2' }
+    });
+    expect(rerun.main.code).toBe(0);
+    const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:rerun` }, env: NO_DOCKER });
+    expect(r.main.code).toBe(0);
+    const index = await manifest(REGISTRY, repo, 'rerun');
+    const arm = index.manifests.find((m: Desc) => m.platform.architecture === 'arm64');
+    expect(arm.digest).toBe(JSON.parse(rerun.outputs.record).digest);
+    // The new arm64 leg has no attestation: only amd64's remains.
+    expect(index.manifests).toHaveLength(3);
+  });
+
+  test('a missing leg fails the merge and creates no tag', async () => {
+    const lonely = tempDir('handoff-missing-');
+    const records = fs.readdirSync(path.join(handoffDir, fs.readdirSync(handoffDir)[0]));
+    const key = fs.readdirSync(handoffDir)[0];
+    fs.mkdirSync(path.join(lonely, key));
+    const amd64 = records.map(f => path.join(handoffDir, key, f)).find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
+    fs.copyFileSync(amd64, path.join(lonely, key, 'amd64.json'));
+    const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:incomplete`, 'handoff-dir': lonely }, env: NO_DOCKER });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).toContain('::error::merge: no leg result for linux/arm64 (did that leg fail or not run?); nothing was tagged');
+    expect(await tagList(REGISTRY, repo)).not.toContain('incomplete');
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * The merge's registry client against real registries: htpasswd Basic auth over TLS with a
+ * self-signed certificate, the Bearer flow with a token server fixture, and a fault-injecting
+ * proxy (429 with Retry-After, 500/503, connection reset; a permanent 403). Sources are pushed
+ * through an open registry that shares storage with the one under test.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActionRun, REGISTRY, manifest, runAction, tagList, uniqueRepo } from './stack';
+import { RunningRegistry, selfSignedCert, startFaultProxy, startRegistry, startTokenServer, tempDir } from './registries';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pushSyntheticImage } = require('../../scripts/synthetic-image.js');
+
+jest.setTimeout(300_000);
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
+const USER = 'merge-user';
+const PASSWORD = 'merge-secret-71c';
+
+/** Pushes one synthetic image per platform through `openHost` and writes the leg records. */
+async function legsVia(openHost: string, image: string, repo: string): Promise<string> {
+  const dir = tempDir('handoff-');
+  fs.mkdirSync(path.join(dir, 'k'));
+  for (const platform of PLATFORMS) {
+    const digest = await pushSyntheticImage(openHost, repo, platform);
+    const record = { platform, digest, images: [image], provenance: false, runAttempt: 1, createdAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(dir, 'k', `${platform.replace('/', '-')}.json`), JSON.stringify(record));
+  }
+  return dir;
+}
+
+function merge(image: string, handoffDir: string, extra: { inputs?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ActionRun> {
+  return runAction({
+    inputs: { mode: 'merge', platforms: PLATFORMS.join(','), images: image, tags: `${image}:merged`, 'handoff-dir': handoffDir, 'handoff-key': 'k', ...extra.inputs },
+    env: { PATH: '/nonexistent', ...extra.env }
+  });
+}
+
+describe('htpasswd over TLS with a self-signed certificate', () => {
+  const storage = tempDir('tls-storage-');
+  const certs = selfSignedCert(tempDir('tls-cert-'));
+  let open: RunningRegistry;
+  let secure: RunningRegistry;
+  beforeAll(async () => {
+    open = await startRegistry({ port: 5021, storage });
+    secure = await startRegistry({ port: 5022, storage, tls: certs, htpasswd: { user: USER, password: PASSWORD } });
+  });
+  afterAll(async () => {
+    await open?.stop();
+    await secure?.stop();
+  });
+
+  test('merges with the login inputs, trusting the CA through NODE_EXTRA_CA_CERTS', async () => {
+    const repo = uniqueRepo('tls');
+    const image = `${secure.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const r = await merge(image, dir, { inputs: { username: USER, password: PASSWORD }, env: { NODE_EXTRA_CA_CERTS: certs.cert } });
+    expect(r.main.stderr + r.main.stdout).not.toMatch(/::error::/);
+    expect(r.main.code).toBe(0);
+    expect(await tagList(open.host, repo)).toEqual(['merged']);
+    expect((await manifest(open.host, repo, 'merged'))._digest).toBe(r.outputs.digest);
+    expect(r.main.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')).not.toContain(PASSWORD);
+  });
+
+  test('without credentials it fails clearly, naming registry, repository and status', async () => {
+    const repo = uniqueRepo('tls-anon');
+    const image = `${secure.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const r = await merge(image, dir, { env: { NODE_EXTRA_CA_CERTS: certs.cert } });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).toContain(`::error::registry ${secure.host}, repository ${repo}: HTTP 401: authentication required and no credentials are configured`);
+  });
+
+  test('credentials also come from the docker config (DOCKER_CONFIG)', async () => {
+    const repo = uniqueRepo('tls-config');
+    const image = `${secure.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const config = tempDir('docker-config-');
+    const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [secure.host]: { auth } } }));
+    const r = await merge(image, dir, { env: { NODE_EXTRA_CA_CERTS: certs.cert, DOCKER_CONFIG: config } });
+    expect(r.main.code).toBe(0);
+    expect(await tagList(open.host, repo)).toEqual(['merged']);
+  });
+});
+
+describe('Bearer tokens from a token server', () => {
+  const storage = tempDir('token-storage-');
+  const signer = selfSignedCert(tempDir('token-cert-'));
+  let open: RunningRegistry;
+  let tokenized: RunningRegistry;
+  let tokens: Awaited<ReturnType<typeof startTokenServer>>;
+  beforeAll(async () => {
+    tokens = await startTokenServer({ ...signer, issuer: 'test-issuer', service: 'test-registry', user: USER, password: PASSWORD });
+    open = await startRegistry({ port: 5031, storage });
+    tokenized = await startRegistry({ port: 5032, storage, token: { realm: tokens.realm, service: 'test-registry', issuer: 'test-issuer', rootCert: signer.cert } });
+  });
+  afterAll(async () => {
+    tokens?.stop();
+    await open?.stop();
+    await tokenized?.stop();
+  });
+
+  test('one token per repository scope, cached and reused for every request', async () => {
+    const repo = uniqueRepo('bearer');
+    const image = `${tokenized.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const r = await merge(image, dir, { inputs: { username: USER, password: PASSWORD } });
+    expect(r.main.code).toBe(0);
+    expect(await tagList(open.host, repo)).toEqual(['merged']);
+    // pull for the reads, pull,push for the PUT: two scopes, two tokens, however many requests.
+    expect(tokens.requests).toEqual([`repository:${repo}:pull`, `repository:${repo}:pull,push`]);
+  });
+
+  test('a token server that refuses the credentials fails fast and clearly', async () => {
+    const repo = uniqueRepo('bearer-bad');
+    const image = `${tokenized.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const r = await merge(image, dir, { inputs: { username: USER, password: 'wrong' } });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).toMatch(new RegExp(`::error::registry ${tokenized.host}, repository ${repo}: HTTP 401: token request to 127\\.0\\.0\\.1:\\d+ was refused`));
+  });
+});
+
+describe('faults between the merge and the registry', () => {
+  test('429 with Retry-After, 500, 503 and a connection reset: the merge succeeds within bounded retries', async () => {
+    const proxy = await startFaultProxy(REGISTRY, { faults: ['429', '500', 'reset', '503', '503'] });
+    try {
+      const repo = uniqueRepo('faults');
+      const image = `${proxy.host}/${repo}`;
+      const dir = await legsVia(REGISTRY, image, repo);
+      const started = Date.now();
+      const r = await merge(image, dir);
+      expect(r.main.code).toBe(0);
+      expect(await tagList(REGISTRY, repo)).toEqual(['merged']);
+      expect(proxy.log.filter(l => !l.startsWith('pass'))).toHaveLength(5);
+      expect(proxy.log.length).toBeLessThan(20);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      proxy.stop();
+    }
+  });
+
+  test('a permanent 403 fails fast with a clear error, nothing tagged', async () => {
+    const proxy = await startFaultProxy(REGISTRY, { forbidden: true });
+    try {
+      const repo = uniqueRepo('forbidden');
+      const image = `${proxy.host}/${repo}`;
+      const dir = await legsVia(REGISTRY, image, repo);
+      const started = Date.now();
+      const r = await merge(image, dir);
+      expect(r.main.code).toBe(1);
+      expect(r.main.stdout).toMatch(new RegExp(`::error::registry ${proxy.host}, repository ${repo}: HTTP 403: GET manifests/sha256:[0-9a-f]{64}: DENIED requested access to the resource is denied`));
+      // The legs are read in parallel: one request each, none retried.
+      expect(proxy.log).toHaveLength(PLATFORMS.length);
+      expect(new Set(proxy.log).size).toBe(PLATFORMS.length);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await tagList(REGISTRY, repo)).not.toContain('merged');
+    } finally {
+      proxy.stop();
+    }
+  });
+});

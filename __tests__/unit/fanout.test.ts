@@ -1,0 +1,108 @@
+import { LegRecord, parseRunnerMap, planMatrix, selectRecords } from '../../src/fanout';
+import { composeIndex, legDescriptors } from '../../src/manifest';
+import { indexAnnotations } from '../../src/merge';
+import { sha256Digest } from '../../src/registry';
+
+describe('plan', () => {
+  test('default runner map', () => {
+    expect(planMatrix(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/386', 'linux/riscv64'], parseRunnerMap('').map)).toEqual({
+      include: [
+        { platform: 'linux/amd64', runner: 'ubuntu-24.04', slug: 'linux-amd64' },
+        { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm', slug: 'linux-arm64' },
+        { platform: 'linux/arm/v7', runner: 'ubuntu-24.04-arm', slug: 'linux-arm-v7' },
+        { platform: 'linux/386', runner: 'ubuntu-24.04', slug: 'linux-386' },
+        { platform: 'linux/riscv64', runner: 'ubuntu-24.04', slug: 'linux-riscv64' }
+      ]
+    });
+  });
+
+  test('self-hosted labels, several per platform, and a default', () => {
+    const { map, errors } = parseRunnerMap('linux/arm64/v8 = self-hosted, linux, arm64\ndefault=builder-x64');
+    expect(errors).toEqual([]);
+    expect(planMatrix(['linux/arm64', 'linux/s390x'], map).include.map(e => e.runner)).toEqual([['self-hosted', 'linux', 'arm64'], 'builder-x64']);
+  });
+
+  test.each([
+    ['linux/arm64', /is not PLATFORM=LABEL/],
+    ['linux/sparc=x', /unknown architecture "sparc"/],
+    ['=x', /is not PLATFORM=LABEL/]
+  ])('bad runners line %j', (line, message) => {
+    const { errors } = parseRunnerMap(line);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+  });
+});
+
+const rec = (platform: string, n: string, runAttempt = 1, createdAt = '2026-11-23T10:00:00Z'): LegRecord => ({
+  platform,
+  digest: `sha256:${n.repeat(64)}`,
+  images: ['r/x'],
+  provenance: false,
+  runAttempt,
+  createdAt
+});
+
+describe('selectRecords', () => {
+  test('the newest record per platform wins (a re-run leg supersedes)', () => {
+    const got = selectRecords([rec('linux/amd64', 'a'), rec('linux/arm64', 'b'), rec('linux/arm64', 'c', 2)], ['linux/amd64', 'linux/arm64']);
+    expect(got.map(r => r.digest[7])).toEqual(['a', 'c']);
+  });
+  test('same attempt: the later one', () => {
+    const got = selectRecords([rec('linux/amd64', 'a', 1, '2026-11-23T10:00:00Z'), rec('linux/amd64', 'b', 1, '2026-11-23T10:05:00Z')], ['linux/amd64']);
+    expect(got[0].digest[7]).toBe('b');
+  });
+  test('a missing leg is an error and nothing is tagged', () => {
+    expect(() => selectRecords([rec('linux/amd64', 'a')], ['linux/amd64', 'linux/arm64'])).toThrow(
+      'merge: no leg result for linux/arm64 (did that leg fail or not run?); nothing was tagged'
+    );
+  });
+  test('a platform outside the plan is an error', () => {
+    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/s390x', 'b')], ['linux/amd64'])).toThrow(/not in the plan: linux\/s390x/);
+  });
+});
+
+describe('composeIndex', () => {
+  const manifestOf = (digest: string, json: object) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, bytes: Buffer.from('x'.repeat(10)), json: json as never });
+  const attested = {
+    platform: 'linux/arm64',
+    top: {
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      digest: 'sha256:idx',
+      bytes: Buffer.from(''),
+      json: {
+        manifests: [
+          { mediaType: 'm', digest: 'sha256:arm', size: 5, platform: { os: 'linux', architecture: 'arm64' } },
+          { mediaType: 'm', digest: 'sha256:att', size: 6, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:arm' } }
+        ]
+      }
+    }
+  };
+  const single = { platform: 'linux/amd64', top: manifestOf('sha256:amd', { config: {} }), configPlatform: 'linux/amd64' };
+
+  test('keeps attestations with their subject and platforms from the configs', () => {
+    const idx = JSON.parse(composeIndex([single, attested], { b: '2', a: '1' }).toString());
+    expect(idx.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(idx.manifests.map((m: { digest: string }) => m.digest)).toEqual(['sha256:amd', 'sha256:arm', 'sha256:att']);
+    expect(idx.manifests[0]).toEqual({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:amd', size: 10, platform: { os: 'linux', architecture: 'amd64' } });
+    expect(idx.manifests[2].annotations['vnd.docker.reference.digest']).toBe('sha256:arm');
+    expect(Object.keys(idx.annotations)).toEqual(['a', 'b']);
+  });
+
+  test('same legs, same bytes, same digest', () => {
+    expect(sha256Digest(composeIndex([single, attested], { a: '1' }))).toBe(sha256Digest(composeIndex([single, attested], { a: '1' })));
+  });
+
+  test('a leg whose image is for another platform is refused', () => {
+    expect(() => legDescriptors({ ...single, configPlatform: 'linux/arm64' })).toThrow(/whose config is for linux\/arm64/);
+    expect(() => legDescriptors({ ...attested, platform: 'linux/amd64' })).toThrow(/holding linux\/arm64; expected exactly linux\/amd64/);
+  });
+
+  test('index annotations: user index-level and unprefixed keys win over the event ones', () => {
+    expect(indexAnnotations({ annotations: ['index:k1=mine', 'manifest:k2=m', 'k3=plain'] }, { k1: 'ours', k2: 'ours', k4: 'x' })).toEqual({
+      k1: 'mine',
+      k3: 'plain',
+      k2: 'ours',
+      k4: 'x'
+    });
+  });
+});
