@@ -18,14 +18,13 @@ const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
-const zlib = require('zlib');
 const { runAction, node24 } = require('../scripts/run-action');
+const { pushSyntheticImage } = require('../scripts/synthetic-image');
 
 const REGISTRY = { host: '127.0.0.1', port: 5000 };
 const DELAY_MS = 25;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'];
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
 
 const sha256 = buf => 'sha256:' + crypto.createHash('sha256').update(buf).digest('hex');
@@ -46,46 +45,6 @@ function registry(status, method, urlPath, { headers = {}, body } = {}) {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** A one-file ustar archive: header, content padded to 512 bytes, two zero blocks. */
-function tarOf(name, content) {
-  const header = Buffer.alloc(512);
-  const field = (value, offset) => header.write(value, offset, 'ascii');
-  field(name, 0);
-  field('0000644\0', 100); // mode
-  field('0000000\0', 108); // uid
-  field('0000000\0', 116); // gid
-  field(content.length.toString(8).padStart(11, '0') + '\0', 124);
-  field('00000000000\0', 136); // mtime
-  field('        ', 148); // the checksum is computed with its own field as spaces
-  field('0', 156); // regular file
-  field('ustar\u000000', 257);
-  field(header.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0 ', 148);
-  return Buffer.concat([header, content, Buffer.alloc(512 - (content.length % 512 || 512) + 1024)]);
-}
-
-/** Monolithic upload: POST for an upload URL, then PUT the whole blob to it with its digest. */
-async function pushBlob(repo, bytes, mediaType) {
-  const digest = sha256(bytes);
-  const started = await registry(202, 'POST', `/v2/${repo}/blobs/uploads/`);
-  const location = new URL(started.headers.location, `http://${REGISTRY.host}:${REGISTRY.port}`);
-  location.searchParams.set('digest', digest);
-  await registry(201, 'PUT', location.pathname + location.search, { headers: { 'Content-Type': 'application/octet-stream' }, body: bytes });
-  return { mediaType, digest, size: bytes.length };
-}
-
-/** A single-platform OCI image (one small layer) pushed by digest; returns the manifest digest. */
-async function pushImage(repo, platform) {
-  const [os_, architecture, variant] = platform.split('/');
-  const tar = tarOf('platform.txt', Buffer.from(`built for ${platform}\n`));
-  const layer = await pushBlob(repo, zlib.gzipSync(tar), 'application/vnd.oci.image.layer.v1.tar+gzip');
-  const config = { architecture, os: os_, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [sha256(tar)] }, config: {} };
-  const cfg = await pushBlob(repo, Buffer.from(JSON.stringify(config)), 'application/vnd.oci.image.config.v1+json');
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: cfg, layers: [layer] }));
-  const digest = sha256(manifest);
-  await registry(201, 'PUT', `/v2/${repo}/manifests/${digest}`, { headers: { 'Content-Type': OCI_MANIFEST }, body: manifest });
-  return digest;
 }
 
 /**
@@ -202,12 +161,12 @@ function median(xs) {
 }
 
 function report(rows, ctx) {
-  console.log('merge benchmark: ours (mode: merge, dist/index.js) vs docker buildx imagetools create');
-  console.log(`  proxy ${ctx.proxy.host} -> registry 127.0.0.1:5000, +${DELAY_MS} ms before each request and +${DELAY_MS} ms before each response`);
-  console.log(`  ${ROUNDS} timed rounds per N and tool (alternating order) after one untimed warm-up per tool; sources in ${ctx.repo}`);
-  console.log(`  ours under Node ${ctx.node24Version}; imagetools ran ${ctx.imagetoolsHow}`);
-  console.log('  wall = process start to exit; requests = HTTP requests the proxy saw;');
-  console.log('  non-HTTP conns = connections closed without a request (TLS attempts on the plain-HTTP proxy)\n');
+  console.log(`merge benchmark: ours (mode: merge, dist/index.js, Node ${ctx.node24Version}) vs docker buildx imagetools create
+  proxy ${ctx.proxy.host} -> registry 127.0.0.1:5000, +${DELAY_MS} ms before each request and +${DELAY_MS} ms before each response
+  ${ROUNDS} timed rounds per N and tool (alternating order) after one untimed warm-up per tool; sources in ${ctx.repo}
+  imagetools ran ${ctx.imagetoolsHow}
+  wall = process start to exit; requests = HTTP requests the proxy saw;
+  non-HTTP conns = connections closed without a request (TLS attempts on the plain-HTTP proxy)\n`);
   const head = ['N', 'tool', 'median wall ms', 'min ms', 'max ms', 'requests (median)', 'non-HTTP conns (median)'];
   const cells = rows.map(r => [r.n, r.tool, median(r.ms).toFixed(0), Math.min(...r.ms).toFixed(0), Math.max(...r.ms).toFixed(0), median(r.requests), median(r.rejected)].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
@@ -222,7 +181,7 @@ function report(rows, ctx) {
 async function main() {
   const repo = `bench/src-${Date.now()}`;
   const digests = {};
-  for (const p of PLATFORMS) digests[p] = await pushImage(repo, p);
+  for (const p of PLATFORMS) digests[p] = await pushSyntheticImage(`${REGISTRY.host}:${REGISTRY.port}`, repo, p);
   const proxy = await startProxy();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-bench-'));
   const ctx = { repo, tmp, digests, proxy, image: `${proxy.host}/${repo}`, builderArgs: [] };
@@ -234,17 +193,17 @@ async function main() {
     ctx.imagetoolsHow = await prepareImagetools(ctx);
     await verify(repo, 'it-warmup', 2);
 
-    const tools = { ours: { run: runOurs, tag: 'ours' }, imagetools: { run: runImagetools, tag: 'it' } };
+    const tools = { ours: runOurs, imagetools: runImagetools };
     const rows = [];
     for (const n of [2, 8]) {
       const byTool = {};
       for (const tool of Object.keys(tools)) rows.push((byTool[tool] = { n, tool, ms: [], requests: [], rejected: [] }));
       for (let r = 1; r <= ROUNDS; r++) {
-        // Alternate which tool goes first, so neither always runs right after the other.
+        // Alternate which tool goes first in a round, so neither always gets the warmer start.
         for (const tool of r % 2 ? ['ours', 'imagetools'] : ['imagetools', 'ours']) {
-          const tag = `${tools[tool].tag}-n${n}-r${r}`;
+          const tag = `${tool === 'ours' ? 'ours' : 'it'}-n${n}-r${r}`;
           proxy.stats.requests = proxy.stats.rejected = 0;
-          byTool[tool].ms.push(await tools[tool].run(ctx, n, tag));
+          byTool[tool].ms.push(await tools[tool](ctx, n, tag));
           byTool[tool].requests.push(proxy.stats.requests);
           byTool[tool].rejected.push(proxy.stats.rejected);
           await verify(repo, tag, n);

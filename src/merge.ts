@@ -39,16 +39,22 @@ async function fetchLeg(client: RegistryClient, image: string, record: LegRecord
   return { platform: record.platform, top, configPlatform: normalizePlatform(config) };
 }
 
-/** Every manifest the index names must already be in every target repository. */
-async function checkChildren(client: RegistryClient, images: string[], digests: string[]): Promise<void> {
-  for (const image of images) {
+/**
+ * Every manifest the index names must already be in every target repository. Those just fetched
+ * by digest from the first image are known to be there; the rest are checked in parallel.
+ */
+async function checkChildren(client: RegistryClient, images: string[], digests: string[], fetched: string[]): Promise<void> {
+  const checks = images.flatMap((image, i) => {
     const ref = parseReference(image);
-    for (const d of digests) {
-      if (!(await client.hasManifest(ref.registry, ref.repository, d))) {
-        throw new Error(`merge: ${image} lacks ${d} (the leg did not push to this image); nothing was tagged`);
-      }
-    }
-  }
+    return digests
+      .filter(d => i > 0 || !fetched.includes(d))
+      .map(async d => {
+        if (!(await client.hasManifest(ref.registry, ref.repository, d))) {
+          throw new Error(`merge: ${image} lacks ${d} (the leg did not push to this image); nothing was tagged`);
+        }
+      });
+  });
+  await Promise.all(checks);
 }
 
 export async function mergeRecords(cfg: Config, ctx: RunContext, client: RegistryClient, records: LegRecord[]): Promise<{ digest: string; digests: Record<string, string>; refs: string[] }> {
@@ -58,7 +64,7 @@ export async function mergeRecords(cfg: Config, ctx: RunContext, client: Registr
   const bytes = composeIndex(legs, annotations);
   const digest = sha256Digest(bytes);
   const children = legs.flatMap(legDescriptors).map(d => d.digest);
-  await checkChildren(client, cfg.images, children);
+  await checkChildren(client, cfg.images, children, legs.map(l => l.top.digest));
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
   for (const r of refs) {

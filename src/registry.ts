@@ -104,7 +104,8 @@ export class RegistryClient {
   requests = 0;
   private readonly policy: RetryPolicy;
   private readonly auth = new Map<string, CachedAuth>();
-  private readonly schemes = new Map<string, string>();
+  private readonly pendingAuth = new Map<string, Promise<void>>();
+  private readonly schemes = new Map<string, Promise<string>>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: RegistryClientOptions = {}) {
@@ -171,12 +172,28 @@ export class RegistryClient {
     return digest;
   }
 
+  /**
+   * HTTPS, except that a loopback or listed insecure host is probed once (concurrent requests
+   * share the probe) and spoken to over plain HTTP when it has no TLS.
+   */
   private async baseUrl(host: string): Promise<string> {
-    return `${this.schemes.get(host) ?? 'https'}://${host}/v2/`;
+    let scheme = this.schemes.get(host);
+    if (!scheme) {
+      scheme = isLoopback(host) || (this.options.insecureHosts ?? []).includes(host) ? this.probeScheme(host) : Promise.resolve('https');
+      this.schemes.set(host, scheme);
+    }
+    return `${await scheme}://${host}/v2/`;
   }
 
-  private canFallBackToHttp(host: string): boolean {
-    return isLoopback(host) || (this.options.insecureHosts ?? []).includes(host);
+  private async probeScheme(host: string): Promise<string> {
+    try {
+      this.requests++;
+      const res = await fetch(`https://${host}/v2/`, { redirect: 'manual' });
+      await res.arrayBuffer().catch(() => undefined);
+      return 'https';
+    } catch {
+      return 'http';
+    }
   }
 
   private async request(
@@ -198,18 +215,12 @@ export class RegistryClient {
       try {
         res = await this.fetchFollowing(url, { method, headers, body: opts.body });
       } catch (e) {
-        if (!this.schemes.has(host) && this.canFallBackToHttp(host)) {
-          this.schemes.set(host, 'http');
-          attempt--;
-          continue;
-        }
         if (attempt + 1 >= this.policy.attempts) {
           throw new RegistryError(registry, repository, undefined, `${method} ${path}: ${describeNetworkError(e)} (after ${attempt + 1} attempts)`);
         }
         await this.sleep(retryDelay(attempt, null, this.policy));
         continue;
       }
-      if (!this.schemes.has(host)) this.schemes.set(host, new URL(url).protocol.replace(':', ''));
       if (res.status === 401 && !authTried) {
         authTried = true;
         await res.arrayBuffer().catch(() => undefined);
@@ -247,7 +258,18 @@ export class RegistryClient {
     throw new Error(`too many redirects from ${url}`);
   }
 
-  private async authenticate(registry: string, repository: string, scope: string, header: string): Promise<void> {
+  /** Concurrent requests that hit the same challenge share one token request. */
+  private authenticate(registry: string, repository: string, scope: string, header: string): Promise<void> {
+    const key = `${apiHost(registry)}|${scope}`;
+    let pending = this.pendingAuth.get(key);
+    if (!pending) {
+      pending = this.fetchAuth(registry, repository, scope, header).finally(() => this.pendingAuth.delete(key));
+      this.pendingAuth.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchAuth(registry: string, repository: string, scope: string, header: string): Promise<void> {
     const host = apiHost(registry);
     const { scheme, params } = parseChallenge(header);
     const cred = this.options.credentials ? await this.options.credentials(registry) : undefined;

@@ -156,7 +156,8 @@ describe('faults between the merge and the registry', () => {
       expect(proxy.log).toHaveLength(PLATFORMS.length);
       expect(new Set(proxy.log).size).toBe(PLATFORMS.length);
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(await tagList(REGISTRY, repo)).not.toContain('merged');
+      // A repository holding only untagged manifests has no tag list at all.
+      expect((await tagList(REGISTRY, repo)) ?? []).not.toContain('merged');
     } finally {
       proxy.stop();
     }
