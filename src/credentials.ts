@@ -1,4 +1,5 @@
 /** Registry credentials: from the action's login inputs, else the docker config (auths, credential helpers). */
+import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Runner } from './command';
@@ -40,22 +41,29 @@ async function fromHelper(run: Runner, helper: string, registry: string): Promis
   return j.Secret ? { username: j.Username ?? '', password: j.Secret } : undefined;
 }
 
+function masked(c: Credential | undefined): Credential | undefined {
+  if (c) core.setSecret(c.password);
+  return c;
+}
+
 /** Reads credentials the way the docker CLI does: per-registry helper, then auths, then the store. */
 export function dockerConfigCredentials(configDir: string, run: Runner): CredentialSource {
-  return async registry => {
-    const file = path.join(configDir, 'config.json');
-    if (!fs.existsSync(file)) return undefined;
-    const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as DockerConfigFile;
-    const keys = configKeys(registry);
-    const helper = keys.map(k => cfg.credHelpers?.[k]).find(Boolean);
-    if (helper) return fromHelper(run, helper, registry);
-    for (const k of keys) {
-      const entry = cfg.auths?.[k];
-      const cred = entry && fromAuthEntry(entry);
-      if (cred) return cred;
-    }
-    return cfg.credsStore ? fromHelper(run, cfg.credsStore, registry) : undefined;
-  };
+  return async registry => masked(await lookUp(configDir, run, registry));
+}
+
+async function lookUp(configDir: string, run: Runner, registry: string): Promise<Credential | undefined> {
+  const file = path.join(configDir, 'config.json');
+  if (!fs.existsSync(file)) return undefined;
+  const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as DockerConfigFile;
+  const keys = configKeys(registry);
+  const helper = keys.map(k => cfg.credHelpers?.[k]).find(Boolean);
+  if (helper) return fromHelper(run, helper, registry);
+  for (const k of keys) {
+    const entry = cfg.auths?.[k];
+    const cred = entry && fromAuthEntry(entry);
+    if (cred) return cred;
+  }
+  return cfg.credsStore ? fromHelper(run, cfg.credsStore, registry) : undefined;
 }
 
 /** Tries each source in order. */

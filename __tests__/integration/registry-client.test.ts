@@ -83,6 +83,23 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
     expect(r.main.code).toBe(0);
     expect(await tagList(open.host, repo)).toEqual(['merged']);
   });
+
+  test('credentials also come from a docker credential helper (credHelpers)', async () => {
+    const repo = uniqueRepo('tls-helper');
+    const image = `${secure.host}/${repo}`;
+    const dir = await legsVia(open.host, image, repo);
+    const bin = tempDir('cred-helper-');
+    fs.writeFileSync(
+      path.join(bin, 'docker-credential-fixture'),
+      `#!/bin/sh\nread server\n[ "$1" = get ] && printf '{"ServerURL":"%s","Username":"${USER}","Secret":"${PASSWORD}"}' "$server"\n`,
+      { mode: 0o755 }
+    );
+    const config = tempDir('docker-config-');
+    fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ credHelpers: { [secure.host]: 'fixture' } }));
+    const r = await merge(image, dir, { env: { NODE_EXTRA_CA_CERTS: certs.cert, DOCKER_CONFIG: config, PATH: bin } });
+    expect(r.main.code).toBe(0);
+    expect(await tagList(open.host, repo)).toEqual(['merged']);
+  });
 });
 
 describe('Bearer tokens from a token server', () => {

@@ -1,0 +1,80 @@
+/** RegistryClient over real sockets on loopback: redirects, Basic auth, retries, shared token requests. */
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { RegistryClient } from '../../src/registry';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ host: string; seen: http.IncomingHttpHeaders[]; close: () => void }> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    handler(req, res);
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+}
+
+const BLOB = Buffer.from('hello');
+const BLOB_DIGEST = 'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
+const noSleep = { sleep: async () => undefined };
+
+test('Authorization is not forwarded when a blob redirects to another host', async () => {
+  const storage = await serve((_req, res) => res.writeHead(200).end(BLOB));
+  const registry = await serve((req, res) => {
+    if (req.headers.authorization !== 'Basic ' + Buffer.from('u:p').toString('base64')) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+      return;
+    }
+    res.writeHead(307, { Location: `http://${storage.host}/blob-store/x` }).end();
+  });
+  try {
+    const client = new RegistryClient({ credentials: async () => ({ username: 'u', password: 'p' }), ...noSleep });
+    expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
+    expect(registry.seen.at(-1)?.authorization).toMatch(/^Basic /);
+    expect(storage.seen).toHaveLength(1);
+    expect(storage.seen[0].authorization).toBeUndefined();
+  } finally {
+    storage.close();
+    registry.close();
+  }
+});
+
+test('408, 429 and 502 are retried; a 404 is not', async () => {
+  const statuses = [408, 429, 502];
+  const registry = await serve((req, res) => {
+    const s = statuses.shift();
+    if (s) res.writeHead(s, s === 429 ? { 'Retry-After': '0' } : {}).end();
+    else if (req.url?.includes('missing')) res.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
+    else res.writeHead(200).end(BLOB);
+  });
+  try {
+    const client = new RegistryClient(noSleep);
+    expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
+    const before = registry.seen.length;
+    await expect(client.getBlob(registry.host, 'a/missing', BLOB_DIGEST)).rejects.toThrow(`registry ${registry.host}, repository a/missing: HTTP 404: GET blobs/${BLOB_DIGEST}: BLOB_UNKNOWN blob unknown`);
+    expect(registry.seen.length - before).toBe(1);
+  } finally {
+    registry.close();
+  }
+});
+
+test('retries stop after the configured attempts', async () => {
+  const registry = await serve((_req, res) => res.writeHead(503).end());
+  try {
+    const client = new RegistryClient({ retry: { attempts: 3 }, ...noSleep });
+    await expect(client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).rejects.toThrow(/HTTP 503/);
+    expect(registry.seen).toHaveLength(3);
+  } finally {
+    registry.close();
+  }
+});
+
+test('a blob whose bytes do not match its digest is refused', async () => {
+  const registry = await serve((_req, res) => res.writeHead(200).end('tampered'));
+  try {
+    await expect(new RegistryClient(noSleep).getBlob(registry.host, 'a/b', BLOB_DIGEST)).rejects.toThrow(/failed verification/);
+  } finally {
+    registry.close();
+  }
+});
