@@ -45,13 +45,18 @@ function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
   return out;
 }
 
-export function buildArgs(bx: Buildx, cfg: BuildInputs, plan: BuildPlan): string[] {
+/** Refuses inputs this buildx cannot honour; called as soon as the version is known. */
+export function assertBuildxSupports(bx: Buildx, cfg: Pick<BuildInputs, 'annotations' | 'push' | 'load'>): void {
   if (cfg.annotations.length > 0 && !supports(bx, 'annotations')) {
     throw new Error(`annotations need buildx ${FEATURES.annotations} or newer (this runner has ${bx.version}); set buildx-version`);
   }
   if (cfg.push && cfg.load && !supports(bx, 'multipleExporters')) {
     throw new Error(`push together with load needs buildx ${FEATURES.multipleExporters} or newer (this runner has ${bx.version}); set buildx-version or drop load`);
   }
+}
+
+export function buildArgs(bx: Buildx, cfg: BuildInputs, plan: BuildPlan): string[] {
+  assertBuildxSupports(bx, cfg);
   return [
     'build',
     '--builder', plan.builder,

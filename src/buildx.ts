@@ -98,15 +98,15 @@ async function downloadBuildx(version: string, base: string, nodeArch: string): 
   return bin;
 }
 
-export async function resolveBuildx(run: Runner, wanted: string | undefined, base: string, nodeArch: string): Promise<Buildx> {
+export async function resolveBuildx(run: Runner, wanted: string | undefined, base: string, nodeArch: string, env: Record<string, string>): Promise<Buildx> {
   if (wanted) {
     const bin = await downloadBuildx(wanted, base, nodeArch);
-    const out = await run(bin, ['version'], { silent: true });
+    const out = await run(bin, ['version'], { silent: true, env });
     const version = parseBuildxVersion(out.stdout) ?? wanted;
     core.info(`buildx ${version} (downloaded)`);
     return { command: bin, prefix: [], version };
   }
-  const out = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+  const out = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true, env });
   const version = out.exitCode === 0 ? parseBuildxVersion(out.stdout) : undefined;
   if (!version) {
     throw new Error('docker buildx is not installed on this runner; set buildx-version (e.g. 0.30.1) to download it');

@@ -4,7 +4,8 @@
  */
 import * as semver from 'semver';
 import { parsePlatformList, splitList } from './platforms';
-import { imageName, parseReference } from './reference';
+import { HOST_PATTERN, imageName, parseReference } from './reference';
+import * as core from '@actions/core';
 import { RunContext, isPullRequestEvent } from './context';
 import { EventTags, TagRules, eventTags, parseTagRules } from './tags';
 import { RunnerMap, parseRunnerMap } from './fanout';
@@ -77,7 +78,7 @@ export class ConfigError extends Error {
 
 /** The oldest buildx this action drives: --provenance, --sbom and --metadata-file all exist from here. */
 export const MIN_BUILDX_VERSION = '0.10.0';
-const DRIVERS = ['docker-container', 'docker', 'kubernetes', 'remote'];
+const DRIVERS = ['docker-container', 'docker', 'kubernetes'];
 const NETWORKS = ['default', 'host', 'none'];
 
 /** Collects problems while parsing; each reader returns a usable value even when the input is bad. */
@@ -172,19 +173,39 @@ function tags(read: InputReader, p: Problems): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * `secrets` entries, one ID=VALUE per line; an entry wrapped in double quotes may span lines
+ * (PEM keys) and uses "" for a literal quote, as in docker/build-push-action.
+ */
+export function splitSecretEntries(raw: string): { entry: string; line: number }[] {
+  const out: { entry: string; line: number }[] = [];
+  const lines = raw.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const start = i + 1;
+    let text = lines[i];
+    if (text.trim() === '') continue;
+    if (text.trimStart().startsWith('"')) {
+      text = text.trimStart();
+      // Gather lines until the closing quote (an odd run of quotes at the end).
+      while (!/(^|[^"])("")*"\s*$/.test(text.slice(1)) && i + 1 < lines.length) text += '\n' + lines[++i];
+      text = text.trim().slice(1, -1).replace(/""/g, '"');
+    }
+    out.push({ entry: text, line: start });
+  }
+  return out;
+}
+
 function secrets(read: InputReader, p: Problems): BuildSecret[] {
   const out: BuildSecret[] = [];
-  // Values may span lines only when quoted by the workflow; one ID=VALUE per line here.
-  for (const line of read('secrets').split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const eq = line.indexOf('=');
-    const id = eq > 0 ? line.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z0-9_.-]+$/.test(id)) {
+  for (const { entry, line } of splitSecretEntries(read('secrets'))) {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(id)) {
       // Never echo a secret line back: name only its position.
-      p.list.push(`secrets: line ${out.length + 1} is not ID=VALUE (ID may use letters, digits, _ . -)`);
+      p.list.push(`secrets: line ${line} is not ID=VALUE (ID starts with a letter, digit or _ and may use _ . -)`);
       continue;
     }
-    out.push({ id, value: line.slice(eq + 1) });
+    out.push({ id, value: entry.slice(eq + 1) });
   }
   return out;
 }
@@ -218,29 +239,45 @@ function registryHost(ref: string): string {
   return parseReference(ref).registry;
 }
 
-/** Login inputs resolved against the registries being pushed to. */
+/**
+ * Login inputs resolved against the registries being pushed to. A username/password pair goes to
+ * one registry only (never a Docker Hub token to GHCR): the `registry` input, or the single
+ * registry the images are on. GHCR falls back to the workflow's token.
+ */
 function logins(read: InputReader, p: Problems, ctx: RunContext, pushTargets: string[], push: boolean): RegistryLogin[] {
   const username = read('username').trim();
   const password = read('password');
   const token = read('github-token');
   const explicit = splitList(read('registry'));
   for (const r of explicit) {
-    if (!/^[a-zA-Z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?$/.test(r)) p.add('registry', r, 'is not a registry host[:port]');
+    if (!HOST_PATTERN.test(r)) p.add('registry', r, 'is not a registry host[:port]');
   }
   if ((username === '') !== (password === '')) {
     p.list.push(`username/password: give both or neither (got ${username === '' ? 'a password without a username' : 'a username without a password'})`);
     return [];
   }
+  const targets = [...new Set(pushTargets.map(registryHost))];
+  const credentialed = explicit.length > 0 ? explicit : targets;
+  if (username !== '' && credentialed.length > 1) {
+    p.add('registry', explicit.join(','), `must name the one registry username/password belong to (the images are on ${credentialed.join(', ')})`);
+    return [];
+  }
   if (!push) return [];
-  const targets = explicit.length > 0 ? explicit : [...new Set(pushTargets.map(registryHost))];
   const out: RegistryLogin[] = [];
-  for (const registry of targets) {
-    if (username !== '') out.push({ registry, username, password });
-    else if (registry === 'ghcr.io' && token !== '' && ctx.actor !== '') {
-      out.push({ registry, username: ctx.actor, password: token });
-    }
+  if (username !== '') out.push({ registry: credentialed[0], username, password });
+  if (targets.includes('ghcr.io') && !out.some(l => l.registry === 'ghcr.io') && token !== '' && ctx.actor !== '') {
+    out.push({ registry: 'ghcr.io', username: ctx.actor, password: token });
   }
   return out;
+}
+
+/** Every secret value of the config, masked before anything can print it. */
+export function maskSecrets(cfg: Pick<Config, 'secrets' | 'logins'>): void {
+  for (const s of cfg.secrets) {
+    core.setSecret(s.value);
+    s.value.split(/\r?\n/).forEach(line => line.trim() && core.setSecret(line));
+  }
+  cfg.logins.forEach(l => core.setSecret(l.password));
 }
 
 const PUBLISHING_RELEASE_ACTIONS = ['published', 'released', 'prereleased'];
@@ -314,8 +351,8 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
   if (builder && (driverOpts.length > 0 || buildkitdConfigInline)) {
     p.list.push('builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates');
   }
-  if (!builder && driver === 'docker' && buildkitdConfigInline) {
-    p.add('driver', 'docker', 'takes no buildkitd-config-inline; use docker-container');
+  if (!builder && driver === 'docker' && (buildkitdConfigInline || driverOpts.length > 0)) {
+    p.add('driver', 'docker', 'is the Docker engine\'s own builder and takes no driver-opts or buildkitd-config-inline; use docker-container');
   }
 
   const mode = choice(read, p, 'mode', MODES, 'build');
@@ -362,7 +399,8 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     tags: tagList,
     tagRules: rules,
     derived,
-    builder,
+    // The docker driver is the engine's own builder: it is used, never created or removed.
+    builder: builder ?? (driver === 'docker' ? 'default' : undefined),
     driver,
     driverOpts,
     buildkitdConfigInline,

@@ -16,16 +16,23 @@ export function userDockerConfigDir(env: NodeJS.ProcessEnv = process.env): strin
 
 /**
  * Seeds a private config from the runner's: credentials from earlier steps (e.g. a Docker Hub
- * login for base images) and the current context keep working; ours are added only here.
+ * login for base images), the current context and CLI plugins keep working. Our logins land
+ * only here: a credential store or helper that would keep them outside this directory is left
+ * out for the registries we log in to (all of them, for a global credsStore).
  */
-export function createPrivateDockerConfig(runDir: string, userDir = userDockerConfigDir()): string {
+export function createPrivateDockerConfig(runDir: string, loginRegistries: string[], userDir = userDockerConfigDir()): string {
   const dir = path.join(runDir, 'docker-config');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const userConfig = path.join(userDir, 'config.json');
-  const config = fs.existsSync(userConfig) ? fs.readFileSync(userConfig, 'utf8') : '{}';
-  fs.writeFileSync(path.join(dir, 'config.json'), config, { mode: 0o600 });
-  const contexts = path.join(userDir, 'contexts');
-  if (fs.existsSync(contexts)) fs.symlinkSync(contexts, path.join(dir, 'contexts'));
+  const config = fs.existsSync(userConfig) ? JSON.parse(fs.readFileSync(userConfig, 'utf8')) : {};
+  if (loginRegistries.length > 0) {
+    delete config.credsStore;
+    for (const r of loginRegistries) if (config.credHelpers) delete config.credHelpers[r];
+  }
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+  for (const shared of ['contexts', 'cli-plugins']) {
+    if (fs.existsSync(path.join(userDir, shared))) fs.symlinkSync(path.join(userDir, shared), path.join(dir, shared));
+  }
   return dir;
 }
 
@@ -38,7 +45,6 @@ export function dockerEnv(configDir: string, userDir = userDockerConfigDir()): R
 }
 
 export async function login(run: Runner, l: RegistryLogin, env: Record<string, string>): Promise<void> {
-  core.setSecret(l.password);
   core.info(`Logging in to ${l.registry} as ${l.username}`);
   await run('docker', ['login', '--username', l.username, '--password-stdin', l.registry], { input: l.password, env, silent: true });
 }

@@ -3,10 +3,10 @@ import * as core from '@actions/core';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildArgs, runBuild, writeSecretFiles } from './build';
+import { assertBuildxSupports, buildArgs, runBuild, writeSecretFiles } from './build';
 import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from './buildx';
 import { Runner, runCommand } from './command';
-import { Config, loadConfig } from './config';
+import { Config, loadConfig, maskSecrets } from './config';
 import { RunContext, isPullRequestEvent, readRunContext } from './context';
 import { PublishedImage, inspectPublished } from './inspect';
 import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from './login';
@@ -21,14 +21,6 @@ import { chooseHandoff, handoffKey } from './handoff';
 
 export const readInput = (name: string): string => core.getInput(name);
 
-function maskSecrets(cfg: Config): void {
-  for (const s of cfg.secrets) {
-    core.setSecret(s.value);
-    s.value.split(/\r?\n/).forEach(line => line.trim() && core.setSecret(line));
-  }
-  cfg.logins.forEach(l => core.setSecret(l.password));
-}
-
 function createRunDir(ctx: RunContext): string {
   const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -38,7 +30,7 @@ function createRunDir(ctx: RunContext): string {
 
 /** The docker config this run logs in to: private (removed in post) unless logout is false. */
 function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
-  const configDir = cfg.logout ? createPrivateDockerConfig(runDir) : userDockerConfigDir();
+  const configDir = cfg.logout ? createPrivateDockerConfig(runDir, cfg.logins.map(l => l.registry)) : userDockerConfigDir();
   const env = dockerEnv(configDir);
   recordState({ dockerConfig: configDir, buildxConfig: env.BUILDX_CONFIG });
   return env;
@@ -124,7 +116,8 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
   const runDir = createRunDir(ctx);
   const env = dockerConfigFor(cfg, runDir);
   const client = registryClient(cfg, env, run);
-  const bx = await resolveBuildx(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch);
+  const bx = await resolveBuildx(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch, env);
+  assertBuildxSupports(bx, cfg);
   const refs = leg ? [] : (await resolveTags(cfg, client)).refs;
   const metadata = metadataFor(cfg, ctx, bx);
   const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
@@ -144,6 +137,7 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
   const meta = await runBuild(run, bx, args, env, metadataFile);
 
   let image: PublishedImage | undefined;
+  if (cfg.push && !meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
   if (cfg.push && meta.digest) {
     const ref = parseReference(leg ? cfg.images[0] : refs[0]);
     image = await inspectPublished(client, ref.registry, ref.repository, meta.digest, cfg.platforms);

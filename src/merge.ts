@@ -4,7 +4,7 @@
  * bytes, same digest, under every tag of every image.
  */
 import * as core from '@actions/core';
-import { Config, loadConfig } from './config';
+import { Config, loadConfig, maskSecrets } from './config';
 import { RunContext, readRunContext } from './context';
 import { LegRecord, selectRecords } from './fanout';
 import { chooseHandoff, handoffKey } from './handoff';
@@ -81,7 +81,7 @@ export async function mergeRecords(cfg: Config, ctx: RunContext, client: Registr
 export async function runMergeMode(read: (name: string) => string): Promise<void> {
   const ctx = readRunContext();
   const cfg = loadConfig(read, ctx);
-  cfg.logins.forEach(l => core.setSecret(l.password));
+  maskSecrets(cfg);
   if (!cfg.push) {
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;

@@ -70,9 +70,22 @@ describe('loadConfig defaults', () => {
     if (!expected) expect(cfg.logins).toEqual([]);
   });
 
-  test('explicit credentials log in to every registry pushed to', () => {
-    const cfg = load({ images: 'registry.example.com/a/b\nghcr.io/o/r', username: 'u', password: 'p' });
-    expect(cfg.logins.map(l => l.registry)).toEqual(['registry.example.com', 'ghcr.io']);
+  test('explicit credentials go to the one registry of the images; GHCR still gets the token', () => {
+    const cfg = load({ images: 'registry.example.com/a/b\nghcr.io/o/r', registry: 'registry.example.com', username: 'u', password: 'p' });
+    expect(cfg.logins).toEqual([
+      { registry: 'registry.example.com', username: 'u', password: 'p' },
+      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }
+    ]);
+  });
+
+  test('credentials are never spread over several registries', () => {
+    expect(problems({ images: 'docker.io/u/app\nghcr.io/o/r', username: 'u', password: 'p' })).toEqual([
+      expect.stringMatching(/^registry: .* must name the one registry username\/password belong to \(the images are on docker\.io, ghcr\.io\)/)
+    ]);
+  });
+
+  test('driver docker uses the engine\'s builder', () => {
+    expect(load({ driver: 'docker' }).builder).toBe('default');
   });
 
   test('tags given are used verbatim and decide the registries', () => {
@@ -83,6 +96,14 @@ describe('loadConfig defaults', () => {
 
   test('images are lowercased', () => {
     expect(load({ images: 'GHCR.io/Owner/App' }).images).toEqual(['ghcr.io/owner/app']);
+  });
+
+  test('quoted secrets, as in build-push-action, may span lines', () => {
+    expect(load({ secrets: '"github_token=abc"\n"key=-----BEGIN KEY-----\nAAA==\n-----END KEY-----"\n"q=say ""hi"""' }).secrets).toEqual([
+      { id: 'github_token', value: 'abc' },
+      { id: 'key', value: '-----BEGIN KEY-----\nAAA==\n-----END KEY-----' },
+      { id: 'q', value: 'say "hi"' }
+    ]);
   });
 
   test('secrets keep their values exactly', () => {
@@ -115,7 +136,9 @@ describe('loadConfig validation', () => {
     [{ 'qemu-image': 'Bad Image' }, /^qemu-image: /],
     [{ outputs: 'type=local,dest=out', push: 'true' }, /^push: .* conflicts with outputs/],
     [{ builder: 'mine', 'driver-opts': 'network=host' }, /^builder: an existing builder is used as it is/],
-    [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/]
+    [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/],
+    [{ secrets: 'a=1\n..=x' }, /^secrets: line 2 is not ID=VALUE/],
+    [{ driver: 'remote' }, /^driver: "remote" is not valid/]
   ])('%j', (inputs, message) => {
     const list = problems(inputs);
     expect(list.some(p => message.test(p))).toBe(true);
