@@ -5,7 +5,7 @@
 # BuildKit image for the docker-container driver (built offline from Debian's docker.io source),
 # per-architecture busybox binaries for the fixtures, and a local stand-in for the binfmt image.
 #
-# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|status|down|started|stop NAME]
+# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME]
 # Env: TESTENV_DIR (state and logs, default /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
 
@@ -22,6 +22,11 @@ mkdir -p "$TESTENV_DIR"
 export DEBIAN_FRONTEND=noninteractive
 
 log() { printf '[testenv] %s\n' "$*" >&2; }
+
+# Ubuntu (GitHub-hosted runners) already has Docker and buildx and can pull images; Debian (this
+# project's machines) cannot pull and builds what it needs. Decided from the OS, not from
+# GITHUB_ACTIONS, which sudo does not pass on.
+ubuntu() { grep -qx 'ID=ubuntu' /etc/os-release; }
 
 # Debian mirrors are sometimes mid-sync; retry, then go on with what was fetched
 # (a package that really is missing makes the install below fail loudly).
@@ -60,15 +65,15 @@ have_packages() {
     dpkg --print-foreign-architectures | grep -qx arm64 && dpkg --print-foreign-architectures | grep -qx armhf
 }
 
-# On a GitHub-hosted Ubuntu runner Docker, buildx and image pulls already work: add the rest.
+# On Ubuntu (GitHub-hosted runners) Docker, buildx and image pulls already work: add the rest.
 packages_github() {
-  sudo apt-get update -qq
-  sudo apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry >/dev/null
-  mountpoint -q /proc/sys/fs/binfmt_misc || sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  apt-get update -qq
+  apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry >/dev/null
+  mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 }
 
 packages() {
-  if [ "${GITHUB_ACTIONS:-}" = true ]; then packages_github; return; fi
+  if ubuntu; then packages_github; return; fi
   if have_packages; then
     mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
     return 0
@@ -124,7 +129,7 @@ EOF
 # docker-container driver looks for.
 buildkit_image() {
   if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then return 0; fi
-  if [ "${GITHUB_ACTIONS:-}" = true ]; then docker pull -q "$BUILDKIT_IMAGE" >/dev/null; return; fi
+  if ubuntu; then docker pull -q "$BUILDKIT_IMAGE" >/dev/null; return; fi
   ensure_trixie_sources
   local W="$TESTENV_DIR/buildkit"; rm -rf "$W"; mkdir -p "$W"
   (
@@ -165,12 +170,17 @@ buildkit_image() {
 # Per-architecture static busybox for the fixture Dockerfiles (busybox-amd64, busybox-arm64,
 # busybox-arm), and the binfmt stand-in image.
 fixtures() {
+  bins
+  binfmt_standin_image
+}
+
+bins() {
   mkdir -p "$FIXTURE_BIN_DIR"
   local a name tmp
   for a in "${FIXTURE_ARCHES[@]}"; do
     name=$a; [ "$a" = armhf ] && name=arm
     [ -x "$FIXTURE_BIN_DIR/busybox-$name" ] && continue
-    if [ "${GITHUB_ACTIONS:-}" = true ]; then
+    if ubuntu; then
       # Hosted runners can pull: take the static busybox out of the official multi-arch image.
       local plat=linux/$name; [ "$name" = arm ] && plat=linux/arm/v7
       local cid; cid=$(docker create --platform "$plat" busybox:musl)
@@ -178,11 +188,11 @@ fixtures() {
       continue
     fi
     tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download -q "busybox-static:$a" >/dev/null 2>&1 && dpkg -x busybox-static_*.deb x)
+    (cd "$tmp" && apt-get download -q "busybox-static:$a" >>"$TESTENV_DIR/apt.log" 2>&1 && dpkg -x busybox-static_*.deb x) ||
+      { log "could not fetch busybox-static:$a; see $TESTENV_DIR/apt.log"; return 1; }
     cp "$tmp/x/bin/busybox" "$FIXTURE_BIN_DIR/busybox-$name"
     rm -rf "$tmp"
   done
-  binfmt_standin_image
 }
 
 binfmt_standin_image() {
@@ -212,16 +222,22 @@ stop_pid() {
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
   if kill -0 "$pid" 2>/dev/null; then
+    # dockerd gives its containers 15 s to stop; wait longer before forcing it.
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$f"
 }
 
+# Builders a test left behind (one aborted before its post step).
+remove_builders() {
+  docker ps -aq --filter name=buildx_buildkit_ 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
+}
+
 # Stops what this script started (by PID file); an engine started some other way is left alone.
 down() {
-  docker ps -aq --filter name=buildx_buildkit_ 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
+  remove_builders
   stop_pid registry
   stop_pid dockerd
 }
@@ -243,6 +259,7 @@ case "${1:-up}" in
   status) status ;;
   down) down ;;
   started) started ;;
-  stop) stop_pid "${2:?service name}" ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|status|down|started|stop NAME]" >&2; exit 2 ;;
+  stop) [ "${2:?service name}" = dockerd ] && remove_builders; stop_pid "$2" ;;
+  bins) bins ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME]" >&2; exit 2 ;;
 esac

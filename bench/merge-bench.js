@@ -19,7 +19,7 @@ const http = require('http');
 const os = require('os');
 const path = require('path');
 const { runAction, node24 } = require('../scripts/run-action');
-const { pushSyntheticImage } = require('../scripts/synthetic-image');
+const { pushSyntheticImage, writeLegRecords } = require('../scripts/synthetic-image');
 
 const REGISTRY = { host: '127.0.0.1', port: 5000 };
 const DELAY_MS = 25;
@@ -98,15 +98,11 @@ function failure(what, r) {
 /** Our merge: N leg records in a fresh handoff dir, then the bundled action in merge mode. */
 async function runOurs(ctx, n, tag) {
   const dir = fs.mkdtempSync(path.join(ctx.tmp, 'handoff-'));
-  fs.mkdirSync(path.join(dir, 'bench'));
-  for (const platform of PLATFORMS.slice(0, n)) {
-    const record = { platform, digest: ctx.digests[platform], images: [ctx.image], provenance: false, runAttempt: 1, createdAt: new Date().toISOString() };
-    fs.writeFileSync(path.join(dir, 'bench', `${platform.replace(/\//g, '-')}.json`), JSON.stringify(record));
-  }
+  writeLegRecords(dir, 'bench-run', 'bench', [ctx.image], Object.fromEntries(PLATFORMS.slice(0, n).map(p => [p, ctx.digests[p]])));
   const inputs = { mode: 'merge', platforms: PLATFORMS.slice(0, n).join(','), images: ctx.image, tags: `${ctx.image}:${tag}`, 'handoff-dir': dir, 'handoff-key': 'bench' };
   // Timed around runAction, whose own setup (temp files, reading action.yml) takes a few ms.
   const start = process.hrtime.bigint();
-  const result = await runAction({ inputs, post: false });
+  const result = await runAction({ inputs, post: false, env: { GITHUB_RUN_ID: 'bench-run' } });
   const ms = elapsedMs(start);
   fs.rmSync(result.dir, { recursive: true, force: true });
   if (result.main.code !== 0) throw failure('our merge', result.main);

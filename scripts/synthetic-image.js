@@ -1,10 +1,13 @@
 /**
  * Pushes small synthetic single-platform images straight through the registry API (no build):
  * one layer and a config naming the platform. For tests and benchmarks that need many
- * per-platform digests quickly. Plain HTTP, no auth (a fixture registry).
+ * per-platform digests quickly. Plain HTTP, no auth (a fixture registry). Also writes the leg
+ * records a merge reads.
  */
 'use strict';
 const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
 const zlib = require('zlib');
 
 const digestOf = buf => 'sha256:' + crypto.createHash('sha256').update(buf).digest('hex');
@@ -74,4 +77,17 @@ async function pushSyntheticImage(host, repo, platform, salt = '') {
   return digest;
 }
 
-module.exports = { pushSyntheticImage, digestOf };
+/**
+ * Writes leg records the way a leg's directory handoff does (`<dir>/<run id>/<key>/*.json`), for
+ * merges of synthetic images. `legs` maps platform → digest.
+ */
+function writeLegRecords(dir, runId, key, images, legs) {
+  const root = path.join(dir, runId, key);
+  fs.mkdirSync(root, { recursive: true });
+  for (const [platform, digest] of Object.entries(legs)) {
+    const record = { platform, digest, images, provenance: false, runAttempt: 1, createdAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(root, `${platform.replace(/\//g, '-')}.json`), JSON.stringify(record));
+  }
+}
+
+module.exports = { pushSyntheticImage, writeLegRecords, digestOf };

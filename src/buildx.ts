@@ -164,3 +164,19 @@ export async function bootstrapBuilder(run: Runner, bx: Buildx, name: string, pl
 export async function removeBuilder(run: Runner, bx: Pick<Buildx, 'command' | 'prefix'>, name: string, env: Record<string, string>): Promise<void> {
   await run(bx.command, [...bx.prefix, 'rm', name], { env });
 }
+
+/**
+ * Registries a buildkitd.toml marks as plain HTTP or insecure (`[registry."host"]` with
+ * `http = true` or `insecure = true`): the action's own registry client may use HTTP there too.
+ */
+export function plainHttpRegistries(toml: string | undefined): string[] {
+  const out: string[] = [];
+  let current: string | undefined;
+  for (const line of (toml ?? '').split(/\r?\n/)) {
+    const header = /^\s*\[\s*registry\."([^"]+)"\s*\]/.exec(line);
+    if (header) current = header[1];
+    else if (/^\s*\[/.test(line)) current = undefined;
+    else if (current && /^\s*(http|insecure)\s*=\s*true\b/.test(line) && !out.includes(current)) out.push(current);
+  }
+  return out;
+}

@@ -25,7 +25,8 @@ function configKeys(registry: string): string[] {
 }
 
 function fromAuthEntry(entry: NonNullable<DockerConfigFile['auths']>[string]): Credential | undefined {
-  if (entry.identitytoken) return { username: '<token>', password: entry.identitytoken };
+  // Identity tokens need an OAuth2 exchange this client does not do: use other credentials.
+  if (entry.identitytoken) return undefined;
   if (entry.username && entry.password) return { username: entry.username, password: entry.password };
   if (!entry.auth) return undefined;
   const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');

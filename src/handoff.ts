@@ -36,8 +36,9 @@ function parseRecords(files: string[]): LegRecord[] {
   return out;
 }
 
-export function directoryHandoff(dir: string, key: string): Handoff {
-  const root = path.join(dir, key);
+/** Records live under `<dir>/<run id>/<key>/`: shared storage keeps other runs' records apart. */
+export function directoryHandoff(dir: string, runId: string, key: string): Handoff {
+  const root = path.join(dir, runId, key);
   return {
     describe: `directory ${root}`,
     async put(record) {
@@ -59,7 +60,7 @@ export function directoryHandoff(dir: string, key: string): Handoff {
   };
 }
 
-/** Workflow-run artifacts (GitHub.com; GHES without the v4 artifact backend needs handoff-dir). */
+/** Workflow-run artifacts, which belong to this run (GitHub.com; GHES without the v4 artifact backend needs handoff-dir). */
 export function artifactHandoff(key: string): Handoff {
   const prefix = `multiarch-${key}-`;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,8 +88,8 @@ export function artifactHandoff(key: string): Handoff {
   };
 }
 
-export function chooseHandoff(dir: string, key: string): Handoff {
-  if (dir) return directoryHandoff(dir, key);
+export function chooseHandoff(dir: string, runId: string, key: string): Handoff {
+  if (dir) return directoryHandoff(dir, runId, key);
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     throw new Error('no handoff: set handoff-dir (shared storage) when not running on GitHub Actions');
   }

@@ -39,7 +39,8 @@ export function describeIndex(index: Manifest): PublishedImage {
   return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
 }
 
-async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
+/** The platform an image manifest's config declares. */
+export async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
   if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
   const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
   return normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });

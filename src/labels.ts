@@ -39,22 +39,38 @@ export function ociMetadata(ctx: RunContext, version: string, created: string | 
   return out;
 }
 
-function keyOf(line: string): string {
-  const key = line.slice(0, line.indexOf('='));
-  return key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+const LEVEL = /^((?:manifest|index|manifest-descriptor|index-descriptor)(?:\[[^\]]*\])?):/;
+
+/** `[level:]key=value` → its parts (no level: buildx's default, the manifest). */
+export function parseAnnotation(line: string): { level?: string; key: string; value: string } {
+  const eq = line.indexOf('=');
+  const head = line.slice(0, eq);
+  const level = LEVEL.exec(head)?.[1];
+  return { level, key: level ? head.slice(level.length + 1) : head, value: line.slice(eq + 1) };
 }
 
 /** User labels, then ours for every key the user did not set. */
 export function mergeLabels(user: string[], ours: Record<string, string>): string[] {
-  const taken = new Set(user.map(keyOf));
+  const taken = new Set(user.map(l => l.slice(0, l.indexOf('='))));
   return [...user, ...Object.entries(ours).filter(([k]) => !taken.has(k)).map(([k, v]) => `${k}=${v}`)];
 }
 
 /** User annotations, then ours at manifest and index level for every key the user did not set. */
 export function mergeAnnotations(user: string[], ours: Record<string, string>, levels: string[] = ['manifest', 'index']): string[] {
-  const taken = new Set(user.map(keyOf));
+  const taken = new Set(user.map(l => parseAnnotation(l).key));
   const added = Object.entries(ours)
     .filter(([k]) => !taken.has(k))
     .flatMap(([k, v]) => levels.map(level => `${level}:${k}=${v}`));
   return [...user, ...added];
+}
+
+/** For an index the merge writes itself: the user's index-level (or unprefixed) annotations, then ours. */
+export function indexAnnotations(user: string[], ours: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of user) {
+    const a = parseAnnotation(line);
+    if (a.level === undefined || a.level === 'index') out[a.key] = a.value;
+  }
+  for (const [k, v] of Object.entries(ours)) if (!(k in out)) out[k] = v;
+  return out;
 }

@@ -81,14 +81,14 @@ function setOutputs(cfg: Config, p: Published): void {
 }
 
 /** A leg caches per image and platform in the GitHub Actions cache unless told otherwise. */
-function legCache(cfg: Config): Pick<Config, 'cacheFrom' | 'cacheTo'> {
+export function legCache(cfg: Config): Pick<Config, 'cacheFrom' | 'cacheTo'> {
   if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !process.env.ACTIONS_RUNTIME_TOKEN) return cfg;
   const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
   return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };
 }
 
 async function handOff(cfg: Config, ctx: RunContext, digest: string, image: PublishedImage): Promise<void> {
-  const handoff = chooseHandoff(cfg.handoffDir, handoffKey(cfg.handoffKey, cfg.images));
+  const handoff = chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
   const record: LegRecord = {
     platform: cfg.platforms[0],
     digest,

@@ -8,35 +8,20 @@ import { Config, loadConfig, maskSecrets } from './config';
 import { RunContext, readRunContext } from './context';
 import { LegRecord, selectRecords } from './fanout';
 import { chooseHandoff, handoffKey } from './handoff';
-import { describeIndex } from './inspect';
-import { eventTimestamp, ociMetadata } from './labels';
+import { configPlatform, describeIndex } from './inspect';
+import { eventTimestamp, indexAnnotations, ociMetadata } from './labels';
 import { userDockerConfigDir } from './login';
 import { LegContent, composeIndex, legDescriptors } from './manifest';
-import { normalizePlatform } from './platforms';
 import { registryClient, resolveTags } from './publish';
 import { parseReference } from './reference';
 import { MEDIA_TYPES, RegistryClient, sha256Digest } from './registry';
 import { runCommand } from './command';
 
-/** Index-level annotations: the user's (unprefixed or index:), then the event's OCI keys. */
-export function indexAnnotations(cfg: Pick<Config, 'annotations'>, ours: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of cfg.annotations) {
-    const eq = line.indexOf('=');
-    const key = line.slice(0, eq);
-    const level = key.includes(':') ? key.slice(0, key.indexOf(':')) : 'index';
-    if (level === 'index') out[key.slice(key.indexOf(':') + 1)] = line.slice(eq + 1);
-  }
-  for (const [k, v] of Object.entries(ours)) if (!(k in out)) out[k] = v;
-  return out;
-}
-
 async function fetchLeg(client: RegistryClient, image: string, record: LegRecord): Promise<LegContent> {
   const ref = parseReference(image);
   const top = await client.getManifest(ref.registry, ref.repository, record.digest);
-  if (top.json.manifests || !top.json.config) return { platform: record.platform, top };
-  const config = JSON.parse((await client.getBlob(ref.registry, ref.repository, top.json.config.digest)).toString('utf8'));
-  return { platform: record.platform, top, configPlatform: normalizePlatform(config) };
+  if (top.json.manifests) return { platform: record.platform, top };
+  return { platform: record.platform, top, configPlatform: await configPlatform(client, ref.registry, ref.repository, top) };
 }
 
 /**
@@ -60,7 +45,7 @@ async function checkChildren(client: RegistryClient, images: string[], digests: 
 export async function mergeRecords(cfg: Config, ctx: RunContext, client: RegistryClient, records: LegRecord[]): Promise<{ digest: string; digests: Record<string, string>; refs: string[] }> {
   const chosen = selectRecords(records, cfg.platforms);
   const legs = await Promise.all(chosen.map(r => fetchLeg(client, cfg.images[0], r)));
-  const annotations = indexAnnotations(cfg, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
+  const annotations = indexAnnotations(cfg.annotations, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
   const bytes = composeIndex(legs, annotations);
   const digest = sha256Digest(bytes);
   const children = legs.flatMap(legDescriptors).map(d => d.digest);
@@ -86,7 +71,7 @@ export async function runMergeMode(read: (name: string) => string): Promise<void
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;
   }
-  const handoff = chooseHandoff(cfg.handoffDir, handoffKey(cfg.handoffKey, cfg.images));
+  const handoff = chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
   const records = await handoff.all();
   core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
   const client = registryClient(cfg, { DOCKER_CONFIG: userDockerConfigDir() }, runCommand);

@@ -1,6 +1,6 @@
 /** Shared by the build and merge paths: registry access, the tags to publish, the OCI metadata. */
 import * as core from '@actions/core';
-import { Buildx, supports } from './buildx';
+import { Buildx, plainHttpRegistries, supports } from './buildx';
 import { Runner } from './command';
 import { Config } from './config';
 import { RunContext } from './context';
@@ -11,7 +11,10 @@ import { RegistryClient } from './registry';
 import { PublishTags, publishTags } from './tags';
 
 export function registryClient(cfg: Config, env: Record<string, string>, run: Runner): RegistryClient {
-  return new RegistryClient({ credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run)) });
+  return new RegistryClient({
+    credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run)),
+    insecureHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
+  });
 }
 
 /** Tags to publish; floating tags are checked against the registry only when pushing. */

@@ -110,6 +110,16 @@ async function installWithImage(env: QemuEnv, image: string, platforms: string[]
   return version.stdout.trim() || 'unknown';
 }
 
+/** Writes a binfmt_misc control file: directly as root, else through `sudo -n tee` (hosted runners). */
+async function writeBinfmt(env: QemuEnv, file: string, text: string): Promise<void> {
+  if (process.getuid?.() === 0) {
+    fs.writeFileSync(file, text);
+    return;
+  }
+  const r = await env.run('sudo', ['-n', 'tee', file], { input: text, silent: true, allowFailure: true });
+  if (r.exitCode !== 0) throw new Error(`writing ${file} needs root: run as root or allow passwordless sudo (${r.stderr.trim()})`);
+}
+
 /** Registers Debian/Ubuntu qemu-user-static handlers from /usr/lib/binfmt.d for the given platforms. */
 async function registerHostHandlers(env: QemuEnv, platforms: string[]): Promise<string> {
   const confDir = env.hostConfDir ?? HOST_BINFMT_CONF_DIR;
@@ -120,11 +130,11 @@ async function registerHostHandlers(env: QemuEnv, platforms: string[]): Promise<
     if (!fs.existsSync(conf)) throw new Error(`no ${conf} on this runner for ${p} (install qemu-user-static)`);
     if (fs.existsSync(path.join(binfmtDir, handler))) {
       // Present but disabled or without the fix-binary flag: replace it.
-      fs.writeFileSync(path.join(binfmtDir, handler), '-1');
+      await writeBinfmt(env, path.join(binfmtDir, handler), '-1');
     }
     const line = fs.readFileSync(conf, 'utf8').split('\n').find(l => l.startsWith(':'));
     if (!line) throw new Error(`${conf} holds no binfmt registration line`);
-    fs.writeFileSync(path.join(binfmtDir, 'register'), line);
+    await writeBinfmt(env, path.join(binfmtDir, 'register'), line);
   }
   const first = emulatorFor(platforms[0]).handler;
   const v = await env.run(`/usr/bin/${first}-static`, ['--version'], { silent: true, allowFailure: true });

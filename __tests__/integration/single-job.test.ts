@@ -15,6 +15,7 @@ jest.setTimeout(600_000);
 const USER = 'ci-user';
 const PASSWORD = 'ci-password-9f2d';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const UNPULLABLE = '127.0.0.1:1/none/binfmt:x';
 
 function log(run: ActionRun): string {
   return run.main.stdout + run.main.stderr;
@@ -27,7 +28,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   const creds = { username: USER, password: PASSWORD };
 
   beforeAll(async () => {
-    auth = await startRegistry({ port: 5011, storage: tempDir('auth-storage-'), htpasswd: { user: USER, password: PASSWORD } });
+    auth = await startRegistry({ storage: tempDir('auth-storage-'), htpasswd: { user: USER, password: PASSWORD } });
     clearQemuHandlers();
     run = await runAction({
       inputs: {
@@ -107,7 +108,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   test('the password never reached the log (other than the runner mask command)', () => {
     const lines = log(run).split('\n').filter(l => !l.startsWith('::add-mask::'));
     expect(lines.join('\n')).not.toContain(PASSWORD);
-    expect(run.post?.stdout ?? '').not.toContain(PASSWORD);
+    expect((run.post?.stdout ?? '') + (run.post?.stderr ?? '')).not.toContain(PASSWORD);
   });
 
   test('the post step removed the builder and the credentials', () => {
@@ -135,7 +136,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   });
 });
 
-describe('provenance on keeps attestation manifests attached to their subjects', () => {
+describe.each(['true', 'mode=max'])('provenance: %s keeps attestation manifests attached to their subjects', provenance => {
   const repo = uniqueRepo('provenance');
   let run: ActionRun;
 
@@ -145,7 +146,7 @@ describe('provenance on keeps attestation manifests attached to their subjects',
         ...localStackInputs(),
         platforms: 'linux/amd64,linux/arm64',
         tags: `${REGISTRY}/${repo}:prov`,
-        provenance: 'mode=max',
+        provenance,
         'qemu-image': BINFMT_STANDIN
       }
     });
@@ -175,13 +176,14 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
   beforeAll(async () => {
     clearQemuHandlers();
     run = await runAction({
-      inputs: { ...localStackInputs(), platforms: 'linux/arm64', tags: `${REGISTRY}/${repo}:fallback`, provenance: 'false' }
+      // An image reference nothing serves, so the pull fails on any machine.
+      inputs: { ...localStackInputs(), platforms: 'linux/arm64', tags: `${REGISTRY}/${repo}:fallback`, provenance: 'false', 'qemu-image': UNPULLABLE }
     });
   });
 
   test('falls back, says so, and the arm64 build runs under the host emulator', async () => {
     expect(run.main.code).toBe(0);
-    expect(log(run)).toMatch(/could not use docker\.io\/tonistiigi\/binfmt:qemu-v[\d.-]+ .*registering this runner's qemu-user-static handlers/);
+    expect(log(run)).toMatch(/could not use 127\.0\.0\.1:1\/none\/binfmt:x \(docker run --privileged failed.*\); registering this runner's qemu-user-static handlers/);
     expect(log(run)).toMatch(/QEMU: emulator version qemu-aarch64 version \d+/);
     expect(qemuHandlers()['qemu-aarch64']).toContain('/usr/libexec/qemu-binfmt/aarch64-binfmt-P');
     expect(log(run)).toContain('RUN step executed as aarch64');
@@ -197,6 +199,9 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
     });
     expect(r.main.code).toBe(0);
     expect(log(r)).toContain('QEMU: not needed, every platform runs natively on this linux/amd64 runner');
+    // A single-platform build reports its config digest as the image ID.
+    const single = await manifest(REGISTRY, repo, 'native');
+    expect(r.outputs.imageid).toBe(single.config.digest);
   });
 });
 
@@ -233,9 +238,21 @@ describe('failures', () => {
     fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY x /x\nRUN ["/x"]\n');
     fs.writeFileSync(path.join(dir, 'x'), '#!/bin/false\n', { mode: 0o755 });
     const r = await runAction({
-      inputs: { ...localStackInputs(), context: dir, file: path.join(dir, 'Dockerfile'), platforms: 'linux/amd64', tags: `${REGISTRY}/${repo}:x` }
+      inputs: {
+        ...localStackInputs(),
+        context: dir,
+        file: path.join(dir, 'Dockerfile'),
+        platforms: 'linux/amd64',
+        tags: `${REGISTRY}/${repo}:x`,
+        username: 'someone',
+        password: 'anything-goes-here'
+      }
     });
     expect(r.main.code).toBe(1);
+    // The post step still logs out and removes the private Docker config.
+    const state = JSON.parse(r.state['post-state']);
+    expect(r.post?.stdout).toContain(`Logged out of ${REGISTRY}`);
+    expect(fs.existsSync(state.dockerConfig)).toBe(false);
     expect(r.main.stdout).toContain('::group::Build log');
     expect(r.main.stdout).toMatch(/::error::docker buildx build failed \(exit code 1\): .*ERROR: failed to solve/);
     expect(await tagList(REGISTRY, repo)).toBeUndefined();

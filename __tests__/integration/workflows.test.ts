@@ -17,3 +17,18 @@ test('the README fan-out example is at most 8 lines and a valid workflow', async
   fs.writeFileSync(path.join(dir, 'caller.yml'), example);
   expect(await lintWorkflows(dir)).toEqual([]);
 }, 60_000);
+
+test('the reusable workflow takes every input the README example passes, and passes them on', async () => {
+  const fs = await import('fs');
+  const path = await import('path');
+  const YAML = await import('yaml');
+  const root = path.join(__dirname, '..', '..');
+  const wf = YAML.parse(fs.readFileSync(path.join(root, '.github', 'workflows', 'multiarch.yml'), 'utf8'));
+  const declared = Object.keys(wf.on.workflow_call.inputs);
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const example = YAML.parse(/<!-- fan-out-example -->\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '');
+  for (const key of Object.keys(example.jobs.image.with)) expect(declared).toContain(key);
+  // Every declared input reaches at least one of the action steps.
+  const steps = JSON.stringify(wf.jobs);
+  for (const input of declared) expect(steps).toContain(`inputs.${input}`);
+});

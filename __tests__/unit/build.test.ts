@@ -95,3 +95,10 @@ describe('buildx helpers', () => {
     expect(m.imageId).toBe('sha256:2');
   });
 });
+
+test('plain-HTTP registries from an inline buildkitd config', () => {
+  const { plainHttpRegistries } = jest.requireActual('../../src/buildx');
+  const toml = '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
+  expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000', 'reg.internal:5000']);
+  expect(plainHttpRegistries(undefined)).toEqual([]);
+});

@@ -1,6 +1,6 @@
 import { LegRecord, parseRunnerMap, planMatrix, selectRecords } from '../../src/fanout';
 import { composeIndex, legDescriptors } from '../../src/manifest';
-import { indexAnnotations } from '../../src/merge';
+import { indexAnnotations } from '../../src/labels';
 import { sha256Digest } from '../../src/registry';
 
 describe('plan', () => {
@@ -47,9 +47,8 @@ describe('selectRecords', () => {
     const got = selectRecords([rec('linux/amd64', 'a'), rec('linux/arm64', 'b'), rec('linux/arm64', 'c', 2)], ['linux/amd64', 'linux/arm64']);
     expect(got.map(r => r.digest[7])).toEqual(['a', 'c']);
   });
-  test('same attempt: the later one', () => {
-    const got = selectRecords([rec('linux/amd64', 'a', 1, '2026-11-23T10:00:00Z'), rec('linux/amd64', 'b', 1, '2026-11-23T10:05:00Z')], ['linux/amd64']);
-    expect(got[0].digest[7]).toBe('b');
+  test('two different results of one attempt for one platform are an error', () => {
+    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/amd64', 'b')], ['linux/amd64'])).toThrow(/two leg results for linux\/amd64 in run attempt 1/);
   });
   test('a missing leg is an error and nothing is tagged', () => {
     expect(() => selectRecords([rec('linux/amd64', 'a')], ['linux/amd64', 'linux/arm64'])).toThrow(
@@ -98,7 +97,7 @@ describe('composeIndex', () => {
   });
 
   test('index annotations: user index-level and unprefixed keys win over the event ones', () => {
-    expect(indexAnnotations({ annotations: ['index:k1=mine', 'manifest:k2=m', 'k3=plain'] }, { k1: 'ours', k2: 'ours', k4: 'x' })).toEqual({
+    expect(indexAnnotations(['index:k1=mine', 'manifest:k2=m', 'k3=plain'], { k1: 'ours', k2: 'ours', k4: 'x' })).toEqual({
       k1: 'mine',
       k3: 'plain',
       k2: 'ours',

@@ -78,3 +78,32 @@ test('a blob whose bytes do not match its digest is refused', async () => {
     registry.close();
   }
 });
+
+test('a Bearer token is masked, reused until it expires, then renewed', async () => {
+  const core = await import('@actions/core');
+  const masked = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+  let issued = 0;
+  const tokens = await serve((_req, res) => res.writeHead(200).end(JSON.stringify({ token: `tok-${++issued}`, expires_in: 11 })));
+  const registry = await serve((req, res) => {
+    if (!req.headers.authorization?.startsWith('Bearer tok-')) {
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${tokens.host}/token",service="s"` }).end();
+      return;
+    }
+    res.writeHead(200).end(BLOB);
+  });
+  try {
+    const client = new RegistryClient({ credentials: async () => ({ username: 'u', password: 'p' }), ...noSleep });
+    await client.getBlob(registry.host, 'a/b', BLOB_DIGEST);
+    await client.getBlob(registry.host, 'a/b', BLOB_DIGEST);
+    expect(issued).toBe(1);
+    expect(masked).toHaveBeenCalledWith('tok-1');
+    await new Promise(r => setTimeout(r, 1100)); // lifetime: expires_in minus a 10 s margin
+    await client.getBlob(registry.host, 'a/b', BLOB_DIGEST);
+    expect(issued).toBe(2);
+    expect(masked).toHaveBeenCalledWith('tok-2');
+  } finally {
+    masked.mockRestore();
+    tokens.close();
+    registry.close();
+  }
+});

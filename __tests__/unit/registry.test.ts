@@ -1,7 +1,7 @@
 import { parseChallenge, retryDelay } from '../../src/registry';
 import { describeIndex } from '../../src/inspect';
 
-const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
+const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 };
 
 describe('retryDelay', () => {
   test.each([
@@ -9,7 +9,8 @@ describe('retryDelay', () => {
     ['doubles', 3, null, 800],
     ['capped', 10, null, 2000],
     ['Retry-After seconds', 0, '1', 1000],
-    ['Retry-After capped', 0, '120', 2000],
+    ['Retry-After honoured beyond the backoff cap', 0, '30', 30_000],
+    ['Retry-After longer than the policy waits', 0, '120', -1],
     ['Retry-After date', 0, new Date(1_000_000 + 1500).toUTCString(), 1000]
   ])('%s', (_name, attempt, header, expected) => {
     expect(retryDelay(attempt, header, policy, 1_000_000)).toBe(expected);
