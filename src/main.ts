@@ -131,9 +131,10 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
     pushByDigest: leg && cfg.push ? cfg.images : undefined
   });
 
-  const qemu: QemuResult = await setupQemu({ run, host: hostPlatform(process.arch) }, cfg.qemu, cfg.qemuImage, cfg.platforms);
-  await prepareBuilder(run, bx, cfg, builder, runDir, env);
+  // Logged in first, so pulls of the binfmt image and base images count against our account.
   await loginAll(run, cfg, env);
+  const qemu: QemuResult = await setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+  await prepareBuilder(run, bx, cfg, builder, runDir, env);
   const meta = await runBuild(run, bx, args, env, metadataFile);
 
   let image: PublishedImage | undefined;

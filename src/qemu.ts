@@ -92,8 +92,33 @@ export interface QemuResult {
 export interface QemuEnv {
   run: Runner;
   host: string;
+  /** Environment for docker (the run's Docker config, so registry logins apply to the pull). */
+  dockerEnv?: Record<string, string>;
   binfmtDir?: string;
   hostConfDir?: string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const PULL_ATTEMPTS = 3;
+
+/**
+ * Makes the image available: kept if already here (a self-hosted runner's cache, a mirror copy),
+ * else pulled with retries (Docker Hub rate limits and blips are common for helper images).
+ */
+async function pullWithRetry(env: QemuEnv, image: string): Promise<void> {
+  const present = await env.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { silent: true, allowFailure: true, env: env.dockerEnv });
+  if (present.exitCode === 0) return;
+  const sleep = env.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await env.run('docker', ['pull', '--quiet', image], { silent: true, env: env.dockerEnv });
+      return;
+    } catch (e) {
+      if (attempt >= PULL_ATTEMPTS) throw e;
+      core.info(`QEMU: pulling ${image} failed (attempt ${attempt} of ${PULL_ATTEMPTS}); retrying`);
+      await sleep(1000 * 2 ** (attempt - 1));
+    }
+  }
 }
 
 function ensureBinfmtMounted(dir: string): void {
@@ -103,10 +128,11 @@ function ensureBinfmtMounted(dir: string): void {
 
 async function installWithImage(env: QemuEnv, image: string, platforms: string[]): Promise<string> {
   const names = [...new Set(platforms.map(p => emulatorFor(p).install))];
-  const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true });
+  await pullWithRetry(env, image);
+  const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true, env: env.dockerEnv });
   core.info(result.stdout.trim());
   parseBinfmtOutput(result.stdout);
-  const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], { silent: true, allowFailure: true });
+  const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], { silent: true, allowFailure: true, env: env.dockerEnv });
   return version.stdout.trim() || 'unknown';
 }
 

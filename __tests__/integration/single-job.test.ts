@@ -183,7 +183,10 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
 
   test('falls back, says so, and the arm64 build runs under the host emulator', async () => {
     expect(run.main.code).toBe(0);
-    expect(log(run)).toMatch(/could not use 127\.0\.0\.1:1\/none\/binfmt:x \(docker run --privileged failed.*\); registering this runner's qemu-user-static handlers/);
+    expect(log(run)).toMatch(/could not use 127\.0\.0\.1:1\/none\/binfmt:x \(docker pull --quiet failed.*\); registering this runner's qemu-user-static handlers/);
+    // The pull was retried with backoff before falling back.
+    expect(log(run)).toContain(`QEMU: pulling ${UNPULLABLE} failed (attempt 1 of 3); retrying`);
+    expect(log(run)).toContain(`QEMU: pulling ${UNPULLABLE} failed (attempt 2 of 3); retrying`);
     expect(log(run)).toMatch(/QEMU: emulator version qemu-aarch64 version \d+/);
     expect(qemuHandlers()['qemu-aarch64']).toContain('/usr/libexec/qemu-binfmt/aarch64-binfmt-P');
     expect(log(run)).toContain('RUN step executed as aarch64');
