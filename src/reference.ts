@@ -61,10 +61,6 @@ export function imageName(ref: Pick<ImageRef, 'registry' | 'repository'>): strin
   return `${ref.registry}/${ref.repository}`;
 }
 
-export function formatReference(ref: ImageRef): string {
-  return imageName(ref) + (ref.tag ? `:${ref.tag}` : '') + (ref.digest ? `@${ref.digest}` : '');
-}
-
 /** The host that serves a registry's HTTP API. */
 export function apiHost(registry: string): string {
   return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
