@@ -86,8 +86,12 @@ export function retryDelay(attempt: number, retryAfter: string | null, policy: R
   return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 }
 
-/** TLS spoken to a plain-HTTP server: the only failure that means "use http". */
-const NO_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+/**
+ * How a TLS hello sent to a plain-HTTP server fails: an HTTP answer where TLS was expected, or
+ * the connection dropped. Only these mean "use http" (a refused connection or a bad certificate
+ * does not).
+ */
+const NO_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ECONNRESET']);
 
 /** `Bearer realm="...",service="...",scope="..."` → scheme and parameters. */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
