@@ -1,4 +1,4 @@
-/** The single-job path: validate → QEMU → buildx builder → login → build & push → verify → outputs. */
+/** Build and leg modes: validate → buildx → tags → login → QEMU → builder → build & push → verify → outputs (a leg pushes by digest and hands off a record). */
 import * as core from '@actions/core';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
