@@ -138,8 +138,8 @@ export async function runBuildMode(run: Runner = runCommand): Promise<void> {
   const meta = await runBuild(run, bx, args, env, metadataFile);
 
   let image: PublishedImage | undefined;
-  if (cfg.push && !meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
-  if (cfg.push && meta.digest) {
+  if (cfg.push) {
+    if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
     const ref = parseReference(leg ? cfg.images[0] : refs[0]);
     image = await inspectPublished(client, ref.registry, ref.repository, meta.digest, cfg.platforms);
     core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);

@@ -96,7 +96,6 @@ export interface QemuEnv {
   dockerEnv?: Record<string, string>;
   binfmtDir?: string;
   hostConfDir?: string;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 const PULL_ATTEMPTS = 3;
@@ -108,7 +107,6 @@ const PULL_ATTEMPTS = 3;
 async function pullWithRetry(env: QemuEnv, image: string): Promise<void> {
   const present = await env.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { silent: true, allowFailure: true, env: env.dockerEnv });
   if (present.exitCode === 0) return;
-  const sleep = env.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
       await env.run('docker', ['pull', '--quiet', image], { silent: true, env: env.dockerEnv });
@@ -116,7 +114,7 @@ async function pullWithRetry(env: QemuEnv, image: string): Promise<void> {
     } catch (e) {
       if (attempt >= PULL_ATTEMPTS) throw e;
       core.info(`QEMU: pulling ${image} failed (attempt ${attempt} of ${PULL_ATTEMPTS}); retrying`);
-      await sleep(1000 * 2 ** (attempt - 1));
+      await new Promise(r => setTimeout(r, 1000 * 2 ** (attempt - 1)));
     }
   }
 }
