@@ -36,16 +36,18 @@ apt_update() {
   log "apt-get update reported errors; continuing with the indexes it fetched"
 }
 
+# trixie supplies amd64 packages and sources only: a foreign-architecture index caught mid-sync
+# would otherwise make apt drop the whole release (and `-t trixie` with it).
 ensure_trixie_sources() {
-  local f=/etc/apt/sources.list.d/trixie.sources
-  if [ ! -f "$f" ]; then
-    cat >"$f" <<'EOF'
-Types: deb deb-src
+  local f=/etc/apt/sources.list.d/trixie.sources want
+  want='Types: deb deb-src
 URIs: http://deb.debian.org/debian
 Suites: trixie
 Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
+Architectures: amd64
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+  if [ "$(cat "$f" 2>/dev/null)" != "$want" ]; then
+    printf '%s\n' "$want" >"$f"
     printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' >/etc/apt/preferences.d/trixie
   fi
 }
