@@ -1,20 +1,29 @@
 /** Entry point for both the main and the post step (runs.main and runs.post share this bundle). */
 import * as core from '@actions/core';
-import { CommandError } from './command';
-import { ConfigError } from './config';
-import { readInput, runBuildMode } from './main';
-import { runMergeMode } from './merge';
-import { runPlanMode } from './plan';
-import { runPost } from './post';
-import { isPost, markMainStarted } from './state';
+import { CommandError } from './docker/command';
+import { readRunContext } from './inputs/context';
+import { ConfigError } from './inputs/problems';
+import { runBuildMode, runLegMode } from './modes/build';
+import { runMergeMode } from './modes/merge';
+import { runPlanMode } from './modes/plan';
+import { runPost } from './modes/post';
+import { loadConfig } from './policy/config';
+import { maskSecrets } from './inputs/inputs';
+import { isPost, markMainStarted } from './report/state';
 
+const readInput = (name: string): string => core.getInput(name);
+
+/** Routes on the mode the configuration validated (so `Merge` is the merge, never a build). */
 async function main(): Promise<void> {
   markMainStarted();
   try {
-    const mode = readInput('mode').trim() || 'build';
-    if (mode === 'plan') await runPlanMode(readInput);
-    else if (mode === 'merge') await runMergeMode(readInput);
-    else await runBuildMode(); // build and leg; an invalid mode is reported by the config
+    const ctx = readRunContext();
+    const cfg = loadConfig(readInput, ctx);
+    maskSecrets(cfg);
+    if (cfg.mode === 'plan') runPlanMode(cfg);
+    else if (cfg.mode === 'merge') await runMergeMode(cfg, ctx);
+    else if (cfg.mode === 'leg') await runLegMode(cfg, ctx);
+    else await runBuildMode(cfg, ctx);
   } catch (e) {
     const err = e as Error;
     if (!(err instanceof ConfigError) && !(err instanceof CommandError)) core.debug(err.stack ?? '');

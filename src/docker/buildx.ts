@@ -1,15 +1,14 @@
 /**
- * docker buildx: finding or downloading it, gating flags on its version, and the lifecycle of the
- * builder this action creates (create, bootstrap, platform check, removal).
+ * Layer `docker`: effects on the runner. This module owns buildx: finding or downloading it, and
+ * the lifecycle of the builder this action creates (create, bootstrap, platform check, removal).
  */
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as semver from 'semver';
+import { BuildxUse, buildxProblems, supports } from '../policy/buildx-support';
 import { Runner } from './command';
-import { MIN_BUILDX_VERSION } from './config';
 
 /** How to invoke buildx: as the docker CLI plugin, or a downloaded standalone binary. */
 export interface Buildx {
@@ -25,26 +24,6 @@ export function buildxArgs(bx: Buildx, args: string[]): [string, string[]] {
 export function parseBuildxVersion(output: string): string | undefined {
   const m = /\bv?(\d+\.\d+\.\d+)/.exec(output);
   return m ? m[1] : undefined;
-}
-
-/** Flags introduced after the minimum version, keyed by the version that brought them. */
-export const FEATURES = {
-  /** --buildkitd-config on create (older: --config). */
-  buildkitdConfigFlag: '0.13.0',
-  /** --annotation on build, and index:/manifest: levels. */
-  annotations: '0.12.0',
-  /** More than one exporter per build (push and load together). */
-  multipleExporters: '0.13.0'
-} as const;
-
-export function supports(bx: Pick<Buildx, 'version'>, feature: keyof typeof FEATURES): boolean {
-  return semver.gte(bx.version, FEATURES[feature]);
-}
-
-export function assertSupportedVersion(version: string, where: string): void {
-  if (semver.lt(version, MIN_BUILDX_VERSION)) {
-    throw new Error(`buildx ${version} (${where}) is older than the minimum supported ${MIN_BUILDX_VERSION}; set buildx-version to download a newer one`);
-  }
 }
 
 export function downloadUrl(base: string, version: string, arch: string): string {
@@ -98,7 +77,16 @@ async function downloadBuildx(version: string, base: string, nodeArch: string): 
   return bin;
 }
 
-export async function resolveBuildx(run: Runner, wanted: string | undefined, base: string, nodeArch: string, env: Record<string, string>): Promise<Buildx> {
+/**
+ * The buildx this run drives: the pinned version (already passed through the version gate with the
+ * inputs), else the installed plugin, which goes through the gate here.
+ */
+export async function resolveBuildx(
+  run: Runner,
+  opts: { wanted?: string; downloadUrl: string; nodeArch: string; use: BuildxUse },
+  env: Record<string, string>
+): Promise<Buildx> {
+  const { wanted, downloadUrl: base, nodeArch } = opts;
   if (wanted) {
     const bin = await downloadBuildx(wanted, base, nodeArch);
     const out = await run(bin, ['version'], { silent: true, env });
@@ -111,7 +99,8 @@ export async function resolveBuildx(run: Runner, wanted: string | undefined, bas
   if (!version) {
     throw new Error('docker buildx is not installed on this runner; set buildx-version (e.g. 0.30.1) to download it');
   }
-  assertSupportedVersion(version, 'installed');
+  const problems = buildxProblems(version, opts.use, 'installed', 'set buildx-version to download another');
+  if (problems.length > 0) throw new Error(problems.join('; '));
   core.info(`buildx ${version} (installed: ${out.stdout.trim()})`);
   return { command: 'docker', prefix: ['buildx'], version };
 }
@@ -127,7 +116,7 @@ export interface BuilderSpec {
 export function createBuilderArgs(bx: Buildx, spec: BuilderSpec): string[] {
   const args = ['create', '--name', spec.name, '--driver', spec.driver];
   for (const opt of spec.driverOpts) args.push('--driver-opt', opt);
-  if (spec.configFile) args.push(supports(bx, 'buildkitdConfigFlag') ? '--buildkitd-config' : '--config', spec.configFile);
+  if (spec.configFile) args.push(supports(bx.version, 'buildkitdConfigFlag') ? '--buildkitd-config' : '--config', spec.configFile);
   return args;
 }
 
@@ -163,20 +152,4 @@ export async function bootstrapBuilder(run: Runner, bx: Buildx, name: string, pl
 
 export async function removeBuilder(run: Runner, bx: Pick<Buildx, 'command' | 'prefix'>, name: string, env: Record<string, string>): Promise<void> {
   await run(bx.command, [...bx.prefix, 'rm', name], { env });
-}
-
-/**
- * Registries a buildkitd.toml marks as plain HTTP or insecure (`[registry."host"]` with
- * `http = true` or `insecure = true`): the action's own registry client may use HTTP there too.
- */
-export function plainHttpRegistries(toml: string | undefined): string[] {
-  const out: string[] = [];
-  let current: string | undefined;
-  for (const line of (toml ?? '').split(/\r?\n/)) {
-    const header = /^\s*\[\s*registry\."([^"]+)"\s*\]/.exec(line);
-    if (header) current = header[1];
-    else if (/^\s*\[/.test(line)) current = undefined;
-    else if (current && /^\s*(http|insecure)\s*=\s*true\b/.test(line) && !out.includes(current)) out.push(current);
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 /** Runs external commands as argument vectors (never a shell string) and shapes their failures. */
 import * as exec from '@actions/exec';
+import { stripVTControlCharacters } from 'util';
 
 export interface RunOptions {
   /** Written to the command's standard input (e.g. a password for --password-stdin). */
@@ -31,8 +32,6 @@ export class CommandError extends Error {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const ERROR_LINE = /^(#\d+ )?(docker: )?(ERROR|error|Error response from daemon|fatal)\b[:\s]/;
 
 /**
@@ -40,8 +39,7 @@ const ERROR_LINE = /^(#\d+ )?(docker: )?(ERROR|error|Error response from daemon|
  * (buildx and docker prefix them), else its last non-empty lines.
  */
 export function lastMeaningfulLines(stderr: string, max = 3): string {
-  const lines = stderr
-    .replace(ANSI, '')
+  const lines = stripVTControlCharacters(stderr)
     .split(/\r?\n/)
     .map(l => l.trim())
     .filter(l => l !== '' && !/^-+$/.test(l));

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Runner } from './command';
-import { RegistryLogin } from './config';
+import { RegistryLogin } from '../policy/logins';
 
 /** The runner's own docker config directory (what DOCKER_CONFIG or ~/.docker point to). */
 export function userDockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,52 +1,16 @@
 /**
- * QEMU user emulation, only where needed: which requested platforms this runner cannot execute,
- * installing emulators for just those through the binfmt image (or the host's qemu-user-static
- * handlers when the image cannot be pulled), and checking the result.
+ * QEMU user emulation, only where needed: installing emulators for just the platforms this runner
+ * cannot execute through the binfmt image (or the host's qemu-user-static handlers when the
+ * image cannot be pulled), and checking the result.
  */
 import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
+import { BinfmtHandler, binfmtInstallArgs, emulatorFor, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../policy/emulation';
 import { Runner } from './command';
-import { emulatorFor, nativePlatforms } from './platforms';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 export const HOST_BINFMT_CONF_DIR = '/usr/lib/binfmt.d';
-
-export interface BinfmtHandler {
-  enabled: boolean;
-  /** Registered with the fix-binary flag, so it also works inside containers. */
-  fixBinary: boolean;
-}
-
-export interface EmulationPlan {
-  native: string[];
-  /** Already served by a registered, usable handler. */
-  registered: string[];
-  /** Need an emulator installed. */
-  missing: string[];
-}
-
-/** Which platforms run natively, which an existing handler serves, and which need one. */
-export function planEmulation(requested: string[], host: string, handlers: Map<string, BinfmtHandler>): EmulationPlan {
-  const plan: EmulationPlan = { native: [], registered: [], missing: [] };
-  const native = nativePlatforms(host);
-  for (const platform of requested) {
-    if (native.includes(platform)) {
-      plan.native.push(platform);
-      continue;
-    }
-    const h = handlers.get(emulatorFor(platform).handler);
-    (h?.enabled && h.fixBinary ? plan.registered : plan.missing).push(platform);
-  }
-  return plan;
-}
-
-/** Parses the text of one /proc/sys/fs/binfmt_misc/<name> entry. */
-export function parseBinfmtEntry(text: string): BinfmtHandler {
-  const first = text.split('\n')[0].trim();
-  const flags = /^flags:\s*(\S*)/m.exec(text)?.[1] ?? '';
-  return { enabled: first === 'enabled', fixBinary: flags.includes('F') };
-}
 
 export function readBinfmtHandlers(dir = BINFMT_DIR): Map<string, BinfmtHandler> {
   const out = new Map<string, BinfmtHandler>();
@@ -60,26 +24,6 @@ export function readBinfmtHandlers(dir = BINFMT_DIR): Map<string, BinfmtHandler>
     }
   }
   return out;
-}
-
-/** The JSON object the binfmt image prints last: {"supported":[...],"emulators":[...]}. */
-export function parseBinfmtOutput(stdout: string): { supported: string[]; emulators: string[] } {
-  const lines = stdout.trim().split('\n').reverse();
-  for (const line of lines) {
-    const t = line.trim();
-    if (!t.startsWith('{')) continue;
-    try {
-      const j = JSON.parse(t);
-      if (Array.isArray(j.supported)) return { supported: j.supported, emulators: Array.isArray(j.emulators) ? j.emulators : [] };
-    } catch {
-      // not the JSON line
-    }
-  }
-  throw new Error(`the binfmt image printed no {"supported":[...]} JSON; output was: ${stdout.trim().slice(-300)}`);
-}
-
-export function binfmtInstallArgs(image: string, installNames: string[]): string[] {
-  return ['run', '--privileged', '--rm', image, '--install', installNames.join(',')];
 }
 
 export interface QemuResult {

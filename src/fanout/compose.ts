@@ -3,9 +3,8 @@
  * attestation manifests (platform unknown/unknown, reference annotations intact), serialised
  * deterministically so the same legs always give the same digest.
  */
-import { ATTESTATION_REF_DIGEST, isAttestation } from './inspect';
-import { normalizePlatform } from './platforms';
-import { Descriptor, MEDIA_TYPES, Manifest } from './registry';
+import { ATTESTATION_REF_DIGEST, Descriptor, MEDIA_TYPES, Manifest, isAttestation } from '../oci/manifest';
+import { normalizePlatform, parsePlatform } from '../oci/platform';
 
 export interface LegContent {
   platform: string;
@@ -16,8 +15,7 @@ export interface LegContent {
 }
 
 function descriptorOf(m: Manifest, platform: string): Descriptor {
-  const [os, architecture, variant] = platform.split('/');
-  return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length, platform: variant ? { os, architecture, variant } : { os, architecture } };
+  return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length, platform: parsePlatform(platform) };
 }
 
 /** A leg's descriptors for the merged index: its runnable manifest first, then its attestations. */

@@ -8,7 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LegRecord, isLegRecord, platformSlug } from './fanout';
+import { platformSlug } from './plan';
+import { LegRecord, isLegRecord } from './records';
 
 export interface Handoff {
   describe: string;
@@ -29,7 +30,7 @@ function recordName(r: LegRecord): string {
 function parseRecords(files: string[]): LegRecord[] {
   const out: LegRecord[] = [];
   for (const f of files) {
-    const parsed = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const parsed: unknown = JSON.parse(fs.readFileSync(f, 'utf8'));
     if (!isLegRecord(parsed)) throw new Error(`handoff record ${path.basename(f)} is malformed`);
     out.push(parsed);
   }
@@ -61,10 +62,10 @@ export function directoryHandoff(dir: string, runId: string, key: string): Hando
 }
 
 /** Workflow-run artifacts, which belong to this run (GitHub.com; GHES without the v4 artifact backend needs handoff-dir). */
-export function artifactHandoff(key: string): Handoff {
+export async function artifactHandoff(key: string): Promise<Handoff> {
   const prefix = `multiarch-${key}-`;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DefaultArtifactClient } = require('@actions/artifact') as typeof import('@actions/artifact');
+  // Loaded only when a fan-out runs on GitHub: the artifact client is most of the bundle.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   return {
     describe: `artifacts ${prefix}*`,
@@ -88,7 +89,7 @@ export function artifactHandoff(key: string): Handoff {
   };
 }
 
-export function chooseHandoff(dir: string, runId: string, key: string): Handoff {
+export async function chooseHandoff(dir: string, runId: string, key: string): Promise<Handoff> {
   if (dir) return directoryHandoff(dir, runId, key);
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     throw new Error('no handoff: set handoff-dir (shared storage) when not running on GitHub Actions');

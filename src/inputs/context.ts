@@ -1,11 +1,34 @@
-/** The parts of the GitHub run the action reads, gathered once so planning stays pure. */
+/** The parts of the GitHub run the action reads, gathered once so every decision stays pure. */
 import * as os from 'os';
 import * as github from '@actions/github';
+
+interface PayloadRepository {
+  id?: number;
+  name?: string;
+  full_name?: string;
+  description?: string | null;
+  html_url?: string;
+  default_branch?: string;
+  pushed_at?: string | number;
+  fork?: boolean;
+  license?: { spdx_id?: string } | null;
+}
+
+/** The fields of GitHub's event payloads this action reads. */
+export interface EventPayload {
+  action?: string;
+  number?: number;
+  release?: { tag_name?: string; prerelease?: boolean; published_at?: string };
+  pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null } };
+  head_commit?: { timestamp?: string } | null;
+  repository?: PayloadRepository;
+  workflow_run?: { event?: string; head_repository?: PayloadRepository | null; head_branch?: string };
+}
 
 export interface RunContext {
   eventName: string;
   /** The event payload (GITHUB_EVENT_PATH), or {} when there is none. */
-  payload: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  payload: EventPayload;
   /** owner/name */
   repository: string;
   actor: string;
@@ -22,7 +45,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   const gh = github.context;
   return {
     eventName: gh.eventName ?? '',
-    payload: gh.payload ?? {},
+    payload: (gh.payload ?? {}) as EventPayload,
     repository: env.GITHUB_REPOSITORY ?? '',
     actor: gh.actor ?? '',
     sha: gh.sha ?? '',

@@ -1,25 +1,51 @@
-/** Build and leg modes: validate → buildx → tags → login → QEMU → builder → build & push → verify → outputs (a leg pushes by digest and hands off a record). */
+/**
+ * mode: build (one job) and mode: leg (one platform of a fan-out, pushed by digest and handed
+ * off): buildx → tags → login → QEMU → builder → build & push → read-back → outputs.
+ */
 import * as core from '@actions/core';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertBuildxSupports, buildArgs, runBuild, writeSecretFiles } from './build';
-import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from './buildx';
-import { Runner, runCommand } from './command';
-import { Config, loadConfig, maskSecrets } from './config';
-import { RunContext, isPullRequestEvent, readRunContext } from './context';
-import { PublishedImage, inspectPublished } from './inspect';
-import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from './login';
-import { hostPlatform } from './platforms';
-import { QemuResult, setupQemu } from './qemu';
-import { parseReference } from './reference';
-import { recordState } from './state';
-import { writeSummary } from './summary';
-import { metadataFor, registryClient, resolveTags } from './publish';
-import { LegRecord } from './fanout';
-import { chooseHandoff, handoffKey } from './handoff';
+import { BuildMetadata, runBuild, writeSecretFiles } from '../docker/build';
+import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from '../docker/buildx';
+import { Runner, runCommand } from '../docker/command';
+import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from '../docker/login';
+import { QemuResult, setupQemu } from '../docker/qemu';
+import { chooseHandoff, handoffKey } from '../fanout/handoff';
+import { LegRecord } from '../fanout/records';
+import { RunContext } from '../inputs/context';
+import { IndexContents } from '../oci/manifest';
+import { hostPlatform } from '../oci/platform';
+import { parseReference } from '../oci/reference';
+import { buildArgs, legCache } from '../policy/build-args';
+import { Config } from '../policy/config';
+import { ImageMetadata, imageMetadata } from '../policy/labels';
+import { RegistryClient } from '../registry/client';
+import { registryClient, resolveTags } from '../registry/publish';
+import { inspectPublished } from '../registry/readback';
+import { setBuildOutputs } from '../report/outputs';
+import { recordState } from '../report/state';
+import { writeSummary } from '../report/summary';
 
-export const readInput = (name: string): string => core.getInput(name);
+/** What one run of the build pipeline works with. */
+interface Run {
+  cfg: Config;
+  ctx: RunContext;
+  run: Runner;
+  runDir: string;
+  env: Record<string, string>;
+  client: RegistryClient;
+  bx: Buildx;
+}
+
+/** What the build pipeline produced. */
+interface Built {
+  meta: BuildMetadata;
+  metadata: ImageMetadata;
+  qemu: QemuResult;
+  /** The pushed image, read back (when pushing). */
+  image?: IndexContents;
+}
 
 function createRunDir(ctx: RunContext): string {
   const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
@@ -36,14 +62,32 @@ function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
   return env;
 }
 
-async function prepareBuilder(run: Runner, bx: Buildx, cfg: Config, name: string, runDir: string, env: Record<string, string>): Promise<void> {
+function announce(cfg: Config): void {
+  core.info(`Platforms: ${cfg.platforms.join(', ')}`);
+  core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
+  if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+}
+
+/** The run's private directory and docker config, its registry client, and its buildx. */
+async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
+  announce(cfg);
+  const runDir = createRunDir(ctx);
+  const env = dockerConfigFor(cfg, runDir);
+  const client = registryClient(cfg, env.DOCKER_CONFIG, run);
+  const opts = { wanted: cfg.buildxVersion, downloadUrl: cfg.buildxDownloadUrl, nodeArch: process.arch, use: cfg };
+  const bx = await resolveBuildx(run, opts, env);
+  return { cfg, ctx, run, runDir, env, client, bx };
+}
+
+async function prepareBuilder(r: Run, name: string): Promise<void> {
+  const { cfg, run, env, bx } = r;
   if (cfg.builder) {
     await bootstrapBuilder(run, bx, cfg.builder, cfg.platforms, env);
     return;
   }
   let configFile: string | undefined;
   if (cfg.buildkitdConfigInline) {
-    configFile = path.join(runDir, 'buildkitd.toml');
+    configFile = path.join(r.runDir, 'buildkitd.toml');
     fs.writeFileSync(configFile, cfg.buildkitdConfigInline + '\n');
   }
   recordState({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix });
@@ -51,109 +95,79 @@ async function prepareBuilder(run: Runner, bx: Buildx, cfg: Config, name: string
   await bootstrapBuilder(run, bx, name, cfg.platforms, env);
 }
 
-async function loginAll(run: Runner, cfg: Config, env: Record<string, string>): Promise<void> {
+async function loginAll(r: Run): Promise<void> {
   const done: string[] = [];
-  for (const l of cfg.logins) {
-    await login(run, l, env);
+  for (const l of r.cfg.logins) {
+    await login(r.run, l, r.env);
     done.push(l.registry);
-    if (cfg.logout) recordState({ loggedIn: done });
+    if (r.cfg.logout) recordState({ loggedIn: done });
   }
 }
 
-interface Published {
-  refs: string[];
-  meta: { digest?: string; imageId?: string; raw: unknown };
-  metadata: { labels: string[]; annotations: string[]; version: string };
-  image?: PublishedImage;
+/**
+ * Builds (and pushes) with the tags or digest-only names given, after every planned argument is
+ * known; reads the pushed image back from `readBack` (the first reference pushed to).
+ */
+async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: string[]; cache?: Pick<Config, 'cacheFrom' | 'cacheTo'>; readBack: string }): Promise<Built> {
+  const { cfg, ctx, run, env, bx } = r;
+  const metadata = imageMetadata(cfg, ctx, bx.version);
+  if (metadata.warning) core.warning(metadata.warning);
+  const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
+  const metadataFile = path.join(r.runDir, 'metadata.json');
+  const args = buildArgs(
+    { ...cfg, ...target.cache, labels: metadata.labels, annotations: metadata.annotations },
+    { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
+  );
+
+  // Logged in first, so pulls of the binfmt image and base images count against our account.
+  await loginAll(r);
+  const qemu = await setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+  await prepareBuilder(r, builder);
+  const meta = await runBuild(run, bx, args, env, metadataFile);
+  if (!cfg.push) return { meta, metadata, qemu };
+  if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
+  const ref = parseReference(target.readBack);
+  const image = await inspectPublished(r.client, ref.registry, ref.repository, meta.digest, cfg.platforms);
+  core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
+  return { meta, metadata, qemu, image };
 }
 
-function setOutputs(cfg: Config, p: Published): void {
-  core.setOutput('digest', p.meta.digest ?? '');
-  core.setOutput('imageid', p.meta.imageId ?? '');
-  core.setOutput('metadata', JSON.stringify(p.meta.raw));
-  core.setOutput('tags', p.refs.join('\n'));
-  core.setOutput('version', p.metadata.version);
-  core.setOutput('labels', p.metadata.labels.join('\n'));
-  core.setOutput('annotations', p.metadata.annotations.join('\n'));
-  core.setOutput('platforms', cfg.platforms.join(','));
-  core.setOutput('digests', JSON.stringify(p.image?.digests ?? {}));
-  core.setOutput('json', JSON.stringify({ tags: p.refs, version: p.metadata.version, labels: p.metadata.labels, annotations: p.metadata.annotations }));
+async function report(r: Run, refs: string[], b: Built): Promise<void> {
+  const { cfg } = r;
+  const digests = b.image?.digests ?? {};
+  setBuildOutputs({ refs, platforms: cfg.platforms, digest: b.meta.digest, imageId: b.meta.imageId, raw: b.meta.raw, metadata: b.metadata, digests });
+  await writeSummary({
+    tags: refs,
+    digest: b.meta.digest,
+    pushed: cfg.push,
+    pushReason: cfg.pushReason,
+    digests,
+    platforms: cfg.platforms,
+    emulated: b.qemu.emulated,
+    qemuMethod: b.qemu.method
+  });
 }
 
-/** A leg caches per image and platform in the GitHub Actions cache unless told otherwise. */
-export function legCache(cfg: Config): Pick<Config, 'cacheFrom' | 'cacheTo'> {
-  if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !process.env.ACTIONS_RUNTIME_TOKEN) return cfg;
-  const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
-  return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };
+export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
+  const r = await startRun(cfg, ctx, run);
+  const { refs } = await resolveTags(cfg, r.client);
+  const built = await buildImage(r, { tags: refs, readBack: refs[0] });
+  await report(r, refs, built);
 }
 
-async function handOff(cfg: Config, ctx: RunContext, digest: string, image: PublishedImage): Promise<void> {
-  const handoff = chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
-  const record: LegRecord = {
-    platform: cfg.platforms[0],
-    digest,
-    images: cfg.images,
-    provenance: Object.keys(image.attestations).length > 0,
-    runAttempt: Number(ctx.runAttempt) || 1,
-    createdAt: new Date().toISOString()
-  };
+async function handOff(cfg: Config, ctx: RunContext, digest: string): Promise<void> {
+  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
+  const record: LegRecord = { platform: cfg.platforms[0], digest, runAttempt: Number(ctx.runAttempt) || 1 };
   await handoff.put(record);
   core.setOutput('record', JSON.stringify(record));
   core.info(`Leg ${record.platform}: ${digest} handed off through ${handoff.describe}`);
 }
 
-export async function runBuildMode(run: Runner = runCommand): Promise<void> {
-  const ctx = readRunContext();
-  const cfg = loadConfig(readInput, ctx);
-  maskSecrets(cfg);
-  core.info(`Platforms: ${cfg.platforms.join(', ')}`);
-  core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
-  if (!cfg.push && isPullRequestEvent(ctx.eventName)) {
-    core.notice(`${ctx.eventName}: building without login or push (fork pull requests have no registry secrets).`);
-  }
-
-  const leg = cfg.mode === 'leg';
-  const runDir = createRunDir(ctx);
-  const env = dockerConfigFor(cfg, runDir);
-  const client = registryClient(cfg, env, run);
-  const bx = await resolveBuildx(run, cfg.buildxVersion, cfg.buildxDownloadUrl, process.arch, env);
-  assertBuildxSupports(bx, cfg);
-  const refs = leg ? [] : (await resolveTags(cfg, client)).refs;
-  const metadata = metadataFor(cfg, ctx, bx);
-  const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
-  const metadataFile = path.join(runDir, 'metadata.json');
-  // Planned (and version-checked) before any side effect.
-  const args = buildArgs(bx, { ...cfg, ...(leg ? legCache(cfg) : {}), labels: metadata.labels, annotations: metadata.annotations }, {
-    builder,
-    tags: refs,
-    secretFiles: writeSecretFiles(runDir, cfg.secrets),
-    metadataFile,
-    pushByDigest: leg && cfg.push ? cfg.images : undefined
-  });
-
-  // Logged in first, so pulls of the binfmt image and base images count against our account.
-  await loginAll(run, cfg, env);
-  const qemu: QemuResult = await setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
-  await prepareBuilder(run, bx, cfg, builder, runDir, env);
-  const meta = await runBuild(run, bx, args, env, metadataFile);
-
-  let image: PublishedImage | undefined;
-  if (cfg.push) {
-    if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
-    const ref = parseReference(leg ? cfg.images[0] : refs[0]);
-    image = await inspectPublished(client, ref.registry, ref.repository, meta.digest, cfg.platforms);
-    core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
-    if (leg) await handOff(cfg, ctx, meta.digest, image);
-  }
-  setOutputs(cfg, { refs, meta, metadata, image });
-  await writeSummary({
-    tags: refs,
-    digest: meta.digest,
-    pushed: cfg.push,
-    pushReason: cfg.pushReason,
-    digests: image?.digests ?? {},
-    platforms: cfg.platforms,
-    emulated: qemu.emulated,
-    qemuMethod: qemu.method
-  });
+export async function runLegMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
+  const r = await startRun(cfg, ctx, run);
+  const pushByDigest = cfg.push ? cfg.images : undefined;
+  const cache = legCache(cfg, Boolean(process.env.ACTIONS_RUNTIME_TOKEN));
+  const built = await buildImage(r, { tags: [], pushByDigest, cache, readBack: cfg.images[0] });
+  if (built.meta.digest && built.image) await handOff(cfg, ctx, built.meta.digest);
+  await report(r, [], built);
 }

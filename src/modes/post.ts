@@ -1,10 +1,10 @@
 /** The post step: remove the builder, log out, delete this run's private files — also after a failure. */
 import * as core from '@actions/core';
 import * as fs from 'fs';
-import { Runner, runCommand } from './command';
-import { removeBuilder } from './buildx';
-import { logout } from './login';
-import { PostState, loadState } from './state';
+import { removeBuilder } from '../docker/buildx';
+import { Runner, runCommand } from '../docker/command';
+import { logout } from '../docker/login';
+import { PostState, loadState } from '../report/state';
 
 async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
   try {

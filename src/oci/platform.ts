@@ -1,4 +1,4 @@
-/** Platform strings: parsing, normalisation, and how they map to CPUs and QEMU emulators. */
+/** Platforms (`os/arch[/variant]`): parsing, normalisation, and the platform a runner's CPU is. */
 
 export interface Platform {
   os: string;
@@ -68,29 +68,6 @@ export function parsePlatform(raw: string): Platform {
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
-/** Splits a comma/newline list and normalises each entry, dropping duplicates in order. */
-export function parsePlatformList(raw: string): { platforms: string[]; errors: string[] } {
-  const platforms: string[] = [];
-  const errors: string[] = [];
-  for (const item of splitList(raw)) {
-    try {
-      const p = formatPlatform(parsePlatform(item));
-      if (!platforms.includes(p)) platforms.push(p);
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
-  return { platforms, errors };
-}
-
-/** Splits on commas and newlines, trims, and drops empty entries. */
-export function splitList(raw: string): string[] {
-  return raw
-    .split(/[\n,]/)
-    .map(s => s.trim())
-    .filter(s => s !== '');
-}
-
 /** The platform a Node.js `process.arch` runs natively. */
 export function hostPlatform(nodeArch: string): string {
   const map: Record<string, string> = {
@@ -106,36 +83,6 @@ export function hostPlatform(nodeArch: string): string {
   const p = map[nodeArch];
   if (!p) throw new Error(`unsupported runner architecture ${nodeArch}`);
   return p;
-}
-
-/** Platforms a host CPU executes without emulation. */
-export function nativePlatforms(host: string): string[] {
-  // x86-64 kernels run 32-bit x86 code; arm64 CPUs may lack AArch32, so arm is not assumed.
-  if (host === 'linux/amd64') return ['linux/amd64', 'linux/386'];
-  return [host];
-}
-
-/**
- * binfmt_misc handler (as named by Debian's qemu-user-static and tonistiigi/binfmt) and
- * the `--install` name for each architecture.
- */
-const EMULATORS: Record<string, { handler: string; install: string }> = {
-  arm64: { handler: 'qemu-aarch64', install: 'arm64' },
-  arm: { handler: 'qemu-arm', install: 'arm' },
-  amd64: { handler: 'qemu-x86_64', install: 'amd64' },
-  '386': { handler: 'qemu-i386', install: '386' },
-  ppc64le: { handler: 'qemu-ppc64le', install: 'ppc64le' },
-  s390x: { handler: 'qemu-s390x', install: 's390x' },
-  riscv64: { handler: 'qemu-riscv64', install: 'riscv64' },
-  mips64le: { handler: 'qemu-mips64el', install: 'mips64le' },
-  mips64: { handler: 'qemu-mips64', install: 'mips64' },
-  loong64: { handler: 'qemu-loongarch64', install: 'loong64' }
-};
-
-export function emulatorFor(platform: string): { handler: string; install: string } {
-  const e = EMULATORS[parsePlatform(platform).architecture];
-  if (!e) throw new Error(`no QEMU emulator is known for ${platform}`);
-  return e;
 }
 
 /** Canonical string for a platform object as registries write it (`arm64/v8` → `linux/arm64`). */

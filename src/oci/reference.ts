@@ -1,4 +1,5 @@
 /** Image references: `[registry/]repository[:tag][@digest]`, per the distribution reference grammar. */
+import { DIGEST_PATTERN } from './digest';
 
 export interface ImageRef {
   /** Registry host as written by users (`docker.io` when omitted). */
@@ -11,7 +12,6 @@ export interface ImageRef {
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 export const HOST_PATTERN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9-]+)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
 
 export const DOCKER_HUB = 'docker.io';
@@ -50,9 +50,15 @@ export function parseReference(raw: string): ImageRef {
     const hint = rest !== rest.toLowerCase() ? ' (repository names must be lowercase)' : '';
     throw new Error(`"${raw}" is not a valid image name${hint}`);
   }
-  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
+  registry = canonicalRegistry(registry);
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   return { registry, repository: parts.join('/'), tag, digest };
+}
+
+/** Docker Hub's other names (`index.docker.io`, `registry-1.docker.io`) are `docker.io`. */
+export function canonicalRegistry(host: string): string {
+  const lower = host.toLowerCase();
+  return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? DOCKER_HUB : host;
 }
 
 /** `registry/repository` as users write it (Docker Hub names stay short). */

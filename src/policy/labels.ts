@@ -3,7 +3,8 @@
  * user set the same key. Annotations go on every manifest and on the index (GHCR shows the
  * index's description).
  */
-import { RunContext } from './context';
+import { RunContext } from '../inputs/context';
+import { supports } from './buildx-support';
 
 export const OCI = 'org.opencontainers.image';
 
@@ -73,4 +74,30 @@ export function indexAnnotations(user: string[], ours: Record<string, string>): 
   }
   for (const [k, v] of Object.entries(ours)) if (!(k in out)) out[k] = v;
   return out;
+}
+
+export interface ImageMetadata {
+  labels: string[];
+  annotations: string[];
+  version: string;
+  /** Set when this buildx cannot write our annotations. */
+  warning?: string;
+}
+
+/** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
+export function imageMetadata(
+  cfg: { labels: string[]; annotations: string[]; platforms: string[]; derived?: { version: string } },
+  ctx: RunContext,
+  buildxVersion: string
+): ImageMetadata {
+  const version = cfg.derived?.version ?? '';
+  const ours = ociMetadata(ctx, version, eventTimestamp(ctx, () => new Date()));
+  const labels = mergeLabels(cfg.labels, ours);
+  if (!supports(buildxVersion, 'annotations')) {
+    const warning = `buildx ${buildxVersion} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`;
+    return { labels, annotations: cfg.annotations, version, warning };
+  }
+  // BuildKit refuses index-level annotations when only one platform is exported.
+  const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
+  return { labels, annotations: mergeAnnotations(cfg.annotations, ours, levels), version };
 }

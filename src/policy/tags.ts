@@ -1,76 +1,11 @@
 /**
  * The tags an image is published under, derived from the GitHub event (release publishing above
- * all), with a small set of overridable rules. `tags` given as input still win verbatim.
+ * all), with the `tag-rules` overrides. `tags` given as input still win verbatim.
  */
 import * as semver from 'semver';
-import { RunContext, isPullRequestEvent } from './context';
-import { TAG_PATTERN } from './reference';
-
-export interface TagRules {
-  /** auto: stable releases move latest; false: never; edge: edge-branch pushes move it too. */
-  latest: 'auto' | 'false' | 'edge';
-  /** Branch whose pushes get `edge` (default: the repository's default branch). */
-  edgeBranch?: string;
-  prefix: string;
-  suffix: string;
-  /** Templates for stable semver releases ({{version}}, {{major}}, {{minor}}, {{patch}}). */
-  semver: string[];
-  /** Extra tags added on every event. */
-  raw: string[];
-  /** sha-<7 hex> on branch pushes. */
-  sha: boolean;
-}
-
-export const DEFAULT_SEMVER_TEMPLATES = ['{{version}}', '{{major}}.{{minor}}', '{{major}}'];
-
-export const DEFAULT_TAG_RULES: TagRules = { latest: 'auto', prefix: '', suffix: '', semver: DEFAULT_SEMVER_TEMPLATES, raw: [], sha: true };
-
-const TEMPLATE = /^(\{\{(version|major|minor|patch)\}\}|[A-Za-z0-9_.-])+$/;
-
-/** Parses `tag-rules` lines (`key=value`); reports each bad line. */
-export function parseTagRules(raw: string): { rules: TagRules; errors: string[] } {
-  const rules: TagRules = { ...DEFAULT_TAG_RULES, semver: [], raw: [] };
-  const errors: string[] = [];
-  const bad = (line: string, what: string): void => void errors.push(`tag-rules: "${line}" ${what}`);
-  for (const line of raw.split(/\r?\n/).map(l => l.trim())) {
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    const key = eq > 0 ? line.slice(0, eq).trim() : '';
-    const value = eq > 0 ? line.slice(eq + 1).trim() : '';
-    switch (key) {
-      case 'latest':
-        if (value === 'auto' || value === 'false' || value === 'edge') rules.latest = value;
-        else if (value === 'true') rules.latest = 'auto';
-        else bad(line, 'is not valid; latest takes auto, true, false or edge');
-        break;
-      case 'edge-branch':
-        if (value === '') bad(line, 'names no branch');
-        else rules.edgeBranch = value;
-        break;
-      case 'prefix':
-      case 'suffix':
-        if (value !== '' && !/^[A-Za-z0-9_.-]+$/.test(value)) bad(line, 'may only use letters, digits, _ . -');
-        else rules[key] = value;
-        break;
-      case 'semver':
-        if (!TEMPLATE.test(value) || !value.includes('{{')) bad(line, 'is not a template like {{major}}.{{minor}}');
-        else rules.semver.push(value);
-        break;
-      case 'raw':
-        if (!TAG_PATTERN.test(value)) bad(line, 'is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})');
-        else rules.raw.push(value);
-        break;
-      case 'sha':
-        if (value === 'true' || value === 'false') rules.sha = value === 'true';
-        else bad(line, 'is not valid; sha takes true or false');
-        break;
-      default:
-        bad(line, 'is not a rule; use latest=, edge-branch=, prefix=, suffix=, semver=, raw= or sha=');
-    }
-  }
-  if (rules.semver.length === 0) rules.semver = DEFAULT_SEMVER_TEMPLATES;
-  return { rules, errors };
-}
+import { RunContext, isPullRequestEvent } from '../inputs/context';
+import { TagRules } from '../inputs/tag-rules';
+import { TAG_PATTERN } from '../oci/reference';
 
 /** Makes a valid OCI tag of a ref name: `/` and other disallowed characters become `-`. */
 export function sanitizeTag(name: string, what: string): string {

@@ -1,42 +1,15 @@
 /**
- * A small OCI distribution API client: manifests and blobs, the Bearer challenge flow (one token
+ * Layer `registry`: talking to OCI registries. This module is the distribution API client: manifests and blobs, the Bearer challenge flow (one token
  * per repository scope, cached until it expires), Basic auth, retries with capped backoff that
  * honour Retry-After, and redirects that never carry Authorization to another host.
  */
 import * as core from '@actions/core';
-import * as crypto from 'crypto';
-import { CredentialSource } from './credentials';
-import { apiHost } from './reference';
+import { sha256Digest } from '../oci/digest';
+import { MEDIA_TYPES, Manifest } from '../oci/manifest';
+import { apiHost } from '../oci/reference';
+import { Credential, CredentialSource } from './credentials';
 
-export const MEDIA_TYPES = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-} as const;
 const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
-
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: { os: string; architecture: string; variant?: string };
-  annotations?: Record<string, string>;
-}
-
-export interface Manifest {
-  mediaType: string;
-  digest: string;
-  bytes: Buffer;
-  json: {
-    mediaType?: string;
-    manifests?: Descriptor[];
-    config?: Descriptor;
-    layers?: Descriptor[];
-    annotations?: Record<string, string>;
-    [k: string]: unknown;
-  };
-}
 
 export class RegistryError extends Error {
   constructor(
@@ -68,10 +41,6 @@ export interface RegistryClientOptions {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-
-export function sha256Digest(bytes: Buffer): string {
-  return 'sha256:' + crypto.createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * Delay before the next attempt: the server's Retry-After (seconds or an HTTP date) when it sent
@@ -137,7 +106,7 @@ export class RegistryClient {
     if (claimed && claimed !== digest) {
       throw new RegistryError(registry, repository, res.status, `Docker-Content-Digest ${claimed} does not match the body (${digest})`);
     }
-    const json = JSON.parse(bytes.toString('utf8'));
+    const json = JSON.parse(bytes.toString('utf8')) as Manifest['json'];
     const mediaType = json.mediaType ?? res.headers.get('content-type') ?? '';
     return { mediaType, digest, bytes, json };
   }
@@ -157,10 +126,10 @@ export class RegistryClient {
     return tags;
   }
 
-  /** True when the manifest exists (HEAD). */
+  /** True when the manifest exists (HEAD answers 2xx), false on 404; any other answer throws. */
   async hasManifest(registry: string, repository: string, reference: string): Promise<boolean> {
     const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });
-    return res.status !== 404;
+    return res.ok;
   }
 
   async getBlob(registry: string, repository: string, digest: string): Promise<Buffer> {
@@ -307,9 +276,7 @@ export class RegistryClient {
     const cred = this.options.credentials ? await this.options.credentials(registry) : undefined;
     if (scheme === 'basic') {
       if (!cred) throw new RegistryError(registry, repository, 401, 'authentication required and no credentials are configured for this registry');
-      const value = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
-      core.setSecret(value);
-      this.auth.set(`${host}|basic`, { header: `Basic ${value}`, expires: Infinity });
+      this.auth.set(`${host}|basic`, { header: basicAuth(cred), expires: Infinity });
       return;
     }
     if (scheme !== 'bearer' || !params.realm) {
@@ -321,9 +288,7 @@ export class RegistryClient {
     const headers: Record<string, string> = {};
     // Credentials travel to a token server only over TLS (or on this machine).
     if (cred && (tokenUrl.protocol === 'https:' || isLoopback(tokenUrl.host))) {
-      const basic = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
-      core.setSecret(basic);
-      headers.Authorization = `Basic ${basic}`;
+      headers.Authorization = basicAuth(cred);
     }
     const fail = (status: number | undefined, detail: string): RegistryError => new RegistryError(registry, repository, status, `token request to ${tokenUrl.host}: ${detail}`);
     const res = await this.sendWithRetry(() => this.fetchFollowing(tokenUrl.toString(), { method: 'GET', headers }), fail);
@@ -336,6 +301,13 @@ export class RegistryClient {
     const lifetime = Math.max((body.expires_in ?? 60) - 10, 1) * 1000;
     this.auth.set(`${host}|${scope}`, { header: `Bearer ${token}`, expires: Date.now() + lifetime });
   }
+}
+
+/** A masked Basic Authorization header value. */
+function basicAuth(cred: Credential): string {
+  const value = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
+  core.setSecret(value);
+  return `Basic ${value}`;
 }
 
 async function drain(res: Response): Promise<void> {

@@ -2,8 +2,8 @@
 import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Runner } from './command';
-import { DOCKER_HUB } from './reference';
+import { Runner } from '../docker/command';
+import { DOCKER_HUB } from '../oci/reference';
 
 export interface Credential {
   username: string;

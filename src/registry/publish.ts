@@ -1,18 +1,18 @@
-/** Shared by the build and merge paths: registry access, the tags to publish, the OCI metadata. */
+/** Publishing through the registry: the client a run uses, the tags to publish, and putting them. */
 import * as core from '@actions/core';
-import { Buildx, plainHttpRegistries, supports } from './buildx';
-import { Runner } from './command';
-import { Config } from './config';
-import { RunContext } from './context';
+import { Runner } from '../docker/command';
+import { MEDIA_TYPES } from '../oci/manifest';
+import { parseReference } from '../oci/reference';
+import { Config } from '../policy/config';
+import { PublishTags, publishTags } from '../policy/tags';
+import { RegistryClient } from './client';
 import { dockerConfigCredentials, firstOf, staticCredentials } from './credentials';
-import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from './labels';
-import { parseReference } from './reference';
-import { RegistryClient } from './registry';
-import { PublishTags, publishTags } from './tags';
+import { plainHttpRegistries } from './insecure-hosts';
 
-export function registryClient(cfg: Config, env: Record<string, string>, run: Runner): RegistryClient {
+/** Credentials from the login inputs first, then the run's docker config. */
+export function registryClient(cfg: Config, dockerConfigDir: string, run: Runner): RegistryClient {
   return new RegistryClient({
-    credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(env.DOCKER_CONFIG, run)),
+    credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(dockerConfigDir, run)),
     insecureHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
   });
 }
@@ -36,16 +36,11 @@ export async function resolveTags(cfg: Config, client: RegistryClient): Promise<
   return result;
 }
 
-/** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
-export function metadataFor(cfg: Config, ctx: RunContext, bx: Buildx): { labels: string[]; annotations: string[]; version: string } {
-  const version = cfg.derived?.version ?? '';
-  const ours = ociMetadata(ctx, version, eventTimestamp(ctx, () => new Date()));
-  const labels = mergeLabels(cfg.labels, ours);
-  if (!supports(bx, 'annotations')) {
-    core.warning(`buildx ${bx.version} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`);
-    return { labels, annotations: cfg.annotations, version };
+/** PUTs one index under every reference, in order. */
+export async function putIndex(client: RegistryClient, refs: string[], bytes: Buffer, digest: string): Promise<void> {
+  for (const r of refs) {
+    const ref = parseReference(r);
+    await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, MEDIA_TYPES.ociIndex);
+    core.info(`Tagged ${r} → ${digest}`);
   }
-  // BuildKit refuses index-level annotations when only one platform is exported.
-  const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
-  return { labels, annotations: mergeAnnotations(cfg.annotations, ours, levels), version };
 }

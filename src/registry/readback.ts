@@ -3,46 +3,14 @@
  * its manifest digest, and check every platform's config really is that architecture (an image
  * built for the wrong machine fails at run time with `exec format error`).
  */
-import { normalizePlatform } from './platforms';
-import { Descriptor, Manifest, RegistryClient } from './registry';
-
-export const ATTESTATION_REF_TYPE = 'vnd.docker.reference.type';
-export const ATTESTATION_REF_DIGEST = 'vnd.docker.reference.digest';
-
-export function isAttestation(d: Descriptor): boolean {
-  return d.annotations?.[ATTESTATION_REF_TYPE] === 'attestation-manifest';
-}
-
-export interface PublishedImage {
-  digest: string;
-  mediaType: string;
-  /** platform → manifest digest, runnable manifests only. */
-  digests: Record<string, string>;
-  /** attestation manifest digest → the manifest digest it describes. */
-  attestations: Record<string, string>;
-}
-
-/** Maps the index's runnable manifests by platform; a duplicate platform is an error. */
-export function describeIndex(index: Manifest): PublishedImage {
-  const digests: Record<string, string> = {};
-  const attestations: Record<string, string> = {};
-  for (const d of index.json.manifests ?? []) {
-    if (isAttestation(d)) {
-      attestations[d.digest] = d.annotations?.[ATTESTATION_REF_DIGEST] ?? '';
-      continue;
-    }
-    if (!d.platform) throw new Error(`index ${index.digest} has a manifest without a platform (${d.digest})`);
-    const p = normalizePlatform(d.platform);
-    if (digests[p]) throw new Error(`index ${index.digest} lists ${p} twice`);
-    digests[p] = d.digest;
-  }
-  return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
-}
+import { IndexContents, Manifest, describeIndex } from '../oci/manifest';
+import { normalizePlatform } from '../oci/platform';
+import { RegistryClient } from './client';
 
 /** The platform an image manifest's config declares. */
 export async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
   if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
-  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8'));
+  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as { os: string; architecture: string; variant?: string };
   return normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
 }
 
@@ -56,7 +24,7 @@ export async function inspectPublished(
   repository: string,
   digest: string,
   expected: string[]
-): Promise<PublishedImage> {
+): Promise<IndexContents> {
   const top = await client.getManifest(registry, repository, digest);
   if (!top.json.manifests) {
     const platform = await configPlatform(client, registry, repository, top);

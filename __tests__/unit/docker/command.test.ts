@@ -1,4 +1,4 @@
-import { lastMeaningfulLines } from '../../src/command';
+import { lastMeaningfulLines } from '../../../src/docker/command';
 
 describe('lastMeaningfulLines', () => {
   test.each([

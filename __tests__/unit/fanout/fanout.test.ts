@@ -1,7 +1,9 @@
-import { LegRecord, parseRunnerMap, planMatrix, selectRecords } from '../../src/fanout';
-import { composeIndex, legDescriptors } from '../../src/manifest';
-import { indexAnnotations } from '../../src/labels';
-import { sha256Digest } from '../../src/registry';
+import { composeIndex, legDescriptors } from '../../../src/fanout/compose';
+import { planMatrix } from '../../../src/fanout/plan';
+import { LegRecord, selectRecords } from '../../../src/fanout/records';
+import { parseRunnerMap } from '../../../src/inputs/runners';
+import { sha256Digest } from '../../../src/oci/digest';
+import { indexAnnotations } from '../../../src/policy/labels';
 
 describe('plan', () => {
   test('default runner map', () => {
@@ -33,14 +35,7 @@ describe('plan', () => {
   });
 });
 
-const rec = (platform: string, n: string, runAttempt = 1, createdAt = '2026-11-23T10:00:00Z'): LegRecord => ({
-  platform,
-  digest: `sha256:${n.repeat(64)}`,
-  images: ['r/x'],
-  provenance: false,
-  runAttempt,
-  createdAt
-});
+const rec = (platform: string, n: string, runAttempt = 1): LegRecord => ({ platform, digest: `sha256:${n.repeat(64)}`, runAttempt });
 
 describe('selectRecords', () => {
   test('the newest record per platform wins (a re-run leg supersedes)', () => {

@@ -20,22 +20,13 @@ jest.mock('@actions/artifact', () => ({
   }
 }));
 
-import { artifactHandoff, directoryHandoff, handoffKey } from '../../src/handoff';
-import { LegRecord, selectRecords } from '../../src/fanout';
-import { legCache } from '../../src/main';
-import { Config } from '../../src/config';
+import { artifactHandoff, directoryHandoff, handoffKey } from '../../../src/fanout/handoff';
+import { LegRecord, selectRecords } from '../../../src/fanout/records';
 
-const rec = (platform: string, d: string, runAttempt: number): LegRecord => ({
-  platform,
-  digest: `sha256:${d.repeat(64)}`,
-  images: ['ghcr.io/o/app'],
-  provenance: true,
-  runAttempt,
-  createdAt: new Date().toISOString()
-});
+const rec = (platform: string, d: string, runAttempt: number): LegRecord => ({ platform, digest: `sha256:${d.repeat(64)}`, runAttempt });
 
 test('artifacts: re-running a leg adds a record under a new name; the merge takes the re-run one', async () => {
-  const h = artifactHandoff(handoffKey('', ['ghcr.io/o/app']));
+  const h = await artifactHandoff(handoffKey('', ['ghcr.io/o/app']));
   await h.put(rec('linux/amd64', 'a', 1));
   await h.put(rec('linux/arm64', 'b', 1));
   await h.put(rec('linux/arm64', 'c', 2)); // the failed arm64 leg, re-run
@@ -46,7 +37,7 @@ test('artifacts: re-running a leg adds a record under a new name; the merge take
 });
 
 test('artifacts of another fan-out (other images) are not read', async () => {
-  const other = artifactHandoff(handoffKey('', ['ghcr.io/o/other']));
+  const other = await artifactHandoff(handoffKey('', ['ghcr.io/o/other']));
   expect(await other.all()).toEqual([]);
 });
 
@@ -55,28 +46,4 @@ test('directory handoff: records are scoped to the run', async () => {
   await directoryHandoff(dir, 'run-1', 'k').put(rec('linux/amd64', 'a', 1));
   expect(await directoryHandoff(dir, 'run-2', 'k').all()).toEqual([]);
   expect((await directoryHandoff(dir, 'run-1', 'k').all()).map(r => r.platform)).toEqual(['linux/amd64']);
-});
-
-describe('leg cache', () => {
-  const cfg = { cacheFrom: [], cacheTo: [], images: ['ghcr.io/o/app'], platforms: ['linux/arm64'] } as unknown as Config;
-  const saved = process.env.ACTIONS_RUNTIME_TOKEN;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.ACTIONS_RUNTIME_TOKEN;
-    else process.env.ACTIONS_RUNTIME_TOKEN = saved;
-  });
-
-  test('on GitHub: a GHA cache scope per image and platform', () => {
-    process.env.ACTIONS_RUNTIME_TOKEN = 'x';
-    expect(legCache(cfg)).toEqual({
-      cacheFrom: ['type=gha,scope=ghcr.io/o/app@linux/arm64'],
-      cacheTo: ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64']
-    });
-  });
-  test('off GitHub, or with caches given: unchanged', () => {
-    delete process.env.ACTIONS_RUNTIME_TOKEN;
-    expect(legCache(cfg)).toEqual(cfg);
-    process.env.ACTIONS_RUNTIME_TOKEN = 'x';
-    const own = { ...cfg, cacheFrom: ['type=registry,ref=x'] } as Config;
-    expect(legCache(own)).toBe(own);
-  });
 });

@@ -1,4 +1,6 @@
-import { emulatorFor, hostPlatform, nativePlatforms, normalizePlatform, parsePlatformList } from '../../src/platforms';
+import { parsePlatformList } from '../../../src/inputs/inputs';
+import { hostPlatform, normalizePlatform } from '../../../src/oci/platform';
+import { emulatorFor, nativePlatforms } from '../../../src/policy/emulation';
 
 describe('parsePlatformList', () => {
   test.each([

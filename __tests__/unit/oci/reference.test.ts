@@ -1,4 +1,4 @@
-import { imageName, parseReference } from '../../src/reference';
+import { imageName, parseReference } from '../../../src/oci/reference';
 
 describe('parseReference', () => {
   test.each([

@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
-import { RunContext } from '../../src/context';
+import { RunContext } from '../../../src/inputs/context';
+import { ConfigError } from '../../../src/inputs/problems';
+import { loadConfig } from '../../../src/policy/config';
 
 const DEFAULTS: Record<string, string> = {
   platforms: 'linux/amd64,linux/arm64',

@@ -1,4 +1,4 @@
-import { binfmtInstallArgs, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../src/qemu';
+import { binfmtInstallArgs, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../../src/policy/emulation';
 
 const usable = { enabled: true, fixBinary: true };
 

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../../src/labels';
-import { RunContext } from '../../src/context';
+import { RunContext } from '../../../src/inputs/context';
+import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../../../src/policy/labels';
 
-const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8'));
+const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8'));
 const ctx = { eventName: 'release', payload, repository: 'Octo-Org/Hello-World', sha: 'abc1234', serverUrl: 'https://github.com' } as RunContext;
 
 test('OCI metadata comes from the payload repository', () => {

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../../src/config';
-import { RunContext } from '../../src/context';
-import { DEFAULT_TAG_RULES, dropBackwardMoves, eventTags, parseTagRules, publishTags, sanitizeTag } from '../../src/tags';
+import { RunContext } from '../../../src/inputs/context';
+import { DEFAULT_TAG_RULES, parseTagRules } from '../../../src/inputs/tag-rules';
+import { loadConfig } from '../../../src/policy/config';
+import { dropBackwardMoves, eventTags, publishTags, sanitizeTag } from '../../../src/policy/tags';
 
-const EVENTS = path.join(__dirname, '..', 'fixtures', 'events');
+const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
 const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 
 function ctxFor(eventName: string, file: string, ref: string): RunContext {

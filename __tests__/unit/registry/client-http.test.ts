@@ -1,7 +1,7 @@
 /** RegistryClient over real sockets on loopback: redirects, Basic auth, retries, shared token requests. */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { RegistryClient } from '../../src/registry';
+import { RegistryClient } from '../../../src/registry/client';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

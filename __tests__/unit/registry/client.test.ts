@@ -1,5 +1,5 @@
-import { parseChallenge, retryDelay } from '../../src/registry';
-import { describeIndex } from '../../src/inspect';
+import { describeIndex } from '../../../src/oci/manifest';
+import { parseChallenge, retryDelay } from '../../../src/registry/client';
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 };
 

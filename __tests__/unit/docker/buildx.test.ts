@@ -1,0 +1,42 @@
+import { parseMetadata } from '../../../src/docker/build';
+import { Buildx, createBuilderArgs, downloadUrl, parseBuilderPlatforms, parseBuildxVersion } from '../../../src/docker/buildx';
+import { plainHttpRegistries } from '../../../src/registry/insecure-hosts';
+
+const bx = (version: string): Buildx => ({ command: 'docker', prefix: ['buildx'], version });
+
+describe('buildx helpers', () => {
+  test.each([
+    ['github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', '0.13.1'],
+    ['github.com/docker/buildx v0.30.1 9e66234aa13328a5e75b75aa5574e1ca6d6d9c01', '0.30.1'],
+    ['nonsense', undefined]
+  ])('version of %j', (out, v) => {
+    expect(parseBuildxVersion(out)).toBe(v);
+  });
+
+  test('create argv gates the config flag on the version', () => {
+    const spec = { name: 'n', driver: 'docker-container', driverOpts: ['network=host'], configFile: '/c.toml' };
+    expect(createBuilderArgs(bx('0.13.1'), spec)).toEqual(['create', '--name', 'n', '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', '/c.toml']);
+    expect(createBuilderArgs(bx('0.12.1'), spec)).toContain('--config');
+  });
+
+  test('inspect platforms', () => {
+    const out = 'Name: b\nDriver: docker-container\nPlatforms: linux/amd64*, linux/amd64/v2, linux/arm64, linux/arm/v7\n';
+    expect(parseBuilderPlatforms(out)).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/arm/v7']);
+  });
+
+  test('download URL', () => {
+    expect(downloadUrl('https://mirror/buildx', '0.30.1', 'amd64')).toBe('https://mirror/buildx/v0.30.1/buildx-v0.30.1.linux-amd64');
+  });
+
+  test('metadata', () => {
+    const m = parseMetadata('{"containerimage.digest":"sha256:1","containerimage.config.digest":"sha256:2"}');
+    expect(m.digest).toBe('sha256:1');
+    expect(m.imageId).toBe('sha256:2');
+  });
+});
+
+test('plain-HTTP registries from an inline buildkitd config', () => {
+  const toml = '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
+  expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000', 'reg.internal:5000']);
+  expect(plainHttpRegistries(undefined)).toEqual([]);
+});

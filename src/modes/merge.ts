@@ -1,0 +1,36 @@
+/**
+ * mode: merge — collects the legs' records and publishes one OCI image index through the
+ * distribution API (no docker or buildx on this runner) under every tag of every image.
+ */
+import * as core from '@actions/core';
+import { runCommand } from '../docker/command';
+import { userDockerConfigDir } from '../docker/login';
+import { chooseHandoff, handoffKey } from '../fanout/handoff';
+import { mergeLegs } from '../fanout/merge';
+import { selectRecords } from '../fanout/records';
+import { RunContext } from '../inputs/context';
+import { Config } from '../policy/config';
+import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
+import { putIndex, registryClient, resolveTags } from '../registry/publish';
+import { setMergeOutputs } from '../report/outputs';
+
+export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> {
+  if (!cfg.push) {
+    core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
+    return;
+  }
+  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
+  const records = await handoff.all();
+  core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
+  const client = registryClient(cfg, userDockerConfigDir(), runCommand);
+  const chosen = selectRecords(records, cfg.platforms);
+  const annotations = indexAnnotations(cfg.annotations, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
+  const merged = await mergeLegs(client, cfg.images, chosen, annotations);
+  const { refs } = await resolveTags(cfg, client);
+  if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
+  await putIndex(client, refs, merged.bytes, merged.digest);
+  const n = merged.attestations;
+  core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
+  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });
+  core.info(`merge: ${client.requests} HTTP requests`);
+}

@@ -1,0 +1,67 @@
+/**
+ * Manifests and indexes as the OCI image spec writes them: media types, descriptors, and how an
+ * index maps platforms to manifests with attestation manifests beside them.
+ */
+import { normalizePlatform } from './platform';
+
+export const MEDIA_TYPES = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+} as const;
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+export interface Manifest {
+  mediaType: string;
+  digest: string;
+  bytes: Buffer;
+  json: {
+    mediaType?: string;
+    manifests?: Descriptor[];
+    config?: Descriptor;
+    layers?: Descriptor[];
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+}
+
+export const ATTESTATION_REF_TYPE = 'vnd.docker.reference.type';
+export const ATTESTATION_REF_DIGEST = 'vnd.docker.reference.digest';
+
+export function isAttestation(d: Descriptor): boolean {
+  return d.annotations?.[ATTESTATION_REF_TYPE] === 'attestation-manifest';
+}
+
+export interface IndexContents {
+  digest: string;
+  mediaType: string;
+  /** platform → manifest digest, runnable manifests only. */
+  digests: Record<string, string>;
+  /** attestation manifest digest → the manifest digest it describes. */
+  attestations: Record<string, string>;
+}
+
+/** Maps the index's runnable manifests by platform; a duplicate platform is an error. */
+export function describeIndex(index: Manifest): IndexContents {
+  const digests: Record<string, string> = {};
+  const attestations: Record<string, string> = {};
+  for (const d of index.json.manifests ?? []) {
+    if (isAttestation(d)) {
+      attestations[d.digest] = d.annotations?.[ATTESTATION_REF_DIGEST] ?? '';
+      continue;
+    }
+    if (!d.platform) throw new Error(`index ${index.digest} has a manifest without a platform (${d.digest})`);
+    const p = normalizePlatform(d.platform);
+    if (digests[p]) throw new Error(`index ${index.digest} lists ${p} twice`);
+    digests[p] = d.digest;
+  }
+  return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
+}

@@ -1,0 +1,77 @@
+/** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
+import { Inputs } from '../inputs/inputs';
+
+export interface BuildPlan {
+  builder: string;
+  tags: string[];
+  /** Files holding secret values, by secret id (written 0600 in the run's private dir). */
+  secretFiles: Record<string, string>;
+  metadataFile: string;
+  /** Leg mode: push to these images by digest only, no tags. */
+  pushByDigest?: string[];
+}
+
+export type BuildInputs = Pick<
+  Inputs,
+  'platforms' | 'context' | 'file' | 'target' | 'buildArgs' | 'labels' | 'annotations' | 'network' | 'noCache' | 'pull' | 'cacheFrom' | 'cacheTo' | 'outputs' | 'load' | 'provenance' | 'sbom'
+> & { push: boolean };
+
+function repeat(flag: string, values: string[]): string[] {
+  return values.flatMap(v => [flag, v]);
+}
+
+/** Attestation flag value: buildx takes `--provenance=false`, `--provenance=true` or attributes. */
+function attestationFlag(flag: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [`${flag}=${value}`];
+}
+
+/** Pushes an OCI image index (buildx would otherwise pick Docker media types without attestations). */
+function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
+  if (cfg.outputs.length > 0) return repeat('--output', cfg.outputs);
+  if (plan.pushByDigest) {
+    // One CSV field holding several names must be quoted.
+    const names = `"name=${plan.pushByDigest.join(',')}"`;
+    return ['--output', `type=image,${names},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`];
+  }
+  const out: string[] = [];
+  if (cfg.push) out.push('--output', 'type=image,push=true,oci-mediatypes=true');
+  if (cfg.load) out.push('--load');
+  return out;
+}
+
+/** The build argv; the buildx version gate has already accepted these inputs. */
+export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
+  return [
+    'build',
+    '--builder', plan.builder,
+    '--progress', 'plain',
+    '--platform', cfg.platforms.join(','),
+    ...(cfg.file ? ['--file', cfg.file] : []),
+    ...(cfg.target ? ['--target', cfg.target] : []),
+    ...repeat('--build-arg', cfg.buildArgs),
+    ...repeat('--label', cfg.labels),
+    ...repeat('--annotation', cfg.annotations),
+    ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
+    ...(cfg.network ? ['--network', cfg.network] : []),
+    ...(cfg.noCache ? ['--no-cache'] : []),
+    ...(cfg.pull ? ['--pull'] : []),
+    ...repeat('--cache-from', cfg.cacheFrom),
+    ...repeat('--cache-to', cfg.cacheTo),
+    ...attestationFlag('--provenance', cfg.provenance),
+    ...attestationFlag('--sbom', cfg.sbom),
+    ...outputFlags(cfg, plan),
+    ...repeat('--tag', plan.tags),
+    '--metadata-file', plan.metadataFile,
+    cfg.context
+  ];
+}
+
+/**
+ * A leg caches per image and platform in the GitHub Actions cache unless told otherwise
+ * (`onGitHub`: the cache service is reachable).
+ */
+export function legCache(cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>, onGitHub: boolean): Pick<Inputs, 'cacheFrom' | 'cacheTo'> {
+  if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !onGitHub) return cfg;
+  const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
+  return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };
+}

@@ -1,0 +1,41 @@
+/** The one buildx version gate: the oldest buildx this action drives, and the flags newer ones brought. */
+import * as semver from 'semver';
+
+/** --provenance, --sbom and --metadata-file all exist from here. */
+export const MIN_BUILDX_VERSION = '0.10.0';
+
+/** Flags introduced after the minimum version, keyed by the version that brought them. */
+export const FEATURES = {
+  /** --buildkitd-config on create (older: --config). */
+  buildkitdConfigFlag: '0.13.0',
+  /** --annotation on build, and index:/manifest: levels. */
+  annotations: '0.12.0',
+  /** More than one exporter per build (push and load together). */
+  multipleExporters: '0.13.0'
+} as const;
+
+export function supports(version: string, feature: keyof typeof FEATURES): boolean {
+  return semver.gte(version, FEATURES[feature]);
+}
+
+export interface BuildxUse {
+  annotations: string[];
+  push: boolean;
+  load: boolean;
+}
+
+/**
+ * What this buildx cannot do of what the inputs ask. `where` says which buildx (a pinned
+ * download, or the one installed) and `fix` how to get another.
+ */
+export function buildxProblems(version: string, use: BuildxUse, where: string, fix: string): string[] {
+  if (semver.lt(version, MIN_BUILDX_VERSION)) return [`buildx ${version} (${where}) is older than the minimum supported buildx ${MIN_BUILDX_VERSION}; ${fix}`];
+  const out: string[] = [];
+  if (use.annotations.length > 0 && !supports(version, 'annotations')) {
+    out.push(`annotations need buildx ${FEATURES.annotations} or newer (${where}: ${version}); ${fix}`);
+  }
+  if (use.push && use.load && !supports(version, 'multipleExporters')) {
+    out.push(`push together with load needs buildx ${FEATURES.multipleExporters} or newer (${where}: ${version}); ${fix} or drop load`);
+  }
+  return out;
+}

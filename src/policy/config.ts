@@ -1,0 +1,53 @@
+/**
+ * The run's configuration: the inputs (checked for form in `inputs/`) plus what the event decides
+ * (push, logins, tags). Every problem, of form or of policy, is reported at once, before any
+ * side effect.
+ */
+import { RunContext } from '../inputs/context';
+import { InputReader, Inputs, readInputs } from '../inputs/inputs';
+import { Problems } from '../inputs/problems';
+import { buildxProblems } from './buildx-support';
+import { RegistryLogin, routeLogins } from './logins';
+import { EventTags, eventTags } from './tags';
+import { TrustDecision, decideTrust } from './trust';
+
+export type Config = Readonly<
+  Inputs & {
+    push: boolean;
+    /** Why push is on or off, for the log. */
+    pushReason: string;
+    trust: TrustDecision;
+    logins: RegistryLogin[];
+    /** Tags derived from the event (also computed when `tags` is given, for the version). */
+    derived?: EventTags;
+  }
+>;
+
+function derivedTags(i: Inputs, ctx: RunContext, p: Problems): EventTags | undefined {
+  try {
+    return eventTags(ctx, i.tagRules);
+  } catch (e) {
+    // With explicit tags the event only names the version; without them it must yield tags.
+    if (i.tags.length === 0) p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+export function loadConfig(read: InputReader, ctx: RunContext): Config {
+  const p = new Problems();
+  const inputs = readInputs(read, ctx, p);
+  const trust = decideTrust(ctx, { ...inputs, hasOutputs: inputs.outputs.length > 0 });
+  p.push(...trust.problems);
+  const derived = derivedTags(inputs, ctx, p);
+  if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
+    p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
+  }
+  if (inputs.buildxVersion) {
+    const use = { ...inputs, push: trust.push };
+    p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
+  }
+  const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
+  const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
+  p.throwIfAny();
+  return Object.freeze({ ...inputs, push: trust.push, pushReason: trust.reason, trust, logins, derived });
+}

@@ -1,0 +1,90 @@
+/**
+ * Which platforms need QEMU on this runner: what the CPU runs natively, what a registered
+ * binfmt_misc handler already serves, and the emulator each architecture needs.
+ */
+import { parsePlatform } from '../oci/platform';
+
+export interface BinfmtHandler {
+  enabled: boolean;
+  /** Registered with the fix-binary flag, so it also works inside containers. */
+  fixBinary: boolean;
+}
+
+export interface EmulationPlan {
+  native: string[];
+  /** Already served by a registered, usable handler. */
+  registered: string[];
+  /** Need an emulator installed. */
+  missing: string[];
+}
+
+/**
+ * binfmt_misc handler (as named by Debian's qemu-user-static and tonistiigi/binfmt) and
+ * the `--install` name for each architecture.
+ */
+const EMULATORS: Record<string, { handler: string; install: string }> = {
+  arm64: { handler: 'qemu-aarch64', install: 'arm64' },
+  arm: { handler: 'qemu-arm', install: 'arm' },
+  amd64: { handler: 'qemu-x86_64', install: 'amd64' },
+  '386': { handler: 'qemu-i386', install: '386' },
+  ppc64le: { handler: 'qemu-ppc64le', install: 'ppc64le' },
+  s390x: { handler: 'qemu-s390x', install: 's390x' },
+  riscv64: { handler: 'qemu-riscv64', install: 'riscv64' },
+  mips64le: { handler: 'qemu-mips64el', install: 'mips64le' },
+  mips64: { handler: 'qemu-mips64', install: 'mips64' },
+  loong64: { handler: 'qemu-loongarch64', install: 'loong64' }
+};
+
+export function emulatorFor(platform: string): { handler: string; install: string } {
+  const e = EMULATORS[parsePlatform(platform).architecture];
+  if (!e) throw new Error(`no QEMU emulator is known for ${platform}`);
+  return e;
+}
+
+/** Platforms a host CPU executes without emulation. */
+export function nativePlatforms(host: string): string[] {
+  // x86-64 kernels run 32-bit x86 code; arm64 CPUs may lack AArch32, so arm is not assumed.
+  if (host === 'linux/amd64') return ['linux/amd64', 'linux/386'];
+  return [host];
+}
+
+/** Which platforms run natively, which an existing handler serves, and which need one. */
+export function planEmulation(requested: string[], host: string, handlers: Map<string, BinfmtHandler>): EmulationPlan {
+  const plan: EmulationPlan = { native: [], registered: [], missing: [] };
+  const native = nativePlatforms(host);
+  for (const platform of requested) {
+    if (native.includes(platform)) {
+      plan.native.push(platform);
+      continue;
+    }
+    const h = handlers.get(emulatorFor(platform).handler);
+    (h?.enabled && h.fixBinary ? plan.registered : plan.missing).push(platform);
+  }
+  return plan;
+}
+
+/** Parses the text of one /proc/sys/fs/binfmt_misc/<name> entry. */
+export function parseBinfmtEntry(text: string): BinfmtHandler {
+  const first = text.split('\n')[0].trim();
+  const flags = /^flags:\s*(\S*)/m.exec(text)?.[1] ?? '';
+  return { enabled: first === 'enabled', fixBinary: flags.includes('F') };
+}
+
+/** The JSON object the binfmt image prints last: {"supported":[...],"emulators":[...]}. */
+export function parseBinfmtOutput(stdout: string): { supported: string[]; emulators: string[] } {
+  for (const line of stdout.trim().split('\n').reverse()) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      const j = JSON.parse(t) as { supported?: unknown; emulators?: unknown };
+      if (Array.isArray(j.supported)) return { supported: j.supported as string[], emulators: Array.isArray(j.emulators) ? (j.emulators as string[]) : [] };
+    } catch {
+      // not the JSON line
+    }
+  }
+  throw new Error(`the binfmt image printed no {"supported":[...]} JSON; output was: ${stdout.trim().slice(-300)}`);
+}
+
+export function binfmtInstallArgs(image: string, installNames: string[]): string[] {
+  return ['run', '--privileged', '--rm', image, '--install', installNames.join(',')];
+}
