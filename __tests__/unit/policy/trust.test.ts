@@ -1,0 +1,65 @@
+/**
+ * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
+ * run push, log in, write the shared cache, and under which tags — with the default inputs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RunContext } from '../../../src/inputs/context';
+import { loadConfig } from '../../../src/policy/config';
+
+const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
+const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
+
+function ctxFor(eventName: string, file: string, ref: string): RunContext {
+  return {
+    eventName,
+    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')) as RunContext['payload'],
+    repository: 'Octo-Org/Hello-World',
+    actor: 'octocat',
+    sha: SHA,
+    ref,
+    runId: '1',
+    runAttempt: '1',
+    serverUrl: 'https://github.com',
+    tempDir: '/tmp'
+  };
+}
+
+const INPUTS: Record<string, string> = {
+  'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'github-token': 'ghs_x'
+};
+
+function decide(eventName: string, file: string, ref: string, inputs: Record<string, string> = {}) {
+  const all = { ...INPUTS, ...inputs };
+  const cfg = loadConfig(n => all[n] ?? '', ctxFor(eventName, file, ref));
+  return { push: cfg.push, login: cfg.logins.length > 0, writeCache: cfg.trust.writeCache, tags: cfg.derived?.tags.map(t => t.tag) ?? [] };
+}
+
+const EDGE = ['edge', 'sha-6113728'];
+
+// event, payload, GITHUB_REF, push?, log in?, write cache?, tags
+const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
+  ['push', 'push-default-branch.json', 'refs/heads/main', true, true, true, EDGE],
+  ['push', 'push-feature-branch.json', 'refs/heads/feature/login-form', true, true, true, ['feature-login-form', 'sha-6113728']],
+  ['push', 'push-tag.json', 'refs/tags/v1.4.0', true, true, true, ['1.4.0', '1.4', '1', 'latest']],
+  ['release', 'release-published-stable.json', 'refs/tags/v2.3.4', true, true, true, ['2.3.4', '2.3', '2', 'latest']],
+  ['release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1', true, true, true, ['2.4.0-rc.1']],
+  ['release', 'release-created.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
+  ['release', 'release-edited.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', false, false, true, ['pr-42']],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, true, ['pr-42']],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', true, true, true, EDGE],
+  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, EDGE],
+  ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, EDGE],
+  ['merge_group', 'merge-group.json', QUEUE_REF, true, true, true, [`gh-readonly-queue-main-pr-42-${SHA}`, 'sha-6113728']],
+  ['schedule', 'schedule.json', 'refs/heads/main', true, true, true, ['nightly']],
+  ['workflow_dispatch', 'workflow-dispatch.json', 'refs/heads/main', true, true, true, EDGE],
+  ['repository_dispatch', 'repository-dispatch.json', 'refs/heads/main', true, true, true, EDGE]
+];
+
+test.each(TABLE)('%s (%s, %s): push %s, log in %s, write cache %s', (event, file, ref, push, login, writeCache, tags) => {
+  expect(decide(event, file, ref)).toEqual({ push, login, writeCache, tags });
+});
