@@ -1,0 +1,396 @@
+/**
+ * The reusable fan-out workflow (.github/workflows/multiarch.yml): it runs this action from the
+ * repository and commit it was called at, passes every input to the step that uses it, holds no
+ * more token scopes than pushing needs, and publishes one run per ref and images at a time.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
+
+interface Job {
+  'runs-on'?: unknown;
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  steps: Step[];
+}
+
+interface Workflow {
+  on: {
+    workflow_call: {
+      inputs: Record<string, { description?: string; type: string; default?: unknown }>;
+      secrets: Record<string, { description?: string; required?: boolean }>;
+      outputs: Record<string, { value: string }>;
+    };
+  };
+  permissions?: Record<string, string>;
+  concurrency?: string | { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+}
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const readYaml = <T>(file: string): T => parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as T;
+const workflow = readYaml<Workflow>('.github/workflows/multiarch.yml');
+const action = readYaml<{ inputs: Record<string, { default?: string }> }>('action.yml');
+
+const SIDE_PATH = '.multiarch-action';
+const ACTION = `./${SIDE_PATH}`;
+const JOBS = ['plan', 'leg', 'merge'] as const;
+const expr = (e: string): string => `\${{ ${e} }}`;
+
+function job(name: string): Job {
+  const j = workflow.jobs[name];
+  expect(j).toBeDefined();
+  return j;
+}
+
+function actionStepIndex(name: string): number {
+  const steps = job(name).steps;
+  expect(steps.filter(s => s.uses === ACTION)).toHaveLength(1);
+  return steps.findIndex(s => s.uses === ACTION);
+}
+
+const actionWith = (name: string): Record<string, unknown> => job(name).steps[actionStepIndex(name)].with ?? {};
+const needs = (j: Job): string[] => (j.needs === undefined ? [] : ([] as string[]).concat(j.needs));
+
+/** Every `uses:` value anywhere in the document (job-level calls and steps). */
+function allUses(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(allUses);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([k, v]) => (k === 'uses' && typeof v === 'string' ? [v] : allUses(v)));
+}
+
+describe('where the action comes from', () => {
+  test('no remote reference to the action: only actions/checkout and the checked-out side path', () => {
+    const uses = allUses(workflow);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(u === ACTION || /^actions\/checkout@/.test(u)).toBe(true);
+    expect(uses).toContain(ACTION);
+  });
+
+  test('the plan finds the repository and commit the workflow was called at, with the inputs as the fallback', () => {
+    const source = job('plan').steps.find(s => s.id === 'action-source');
+    expect(source?.env).toEqual({
+      WORKFLOW_REPOSITORY: expr('job.workflow_repository'),
+      WORKFLOW_SHA: expr('job.workflow_sha'),
+      FALLBACK_REPOSITORY: expr('inputs.action-repository'),
+      FALLBACK_REF: expr('inputs.action-ref')
+    });
+    expect(job('plan').outputs).toMatchObject({
+      'action-repository': expr('steps.action-source.outputs.repository'),
+      'action-ref': expr('steps.action-source.outputs.ref')
+    });
+  });
+
+  // plan resolves the source itself; the legs and the merge take what the plan found.
+  test.each([
+    ['plan', 'steps.action-source.outputs.repository', 'steps.action-source.outputs.ref'],
+    ['leg', 'needs.plan.outputs.action-repository', 'needs.plan.outputs.action-ref'],
+    ['merge', 'needs.plan.outputs.action-repository', 'needs.plan.outputs.action-ref']
+  ])('%s checks the action out to the side path just before using it', (name, repository, ref) => {
+    const steps = job(name).steps;
+    const i = actionStepIndex(name);
+    const checkout = steps[i - 1];
+    expect(checkout.uses).toMatch(/^actions\/checkout@/);
+    expect(checkout.with).toEqual({
+      repository: expr(repository),
+      ref: expr(ref),
+      path: SIDE_PATH,
+      token: expr('secrets.action-token || github.token'),
+      'persist-credentials': false
+    });
+    if (name !== 'plan') expect(needs(job(name))).toContain('plan');
+    if (name === 'plan') expect(steps.findIndex(s => s.id === 'action-source')).toBeLessThan(i - 1);
+  });
+
+  test("a leg checks out the caller's code first (that checkout empties the workspace), without keeping credentials", () => {
+    const [first, second] = job('leg').steps;
+    expect(first.uses).toMatch(/^actions\/checkout@/);
+    expect(first.with).toEqual({ 'persist-credentials': false });
+    expect(second.with?.path).toBe(SIDE_PATH);
+  });
+});
+
+describe('the action-source step: the guard for servers without the contexts', () => {
+  const step = job('plan').steps.find(s => s.id === 'action-source') as Step;
+  const SHA = 'a'.repeat(40);
+
+  function runStep(env: Record<string, string>): { status: number | null; stdout: string; outputs: Record<string, string> } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-source-'));
+    const script = path.join(dir, 'step.sh');
+    const outputFile = path.join(dir, 'output');
+    fs.writeFileSync(script, step.run ?? '');
+    fs.writeFileSync(outputFile, '');
+    const base = { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '', FALLBACK_REPOSITORY: '', FALLBACK_REF: '' };
+    // How the runner runs `shell: bash`.
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: outputFile, ...base, ...env },
+      encoding: 'utf8'
+    });
+    const outputs = Object.fromEntries(
+      fs
+        .readFileSync(outputFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: r.status, stdout: r.stdout, outputs };
+  }
+
+  test('is a bash script that reads everything from env (no expressions to inject into)', () => {
+    expect(step.shell).toBe('bash');
+    expect(step.run).not.toContain('${{');
+  });
+
+  test.each([
+    [
+      'the contexts',
+      { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action', WORKFLOW_SHA: SHA },
+      'example-org/multiarch-publish-action',
+      SHA,
+      /^(?!.*::(warning|error))/s
+    ],
+    [
+      'the contexts over the inputs',
+      { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action', WORKFLOW_SHA: SHA, FALLBACK_REPOSITORY: 'mirror/copy', FALLBACK_REF: 'b'.repeat(40) },
+      'example-org/multiarch-publish-action',
+      SHA,
+      /::notice::action-repository and action-ref are ignored/
+    ],
+    [
+      'the inputs without the contexts',
+      { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action', FALLBACK_REF: SHA },
+      'ghes-org/multiarch-publish-action',
+      SHA,
+      /^(?!.*::(warning|error))/s
+    ],
+    [
+      'a tag as the fallback ref, with a warning',
+      { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action', FALLBACK_REF: 'v1.4.2' },
+      'ghes-org/multiarch-publish-action',
+      'v1.4.2',
+      /::warning::action-ref v1\.4\.2 is not a commit SHA/
+    ]
+  ])('uses %s', (_, env, repository, ref, log) => {
+    const r = runStep(env);
+    expect(r.status).toBe(0);
+    expect(r.outputs).toEqual({ repository, ref });
+    expect(r.stdout).toMatch(log);
+  });
+
+  test.each([
+    ['no contexts and no inputs', {}, /::error::Cannot tell which action to run.*action-repository.*action-ref/],
+    ['only the repository context', { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action' }, /::error::Cannot tell which action to run/],
+    ['no contexts and only action-repository', { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action' }, /::error::Cannot tell which action to run/],
+    [
+      'a fallback repository that is not owner/name',
+      { FALLBACK_REPOSITORY: 'multiarch-publish-action', FALLBACK_REF: SHA },
+      /::error::action-repository must be owner\/name/
+    ],
+    [
+      'a fallback ref that looks like an option',
+      { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action', FALLBACK_REF: '--upload-pack' },
+      /::error::action-repository must be owner\/name/
+    ]
+  ])('fails with %s, naming no action', (_, env, message) => {
+    const r = runStep(env);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(message);
+    expect(r.outputs).toEqual({});
+  });
+});
+
+describe('inputs and secrets reach the step that uses them', () => {
+  const declared = workflow.on.workflow_call.inputs;
+
+  // [workflow input, job, the action input it becomes]
+  const ROUTES: [string, (typeof JOBS)[number], string][] = [
+    ['platforms', 'plan', 'platforms'],
+    ['runners', 'plan', 'runners'],
+    ...(
+      [
+        'context',
+        'file',
+        'target',
+        'build-args',
+        'labels',
+        'annotations',
+        'cache-from',
+        'cache-to',
+        'provenance',
+        'sbom',
+        'images',
+        'tag-rules',
+        'push',
+        'handoff-key',
+        'handoff-dir',
+        'qemu',
+        'qemu-image',
+        'buildx-version',
+        'buildx-download-url',
+        'buildkitd-config-inline',
+        'registry'
+      ] as const
+    ).map(i => [i, 'leg', i] as [string, 'leg', string]),
+    ...(['platforms', 'images', 'tags', 'tag-rules', 'annotations', 'push', 'handoff-key', 'handoff-dir', 'buildkitd-config-inline', 'registry'] as const).map(
+      i => [i, 'merge', i] as [string, 'merge', string]
+    )
+  ];
+  // Inputs that configure the workflow itself rather than an action input.
+  const WORKFLOW_ONLY: Record<string, (w: Workflow) => string> = {
+    'plan-runner': w => JSON.stringify(w.jobs.plan['runs-on']),
+    'merge-runner': w => JSON.stringify(w.jobs.merge['runs-on']),
+    'action-repository': w => JSON.stringify(w.jobs.plan.steps),
+    'action-ref': w => JSON.stringify(w.jobs.plan.steps)
+  };
+
+  test('the inputs a fan-out needs are all declared, each with a description', () => {
+    const existing = ['platforms', 'images', 'context', 'file', 'build-args', 'tags', 'tag-rules', 'runners', 'provenance', 'sbom', 'registry'];
+    const forFanOut = ['target', 'labels', 'annotations', 'cache-from', 'cache-to', 'qemu', 'qemu-image', 'buildx-version', 'push', 'handoff-key'];
+    expect(Object.keys(declared)).toEqual(expect.arrayContaining([...existing, ...forFanOut, 'plan-runner', 'merge-runner']));
+    for (const [name, input] of Object.entries(declared)) {
+      expect([name, input.type]).toEqual([name, 'string']);
+      expect([name, (input.description ?? '').length > 0]).toEqual([name, true]);
+    }
+  });
+
+  test('every declared input is routed somewhere (a new input needs a route here)', () => {
+    const routed = new Set([...ROUTES.map(r => r[0]), ...Object.keys(WORKFLOW_ONLY)]);
+    expect(Object.keys(declared).sort()).toEqual([...routed].sort());
+  });
+
+  test.each(ROUTES)('inputs.%s → %s step, with %s', (input, jobName, key) => {
+    expect(declared[input]).toBeDefined();
+    expect(actionWith(jobName)[key]).toBe(expr(`inputs.${input}`));
+  });
+
+  test.each(Object.entries(WORKFLOW_ONLY))('inputs.%s configures the workflow', (input, where) => {
+    expect(where(workflow)).toContain(`inputs.${input}`);
+  });
+
+  test.each([
+    ['plan', 'plan-runner'],
+    ['merge', 'merge-runner']
+  ])('%s runs on %s: one label, or a JSON array of labels; default ubuntu-24.04', (jobName, input) => {
+    expect(job(jobName)['runs-on']).toBe(expr(`startsWith(inputs.${input}, '[') && fromJSON(inputs.${input}) || inputs.${input}`));
+    expect(declared[input].default).toBe('ubuntu-24.04');
+  });
+
+  test('each leg builds the platform the plan gave it, on the runner the plan chose', () => {
+    expect(actionWith('leg').platforms).toBe(expr('matrix.platform'));
+    expect(job('leg')['runs-on']).toBe(expr('matrix.runner'));
+  });
+
+  test.each([
+    ['username', 'leg', 'username'],
+    ['password', 'leg', 'password'],
+    ['build-secrets', 'leg', 'secrets'],
+    ['username', 'merge', 'username'],
+    ['password', 'merge', 'password']
+  ])('secrets.%s → %s step, with %s', (secret, jobName, key) => {
+    expect(workflow.on.workflow_call.secrets[secret]).toBeDefined();
+    expect(actionWith(jobName)[key]).toBe(expr(`secrets.${secret}`));
+  });
+
+  test('every secret is described and optional', () => {
+    const secrets = workflow.on.workflow_call.secrets;
+    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'username']);
+    for (const [name, s] of Object.entries(secrets)) expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
+  });
+
+  // An explicit empty value replaces the action's default, so the workflow must repeat it.
+  const defaults = [...new Map(ROUTES.map(([input, , key]) => [input, key])).entries()];
+  test.each(defaults)('inputs.%s repeats the default of the action input %s', (input, key) => {
+    expect(declared[input].default ?? '').toBe(action.inputs[key]?.default ?? '');
+  });
+});
+
+describe('each mode gets what it uses', () => {
+  test.each(JOBS)('every with: key of the %s step is an input of action.yml', name => {
+    for (const key of Object.keys(actionWith(name))) expect([key, key in action.inputs]).toEqual([key, true]);
+  });
+
+  test.each(JOBS)('the %s step runs in the mode of the same name', name => {
+    expect(actionWith(name).mode).toBe(name);
+  });
+
+  test('the plan gets platforms and runners only', () => {
+    expect(Object.keys(actionWith('plan')).sort()).toEqual(['mode', 'platforms', 'runners']);
+  });
+
+  test('tags go to the merge only (a leg refuses them); build inputs go to the legs only', () => {
+    expect(actionWith('leg')).not.toHaveProperty('tags');
+    expect(actionWith('merge')).toHaveProperty('tags');
+    const buildOnly = ['context', 'file', 'target', 'build-args', 'labels', 'secrets', 'cache-from', 'cache-to', 'provenance', 'sbom', 'qemu', 'qemu-image', 'buildx-version'];
+    for (const key of buildOnly) expect([key, key in actionWith('merge')]).toEqual([key, false]);
+  });
+
+  test('the workflow outputs come from the merge step', () => {
+    expect(workflow.on.workflow_call.outputs.digest.value).toBe(expr('jobs.merge.outputs.digest'));
+    expect(workflow.on.workflow_call.outputs.tags.value).toBe(expr('jobs.merge.outputs.tags'));
+    expect(job('merge').outputs).toEqual({ digest: expr('steps.merge.outputs.digest'), tags: expr('steps.merge.outputs.tags') });
+  });
+});
+
+describe('least privilege', () => {
+  test('no workflow-level grant', () => {
+    for (const scope of Object.values(workflow.permissions ?? {})) expect(scope).not.toBe('write');
+  });
+
+  test('every job declares its permissions', () => {
+    for (const [name, j] of Object.entries(workflow.jobs)) expect([name, j.permissions !== undefined]).toEqual([name, true]);
+  });
+
+  test('the plan holds no scope', () => {
+    expect(job('plan').permissions).toEqual({});
+  });
+
+  test.each(['leg', 'merge'])('%s holds exactly contents: read and packages: write', name => {
+    expect(job(name).permissions).toEqual({ contents: 'read', packages: 'write' });
+  });
+});
+
+describe('concurrency', () => {
+  const concurrency = workflow.concurrency;
+  const group = typeof concurrency === 'string' ? concurrency : (concurrency?.group ?? '');
+
+  test('one group per ref and images', () => {
+    expect(group).toContain('github.ref');
+    expect(group).toContain('inputs.images');
+  });
+
+  test('a running publish is queued behind, never cancelled', () => {
+    expect(typeof concurrency === 'object' && concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  test("the group cannot equal the caller's: a literal prefix, not github.workflow (the caller's name here)", () => {
+    expect(group).toMatch(/^multiarch-publish-\$\{\{/);
+    expect(group).not.toContain('github.workflow');
+  });
+});
+
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  test('names the action one way throughout', () => {
+    expect(readme).not.toMatch(/OWNER\/REPO/);
+    const uses = [...readme.matchAll(/^\s*(?:- )?uses: *(\S+)/gm)].map(m => m[1]).filter(u => !u.startsWith('actions/'));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) {
+      expect(['example-org/multiarch-publish-action@v1', 'example-org/multiarch-publish-action/.github/workflows/multiarch.yml@v1']).toContain(u);
+    }
+  });
+});
