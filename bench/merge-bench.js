@@ -24,7 +24,16 @@ const { pushSyntheticImage, writeLegRecords } = require('../scripts/synthetic-im
 const REGISTRY = { host: '127.0.0.1', port: 5000 };
 const DELAY_MS = 25;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
-const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'];
+const PLATFORMS = [
+  'linux/amd64',
+  'linux/arm64',
+  'linux/arm/v7',
+  'linux/arm/v6',
+  'linux/386',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/riscv64'
+];
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
 
 const sha256 = buf => 'sha256:' + crypto.createHash('sha256').update(buf).digest('hex');
@@ -33,15 +42,18 @@ const elapsedMs = start => Number(process.hrtime.bigint() - start) / 1e6;
 /** One request straight to the registry (not through the proxy); fails unless it answers `status`. */
 function registry(status, method, urlPath, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ ...REGISTRY, method, path: urlPath, headers: { ...headers, 'Content-Length': body ? body.length : 0 } }, res => {
-      const chunks = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => {
-        const out = { headers: res.headers, body: Buffer.concat(chunks) };
-        if (res.statusCode === status) resolve(out);
-        else reject(new Error(`${method} ${urlPath}: HTTP ${res.statusCode} ${out.body.toString().slice(0, 200)}`));
-      });
-    });
+    const req = http.request(
+      { ...REGISTRY, method, path: urlPath, headers: { ...headers, 'Content-Length': body ? body.length : 0 } },
+      res => {
+        const chunks = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const out = { headers: res.headers, body: Buffer.concat(chunks) };
+          if (res.statusCode === status) resolve(out);
+          else reject(new Error(`${method} ${urlPath}: HTTP ${res.statusCode} ${out.body.toString().slice(0, 200)}`));
+        });
+      }
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -73,7 +85,9 @@ function startProxy() {
     stats.rejected++;
     socket.destroy();
   });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve({ server, stats, host: `127.0.0.1:${server.address().port}` })));
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, stats, host: `127.0.0.1:${server.address().port}` }))
+  );
 }
 
 /** Runs a command; resolves with its exit code, output and wall time (spawn to exit). */
@@ -99,7 +113,14 @@ function failure(what, r) {
 async function runOurs(ctx, n, tag) {
   const dir = fs.mkdtempSync(path.join(ctx.tmp, 'handoff-'));
   writeLegRecords(dir, 'bench-run', 'bench', [ctx.image], Object.fromEntries(PLATFORMS.slice(0, n).map(p => [p, ctx.digests[p]])));
-  const inputs = { mode: 'merge', platforms: PLATFORMS.slice(0, n).join(','), images: ctx.image, tags: `${ctx.image}:${tag}`, 'handoff-dir': dir, 'handoff-key': 'bench' };
+  const inputs = {
+    mode: 'merge',
+    platforms: PLATFORMS.slice(0, n).join(','),
+    images: ctx.image,
+    tags: `${ctx.image}:${tag}`,
+    'handoff-dir': dir,
+    'handoff-key': 'bench'
+  };
   // Timed around runAction, whose own setup (temp files, reading action.yml) takes a few ms.
   const start = process.hrtime.bigint();
   const result = await runAction({ inputs, post: false, env: { GITHUB_RUN_ID: 'bench-run' } });
@@ -118,7 +139,9 @@ async function runImagetools(ctx, n, tag) {
 
 /** The tag, read straight from the registry, must be an index listing exactly the N platforms. */
 async function verify(repo, tag, n) {
-  const index = JSON.parse((await registry(200, 'GET', `/v2/${repo}/manifests/${tag}`, { headers: { Accept: INDEX_TYPES.join(', ') } })).body);
+  const index = JSON.parse(
+    (await registry(200, 'GET', `/v2/${repo}/manifests/${tag}`, { headers: { Accept: INDEX_TYPES.join(', ') } })).body
+  );
   const got = (index.manifests || [])
     .map(d => d.platform || {})
     .filter(p => p.os !== 'unknown') // attestation manifests, if any
@@ -136,13 +159,31 @@ async function verify(repo, tag, n) {
  * (imagetools takes its registry settings from the builder).
  */
 async function prepareImagetools(ctx) {
-  const first = await timed('docker', ['buildx', 'imagetools', 'create', '-t', `${ctx.image}:it-warmup`, ...PLATFORMS.slice(0, 2).map(p => `${ctx.image}@${ctx.digests[p]}`)]);
+  const first = await timed('docker', [
+    'buildx',
+    'imagetools',
+    'create',
+    '-t',
+    `${ctx.image}:it-warmup`,
+    ...PLATFORMS.slice(0, 2).map(p => `${ctx.image}@${ctx.digests[p]}`)
+  ]);
   if (first.code === 0 && !process.env.BENCH_FORCE_BUILDER) return 'as is (plain HTTP to 127.0.0.1 by default)';
   if (first.code !== 0 && !/HTTPS|https:\/\//.test(first.stderr)) throw failure('docker buildx imagetools create (warm-up)', first);
   const config = path.join(ctx.tmp, 'buildkitd.toml');
   fs.writeFileSync(config, `[registry."${ctx.proxy.host}"]\n  http = true\n`);
   const name = `merge-bench-${Date.now()}`;
-  const created = await timed('docker', ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', config]);
+  const created = await timed('docker', [
+    'buildx',
+    'create',
+    '--name',
+    name,
+    '--driver',
+    'docker-container',
+    '--driver-opt',
+    'network=host',
+    '--buildkitd-config',
+    config
+  ]);
   if (created.code !== 0) throw failure('docker buildx create', created);
   ctx.builder = name;
   ctx.builderArgs = ['--builder', name];
@@ -164,13 +205,25 @@ function report(rows, ctx) {
   wall = process start to exit; requests = HTTP requests the proxy saw;
   non-HTTP conns = connections closed without a request (TLS attempts on the plain-HTTP proxy)\n`);
   const head = ['N', 'tool', 'median wall ms', 'min ms', 'max ms', 'requests (median)', 'non-HTTP conns (median)'];
-  const cells = rows.map(r => [r.n, r.tool, median(r.ms).toFixed(0), Math.min(...r.ms).toFixed(0), Math.max(...r.ms).toFixed(0), median(r.requests), median(r.rejected)].map(String));
+  const cells = rows.map(r =>
+    [
+      r.n,
+      r.tool,
+      median(r.ms).toFixed(0),
+      Math.min(...r.ms).toFixed(0),
+      Math.max(...r.ms).toFixed(0),
+      median(r.requests),
+      median(r.rejected)
+    ].map(String)
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
   for (const c of [head, widths.map(w => '-'.repeat(w)), ...cells]) console.log(c.map((x, i) => x.padStart(widths[i])).join(' | '));
   console.log('');
   for (const n of [2, 8]) {
     const [ours, it] = ['ours', 'imagetools'].map(t => rows.find(r => r.n === n && r.tool === t));
-    console.log(`N=${n}: imagetools/ours  wall time ${(median(it.ms) / median(ours.ms)).toFixed(2)}x, requests ${(median(it.requests) / median(ours.requests)).toFixed(2)}x`);
+    console.log(
+      `N=${n}: imagetools/ours  wall time ${(median(it.ms) / median(ours.ms)).toFixed(2)}x, requests ${(median(it.requests) / median(ours.requests)).toFixed(2)}x`
+    );
   }
 }
 

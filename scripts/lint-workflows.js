@@ -25,7 +25,10 @@ function isNewerJobProperty(r) {
 
 async function lintWorkflows(dir = path.join(__dirname, '..', '.github', 'workflows')) {
   const findings = [];
-  for (const f of fs.readdirSync(dir).filter(n => /\.ya?ml$/.test(n)).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter(n => /\.ya?ml$/.test(n))
+    .sort()) {
     const file = path.join(dir, f);
     // A fresh linter per file: one WebAssembly instance crashes ("unreachable", "memory access
     // out of bounds") when it lints a second file of some size.

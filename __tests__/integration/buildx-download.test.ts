@@ -77,7 +77,13 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
     try {
       const repo = uniqueRepo('bad-checksum');
       const r = await runAction({
-        inputs: { ...localStackInputs(), platforms: 'linux/amd64', tags: `${REGISTRY}/${repo}:x`, 'buildx-version': VERSION, 'buildx-download-url': mirror.url },
+        inputs: {
+          ...localStackInputs(),
+          platforms: 'linux/amd64',
+          tags: `${REGISTRY}/${repo}:x`,
+          'buildx-version': VERSION,
+          'buildx-download-url': mirror.url
+        },
         toolCache: fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'))
       });
       expect(r.main.code).toBe(1);

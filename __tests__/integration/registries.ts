@@ -35,7 +35,27 @@ export function tempDir(prefix: string): string {
 export function selfSignedCert(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1'
+    ],
+    { stdio: 'ignore' }
+  );
   return { cert, key };
 }
 
@@ -52,14 +72,23 @@ export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry
   const dir = tempDir('registry-');
   const port = o.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
-  const lines = ['version: 0.1', 'log: { level: warn }', `storage: { filesystem: { rootdirectory: ${o.storage} }, delete: { enabled: true } }`];
+  const lines = [
+    'version: 0.1',
+    'log: { level: warn }',
+    `storage: { filesystem: { rootdirectory: ${o.storage} }, delete: { enabled: true } }`
+  ];
   lines.push(o.tls ? `http: { addr: "${host}", tls: { certificate: ${o.tls.cert}, key: ${o.tls.key} } }` : `http: { addr: "${host}" }`);
   if (o.htpasswd) {
-    fs.writeFileSync(path.join(dir, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', o.htpasswd.user, o.htpasswd.password], { encoding: 'utf8' }));
+    fs.writeFileSync(
+      path.join(dir, 'htpasswd'),
+      execFileSync('htpasswd', ['-Bbn', o.htpasswd.user, o.htpasswd.password], { encoding: 'utf8' })
+    );
     lines.push(`auth: { htpasswd: { realm: test-realm, path: ${dir}/htpasswd } }`);
   }
   if (o.token) {
-    lines.push(`auth: { token: { realm: "${o.token.realm}", service: ${o.token.service}, issuer: ${o.token.issuer}, rootcertbundle: ${o.token.rootCert} } }`);
+    lines.push(
+      `auth: { token: { realm: "${o.token.realm}", service: ${o.token.service}, issuer: ${o.token.issuer}, rootcertbundle: ${o.token.rootCert} } }`
+    );
   }
   fs.writeFileSync(path.join(dir, 'config.yml'), lines.join('\n'));
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
@@ -101,7 +130,14 @@ function base64url(b: Buffer | string): string {
  * A token server for distribution's token auth: checks Basic credentials and grants the
  * requested repository scope in an RS256 JWT carrying the signing certificate (x5c).
  */
-export async function startTokenServer(o: { cert: string; key: string; issuer: string; service: string; user: string; password: string }): Promise<{
+export async function startTokenServer(o: {
+  cert: string;
+  key: string;
+  issuer: string;
+  service: string;
+  user: string;
+  password: string;
+}): Promise<{
   realm: string;
   requests: string[];
   stop: () => void;
@@ -123,10 +159,21 @@ export async function startTokenServer(o: { cert: string; key: string; issuer: s
     });
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', x5c: [der.toString('base64')] };
-    const claims = { iss: o.issuer, sub: o.user, aud: o.service, exp: now + 300, nbf: now - 10, iat: now, jti: crypto.randomUUID(), access };
+    const claims = {
+      iss: o.issuer,
+      sub: o.user,
+      aud: o.service,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: crypto.randomUUID(),
+      access
+    };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     const signature = crypto.sign('RSA-SHA256', Buffer.from(signingInput), key);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token: `${signingInput}.${base64url(signature)}`, expires_in: 300 }));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ token: `${signingInput}.${base64url(signature)}`, expires_in: 300 }));
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -139,7 +186,10 @@ export type Fault = '429' | '500' | '503' | 'reset';
  * A proxy in front of a registry that answers the first requests with the given faults (429 with
  * Retry-After: 1, 500, 503, or a connection reset), or every request with 403 when `forbidden`.
  */
-export async function startFaultProxy(target: string, o: { faults?: Fault[]; forbidden?: boolean }): Promise<{ host: string; log: string[]; times: number[]; stop: () => void }> {
+export async function startFaultProxy(
+  target: string,
+  o: { faults?: Fault[]; forbidden?: boolean }
+): Promise<{ host: string; log: string[]; times: number[]; stop: () => void }> {
   const faults = [...(o.faults ?? [])];
   const log: string[] = [];
   const times: number[] = [];
@@ -149,7 +199,9 @@ export async function startFaultProxy(target: string, o: { faults?: Fault[]; for
     times.push(Date.now());
     if (o.forbidden) {
       log.push(`403 ${line}`);
-      res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}');
+      res
+        .writeHead(403, { 'Content-Type': 'application/json' })
+        .end('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}');
       return;
     }
     const fault = faults.shift();
@@ -162,10 +214,13 @@ export async function startFaultProxy(target: string, o: { faults?: Fault[]; for
       res.writeHead(Number(fault), fault === '429' ? { 'Retry-After': '1' } : {}).end();
       return;
     }
-    const upstream = http.request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers }, up => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
+      up => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      }
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

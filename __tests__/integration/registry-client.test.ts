@@ -29,9 +29,21 @@ async function legsVia(openHost: string, image: string, repo: string): Promise<s
   return dir;
 }
 
-function merge(image: string, handoffDir: string, extra: { inputs?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ActionRun> {
+function merge(
+  image: string,
+  handoffDir: string,
+  extra: { inputs?: Record<string, string>; env?: Record<string, string> } = {}
+): Promise<ActionRun> {
   return runAction({
-    inputs: { mode: 'merge', platforms: PLATFORMS.join(','), images: image, tags: `${image}:merged`, 'handoff-dir': handoffDir, 'handoff-key': 'k', ...extra.inputs },
+    inputs: {
+      mode: 'merge',
+      platforms: PLATFORMS.join(','),
+      images: image,
+      tags: `${image}:merged`,
+      'handoff-dir': handoffDir,
+      'handoff-key': 'k',
+      ...extra.inputs
+    },
     env: { PATH: '/nonexistent', GITHUB_RUN_ID: RUN_ID, ...extra.env }
   });
 }
@@ -59,7 +71,12 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
     expect(r.main.code).toBe(0);
     expect(await tagList(open.host, repo)).toEqual(['merged']);
     expect((await manifest(open.host, repo, 'merged'))._digest).toBe(r.outputs.digest);
-    expect(r.main.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')).not.toContain(PASSWORD);
+    expect(
+      r.main.stdout
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n')
+    ).not.toContain(PASSWORD);
   });
 
   test('without credentials it fails clearly, naming registry, repository and status', async () => {
@@ -68,7 +85,9 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
     const dir = await legsVia(open.host, image, repo);
     const r = await merge(image, dir, { env: { NODE_EXTRA_CA_CERTS: certs.cert } });
     expect(r.main.code).toBe(1);
-    expect(r.main.stdout).toContain(`::error::registry ${secure.host}, repository ${repo}: HTTP 401: authentication required and no credentials are configured`);
+    expect(r.main.stdout).toContain(
+      `::error::registry ${secure.host}, repository ${repo}: HTTP 401: authentication required and no credentials are configured`
+    );
   });
 
   test('credentials also come from the docker config (DOCKER_CONFIG)', async () => {
@@ -110,7 +129,10 @@ describe('Bearer tokens from a token server', () => {
   beforeAll(async () => {
     tokens = await startTokenServer({ ...signer, issuer: 'test-issuer', service: 'test-registry', user: USER, password: PASSWORD });
     open = await startRegistry({ storage });
-    tokenized = await startRegistry({ storage, token: { realm: tokens.realm, service: 'test-registry', issuer: 'test-issuer', rootCert: signer.cert } });
+    tokenized = await startRegistry({
+      storage,
+      token: { realm: tokens.realm, service: 'test-registry', issuer: 'test-issuer', rootCert: signer.cert }
+    });
   });
   afterAll(async () => {
     tokens?.stop();
@@ -135,7 +157,9 @@ describe('Bearer tokens from a token server', () => {
     const dir = await legsVia(open.host, image, repo);
     const r = await merge(image, dir, { inputs: { username: USER, password: 'wrong' } });
     expect(r.main.code).toBe(1);
-    expect(r.main.stdout).toMatch(new RegExp(`::error::registry ${tokenized.host}, repository ${repo}: HTTP 401: token request to 127\\.0\\.0\\.1:\\d+: refused`));
+    expect(r.main.stdout).toMatch(
+      new RegExp(`::error::registry ${tokenized.host}, repository ${repo}: HTTP 401: token request to 127\\.0\\.0\\.1:\\d+: refused`)
+    );
   });
 });
 
@@ -172,7 +196,11 @@ describe('faults between the merge and the registry', () => {
       const started = Date.now();
       const r = await merge(image, dir);
       expect(r.main.code).toBe(1);
-      expect(r.main.stdout).toMatch(new RegExp(`::error::registry ${proxy.host}, repository ${repo}: HTTP 403: GET manifests/sha256:[0-9a-f]{64}: DENIED requested access to the resource is denied`));
+      expect(r.main.stdout).toMatch(
+        new RegExp(
+          `::error::registry ${proxy.host}, repository ${repo}: HTTP 403: GET manifests/sha256:[0-9a-f]{64}: DENIED requested access to the resource is denied`
+        )
+      );
       // The legs are read in parallel: at most one request each, none retried.
       expect(proxy.log.length).toBeGreaterThanOrEqual(1);
       expect(proxy.log.length).toBeLessThanOrEqual(PLATFORMS.length);

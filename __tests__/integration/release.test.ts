@@ -6,7 +6,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ActionRun, BINFMT_STANDIN, FIXTURES, REGISTRY, blobJson, localStackInputs, manifest, runAction, tagList, uniqueRepo } from './stack';
+import {
+  ActionRun,
+  BINFMT_STANDIN,
+  FIXTURES,
+  REGISTRY,
+  blobJson,
+  localStackInputs,
+  manifest,
+  runAction,
+  tagList,
+  uniqueRepo
+} from './stack';
 
 jest.setTimeout(600_000);
 

@@ -5,8 +5,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  BINFMT_STANDIN, REGISTRY, ActionRun, blobJson, builderContainers, clearQemuHandlers, docker, localStackInputs,
-  manifest, qemuHandlers, runAction, tagList, uniqueRepo
+  BINFMT_STANDIN,
+  REGISTRY,
+  ActionRun,
+  blobJson,
+  builderContainers,
+  clearQemuHandlers,
+  docker,
+  localStackInputs,
+  manifest,
+  qemuHandlers,
+  runAction,
+  tagList,
+  uniqueRepo
 } from './stack';
 import { RunningRegistry, startRegistry, tempDir } from './registries';
 
@@ -87,7 +98,10 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
     for (const [platform, want] of Object.entries(expected)) {
       const m = await manifest(auth.host, repo, digests[platform], creds);
       const config = await blobJson(auth.host, repo, m.config.digest, creds);
-      expect({ os: config.os, architecture: config.architecture, ...(want.variant ? { variant: config.variant } : {}) }).toEqual({ os: 'linux', ...want });
+      expect({ os: config.os, architecture: config.architecture, ...(want.variant ? { variant: config.variant } : {}) }).toEqual({
+        os: 'linux',
+        ...want
+      });
     }
   });
 
@@ -106,7 +120,9 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   });
 
   test('the password never reached the log (other than the runner mask command)', () => {
-    const lines = log(run).split('\n').filter(l => !l.startsWith('::add-mask::'));
+    const lines = log(run)
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'));
     expect(lines.join('\n')).not.toContain(PASSWORD);
     expect((run.post?.stdout ?? '') + (run.post?.stderr ?? '')).not.toContain(PASSWORD);
   });
@@ -177,13 +193,21 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
     clearQemuHandlers();
     run = await runAction({
       // An image reference nothing serves, so the pull fails on any machine.
-      inputs: { ...localStackInputs(), platforms: 'linux/arm64', tags: `${REGISTRY}/${repo}:fallback`, provenance: 'false', 'qemu-image': UNPULLABLE }
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/arm64',
+        tags: `${REGISTRY}/${repo}:fallback`,
+        provenance: 'false',
+        'qemu-image': UNPULLABLE
+      }
     });
   });
 
   test('falls back, says so, and the arm64 build runs under the host emulator', async () => {
     expect(run.main.code).toBe(0);
-    expect(log(run)).toMatch(/could not use 127\.0\.0\.1:1\/none\/binfmt:x \(docker pull --quiet failed.*\); registering this runner's qemu-user-static handlers/);
+    expect(log(run)).toMatch(
+      /could not use 127\.0\.0\.1:1\/none\/binfmt:x \(docker pull --quiet failed.*\); registering this runner's qemu-user-static handlers/
+    );
     // The pull was retried with backoff before falling back.
     expect(log(run)).toContain(`QEMU: pulling ${UNPULLABLE} failed (attempt 1 of 3); retrying`);
     expect(log(run)).toContain(`QEMU: pulling ${UNPULLABLE} failed (attempt 2 of 3); retrying`);

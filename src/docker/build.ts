@@ -26,12 +26,18 @@ export interface BuildMetadata {
 }
 
 export function parseMetadata(text: string): BuildMetadata {
-  const raw = text.trim() === '' ? {} : ((JSON.parse(text) as Record<string, unknown>));
+  const raw = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
   const str = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
   return { digest: str('containerimage.digest'), imageId: str('containerimage.config.digest'), raw };
 }
 
-export async function runBuild(run: Runner, bx: Buildx, args: string[], env: Record<string, string>, metadataFile: string): Promise<BuildMetadata> {
+export async function runBuild(
+  run: Runner,
+  bx: Buildx,
+  args: string[],
+  env: Record<string, string>,
+  metadataFile: string
+): Promise<BuildMetadata> {
   await core.group('Build log', async () => {
     await run(...buildxArgs(bx, args), { env });
   });

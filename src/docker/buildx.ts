@@ -138,18 +138,31 @@ export async function createBuilder(run: Runner, bx: Buildx, spec: BuilderSpec, 
 }
 
 /** Boots the builder and checks it can build every requested platform. */
-export async function bootstrapBuilder(run: Runner, bx: Buildx, name: string, platforms: string[], env: Record<string, string>): Promise<string[]> {
+export async function bootstrapBuilder(
+  run: Runner,
+  bx: Buildx,
+  name: string,
+  platforms: string[],
+  env: Record<string, string>
+): Promise<string[]> {
   const out = await core.group(`Bootstrapping builder ${name}`, async () =>
     run(...buildxArgs(bx, ['inspect', '--bootstrap', '--builder', name]), { env })
   );
   const available = parseBuilderPlatforms(out.stdout);
   const missing = platforms.filter(p => !available.includes(p));
   if (missing.length > 0) {
-    throw new Error(`builder ${name} cannot build ${missing.join(', ')} (it lists ${available.join(', ') || 'no platforms'}); enable QEMU (qemu: true) or use a builder with those platforms`);
+    throw new Error(
+      `builder ${name} cannot build ${missing.join(', ')} (it lists ${available.join(', ') || 'no platforms'}); enable QEMU (qemu: true) or use a builder with those platforms`
+    );
   }
   return available;
 }
 
-export async function removeBuilder(run: Runner, bx: Pick<Buildx, 'command' | 'prefix'>, name: string, env: Record<string, string>): Promise<void> {
+export async function removeBuilder(
+  run: Runner,
+  bx: Pick<Buildx, 'command' | 'prefix'>,
+  name: string,
+  env: Record<string, string>
+): Promise<void> {
   await run(bx.command, [...bx.prefix, 'rm', name], { env });
 }

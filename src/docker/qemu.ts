@@ -49,7 +49,11 @@ const PULL_ATTEMPTS = 3;
  * else pulled with retries (Docker Hub rate limits and blips are common for helper images).
  */
 async function pullWithRetry(env: QemuEnv, image: string): Promise<void> {
-  const present = await env.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { silent: true, allowFailure: true, env: env.dockerEnv });
+  const present = await env.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], {
+    silent: true,
+    allowFailure: true,
+    env: env.dockerEnv
+  });
   if (present.exitCode === 0) return;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -74,7 +78,11 @@ async function installWithImage(env: QemuEnv, image: string, platforms: string[]
   const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true, env: env.dockerEnv });
   core.info(result.stdout.trim());
   parseBinfmtOutput(result.stdout);
-  const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], { silent: true, allowFailure: true, env: env.dockerEnv });
+  const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], {
+    silent: true,
+    allowFailure: true,
+    env: env.dockerEnv
+  });
   return version.stdout.trim() || 'unknown';
 }
 
@@ -100,7 +108,10 @@ async function registerHostHandlers(env: QemuEnv, platforms: string[]): Promise<
       // Present but disabled or without the fix-binary flag: replace it.
       await writeBinfmt(env, path.join(binfmtDir, handler), '-1');
     }
-    const line = fs.readFileSync(conf, 'utf8').split('\n').find(l => l.startsWith(':'));
+    const line = fs
+      .readFileSync(conf, 'utf8')
+      .split('\n')
+      .find(l => l.startsWith(':'));
     if (!line) throw new Error(`${conf} holds no binfmt registration line`);
     await writeBinfmt(env, path.join(binfmtDir, 'register'), line);
   }
@@ -139,14 +150,18 @@ export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', i
     version = await installWithImage(env, image, toInstall);
   } catch (e) {
     if (!hostHandlersAvailable(env, toInstall)) throw e;
-    core.warning(`QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`);
+    core.warning(
+      `QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`
+    );
     method = 'host-qemu-user-static';
     version = await registerHostHandlers(env, toInstall);
   }
   core.info(`QEMU: emulator version ${version}`);
   const after = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
   if (after.missing.length > 0) {
-    throw new Error(`QEMU: still no usable emulator for ${after.missing.join(', ')} after installing; check that the runner allows privileged containers and binfmt_misc`);
+    throw new Error(
+      `QEMU: still no usable emulator for ${after.missing.join(', ')} after installing; check that the runner allows privileged containers and binfmt_misc`
+    );
   }
   return { native: plan.native, emulated, method, version };
 }

@@ -31,7 +31,9 @@ export function legDescriptors(leg: LegContent): Descriptor[] {
     const got = runnable.map(d => (d.platform ? normalizePlatform(d.platform) : 'no platform')).join(', ');
     throw new Error(`leg ${leg.platform} pushed ${leg.top.digest} holding ${got || 'no image'}; expected exactly ${leg.platform}`);
   }
-  const attestations = leg.top.json.manifests.filter(d => isAttestation(d) && d.annotations?.[ATTESTATION_REF_DIGEST] === runnable[0].digest);
+  const attestations = leg.top.json.manifests.filter(
+    d => isAttestation(d) && d.annotations?.[ATTESTATION_REF_DIGEST] === runnable[0].digest
+  );
   return [runnable[0], ...attestations];
 }
 
@@ -39,7 +41,11 @@ export function legDescriptors(leg: LegContent): Descriptor[] {
 function canonicalDescriptor(d: Descriptor): Descriptor {
   const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
   if (d.platform) {
-    out.platform = { os: d.platform.os, architecture: d.platform.architecture, ...(d.platform.variant ? { variant: d.platform.variant } : {}) };
+    out.platform = {
+      os: d.platform.os,
+      architecture: d.platform.architecture,
+      ...(d.platform.variant ? { variant: d.platform.variant } : {})
+    };
   }
   if (d.annotations && Object.keys(d.annotations).length > 0) out.annotations = sortedObject(d.annotations);
   return out;

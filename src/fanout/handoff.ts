@@ -20,7 +20,11 @@ export interface Handoff {
 /** Separates several fan-outs in one workflow run: derived from the images unless given. */
 export function handoffKey(explicit: string, images: string[]): string {
   if (explicit) return explicit;
-  return crypto.createHash('sha256').update([...images].sort().join('\n')).digest('hex').slice(0, 12);
+  return crypto
+    .createHash('sha256')
+    .update([...images].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function recordName(r: LegRecord): string {

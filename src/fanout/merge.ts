@@ -45,12 +45,27 @@ async function checkChildren(client: RegistryClient, images: string[], digests: 
 }
 
 /** The index of the chosen legs (one record per planned platform), its children checked in every image. */
-export async function mergeLegs(client: RegistryClient, images: string[], chosen: LegRecord[], annotations: Record<string, string>): Promise<MergedIndex> {
+export async function mergeLegs(
+  client: RegistryClient,
+  images: string[],
+  chosen: LegRecord[],
+  annotations: Record<string, string>
+): Promise<MergedIndex> {
   const legs = await Promise.all(chosen.map(r => fetchLeg(client, images[0], r)));
   const bytes = composeIndex(legs, annotations);
   const digest = sha256Digest(bytes);
   const children = legs.flatMap(legDescriptors).map(d => d.digest);
-  await checkChildren(client, images, children, legs.map(l => l.top.digest));
-  const index = describeIndex({ mediaType: MEDIA_TYPES.ociIndex, digest, bytes, json: JSON.parse(bytes.toString()) as Record<string, unknown> });
+  await checkChildren(
+    client,
+    images,
+    children,
+    legs.map(l => l.top.digest)
+  );
+  const index = describeIndex({
+    mediaType: MEDIA_TYPES.ociIndex,
+    digest,
+    bytes,
+    json: JSON.parse(bytes.toString()) as Record<string, unknown>
+  });
   return { bytes, digest, digests: index.digests, attestations: Object.keys(index.attestations).length };
 }

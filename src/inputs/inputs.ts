@@ -154,7 +154,8 @@ export function parsePlatformList(raw: string): { platforms: string[]; errors: s
 function platforms(r: Reader): string[] {
   const { platforms, errors } = parsePlatformList(r.raw('platforms') || 'linux/amd64,linux/arm64');
   r.p.push(...errors.map(e => `platforms: ${e}`));
-  if (errors.length === 0 && platforms.length === 0) r.p.add('platforms', r.raw('platforms'), 'names no platform; use e.g. linux/amd64,linux/arm64');
+  if (errors.length === 0 && platforms.length === 0)
+    r.p.add('platforms', r.raw('platforms'), 'names no platform; use e.g. linux/amd64,linux/arm64');
   return platforms;
 }
 
@@ -286,17 +287,26 @@ function toolInputs(r: Reader) {
 function checkCombinations(i: Inputs, r: Reader): void {
   const p = r.p;
   const explicitBuilder = r.text('builder') !== '';
-  if (i.network !== undefined && !NETWORKS.includes(i.network)) p.add('network', i.network, `is not valid; use one of: ${NETWORKS.join(', ')}`);
-  if (i.pushMode === 'true' && i.outputs.length > 0) p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
+  if (i.network !== undefined && !NETWORKS.includes(i.network))
+    p.add('network', i.network, `is not valid; use one of: ${NETWORKS.join(', ')}`);
+  if (i.pushMode === 'true' && i.outputs.length > 0)
+    p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
   if (i.load && i.outputs.length > 0) p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
   if (explicitBuilder && (i.driverOpts.length > 0 || i.buildkitdConfigInline)) {
-    p.push('builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates');
+    p.push(
+      'builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates'
+    );
   }
   if (!explicitBuilder && i.driver === 'docker' && (i.buildkitdConfigInline || i.driverOpts.length > 0)) {
-    p.add('driver', 'docker', "is the Docker engine's own builder and takes no driver-opts or buildkitd-config-inline; use docker-container");
+    p.add(
+      'driver',
+      'docker',
+      "is the Docker engine's own builder and takes no driver-opts or buildkitd-config-inline; use docker-container"
+    );
   }
   if (i.mode === 'leg') {
-    if (i.platforms.length > 1) p.add('platforms', r.raw('platforms'), 'must name exactly one platform in leg mode (the plan gives each leg one)');
+    if (i.platforms.length > 1)
+      p.add('platforms', r.raw('platforms'), 'must name exactly one platform in leg mode (the plan gives each leg one)');
     if (i.tags.length > 0) p.push('tags: a leg pushes by digest only; give tags (or tag-rules) to the merge step');
     if (i.outputs.length > 0 || i.load) p.push('outputs/load: a leg pushes by digest to the registry; they do not apply');
   }

@@ -56,7 +56,12 @@ function createRunDir(ctx: RunContext): string {
 
 /** The docker config this run logs in to: private (removed in post) unless logout is false. */
 function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
-  const configDir = cfg.logout ? createPrivateDockerConfig(runDir, cfg.logins.map(l => l.registry)) : userDockerConfigDir();
+  const configDir = cfg.logout
+    ? createPrivateDockerConfig(
+        runDir,
+        cfg.logins.map(l => l.registry)
+      )
+    : userDockerConfigDir();
   const env = dockerEnv(configDir);
   recordState({ dockerConfig: configDir, buildxConfig: env.BUILDX_CONFIG });
   return env;
@@ -108,7 +113,10 @@ async function loginAll(r: Run): Promise<void> {
  * Builds (and pushes) with the tags or digest-only names given, after every planned argument is
  * known; reads the pushed image back from `readBack` (the first reference pushed to).
  */
-async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: string[]; cache?: Pick<Config, 'cacheFrom' | 'cacheTo'>; readBack: string }): Promise<Built> {
+async function buildImage(
+  r: Run,
+  target: { tags: string[]; pushByDigest?: string[]; cache?: Pick<Config, 'cacheFrom' | 'cacheTo'>; readBack: string }
+): Promise<Built> {
   const { cfg, ctx, run, env, bx } = r;
   const metadata = imageMetadata(cfg, ctx, bx.version);
   if (metadata.warning) core.warning(metadata.warning);
@@ -135,7 +143,15 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
 async function report(r: Run, refs: string[], b: Built): Promise<void> {
   const { cfg } = r;
   const digests = b.image?.digests ?? {};
-  setBuildOutputs({ refs, platforms: cfg.platforms, digest: b.meta.digest, imageId: b.meta.imageId, raw: b.meta.raw, metadata: b.metadata, digests });
+  setBuildOutputs({
+    refs,
+    platforms: cfg.platforms,
+    digest: b.meta.digest,
+    imageId: b.meta.imageId,
+    raw: b.meta.raw,
+    metadata: b.metadata,
+    digests
+  });
   await writeSummary({
     tags: refs,
     digest: b.meta.digest,

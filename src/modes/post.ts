@@ -34,7 +34,7 @@ export async function runPost(state: PostState = loadState(), run: Runner = runC
   if (state.runDir && fs.existsSync(state.runDir)) {
     await attempt('removing private files', async () => {
       fs.rmSync(state.runDir as string, { recursive: true, force: true });
-      core.info('Removed this run\'s private Docker config and secrets');
+      core.info("Removed this run's private Docker config and secrets");
     });
   }
 }

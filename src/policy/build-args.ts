@@ -13,7 +13,22 @@ export interface BuildPlan {
 
 export type BuildInputs = Pick<
   Inputs,
-  'platforms' | 'context' | 'file' | 'target' | 'buildArgs' | 'labels' | 'annotations' | 'network' | 'noCache' | 'pull' | 'cacheFrom' | 'cacheTo' | 'outputs' | 'load' | 'provenance' | 'sbom'
+  | 'platforms'
+  | 'context'
+  | 'file'
+  | 'target'
+  | 'buildArgs'
+  | 'labels'
+  | 'annotations'
+  | 'network'
+  | 'noCache'
+  | 'pull'
+  | 'cacheFrom'
+  | 'cacheTo'
+  | 'outputs'
+  | 'load'
+  | 'provenance'
+  | 'sbom'
 > & { push: boolean };
 
 function repeat(flag: string, values: string[]): string[] {
@@ -43,9 +58,12 @@ function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
 export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
   return [
     'build',
-    '--builder', plan.builder,
-    '--progress', 'plain',
-    '--platform', cfg.platforms.join(','),
+    '--builder',
+    plan.builder,
+    '--progress',
+    'plain',
+    '--platform',
+    cfg.platforms.join(','),
     ...(cfg.file ? ['--file', cfg.file] : []),
     ...(cfg.target ? ['--target', cfg.target] : []),
     ...repeat('--build-arg', cfg.buildArgs),
@@ -61,7 +79,8 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
     ...attestationFlag('--sbom', cfg.sbom),
     ...outputFlags(cfg, plan),
     ...repeat('--tag', plan.tags),
-    '--metadata-file', plan.metadataFile,
+    '--metadata-file',
+    plan.metadataFile,
     cfg.context
   ];
 }
@@ -70,7 +89,10 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
  * A leg caches per image and platform in the GitHub Actions cache unless told otherwise
  * (`onGitHub`: the cache service is reachable).
  */
-export function legCache(cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>, onGitHub: boolean): Pick<Inputs, 'cacheFrom' | 'cacheTo'> {
+export function legCache(
+  cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>,
+  onGitHub: boolean
+): Pick<Inputs, 'cacheFrom' | 'cacheTo'> {
   if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !onGitHub) return cfg;
   const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
   return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };

@@ -29,7 +29,8 @@ export interface BuildxUse {
  * download, or the one installed) and `fix` how to get another.
  */
 export function buildxProblems(version: string, use: BuildxUse, where: string, fix: string): string[] {
-  if (semver.lt(version, MIN_BUILDX_VERSION)) return [`buildx ${version} (${where}) is older than the minimum supported buildx ${MIN_BUILDX_VERSION}; ${fix}`];
+  if (semver.lt(version, MIN_BUILDX_VERSION))
+    return [`buildx ${version} (${where}) is older than the minimum supported buildx ${MIN_BUILDX_VERSION}; ${fix}`];
   const out: string[] = [];
   if (use.annotations.length > 0 && !supports(version, 'annotations')) {
     out.push(`annotations need buildx ${FEATURES.annotations} or newer (${where}: ${version}); ${fix}`);

@@ -77,7 +77,8 @@ export function parseBinfmtOutput(stdout: string): { supported: string[]; emulat
     if (!t.startsWith('{')) continue;
     try {
       const j = JSON.parse(t) as { supported?: unknown; emulators?: unknown };
-      if (Array.isArray(j.supported)) return { supported: j.supported as string[], emulators: Array.isArray(j.emulators) ? (j.emulators as string[]) : [] };
+      if (Array.isArray(j.supported))
+        return { supported: j.supported as string[], emulators: Array.isArray(j.emulators) ? (j.emulators as string[]) : [] };
     } catch {
       // not the JSON line
     }

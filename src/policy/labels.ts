@@ -53,7 +53,12 @@ export function parseAnnotation(line: string): { level?: string; key: string; va
 /** User labels, then ours for every key the user did not set. */
 export function mergeLabels(user: string[], ours: Record<string, string>): string[] {
   const taken = new Set(user.map(l => l.slice(0, l.indexOf('='))));
-  return [...user, ...Object.entries(ours).filter(([k]) => !taken.has(k)).map(([k, v]) => `${k}=${v}`)];
+  return [
+    ...user,
+    ...Object.entries(ours)
+      .filter(([k]) => !taken.has(k))
+      .map(([k, v]) => `${k}=${v}`)
+  ];
 }
 
 /** User annotations, then ours at manifest and index level for every key the user did not set. */
@@ -91,7 +96,11 @@ export function imageMetadata(
   buildxVersion: string
 ): ImageMetadata {
   const version = cfg.derived?.version ?? '';
-  const ours = ociMetadata(ctx, version, eventTimestamp(ctx, () => new Date()));
+  const ours = ociMetadata(
+    ctx,
+    version,
+    eventTimestamp(ctx, () => new Date())
+  );
   const labels = mergeLabels(cfg.labels, ours);
   if (!supports(buildxVersion, 'annotations')) {
     const warning = `buildx ${buildxVersion} cannot write annotations (needs 0.12.0); the OCI annotations are skipped`;

@@ -16,15 +16,27 @@ export interface RegistryLogin {
 
 type LoginInputs = Pick<Inputs, 'username' | 'password' | 'githubToken' | 'registries'>;
 
-export function routeLogins(i: LoginInputs, ctx: Pick<RunContext, 'actor'>, pushTargets: string[], login: boolean, p: Problems): RegistryLogin[] {
+export function routeLogins(
+  i: LoginInputs,
+  ctx: Pick<RunContext, 'actor'>,
+  pushTargets: string[],
+  login: boolean,
+  p: Problems
+): RegistryLogin[] {
   if ((i.username === '') !== (i.password === '')) {
-    p.push(`username/password: give both or neither (got ${i.username === '' ? 'a password without a username' : 'a username without a password'})`);
+    p.push(
+      `username/password: give both or neither (got ${i.username === '' ? 'a password without a username' : 'a username without a password'})`
+    );
     return [];
   }
   const targets = [...new Set(pushTargets.map(ref => parseReference(ref).registry))];
   const credentialed = i.registries.length > 0 ? i.registries : targets;
   if (i.username !== '' && credentialed.length > 1) {
-    p.add('registry', i.registries.join(','), `must name the one registry username/password belong to (the images are on ${credentialed.join(', ')})`);
+    p.add(
+      'registry',
+      i.registries.join(','),
+      `must name the one registry username/password belong to (the images are on ${credentialed.join(', ')})`
+    );
     return [];
   }
   if (!login) return [];

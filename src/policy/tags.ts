@@ -133,7 +133,8 @@ export function dropBackwardMoves(derived: EventTags, rules: TagRules, existing:
   if (!v) return { kept: derived.tags, dropped: [] };
   const published = existing
     .filter(t => t.startsWith(rules.prefix) && t.endsWith(rules.suffix) && t.length > rules.prefix.length + rules.suffix.length)
-    .map(t => parseSemverTag(t.slice(rules.prefix.length, t.length - rules.suffix.length))).filter((x): x is semver.SemVer => x !== null && x.prerelease.length === 0);
+    .map(t => parseSemverTag(t.slice(rules.prefix.length, t.length - rules.suffix.length)))
+    .filter((x): x is semver.SemVer => x !== null && x.prerelease.length === 0);
   const newerThan = (pred: (o: semver.SemVer) => boolean): boolean => published.some(o => pred(o) && semver.gt(o, v));
   const kept: DerivedTag[] = [];
   const dropped: DerivedTag[] = [];

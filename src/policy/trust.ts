@@ -43,12 +43,18 @@ function problems(ctx: Pick<RunContext, 'eventName'>, o: TrustOptions, untrusted
     out.push(`push: "true" pushes from a ${ctx.eventName} event only with push-pull-requests: true`);
   }
   if (ctx.eventName === 'pull_request_target' && wantsPush && !o.allowPullRequestTarget) {
-    out.push("allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository's secrets) needs allow-pull-request-target: true");
+    out.push(
+      "allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository's secrets) needs allow-pull-request-target: true"
+    );
   }
   return out;
 }
 
-function pushAndReason(ctx: Pick<RunContext, 'eventName' | 'payload'>, o: TrustOptions, untrusted: boolean): { push: boolean; reason: string } {
+function pushAndReason(
+  ctx: Pick<RunContext, 'eventName' | 'payload'>,
+  o: TrustOptions,
+  untrusted: boolean
+): { push: boolean; reason: string } {
   if (o.pushMode !== 'auto') return { push: o.pushMode === 'true', reason: `push: ${o.pushMode}` };
   if (o.hasOutputs) return { push: false, reason: 'outputs given' };
   if (untrusted && !o.pushPullRequests) return { push: false, reason: `${ctx.eventName} event (build only)` };
@@ -64,5 +70,12 @@ export function decideTrust(ctx: Pick<RunContext, 'eventName' | 'payload'>, o: T
   const untrusted = why !== undefined;
   const wantsPush = o.pushMode === 'true' || (o.pushMode === 'auto' && !o.hasOutputs && (!untrusted || o.pushPullRequests));
   const { push, reason } = pushAndReason(ctx, o, untrusted);
-  return { push, reason, login: push, writeCache: true, untrusted: push ? undefined : why, problems: problems(ctx, o, untrusted, wantsPush) };
+  return {
+    push,
+    reason,
+    login: push,
+    writeCache: true,
+    untrusted: push ? undefined : why,
+    problems: problems(ctx, o, untrusted, wantsPush)
+  };
 }

@@ -128,7 +128,10 @@ export class RegistryClient {
 
   /** True when the manifest exists (HEAD answers 2xx), false on 404; any other answer throws. */
   async hasManifest(registry: string, repository: string, reference: string): Promise<boolean> {
-    const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });
+    const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, {
+      headers: { Accept: MANIFEST_ACCEPT },
+      allow404: true
+    });
     return res.ok;
   }
 
@@ -184,7 +187,10 @@ export class RegistryClient {
    * Sends with retries: network errors and 408/429/5xx are retried with capped backoff, waiting
    * as long as Retry-After asks (within the policy). Returns the first other response.
    */
-  private async sendWithRetry(send: () => Promise<Response>, fail: (status: number | undefined, detail: string) => RegistryError): Promise<Response> {
+  private async sendWithRetry(
+    send: () => Promise<Response>,
+    fail: (status: number | undefined, detail: string) => RegistryError
+  ): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
@@ -198,7 +204,10 @@ export class RegistryClient {
       const wait = retryDelay(attempt, res.headers.get('retry-after'), this.policy);
       await drain(res);
       if (wait < 0) {
-        throw fail(res.status, `asked to retry after ${res.headers.get('retry-after')}, longer than the ${this.policy.maxRetryAfterMs / 1000} s this action waits`);
+        throw fail(
+          res.status,
+          `asked to retry after ${res.headers.get('retry-after')}, longer than the ${this.policy.maxRetryAfterMs / 1000} s this action waits`
+        );
       }
       await this.sleep(wait);
     }
@@ -213,7 +222,8 @@ export class RegistryClient {
   ): Promise<Response> {
     const host = apiHost(registry);
     const scope = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;
-    const fail = (status: number | undefined, detail: string): RegistryError => new RegistryError(registry, repository, status, `${method} ${path}: ${detail}`);
+    const fail = (status: number | undefined, detail: string): RegistryError =>
+      new RegistryError(registry, repository, status, `${method} ${path}: ${detail}`);
     const send = async (): Promise<Response> => {
       const url = `${await this.baseUrl(host)}${repository}/${path}`;
       const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
@@ -275,7 +285,8 @@ export class RegistryClient {
     const { scheme, params } = parseChallenge(header);
     const cred = this.options.credentials ? await this.options.credentials(registry) : undefined;
     if (scheme === 'basic') {
-      if (!cred) throw new RegistryError(registry, repository, 401, 'authentication required and no credentials are configured for this registry');
+      if (!cred)
+        throw new RegistryError(registry, repository, 401, 'authentication required and no credentials are configured for this registry');
       this.auth.set(`${host}|basic`, { header: basicAuth(cred), expires: Infinity });
       return;
     }
@@ -290,7 +301,8 @@ export class RegistryClient {
     if (cred && (tokenUrl.protocol === 'https:' || isLoopback(tokenUrl.host))) {
       headers.Authorization = basicAuth(cred);
     }
-    const fail = (status: number | undefined, detail: string): RegistryError => new RegistryError(registry, repository, status, `token request to ${tokenUrl.host}: ${detail}`);
+    const fail = (status: number | undefined, detail: string): RegistryError =>
+      new RegistryError(registry, repository, status, `token request to ${tokenUrl.host}: ${detail}`);
     const res = await this.sendWithRetry(() => this.fetchFollowing(tokenUrl.toString(), { method: 'GET', headers }), fail);
     if (!res.ok) throw fail(res.status, `refused: ${summarizeErrorBody(await res.text().catch(() => ''))}`);
     const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };

@@ -10,7 +10,11 @@ import { RegistryClient } from './client';
 /** The platform an image manifest's config declares. */
 export async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
   if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
-  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as { os: string; architecture: string; variant?: string };
+  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as {
+    os: string;
+    architecture: string;
+    variant?: string;
+  };
   return normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
 }
 
@@ -41,7 +45,8 @@ export async function inspectPublished(
   }
   for (const [platform, d] of Object.entries(published.digests)) {
     const actual = await configPlatform(client, registry, repository, await client.getManifest(registry, repository, d));
-    if (actual !== platform) throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
+    if (actual !== platform)
+      throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
   }
   for (const [att, subject] of Object.entries(published.attestations)) {
     if (!Object.values(published.digests).includes(subject)) {

@@ -15,7 +15,17 @@ describe('buildx helpers', () => {
 
   test('create argv gates the config flag on the version', () => {
     const spec = { name: 'n', driver: 'docker-container', driverOpts: ['network=host'], configFile: '/c.toml' };
-    expect(createBuilderArgs(bx('0.13.1'), spec)).toEqual(['create', '--name', 'n', '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', '/c.toml']);
+    expect(createBuilderArgs(bx('0.13.1'), spec)).toEqual([
+      'create',
+      '--name',
+      'n',
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--buildkitd-config',
+      '/c.toml'
+    ]);
     expect(createBuilderArgs(bx('0.12.1'), spec)).toContain('--config');
   });
 
@@ -36,7 +46,8 @@ describe('buildx helpers', () => {
 });
 
 test('plain-HTTP registries from an inline buildkitd config', () => {
-  const toml = '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
+  const toml =
+    '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
   expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000', 'reg.internal:5000']);
   expect(plainHttpRegistries(undefined)).toEqual([]);
 });

@@ -21,7 +21,10 @@ describe('plan', () => {
   test('self-hosted labels, several per platform, and a default', () => {
     const { map, errors } = parseRunnerMap('linux/arm64/v8 = self-hosted, linux, arm64\ndefault=builder-x64');
     expect(errors).toEqual([]);
-    expect(planMatrix(['linux/arm64', 'linux/s390x'], map).include.map(e => e.runner)).toEqual([['self-hosted', 'linux', 'arm64'], 'builder-x64']);
+    expect(planMatrix(['linux/arm64', 'linux/s390x'], map).include.map(e => e.runner)).toEqual([
+      ['self-hosted', 'linux', 'arm64'],
+      'builder-x64'
+    ]);
   });
 
   test.each([
@@ -39,11 +42,16 @@ const rec = (platform: string, n: string, runAttempt = 1): LegRecord => ({ platf
 
 describe('selectRecords', () => {
   test('the newest record per platform wins (a re-run leg supersedes)', () => {
-    const got = selectRecords([rec('linux/amd64', 'a'), rec('linux/arm64', 'b'), rec('linux/arm64', 'c', 2)], ['linux/amd64', 'linux/arm64']);
+    const got = selectRecords(
+      [rec('linux/amd64', 'a'), rec('linux/arm64', 'b'), rec('linux/arm64', 'c', 2)],
+      ['linux/amd64', 'linux/arm64']
+    );
     expect(got.map(r => r.digest[7])).toEqual(['a', 'c']);
   });
   test('two different results of one attempt for one platform are an error', () => {
-    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/amd64', 'b')], ['linux/amd64'])).toThrow(/two leg results for linux\/amd64 in run attempt 1/);
+    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/amd64', 'b')], ['linux/amd64'])).toThrow(
+      /two leg results for linux\/amd64 in run attempt 1/
+    );
   });
   test('a missing leg is an error and nothing is tagged', () => {
     expect(() => selectRecords([rec('linux/amd64', 'a')], ['linux/amd64', 'linux/arm64'])).toThrow(
@@ -51,12 +59,19 @@ describe('selectRecords', () => {
     );
   });
   test('a platform outside the plan is an error', () => {
-    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/s390x', 'b')], ['linux/amd64'])).toThrow(/not in the plan: linux\/s390x/);
+    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/s390x', 'b')], ['linux/amd64'])).toThrow(
+      /not in the plan: linux\/s390x/
+    );
   });
 });
 
 describe('composeIndex', () => {
-  const manifestOf = (digest: string, json: object) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, bytes: Buffer.from('x'.repeat(10)), json: json as never });
+  const manifestOf = (digest: string, json: object) => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest,
+    bytes: Buffer.from('x'.repeat(10)),
+    json: json as never
+  });
   const attested = {
     platform: 'linux/arm64',
     top: {
@@ -66,7 +81,13 @@ describe('composeIndex', () => {
       json: {
         manifests: [
           { mediaType: 'm', digest: 'sha256:arm', size: 5, platform: { os: 'linux', architecture: 'arm64' } },
-          { mediaType: 'm', digest: 'sha256:att', size: 6, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:arm' } }
+          {
+            mediaType: 'm',
+            digest: 'sha256:att',
+            size: 6,
+            platform: { os: 'unknown', architecture: 'unknown' },
+            annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:arm' }
+          }
         ]
       }
     }
@@ -77,7 +98,12 @@ describe('composeIndex', () => {
     const idx = JSON.parse(composeIndex([single, attested], { b: '2', a: '1' }).toString());
     expect(idx.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(idx.manifests.map((m: { digest: string }) => m.digest)).toEqual(['sha256:amd', 'sha256:arm', 'sha256:att']);
-    expect(idx.manifests[0]).toEqual({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:amd', size: 10, platform: { os: 'linux', architecture: 'amd64' } });
+    expect(idx.manifests[0]).toEqual({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: 'sha256:amd',
+      size: 10,
+      platform: { os: 'linux', architecture: 'amd64' }
+    });
     expect(idx.manifests[2].annotations['vnd.docker.reference.digest']).toBe('sha256:arm');
     expect(Object.keys(idx.annotations)).toEqual(['a', 'b']);
   });

@@ -20,8 +20,20 @@ const plan = { builder: 'b1', tags: ['ghcr.io/o/r:1'], secretFiles: {}, metadata
 describe('buildArgs', () => {
   test('minimal push', () => {
     expect(buildArgs(base, plan)).toEqual([
-      'build', '--builder', 'b1', '--progress', 'plain', '--platform', 'linux/amd64,linux/arm64',
-      '--output', 'type=image,push=true,oci-mediatypes=true', '--tag', 'ghcr.io/o/r:1', '--metadata-file', '/tmp/m.json', '.'
+      'build',
+      '--builder',
+      'b1',
+      '--progress',
+      'plain',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--output',
+      'type=image,push=true,oci-mediatypes=true',
+      '--tag',
+      'ghcr.io/o/r:1',
+      '--metadata-file',
+      '/tmp/m.json',
+      '.'
     ]);
   });
 
@@ -29,10 +41,18 @@ describe('buildArgs', () => {
     ['file and target', { file: 'docker/Dockerfile', target: 'prod' }, ['--file', 'docker/Dockerfile', '--target', 'prod']],
     ['build args repeat', { buildArgs: ['A=1', 'B=x y'] }, ['--build-arg', 'A=1', '--build-arg', 'B=x y']],
     ['labels', { labels: ['org.opencontainers.image.title=x'] }, ['--label', 'org.opencontainers.image.title=x']],
-    ['annotations', { annotations: ['index:org.opencontainers.image.description=d'] }, ['--annotation', 'index:org.opencontainers.image.description=d']],
+    [
+      'annotations',
+      { annotations: ['index:org.opencontainers.image.description=d'] },
+      ['--annotation', 'index:org.opencontainers.image.description=d']
+    ],
     ['network', { network: 'host' }, ['--network', 'host']],
     ['no-cache and pull', { noCache: true, pull: true }, ['--no-cache', '--pull']],
-    ['caches', { cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'] }, ['--cache-from', 'type=gha', '--cache-to', 'type=gha,mode=max']],
+    [
+      'caches',
+      { cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'] },
+      ['--cache-from', 'type=gha', '--cache-to', 'type=gha,mode=max']
+    ],
     ['provenance off', { provenance: 'false' }, ['--provenance=false']],
     ['provenance attributes', { provenance: 'mode=max' }, ['--provenance=mode=max']],
     ['sbom', { sbom: 'true' }, ['--sbom=true']],
@@ -54,7 +74,6 @@ describe('buildArgs', () => {
     const args = buildArgs({ ...base, context: '--evil' }, plan);
     expect(args[args.length - 1]).toBe('--evil');
   });
-
 });
 
 describe('the buildx version gate', () => {
@@ -70,7 +89,6 @@ describe('the buildx version gate', () => {
     expect(buildxProblems('0.13.1', { ...base, annotations: ['a=b'], load: true }, 'installed', 'x')).toEqual([]);
   });
 });
-
 
 describe('leg cache', () => {
   const cfg = { cacheFrom: [], cacheTo: [], images: ['ghcr.io/o/app'], platforms: ['linux/arm64'] };

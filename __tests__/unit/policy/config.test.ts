@@ -81,11 +81,13 @@ describe('loadConfig defaults', () => {
 
   test('credentials are never spread over several registries', () => {
     expect(problems({ images: 'docker.io/u/app\nghcr.io/o/r', username: 'u', password: 'p' })).toEqual([
-      expect.stringMatching(/^registry: .* must name the one registry username\/password belong to \(the images are on docker\.io, ghcr\.io\)/)
+      expect.stringMatching(
+        /^registry: .* must name the one registry username\/password belong to \(the images are on docker\.io, ghcr\.io\)/
+      )
     ]);
   });
 
-  test('driver docker uses the engine\'s builder', () => {
+  test("driver docker uses the engine's builder", () => {
     expect(load({ driver: 'docker' }).builder).toBe('default');
   });
 

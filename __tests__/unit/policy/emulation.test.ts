@@ -4,11 +4,41 @@ const usable = { enabled: true, fixBinary: true };
 
 describe('planEmulation', () => {
   test.each([
-    ['amd64 runner, no handlers', 'linux/amd64', {}, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], { native: ['linux/amd64'], registered: [], missing: ['linux/arm64', 'linux/arm/v7'] }],
-    ['amd64 runner, aarch64 registered', 'linux/amd64', { 'qemu-aarch64': usable }, ['linux/amd64', 'linux/arm64'], { native: ['linux/amd64'], registered: ['linux/arm64'], missing: [] }],
-    ['handler without fix-binary is not usable in containers', 'linux/amd64', { 'qemu-aarch64': { enabled: true, fixBinary: false } }, ['linux/arm64'], { native: [], registered: [], missing: ['linux/arm64'] }],
-    ['disabled handler', 'linux/amd64', { 'qemu-aarch64': { enabled: false, fixBinary: true } }, ['linux/arm64'], { native: [], registered: [], missing: ['linux/arm64'] }],
-    ['arm64 runner needs amd64 emulated', 'linux/arm64', {}, ['linux/amd64', 'linux/arm64'], { native: ['linux/arm64'], registered: [], missing: ['linux/amd64'] }],
+    [
+      'amd64 runner, no handlers',
+      'linux/amd64',
+      {},
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      { native: ['linux/amd64'], registered: [], missing: ['linux/arm64', 'linux/arm/v7'] }
+    ],
+    [
+      'amd64 runner, aarch64 registered',
+      'linux/amd64',
+      { 'qemu-aarch64': usable },
+      ['linux/amd64', 'linux/arm64'],
+      { native: ['linux/amd64'], registered: ['linux/arm64'], missing: [] }
+    ],
+    [
+      'handler without fix-binary is not usable in containers',
+      'linux/amd64',
+      { 'qemu-aarch64': { enabled: true, fixBinary: false } },
+      ['linux/arm64'],
+      { native: [], registered: [], missing: ['linux/arm64'] }
+    ],
+    [
+      'disabled handler',
+      'linux/amd64',
+      { 'qemu-aarch64': { enabled: false, fixBinary: true } },
+      ['linux/arm64'],
+      { native: [], registered: [], missing: ['linux/arm64'] }
+    ],
+    [
+      'arm64 runner needs amd64 emulated',
+      'linux/arm64',
+      {},
+      ['linux/amd64', 'linux/arm64'],
+      { native: ['linux/arm64'], registered: [], missing: ['linux/amd64'] }
+    ],
     ['all native', 'linux/amd64', {}, ['linux/amd64', 'linux/386'], { native: ['linux/amd64', 'linux/386'], registered: [], missing: [] }]
   ])('%s', (_name, host, handlers, requested, expected) => {
     expect(planEmulation(requested, host, new Map(Object.entries(handlers)))).toEqual(expected);

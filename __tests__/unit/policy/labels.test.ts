@@ -3,8 +3,16 @@ import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../../../src/policy/labels';
 
-const payload = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8'));
-const ctx = { eventName: 'release', payload, repository: 'Octo-Org/Hello-World', sha: 'abc1234', serverUrl: 'https://github.com' } as RunContext;
+const payload = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8')
+);
+const ctx = {
+  eventName: 'release',
+  payload,
+  repository: 'Octo-Org/Hello-World',
+  sha: 'abc1234',
+  serverUrl: 'https://github.com'
+} as RunContext;
 
 test('OCI metadata comes from the payload repository', () => {
   expect(ociMetadata(ctx, '2.3.4', eventTimestamp(ctx))).toEqual({
@@ -21,7 +29,10 @@ test('OCI metadata comes from the payload repository', () => {
 
 test('user labels win per key', () => {
   const ours = { 'org.opencontainers.image.title': 'ours', 'org.opencontainers.image.version': '1' };
-  expect(mergeLabels(['org.opencontainers.image.title=Mine'], ours)).toEqual(['org.opencontainers.image.title=Mine', 'org.opencontainers.image.version=1']);
+  expect(mergeLabels(['org.opencontainers.image.title=Mine'], ours)).toEqual([
+    'org.opencontainers.image.title=Mine',
+    'org.opencontainers.image.version=1'
+  ]);
 });
 
 test('annotations at manifest and index level, user keys win at any level', () => {

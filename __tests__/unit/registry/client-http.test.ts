@@ -52,7 +52,9 @@ test('408, 429 and 502 are retried; a 404 is not', async () => {
     const client = new RegistryClient(noSleep);
     expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
     const before = registry.seen.length;
-    await expect(client.getBlob(registry.host, 'a/missing', BLOB_DIGEST)).rejects.toThrow(`registry ${registry.host}, repository a/missing: HTTP 404: GET blobs/${BLOB_DIGEST}: BLOB_UNKNOWN blob unknown`);
+    await expect(client.getBlob(registry.host, 'a/missing', BLOB_DIGEST)).rejects.toThrow(
+      `registry ${registry.host}, repository a/missing: HTTP 404: GET blobs/${BLOB_DIGEST}: BLOB_UNKNOWN blob unknown`
+    );
     expect(registry.seen.length - before).toBe(1);
   } finally {
     registry.close();

@@ -26,7 +26,13 @@ test('parseChallenge', () => {
 });
 
 describe('describeIndex', () => {
-  const manifest = (digest: string, platform?: object, annotations?: Record<string, string>) => ({ mediaType: 'm', digest, size: 1, platform, annotations });
+  const manifest = (digest: string, platform?: object, annotations?: Record<string, string>) => ({
+    mediaType: 'm',
+    digest,
+    size: 1,
+    platform,
+    annotations
+  });
   const index = (manifests: object[]) => ({ mediaType: 'i', digest: 'sha256:idx', bytes: Buffer.from(''), json: { manifests } }) as never;
 
   test('maps platforms and attestations', () => {
@@ -34,7 +40,11 @@ describe('describeIndex', () => {
       index([
         manifest('sha256:a', { os: 'linux', architecture: 'amd64' }),
         manifest('sha256:b', { os: 'linux', architecture: 'arm64', variant: 'v8' }),
-        manifest('sha256:c', { os: 'unknown', architecture: 'unknown' }, { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:a' })
+        manifest(
+          'sha256:c',
+          { os: 'unknown', architecture: 'unknown' },
+          { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:a' }
+        )
       ])
     );
     expect(r.digests).toEqual({ 'linux/amd64': 'sha256:a', 'linux/arm64': 'sha256:b' });
@@ -42,6 +52,10 @@ describe('describeIndex', () => {
   });
 
   test('a platform listed twice is an error', () => {
-    expect(() => describeIndex(index([manifest('sha256:a', { os: 'linux', architecture: 'amd64' }), manifest('sha256:b', { os: 'linux', architecture: 'amd64' })]))).toThrow(/lists linux\/amd64 twice/);
+    expect(() =>
+      describeIndex(
+        index([manifest('sha256:a', { os: 'linux', architecture: 'amd64' }), manifest('sha256:b', { os: 'linux', architecture: 'amd64' })])
+      )
+    ).toThrow(/lists linux\/amd64 twice/);
   });
 });

@@ -165,7 +165,12 @@ describe('the action-source step: the guard for servers without the contexts', (
     ],
     [
       'the contexts over the inputs',
-      { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action', WORKFLOW_SHA: SHA, FALLBACK_REPOSITORY: 'mirror/copy', FALLBACK_REF: 'b'.repeat(40) },
+      {
+        WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action',
+        WORKFLOW_SHA: SHA,
+        FALLBACK_REPOSITORY: 'mirror/copy',
+        FALLBACK_REF: 'b'.repeat(40)
+      },
       'example-org/multiarch-publish-action',
       SHA,
       /::notice::action-repository and action-ref are ignored/
@@ -193,8 +198,16 @@ describe('the action-source step: the guard for servers without the contexts', (
 
   test.each([
     ['no contexts and no inputs', {}, /::error::Cannot tell which action to run.*action-repository.*action-ref/],
-    ['only the repository context', { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action' }, /::error::Cannot tell which action to run/],
-    ['no contexts and only action-repository', { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action' }, /::error::Cannot tell which action to run/],
+    [
+      'only the repository context',
+      { WORKFLOW_REPOSITORY: 'example-org/multiarch-publish-action' },
+      /::error::Cannot tell which action to run/
+    ],
+    [
+      'no contexts and only action-repository',
+      { FALLBACK_REPOSITORY: 'ghes-org/multiarch-publish-action' },
+      /::error::Cannot tell which action to run/
+    ],
     [
       'a fallback repository that is not owner/name',
       { FALLBACK_REPOSITORY: 'multiarch-publish-action', FALLBACK_REF: SHA },
@@ -245,9 +258,20 @@ describe('inputs and secrets reach the step that uses them', () => {
         'registry'
       ] as const
     ).map(i => [i, 'leg', i] as [string, 'leg', string]),
-    ...(['platforms', 'images', 'tags', 'tag-rules', 'annotations', 'push', 'handoff-key', 'handoff-dir', 'buildkitd-config-inline', 'registry'] as const).map(
-      i => [i, 'merge', i] as [string, 'merge', string]
-    )
+    ...(
+      [
+        'platforms',
+        'images',
+        'tags',
+        'tag-rules',
+        'annotations',
+        'push',
+        'handoff-key',
+        'handoff-dir',
+        'buildkitd-config-inline',
+        'registry'
+      ] as const
+    ).map(i => [i, 'merge', i] as [string, 'merge', string])
   ];
   // Inputs that configure the workflow itself rather than an action input.
   const WORKFLOW_ONLY: Record<string, (w: Workflow) => string> = {
@@ -258,8 +282,31 @@ describe('inputs and secrets reach the step that uses them', () => {
   };
 
   test('the inputs a fan-out needs are all declared, each with a description', () => {
-    const existing = ['platforms', 'images', 'context', 'file', 'build-args', 'tags', 'tag-rules', 'runners', 'provenance', 'sbom', 'registry'];
-    const forFanOut = ['target', 'labels', 'annotations', 'cache-from', 'cache-to', 'qemu', 'qemu-image', 'buildx-version', 'push', 'handoff-key'];
+    const existing = [
+      'platforms',
+      'images',
+      'context',
+      'file',
+      'build-args',
+      'tags',
+      'tag-rules',
+      'runners',
+      'provenance',
+      'sbom',
+      'registry'
+    ];
+    const forFanOut = [
+      'target',
+      'labels',
+      'annotations',
+      'cache-from',
+      'cache-to',
+      'qemu',
+      'qemu-image',
+      'buildx-version',
+      'push',
+      'handoff-key'
+    ];
     expect(Object.keys(declared)).toEqual(expect.arrayContaining([...existing, ...forFanOut, 'plan-runner', 'merge-runner']));
     for (const [name, input] of Object.entries(declared)) {
       expect([name, input.type]).toEqual([name, 'string']);
@@ -308,7 +355,8 @@ describe('inputs and secrets reach the step that uses them', () => {
   test('every secret is described and optional', () => {
     const secrets = workflow.on.workflow_call.secrets;
     expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'username']);
-    for (const [name, s] of Object.entries(secrets)) expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
+    for (const [name, s] of Object.entries(secrets))
+      expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
   });
 
   // An explicit empty value replaces the action's default, so the workflow must repeat it.
@@ -334,7 +382,21 @@ describe('each mode gets what it uses', () => {
   test('tags go to the merge only (a leg refuses them); build inputs go to the legs only', () => {
     expect(actionWith('leg')).not.toHaveProperty('tags');
     expect(actionWith('merge')).toHaveProperty('tags');
-    const buildOnly = ['context', 'file', 'target', 'build-args', 'labels', 'secrets', 'cache-from', 'cache-to', 'provenance', 'sbom', 'qemu', 'qemu-image', 'buildx-version'];
+    const buildOnly = [
+      'context',
+      'file',
+      'target',
+      'build-args',
+      'labels',
+      'secrets',
+      'cache-from',
+      'cache-to',
+      'provenance',
+      'sbom',
+      'qemu',
+      'qemu-image',
+      'buildx-version'
+    ];
     for (const key of buildOnly) expect([key, key in actionWith('merge')]).toEqual([key, false]);
   });
 
@@ -390,7 +452,10 @@ describe('README', () => {
     const uses = [...readme.matchAll(/^\s*(?:- )?uses: *(\S+)/gm)].map(m => m[1]).filter(u => !u.startsWith('actions/'));
     expect(uses.length).toBeGreaterThan(0);
     for (const u of uses) {
-      expect(['example-org/multiarch-publish-action@v1', 'example-org/multiarch-publish-action/.github/workflows/multiarch.yml@v1']).toContain(u);
+      expect([
+        'example-org/multiarch-publish-action@v1',
+        'example-org/multiarch-publish-action/.github/workflows/multiarch.yml@v1'
+      ]).toContain(u);
     }
   });
 });
