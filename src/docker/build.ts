@@ -27,7 +27,10 @@ export interface BuildMetadata {
 
 export function parseMetadata(text: string): BuildMetadata {
   const raw = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  const str = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+  const str = (k: string): string | undefined => {
+    const v = raw[k];
+    return typeof v === 'string' ? v : undefined;
+  };
   return { digest: str('containerimage.digest'), imageId: str('containerimage.config.digest'), raw };
 }
 

@@ -24,7 +24,10 @@ export function createPrivateDockerConfig(runDir: string, loginRegistries: strin
   const dir = path.join(runDir, 'docker-config');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const userConfig = path.join(userDir, 'config.json');
-  const config = fs.existsSync(userConfig) ? JSON.parse(fs.readFileSync(userConfig, 'utf8')) : {};
+  const config = (fs.existsSync(userConfig) ? JSON.parse(fs.readFileSync(userConfig, 'utf8')) : {}) as {
+    credsStore?: string;
+    credHelpers?: Record<string, string>;
+  };
   if (loginRegistries.length > 0) {
     delete config.credsStore;
     for (const r of loginRegistries) if (config.credHelpers) delete config.credHelpers[r];

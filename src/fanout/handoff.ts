@@ -46,21 +46,21 @@ export function directoryHandoff(dir: string, runId: string, key: string): Hando
   const root = path.join(dir, runId, key);
   return {
     describe: `directory ${root}`,
-    async put(record) {
+    put(record) {
       fs.mkdirSync(root, { recursive: true });
       const file = path.join(root, `${recordName(record)}.json`);
       // Write then rename, so a merge never reads half a record.
       fs.writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2));
       fs.renameSync(`${file}.tmp`, file);
+      return Promise.resolve();
     },
-    async all() {
-      if (!fs.existsSync(root)) return [];
-      return parseRecords(
-        fs
-          .readdirSync(root)
-          .filter(f => f.endsWith('.json'))
-          .map(f => path.join(root, f))
-      );
+    all() {
+      if (!fs.existsSync(root)) return Promise.resolve([]);
+      const files = fs
+        .readdirSync(root)
+        .filter(f => f.endsWith('.json'))
+        .map(f => path.join(root, f));
+      return Promise.resolve(parseRecords(files));
     }
   };
 }

@@ -45,7 +45,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   const gh = github.context;
   return {
     eventName: gh.eventName ?? '',
-    payload: (gh.payload ?? {}) as EventPayload,
+    payload: gh.payload ?? {},
     repository: env.GITHUB_REPOSITORY ?? '',
     actor: gh.actor ?? '',
     sha: gh.sha ?? '',

@@ -6,7 +6,7 @@ import { Runner, runCommand } from '../docker/command';
 import { logout } from '../docker/login';
 import { PostState, loadState } from '../report/state';
 
-async function attempt(what: string, fn: () => Promise<void>): Promise<void> {
+async function attempt(what: string, fn: () => Promise<void> | void): Promise<void> {
   try {
     await fn();
   } catch (e) {
@@ -32,7 +32,7 @@ export async function runPost(state: PostState = loadState(), run: Runner = runC
     });
   }
   if (state.runDir && fs.existsSync(state.runDir)) {
-    await attempt('removing private files', async () => {
+    await attempt('removing private files', () => {
       fs.rmSync(state.runDir as string, { recursive: true, force: true });
       core.info("Removed this run's private Docker config and secrets");
     });

@@ -79,8 +79,8 @@ export function firstOf(...sources: CredentialSource[]): CredentialSource {
 }
 
 export function staticCredentials(logins: { registry: string; username: string; password: string }[]): CredentialSource {
-  return async registry => {
+  return registry => {
     const l = logins.find(x => x.registry === registry);
-    return l ? { username: l.username, password: l.password } : undefined;
+    return Promise.resolve(l ? { username: l.username, password: l.password } : undefined);
   };
 }

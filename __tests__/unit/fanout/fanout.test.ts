@@ -3,6 +3,7 @@ import { planMatrix } from '../../../src/fanout/plan';
 import { LegRecord, selectRecords } from '../../../src/fanout/records';
 import { parseRunnerMap } from '../../../src/inputs/runners';
 import { sha256Digest } from '../../../src/oci/digest';
+import { Descriptor, Manifest } from '../../../src/oci/manifest';
 import { indexAnnotations } from '../../../src/policy/labels';
 
 describe('plan', () => {
@@ -95,7 +96,10 @@ describe('composeIndex', () => {
   const single = { platform: 'linux/amd64', top: manifestOf('sha256:amd', { config: {} }), configPlatform: 'linux/amd64' };
 
   test('keeps attestations with their subject and platforms from the configs', () => {
-    const idx = JSON.parse(composeIndex([single, attested], { b: '2', a: '1' }).toString());
+    const idx = JSON.parse(composeIndex([single, attested], { b: '2', a: '1' }).toString()) as Manifest['json'] & {
+      manifests: Descriptor[];
+      annotations: Record<string, string>;
+    };
     expect(idx.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(idx.manifests.map((m: { digest: string }) => m.digest)).toEqual(['sha256:amd', 'sha256:arm', 'sha256:att']);
     expect(idx.manifests[0]).toEqual({
@@ -104,7 +108,7 @@ describe('composeIndex', () => {
       size: 10,
       platform: { os: 'linux', architecture: 'amd64' }
     });
-    expect(idx.manifests[2].annotations['vnd.docker.reference.digest']).toBe('sha256:arm');
+    expect(idx.manifests[2].annotations?.['vnd.docker.reference.digest']).toBe('sha256:arm');
     expect(Object.keys(idx.annotations)).toEqual(['a', 'b']);
   });
 

@@ -5,17 +5,17 @@ import * as path from 'path';
 const uploaded: { name: string; record: unknown }[] = [];
 jest.mock('@actions/artifact', () => ({
   DefaultArtifactClient: class {
-    async uploadArtifact(name: string, files: string[]) {
-      if (uploaded.some(u => u.name === name)) throw new Error(`artifact name conflict: ${name}`);
-      uploaded.push({ name, record: JSON.parse(fs.readFileSync(files[0], 'utf8')) });
-      return { id: uploaded.length };
+    uploadArtifact(name: string, files: string[]) {
+      if (uploaded.some(u => u.name === name)) return Promise.reject(new Error(`artifact name conflict: ${name}`));
+      uploaded.push({ name, record: JSON.parse(fs.readFileSync(files[0], 'utf8')) as unknown });
+      return Promise.resolve({ id: uploaded.length });
     }
-    async listArtifacts() {
-      return { artifacts: uploaded.map((u, i) => ({ id: i + 1, name: u.name })) };
+    listArtifacts() {
+      return Promise.resolve({ artifacts: uploaded.map((u, i) => ({ id: i + 1, name: u.name })) });
     }
-    async downloadArtifact(id: number, o: { path: string }) {
+    downloadArtifact(id: number, o: { path: string }) {
       fs.writeFileSync(path.join(o.path, 'record.json'), JSON.stringify(uploaded[id - 1].record));
-      return {};
+      return Promise.resolve({});
     }
   }
 }));

@@ -5,7 +5,7 @@ import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../.
 
 const payload = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8')
-);
+) as RunContext['payload'];
 const ctx = {
   eventName: 'release',
   payload,

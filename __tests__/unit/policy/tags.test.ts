@@ -11,7 +11,7 @@ const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 function ctxFor(eventName: string, file: string, ref: string): RunContext {
   return {
     eventName,
-    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')),
+    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')) as RunContext['payload'],
     repository: 'Octo-Org/Hello-World',
     actor: 'octocat',
     sha: SHA,

@@ -17,7 +17,7 @@ async function serve(handler: Handler): Promise<{ host: string; seen: http.Incom
 
 const BLOB = Buffer.from('hello');
 const BLOB_DIGEST = 'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
-const noSleep = { sleep: async () => undefined };
+const noSleep = { sleep: () => Promise.resolve() };
 
 test('Authorization is not forwarded when a blob redirects to another host', async () => {
   const storage = await serve((_req, res) => res.writeHead(200).end(BLOB));
@@ -29,7 +29,7 @@ test('Authorization is not forwarded when a blob redirects to another host', asy
     res.writeHead(307, { Location: `http://${storage.host}/blob-store/x` }).end();
   });
   try {
-    const client = new RegistryClient({ credentials: async () => ({ username: 'u', password: 'p' }), ...noSleep });
+    const client = new RegistryClient({ credentials: () => Promise.resolve({ username: 'u', password: 'p' }), ...noSleep });
     expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
     expect(registry.seen.at(-1)?.authorization).toMatch(/^Basic /);
     expect(storage.seen).toHaveLength(1);
@@ -94,7 +94,7 @@ test('a Bearer token is masked, reused until it expires, then renewed', async ()
     res.writeHead(200).end(BLOB);
   });
   try {
-    const client = new RegistryClient({ credentials: async () => ({ username: 'u', password: 'p' }), ...noSleep });
+    const client = new RegistryClient({ credentials: () => Promise.resolve({ username: 'u', password: 'p' }), ...noSleep });
     await client.getBlob(registry.host, 'a/b', BLOB_DIGEST);
     await client.getBlob(registry.host, 'a/b', BLOB_DIGEST);
     expect(issued).toBe(1);
