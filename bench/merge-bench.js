@@ -13,7 +13,6 @@
  */
 'use strict';
 const { spawn } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const os = require('os');
@@ -36,7 +35,6 @@ const PLATFORMS = [
 ];
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
 
-const sha256 = buf => 'sha256:' + crypto.createHash('sha256').update(buf).digest('hex');
 const elapsedMs = start => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** One request straight to the registry (not through the proxy); fails unless it answers `status`. */

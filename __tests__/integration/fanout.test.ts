@@ -5,7 +5,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ActionRun, BINFMT_STANDIN, REGISTRY, docker, localStackInputs, manifest, runAction, tagList, uniqueRepo } from './stack';
+import {
+  ActionRun,
+  BINFMT_STANDIN,
+  ImageIndex,
+  REGISTRY,
+  docker,
+  imageIndex,
+  localStackInputs,
+  manifest,
+  platformOf,
+  runAction,
+  tagList,
+  uniqueRepo
+} from './stack';
 import { tempDir } from './registries';
 
 jest.setTimeout(600_000);
@@ -14,7 +27,8 @@ jest.setTimeout(600_000);
 const RUN = { GITHUB_RUN_ID: `fanout-${Date.now()}` };
 const NO_DOCKER = { PATH: '/nonexistent', ...RUN };
 
-type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
+/** A leg's handoff record (the `record` output, and the file the merge reads). */
+type LegRecord = { platform: string; digest: string; runAttempt: number };
 
 test('plan: platforms become a matrix with a runner each', async () => {
   const r = await runAction({
@@ -62,11 +76,11 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     merged = await runAction({ inputs: mergeInputs, env: NO_DOCKER });
   });
 
-  test('each leg pushed by digest only (no tags) and handed off a record', async () => {
+  test('each leg pushed by digest only (no tags) and handed off a record', () => {
     for (const [platform, leg] of Object.entries(legs)) {
       expect(leg.main.code).toBe(0);
-      const record = JSON.parse(leg.outputs.record);
-      expect(record).toEqual({ platform, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), runAttempt: 1 });
+      const record: unknown = JSON.parse(leg.outputs.record);
+      expect(record).toEqual({ platform, digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/) as unknown, runAttempt: 1 });
       expect(leg.main.stdout).toContain('push-by-digest=true');
     }
     const runDir = path.join(handoffDir, RUN.GITHUB_RUN_ID);
@@ -76,26 +90,26 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
   test('the registry holds one index with both platforms and both attestation manifests, under both tags', async () => {
     expect(merged.main.code).toBe(0);
     expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['1.0', 'latest']);
-    const index = await manifest(REGISTRY, repo, '1.0');
+    const index = await imageIndex(REGISTRY, repo, '1.0');
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(index._digest).toBe(merged.outputs.digest);
     expect((await manifest(REGISTRY, repo, 'latest'))._digest).toBe(merged.outputs.digest);
-    const runnable = index.manifests.filter((m: Desc) => m.platform.os !== 'unknown');
-    const attestations = index.manifests.filter((m: Desc) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
-    expect(runnable.map((m: Desc) => `${m.platform.os}/${m.platform.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    const runnable = index.manifests.filter(m => platformOf(m).os !== 'unknown');
+    const attestations = index.manifests.filter(m => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    expect(runnable.map(m => `${platformOf(m).os}/${platformOf(m).architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
     expect(attestations).toHaveLength(2);
     for (const a of attestations) {
       expect(a.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
-      expect(runnable.map((m: Desc) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
+      expect(runnable.map(m => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
     }
     expect(JSON.parse(merged.outputs.digests)).toEqual(
-      Object.fromEntries(runnable.map((m: Desc) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]))
+      Object.fromEntries(runnable.map(m => [`${platformOf(m).os}/${platformOf(m).architecture}`, m.digest]))
     );
-    expect(index.annotations['org.opencontainers.image.source']).toBe('https://github.com/octo-org/Hello-World');
+    expect(index.annotations?.['org.opencontainers.image.source']).toBe('https://github.com/octo-org/Hello-World');
   });
 
   test('docker buildx imagetools inspect agrees', () => {
-    const raw = JSON.parse(docker(['buildx', 'imagetools', 'inspect', '--raw', `${image}:1.0`]));
+    const raw = JSON.parse(docker(['buildx', 'imagetools', 'inspect', '--raw', `${image}:1.0`])) as ImageIndex;
     const listed = docker(['buildx', 'imagetools', 'inspect', `${image}:1.0`]);
     expect(listed).toContain(`Digest:    ${merged.outputs.digest}`);
     expect(raw.manifests).toHaveLength(4);
@@ -125,9 +139,9 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     expect(rerun.main.code).toBe(0);
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:rerun` }, env: NO_DOCKER });
     expect(r.main.code).toBe(0);
-    const index = await manifest(REGISTRY, repo, 'rerun');
-    const arm = index.manifests.find((m: Desc) => m.platform.architecture === 'arm64');
-    expect(arm.digest).toBe(JSON.parse(rerun.outputs.record).digest);
+    const index = await imageIndex(REGISTRY, repo, 'rerun');
+    const arm = index.manifests.find(m => platformOf(m).architecture === 'arm64');
+    expect(arm?.digest).toBe((JSON.parse(rerun.outputs.record) as LegRecord).digest);
     // The new arm64 leg has no attestation: only amd64's remains.
     expect(index.manifests).toHaveLength(3);
   });
@@ -140,7 +154,7 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     fs.writeFileSync(path.join(other, 'arm64.json'), JSON.stringify(stale));
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:isolated` }, env: NO_DOCKER });
     expect(r.main.code).toBe(0);
-    expect(JSON.parse(r.outputs.digests)['linux/arm64']).not.toBe(stale.digest);
+    expect((JSON.parse(r.outputs.digests) as Record<string, string>)['linux/arm64']).not.toBe(stale.digest);
   });
 
   test('a missing leg fails the merge and creates no tag', async () => {
@@ -150,7 +164,7 @@ describe('two legs (linux/amd64, linux/arm64, provenance on) merged into one ind
     const amd64 = fs
       .readdirSync(from)
       .map(f => path.join(from, f))
-      .find(f => JSON.parse(fs.readFileSync(f, 'utf8')).platform === 'linux/amd64') as string;
+      .find(f => (JSON.parse(fs.readFileSync(f, 'utf8')) as LegRecord).platform === 'linux/amd64') as string;
     fs.mkdirSync(path.join(lonely, RUN.GITHUB_RUN_ID, key), { recursive: true });
     fs.copyFileSync(amd64, path.join(lonely, RUN.GITHUB_RUN_ID, key, 'amd64.json'));
     const r = await runAction({ inputs: { ...mergeInputs, tags: `${image}:incomplete`, 'handoff-dir': lonely }, env: NO_DOCKER });

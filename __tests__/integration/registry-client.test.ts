@@ -8,9 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ActionRun, REGISTRY, manifest, runAction, tagList, uniqueRepo } from './stack';
 import { RunningRegistry, selfSignedCert, startFaultProxy, startRegistry, startTokenServer, tempDir } from './registries';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { pushSyntheticImage, writeLegRecords } = require('../../scripts/synthetic-image.js');
+import { pushSyntheticImage, writeLegRecords } from '../../scripts/synthetic-image.js';
 
 jest.setTimeout(300_000);
 

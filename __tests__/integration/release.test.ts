@@ -12,6 +12,8 @@ import {
   FIXTURES,
   REGISTRY,
   blobJson,
+  imageIndex,
+  imageManifest,
   localStackInputs,
   manifest,
   runAction,
@@ -21,7 +23,13 @@ import {
 
 jest.setTimeout(600_000);
 
-const event = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', name), 'utf8'));
+/** A webhook payload fixture; of its fields these tests only change a release's tag. */
+interface EventPayload {
+  release?: { tag_name: string };
+  [field: string]: unknown;
+}
+
+const event = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', name), 'utf8')) as EventPayload;
 
 describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
   const repo = uniqueRepo('release');
@@ -54,8 +62,8 @@ describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
     const digests = JSON.parse(run.outputs.digests) as Record<string, string>;
     expect(Object.keys(digests).sort()).toEqual(['linux/amd64', 'linux/arm64']);
     for (const d of Object.values(digests)) {
-      const m = await manifest(REGISTRY, repo, d);
-      const labels = (await blobJson(REGISTRY, repo, m.config.digest)).config.Labels;
+      const m = await imageManifest(REGISTRY, repo, d);
+      const labels = (await blobJson(REGISTRY, repo, m.config.digest)).config?.Labels;
       expect(labels).toEqual(
         expect.objectContaining({
           'org.opencontainers.image.title': 'Hello-World',
@@ -67,12 +75,12 @@ describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
           'org.opencontainers.image.created': '2026-11-21T12:00:00.000Z'
         })
       );
-      expect(m.annotations['org.opencontainers.image.version']).toBe('2.3.4');
+      expect(m.annotations?.['org.opencontainers.image.version']).toBe('2.3.4');
     }
   });
 
   test('the index carries the annotations (what GHCR shows)', async () => {
-    const index = await manifest(REGISTRY, repo, 'latest');
+    const index = await imageIndex(REGISTRY, repo, 'latest');
     expect(index.annotations).toEqual(
       expect.objectContaining({
         'org.opencontainers.image.description': 'This your first repo!',
@@ -80,13 +88,14 @@ describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
         'org.opencontainers.image.source': 'https://github.com/Octo-Org/Hello-World'
       })
     );
-    const json = JSON.parse(run.outputs.json);
+    const json = JSON.parse(run.outputs.json) as { version: string; annotations: string[] };
     expect(json.version).toBe('2.3.4');
     expect(json.annotations).toContain('index:org.opencontainers.image.version=2.3.4');
   });
 
   test('a later backport release v2.2.9 moves neither 2 nor latest', async () => {
     const backport = event('release-published-stable.json');
+    if (!backport.release) throw new Error('release-published-stable.json has no release');
     backport.release.tag_name = 'v2.2.9';
     const r = await runAction({
       eventName: 'release',

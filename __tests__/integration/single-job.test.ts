@@ -3,6 +3,7 @@
  * Docker engine, buildx, BuildKit, QEMU through binfmt_misc, and registries.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import {
   BINFMT_STANDIN,
@@ -12,8 +13,11 @@ import {
   builderContainers,
   clearQemuHandlers,
   docker,
+  imageIndex,
+  imageManifest,
   localStackInputs,
   manifest,
+  platformOf,
   qemuHandlers,
   runAction,
   tagList,
@@ -27,6 +31,13 @@ const USER = 'ci-user';
 const PASSWORD = 'ci-password-9f2d';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const UNPULLABLE = '127.0.0.1:1/none/binfmt:x';
+
+/** The parts of the main step's saved state (`post-state`) these tests read. */
+interface PostState {
+  builder: string;
+  runDir: string;
+  dockerConfig: string;
+}
 
 function log(run: ActionRun): string {
   return run.main.stdout + run.main.stderr;
@@ -75,12 +86,13 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   });
 
   test('the registry holds one OCI index with exactly those platforms, under both tags', async () => {
-    const index = await manifest(auth.host, repo, '1.0.0', creds);
+    const index = await imageIndex(auth.host, repo, '1.0.0', creds);
     expect(index.mediaType).toBe(OCI_INDEX);
     expect(index._digest).toBe(run.outputs.digest);
-    const platforms = index.manifests.map((m: { platform: { os: string; architecture: string; variant?: string } }) =>
-      [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/')
-    );
+    const platforms = index.manifests.map(m => {
+      const p = platformOf(m);
+      return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    });
     expect(platforms.sort()).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
     expect(platforms).not.toContain('unknown/unknown');
     expect((await manifest(auth.host, repo, 'latest', creds))._digest).toBe(run.outputs.digest);
@@ -88,7 +100,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   });
 
   test("each platform's config reports its architecture, and outputs.digests agrees", async () => {
-    const digests = JSON.parse(run.outputs.digests);
+    const digests = JSON.parse(run.outputs.digests) as Record<string, string>;
     const expected: Record<string, { architecture: string; variant?: string }> = {
       'linux/amd64': { architecture: 'amd64' },
       'linux/arm64': { architecture: 'arm64' },
@@ -96,7 +108,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
     };
     expect(Object.keys(digests).sort()).toEqual(Object.keys(expected).sort());
     for (const [platform, want] of Object.entries(expected)) {
-      const m = await manifest(auth.host, repo, digests[platform], creds);
+      const m = await imageManifest(auth.host, repo, digests[platform], creds);
       const config = await blobJson(auth.host, repo, m.config.digest, creds);
       expect({ os: config.os, architecture: config.architecture, ...(want.variant ? { variant: config.variant } : {}) }).toEqual({
         os: 'linux',
@@ -108,7 +120,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   test('outputs: tags, platforms, metadata', () => {
     expect(run.outputs.tags.split('\n')).toEqual([`${auth.host}/${repo}:1.0.0`, `${auth.host}/${repo}:latest`]);
     expect(run.outputs.platforms).toBe('linux/amd64,linux/arm64,linux/arm/v7');
-    expect(JSON.parse(run.outputs.metadata)['containerimage.digest']).toBe(run.outputs.digest);
+    expect((JSON.parse(run.outputs.metadata) as Record<string, unknown>)['containerimage.digest']).toBe(run.outputs.digest);
   });
 
   test('the job summary has the image, tags and a native/QEMU row per platform', () => {
@@ -128,7 +140,7 @@ describe('three platforms from a fixture whose RUN steps execute under QEMU (bin
   });
 
   test('the post step removed the builder and the credentials', () => {
-    const state = JSON.parse(run.state['post-state']);
+    const state = JSON.parse(run.state['post-state']) as PostState;
     expect(state.builder).toMatch(/^multiarch-/);
     expect(run.post?.stdout).toContain(`Removed builder ${state.builder}`);
     expect(builderContainers().filter(n => n.includes(state.builder))).toEqual([]);
@@ -170,18 +182,17 @@ describe.each(['true', 'mode=max'])('provenance: %s keeps attestation manifests 
 
   test('the index holds both platforms and one attestation manifest per platform', async () => {
     expect(run.main.code).toBe(0);
-    const index = await manifest(REGISTRY, repo, 'prov');
+    const index = await imageIndex(REGISTRY, repo, 'prov');
     expect(index._digest).toBe(run.outputs.digest);
-    type Desc = { digest: string; platform: { os: string; architecture: string }; annotations?: Record<string, string> };
-    const runnable = index.manifests.filter((m: Desc) => m.platform.os !== 'unknown');
-    const attestations = index.manifests.filter((m: Desc) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    const runnable = index.manifests.filter(m => platformOf(m).os !== 'unknown');
+    const attestations = index.manifests.filter(m => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
     expect(runnable).toHaveLength(2);
     expect(attestations).toHaveLength(2);
     for (const a of attestations) {
       expect(a.platform).toEqual({ os: 'unknown', architecture: 'unknown' });
-      expect(runnable.map((m: Desc) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
+      expect(runnable.map(m => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
     }
-    expect(Object.keys(JSON.parse(run.outputs.digests)).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(Object.keys(JSON.parse(run.outputs.digests) as Record<string, string>).sort()).toEqual(['linux/amd64', 'linux/arm64']);
   });
 });
 
@@ -214,7 +225,7 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
     expect(log(run)).toMatch(/QEMU: emulator version qemu-aarch64 version \d+/);
     expect(qemuHandlers()['qemu-aarch64']).toContain('/usr/libexec/qemu-binfmt/aarch64-binfmt-P');
     expect(log(run)).toContain('RUN step executed as aarch64');
-    const single = await manifest(REGISTRY, repo, 'fallback');
+    const single = await imageManifest(REGISTRY, repo, 'fallback');
     expect((await blobJson(REGISTRY, repo, single.config.digest)).architecture).toBe('arm64');
     expect(JSON.parse(run.outputs.digests)).toEqual({ 'linux/arm64': run.outputs.digest });
     expect(run.summary).toContain('QEMU (host-qemu-user-static)');
@@ -227,7 +238,7 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
     expect(r.main.code).toBe(0);
     expect(log(r)).toContain('QEMU: not needed, every platform runs natively on this linux/amd64 runner');
     // A single-platform build reports its config digest as the image ID.
-    const single = await manifest(REGISTRY, repo, 'native');
+    const single = await imageManifest(REGISTRY, repo, 'native');
     expect(r.outputs.imageid).toBe(single.config.digest);
   });
 });
@@ -261,7 +272,7 @@ describe('failures', () => {
 
   test('a failing RUN step surfaces as one clear message, with the log in a group', async () => {
     const repo = uniqueRepo('broken');
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'broken-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-'));
     fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY x /x\nRUN ["/x"]\n');
     fs.writeFileSync(path.join(dir, 'x'), '#!/bin/false\n', { mode: 0o755 });
     const r = await runAction({
@@ -277,7 +288,7 @@ describe('failures', () => {
     });
     expect(r.main.code).toBe(1);
     // The post step still logs out and removes the private Docker config.
-    const state = JSON.parse(r.state['post-state']);
+    const state = JSON.parse(r.state['post-state']) as PostState;
     expect(r.post?.stdout).toContain(`Logged out of ${REGISTRY}`);
     expect(fs.existsSync(state.dockerConfig)).toBe(false);
     expect(r.main.stdout).toContain('::group::Build log');

@@ -2,25 +2,14 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as runner from '../../scripts/run-action.js';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runner = require('../../scripts/run-action.js');
-
+export type ActionRun = runner.ActionRun;
 export const ROOT: string = runner.ROOT;
 export const REGISTRY = process.env.REGISTRY_ADDR ?? '127.0.0.1:5000';
 export const BINFMT_STANDIN = 'localhost/test-fixture/binfmt-standin:latest';
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures');
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-
-export interface ActionRun {
-  dir: string;
-  home: string;
-  main: { code: number; stdout: string; stderr: string };
-  post?: { code: number; stdout: string; stderr: string };
-  outputs: Record<string, string>;
-  state: Record<string, string>;
-  summary: string;
-}
 
 export function runAction(opts: {
   inputs?: Record<string, string>;
@@ -74,11 +63,13 @@ const ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ');
 
+type Auth = { username: string; password: string };
+
 /** Reads the registry directly over HTTP (independent of the action's own client). */
 export async function registryGet(
   host: string,
   repoPath: string,
-  auth?: { username: string; password: string }
+  auth?: Auth
 ): Promise<{ status: number; body: Buffer; headers: Headers }> {
   const headers: Record<string, string> = { Accept: ACCEPT };
   if (auth) headers.Authorization = 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
@@ -86,24 +77,89 @@ export async function registryGet(
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function manifest(host: string, repo: string, ref: string, auth?: { username: string; password: string }): Promise<any> {
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+/** An OCI content descriptor (also the shape of Docker's v2 manifest list entries). */
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: Platform;
+  annotations?: Record<string, string>;
+}
+
+/** An OCI image index or Docker manifest list. */
+export interface ImageIndex {
+  schemaVersion: number;
+  mediaType?: string;
+  manifests: Descriptor[];
+  annotations?: Record<string, string>;
+}
+
+/** An OCI image manifest or Docker v2 schema 2 manifest. */
+export interface ImageManifest {
+  schemaVersion: number;
+  mediaType?: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/** An image configuration blob (the fields these tests read). */
+export interface ImageConfig {
+  os: string;
+  architecture: string;
+  variant?: string;
+  config?: { Labels?: Record<string, string> };
+  rootfs?: { type: string; diff_ids: string[] };
+}
+
+/** A manifest as the registry served it, with the Docker-Content-Digest it was served under. */
+export type Served<T> = T & { _digest: string | null };
+
+export async function manifest(host: string, repo: string, ref: string, auth?: Auth): Promise<Served<ImageIndex | ImageManifest>> {
   const r = await registryGet(host, `${repo}/manifests/${ref}`, auth);
   if (r.status !== 200) throw new Error(`GET ${repo}/manifests/${ref}: HTTP ${r.status} ${r.body.toString()}`);
-  return { ...JSON.parse(r.body.toString()), _digest: r.headers.get('docker-content-digest') };
+  const parsed = JSON.parse(r.body.toString()) as ImageIndex | ImageManifest;
+  return { ...parsed, _digest: r.headers.get('docker-content-digest') };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function blobJson(host: string, repo: string, digest: string, auth?: { username: string; password: string }): Promise<any> {
+/** `manifest()` of a reference that must name an index (throws when it names anything else). */
+export async function imageIndex(host: string, repo: string, ref: string, auth?: Auth): Promise<Served<ImageIndex>> {
+  const m = await manifest(host, repo, ref, auth);
+  if (!('manifests' in m)) throw new Error(`${repo}@${ref} is not an image index (mediaType ${m.mediaType})`);
+  return m;
+}
+
+/** `manifest()` of a reference that must name a single-platform image (throws when it names anything else). */
+export async function imageManifest(host: string, repo: string, ref: string, auth?: Auth): Promise<Served<ImageManifest>> {
+  const m = await manifest(host, repo, ref, auth);
+  if (!('config' in m)) throw new Error(`${repo}@${ref} is not an image manifest (mediaType ${m.mediaType})`);
+  return m;
+}
+
+/** A descriptor's platform; throws when it has none, as every index these tests read gives each entry one. */
+export function platformOf(d: Descriptor): Platform {
+  if (!d.platform) throw new Error(`descriptor ${d.digest} has no platform`);
+  return d.platform;
+}
+
+/** Reads a JSON blob; in these tests always an image configuration. */
+export async function blobJson(host: string, repo: string, digest: string, auth?: Auth): Promise<ImageConfig> {
   const r = await registryGet(host, `${repo}/blobs/${digest}`, auth);
   if (r.status !== 200) throw new Error(`GET ${repo}/blobs/${digest}: HTTP ${r.status}`);
-  return JSON.parse(r.body.toString());
+  return JSON.parse(r.body.toString()) as ImageConfig;
 }
 
-export async function tagList(host: string, repo: string, auth?: { username: string; password: string }): Promise<string[] | undefined> {
+export async function tagList(host: string, repo: string, auth?: Auth): Promise<string[] | undefined> {
   const r = await registryGet(host, `${repo}/tags/list`, auth);
   if (r.status === 404) return undefined;
-  return (JSON.parse(r.body.toString()).tags as string[] | null) ?? [];
+  return (JSON.parse(r.body.toString()) as { tags: string[] | null }).tags ?? [];
 }
 
 export function builderContainers(): string[] {
