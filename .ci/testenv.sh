@@ -5,7 +5,7 @@
 # BuildKit image for the docker-container driver (built offline from Debian's docker.io source),
 # per-architecture busybox binaries for the fixtures, and a local stand-in for the binfmt image.
 #
-# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME]
+# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME|clean-builders]
 # Env: TESTENV_DIR (state and logs, default /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
 
@@ -232,9 +232,14 @@ stop_pid() {
   rm -f "$f"
 }
 
-# Builders a test left behind (one aborted before its post step).
+# Builders a test run of the action left behind (one aborted before its post step): only the
+# action's own `multiarch-<run>-<hex>` builders, never anyone else's.
 remove_builders() {
-  docker ps -aq --filter name=buildx_buildkit_ 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
+  local name
+  for name in $(docker buildx ls --format '{{.Name}}' 2>/dev/null | grep -E '^multiarch-' | sort -u); do
+    docker buildx rm --force "$name" >/dev/null 2>&1 || true
+  done
+  docker ps -aq --filter 'name=^buildx_buildkit_multiarch-' 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
 }
 
 # Stops what this script started (by PID file); an engine started some other way is left alone.
@@ -262,6 +267,7 @@ case "${1:-up}" in
   down) down ;;
   started) started ;;
   stop) [ "${2:?service name}" = dockerd ] && remove_builders; stop_pid "$2" ;;
+  clean-builders) remove_builders ;;
   bins) bins ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME]" >&2; exit 2 ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME|clean-builders]" >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BuildxUse, buildxProblems, supports } from '../policy/buildx-support';
+import { BuilderNode } from '../policy/emulation';
 import { Runner } from './command';
 
 /** How to invoke buildx: as the docker CLI plugin, or a downloaded standalone binary. */
@@ -44,12 +45,29 @@ async function sha256(file: string): Promise<string> {
 }
 
 /** Checks a download against the release's checksums.txt when the mirror publishes one. */
-async function verifyChecksum(file: string, base: string, version: string, fileName: string): Promise<void> {
+/** A download that fails names the version and the URL tried. */
+async function download(url: string, version: string): Promise<string> {
+  try {
+    return await tc.downloadTool(url);
+  } catch (e) {
+    throw new Error(`buildx ${version}: could not download ${url} (${(e as Error).message}); check buildx-version and buildx-download-url`);
+  }
+}
+
+/**
+ * Checks a download against the release's checksums.txt. Without one the download fails closed,
+ * unless `allowUnverified` (the buildx-allow-unverified input) accepts the risk.
+ */
+async function verifyChecksum(file: string, base: string, version: string, fileName: string, allowUnverified: boolean): Promise<void> {
   let sums: string;
   try {
-    sums = fs.readFileSync(await tc.downloadTool(`${base}/v${version}/checksums.txt`), 'utf8');
-  } catch {
-    core.warning(`buildx: ${base}/v${version}/checksums.txt is not available; the download is not checksum-verified`);
+    sums = fs.readFileSync(await download(`${base}/v${version}/checksums.txt`, version), 'utf8');
+  } catch (e) {
+    if (!allowUnverified)
+      throw new Error(`${(e as Error).message}; it is needed to verify the download (buildx-allow-unverified: true skips the check)`);
+    core.warning(
+      `buildx: ${base}/v${version}/checksums.txt is not available; the download is not checksum-verified (buildx-allow-unverified)`
+    );
     return;
   }
   const line = sums.split('\n').find(l => l.trim().endsWith(` ${fileName}`) || l.trim().endsWith(`*${fileName}`));
@@ -60,7 +78,7 @@ async function verifyChecksum(file: string, base: string, version: string, fileN
 }
 
 /** Downloads buildx through the tool cache (reused on later runs of the same runner). */
-async function downloadBuildx(version: string, base: string, nodeArch: string): Promise<string> {
+async function downloadBuildx(version: string, base: string, nodeArch: string, allowUnverified: boolean): Promise<string> {
   const arch = buildxArch(nodeArch);
   const cached = tc.find('buildx', version, arch);
   if (cached) {
@@ -69,8 +87,8 @@ async function downloadBuildx(version: string, base: string, nodeArch: string): 
   }
   const url = downloadUrl(base, version, arch);
   core.info(`buildx ${version}: downloading ${url}`);
-  const file = await tc.downloadTool(url);
-  await verifyChecksum(file, base, version, path.basename(url));
+  const file = await download(url, version);
+  await verifyChecksum(file, base, version, path.basename(url), allowUnverified);
   const dir = await tc.cacheFile(file, 'docker-buildx', 'buildx', version, arch);
   const bin = path.join(dir, 'docker-buildx');
   fs.chmodSync(bin, 0o755);
@@ -83,12 +101,12 @@ async function downloadBuildx(version: string, base: string, nodeArch: string): 
  */
 export async function resolveBuildx(
   run: Runner,
-  opts: { wanted?: string; downloadUrl: string; nodeArch: string; use: BuildxUse },
+  opts: { wanted?: string; downloadUrl: string; allowUnverified: boolean; nodeArch: string; use: BuildxUse },
   env: Record<string, string>
 ): Promise<Buildx> {
   const { wanted, downloadUrl: base, nodeArch } = opts;
   if (wanted) {
-    const bin = await downloadBuildx(wanted, base, nodeArch);
+    const bin = await downloadBuildx(wanted, base, nodeArch, opts.allowUnverified);
     const out = await run(bin, ['version'], { silent: true, env });
     const version = parseBuildxVersion(out.stdout) ?? wanted;
     core.info(`buildx ${version} (downloaded)`);
@@ -120,15 +138,31 @@ export function createBuilderArgs(bx: Buildx, spec: BuilderSpec): string[] {
   return args;
 }
 
-/** Platforms from `buildx inspect` output ("Platforms: linux/amd64, linux/arm64*"). */
+/**
+ * Platforms from `buildx inspect` output ("Platforms: linux/amd64, linux/arm64*"), across every
+ * node of the builder (an amd64 node plus an appended arm64 node builds both).
+ */
 export function parseBuilderPlatforms(inspect: string): string[] {
-  const line = inspect.split('\n').find(l => /^\s*Platforms:/.test(l));
-  if (!line) return [];
-  return line
-    .replace(/^\s*Platforms:/, '')
-    .split(',')
+  const platforms = inspect
+    .split('\n')
+    .filter(l => /^\s*Platforms:/.test(l))
+    .flatMap(l => l.replace(/^\s*Platforms:/, '').split(','))
     .map(p => p.trim().replace(/\*$/, ''))
     .filter(Boolean);
+  return [...new Set(platforms)];
+}
+
+/** The nodes of `buildx inspect` output: the builder's driver, each node's endpoint. */
+export function parseBuilderNodes(inspect: string): BuilderNode[] {
+  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+  const endpoints = [...inspect.matchAll(/^Endpoint:\s*(\S+)/gm)].map(m => m[1]);
+  return (endpoints.length > 0 ? endpoints : ['']).map(endpoint => ({ driver, endpoint }));
+}
+
+/** An existing builder's nodes, read without booting it. */
+export async function inspectBuilder(run: Runner, bx: Buildx, name: string, env: Record<string, string>): Promise<BuilderNode[]> {
+  const out = await run(...buildxArgs(bx, ['inspect', '--builder', name]), { env, silent: true });
+  return parseBuilderNodes(out.stdout);
 }
 
 export async function createBuilder(run: Runner, bx: Buildx, spec: BuilderSpec, env: Record<string, string>): Promise<void> {

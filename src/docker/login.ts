@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Runner } from './command';
+import { DOCKER_HUB } from '../oci/reference';
 import { RegistryLogin } from '../policy/logins';
 
 /** The runner's own docker config directory (what DOCKER_CONFIG or ~/.docker point to). */
@@ -47,11 +48,20 @@ export function dockerEnv(configDir: string, userDir = userDockerConfigDir()): R
   return { DOCKER_CONFIG: configDir, BUILDX_CONFIG: process.env.BUILDX_CONFIG || path.join(userDir, 'buildx') };
 }
 
+/** Docker Hub is the CLI's default server: naming it (as docker.io) would file the login where pulls do not look. */
+function serverArgs(registry: string): string[] {
+  return registry === DOCKER_HUB ? [] : [registry];
+}
+
 export async function login(run: Runner, l: RegistryLogin, env: Record<string, string>): Promise<void> {
   core.info(`Logging in to ${l.registry} as ${l.username}`);
-  await run('docker', ['login', '--username', l.username, '--password-stdin', l.registry], { input: l.password, env, silent: true });
+  await run('docker', ['login', '--username', l.username, '--password-stdin', ...serverArgs(l.registry)], {
+    input: l.password,
+    env,
+    silent: true
+  });
 }
 
 export async function logout(run: Runner, registry: string, env: Record<string, string>): Promise<void> {
-  await run('docker', ['logout', registry], { env, silent: true });
+  await run('docker', ['logout', ...serverArgs(registry)], { env, silent: true });
 }

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BinfmtHandler, binfmtInstallArgs, emulatorFor, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../policy/emulation';
+import { parseReference } from '../oci/reference';
 import { Runner } from './command';
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
@@ -73,6 +74,11 @@ function ensureBinfmtMounted(dir: string): void {
 }
 
 async function installWithImage(env: QemuEnv, image: string, platforms: string[]): Promise<string> {
+  if (!parseReference(image).digest) {
+    core.warning(
+      `QEMU: ${image} runs --privileged but is not pinned by digest (image:tag@sha256:…); a moved tag would run as root on this runner`
+    );
+  }
   const names = [...new Set(platforms.map(p => emulatorFor(p).install))];
   await pullWithRetry(env, image);
   const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true, env: env.dockerEnv });

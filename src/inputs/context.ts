@@ -1,6 +1,6 @@
 /** The parts of the GitHub run the action reads, gathered once so every decision stays pure. */
+import * as fs from 'fs';
 import * as os from 'os';
-import * as github from '@actions/github';
 
 interface PayloadRepository {
   id?: number;
@@ -22,7 +22,13 @@ export interface EventPayload {
   pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null } };
   head_commit?: { timestamp?: string } | null;
   repository?: PayloadRepository;
-  workflow_run?: { event?: string; head_repository?: PayloadRepository | null; head_branch?: string };
+  workflow_run?: {
+    event?: string;
+    head_repository?: PayloadRepository | null;
+    head_branch?: string;
+    head_sha?: string;
+    pull_requests?: { number?: number }[];
+  };
 }
 
 export interface RunContext {
@@ -41,18 +47,28 @@ export interface RunContext {
   tempDir: string;
 }
 
+/** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */
+function readPayload(file: string | undefined): EventPayload {
+  if (!file || !fs.existsSync(file)) return {};
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as EventPayload;
+  } catch (e) {
+    throw new Error(`the event payload file ${file} (GITHUB_EVENT_PATH) is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Read from the runner's environment (GitHub's documented GITHUB_* variables). */
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const gh = github.context;
   return {
-    eventName: gh.eventName ?? '',
-    payload: gh.payload ?? {},
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    payload: readPayload(env.GITHUB_EVENT_PATH),
     repository: env.GITHUB_REPOSITORY ?? '',
-    actor: gh.actor ?? '',
-    sha: gh.sha ?? '',
-    ref: gh.ref ?? '',
+    actor: env.GITHUB_ACTOR ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
     runId: env.GITHUB_RUN_ID ?? String(process.pid),
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-    serverUrl: gh.serverUrl,
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     tempDir: env.RUNNER_TEMP || os.tmpdir()
   };
 }

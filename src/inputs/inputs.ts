@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import * as semver from 'semver';
 import { formatPlatform, parsePlatform } from '../oci/platform';
-import { HOST_PATTERN, imageName, parseReference } from '../oci/reference';
+import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
 import { RunContext } from './context';
 import { keyValueLines, listItems } from './lists';
 import { Problems } from './problems';
@@ -55,6 +55,8 @@ export interface Inputs {
   /** A buildx version to download (checked against the minimum in `policy/`). */
   buildxVersion?: string;
   buildxDownloadUrl: string;
+  /** Accept a buildx download the mirror publishes no checksums.txt for. */
+  buildxAllowUnverified: boolean;
   qemu: Tristate;
   qemuImage: string;
   /** The `registry` input: where username/password belong. */
@@ -209,10 +211,11 @@ function qemuImage(r: Reader): string {
   return image;
 }
 
+/** The `registry` input, with Docker Hub's other names folded into `docker.io`. */
 function registries(r: Reader): string[] {
   const out = r.list('registry');
   for (const host of out) if (!HOST_PATTERN.test(host)) r.p.add('registry', host, 'is not a registry host[:port]');
-  return out;
+  return [...new Set(out.map(canonicalRegistry))];
 }
 
 function runners(r: Reader): RunnerMap {
@@ -278,6 +281,7 @@ function toolInputs(r: Reader) {
     buildkitdConfigInline: r.optional('buildkitd-config-inline'),
     buildxVersion: buildxVersion(r),
     buildxDownloadUrl: r.url('buildx-download-url'),
+    buildxAllowUnverified: r.bool('buildx-allow-unverified', false),
     qemu: r.choice('qemu', ['auto', 'true', 'false'] as const, 'auto'),
     qemuImage: qemuImage(r)
   };

@@ -6,39 +6,65 @@ export interface BuildSecret {
   value: string;
 }
 
+interface Entry {
+  entry: string;
+  line: number;
+  /** Set when the entry cannot be read (never holds the value). */
+  problem?: string;
+}
+
+/** A quoted entry ends at a line whose last quote closes it (an odd run of quotes at the end). */
+const CLOSES_QUOTE = /(^|[^"])("")*"\s*$/;
+
 /**
  * `secrets` entries, one ID=VALUE per line; an entry wrapped in double quotes may span lines
- * (PEM keys) and uses "" for a literal quote, as in docker/build-push-action.
+ * (PEM keys) and uses "" for a literal quote, as in docker/build-push-action. A quote that is
+ * never closed, and a `#` line (secret values are taken as written, so there are no comments),
+ * are problems rather than guesses.
  */
-export function splitSecretEntries(raw: string): { entry: string; line: number }[] {
-  const out: { entry: string; line: number }[] = [];
+export function splitSecretEntries(raw: string): Entry[] {
+  const out: Entry[] = [];
   const lines = raw.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const start = i + 1;
-    let text = lines[i];
+    const line = i + 1;
+    const text = lines[i].trimStart();
     if (text.trim() === '') continue;
-    if (text.trimStart().startsWith('"')) {
-      text = text.trimStart();
-      // Gather lines until the closing quote (an odd run of quotes at the end).
-      while (!/(^|[^"])("")*"\s*$/.test(text.slice(1)) && i + 1 < lines.length) text += '\n' + lines[++i];
-      text = text.trim().slice(1, -1).replace(/""/g, '"');
+    if (text.startsWith('#')) {
+      out.push({ entry: '', line, problem: `line ${line} starts with #: secrets has no comments; remove the line` });
+      continue;
     }
-    out.push({ entry: text, line: start });
+    if (!text.startsWith('"')) {
+      out.push({ entry: lines[i], line });
+      continue;
+    }
+    let quoted = text.slice(1);
+    while (!CLOSES_QUOTE.test(quoted) && i + 1 < lines.length) quoted += '\n' + lines[++i];
+    if (!CLOSES_QUOTE.test(quoted)) {
+      out.push({ entry: '', line, problem: `line ${line} opens a quote that is never closed; end the entry with "` });
+      continue;
+    }
+    out.push({ entry: quoted.trimEnd().slice(0, -1).replace(/""/g, '"'), line });
   }
   return out;
 }
 
 export function parseSecrets(raw: string, p: Problems): BuildSecret[] {
   const out: BuildSecret[] = [];
-  for (const { entry, line } of splitSecretEntries(raw)) {
+  for (const { entry, line, problem } of splitSecretEntries(raw)) {
+    if (problem) {
+      p.push(`secrets: ${problem}`);
+      continue;
+    }
     const eq = entry.indexOf('=');
     const id = eq > 0 ? entry.slice(0, eq).trim() : '';
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(id)) {
       // Never echo a secret line back: name only its position.
       p.push(`secrets: line ${line} is not ID=VALUE (ID starts with a letter, digit or _ and may use _ . -)`);
-      continue;
+    } else if (out.some(s => s.id === id)) {
+      p.push(`secrets: line ${line} repeats the id ${id}; each secret id may appear once`);
+    } else {
+      out.push({ id, value: entry.slice(eq + 1) });
     }
-    out.push({ id, value: entry.slice(eq + 1) });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BuildMetadata, runBuild, writeSecretFiles } from '../docker/build';
-import { Buildx, bootstrapBuilder, createBuilder, resolveBuildx } from '../docker/buildx';
+import { Buildx, bootstrapBuilder, createBuilder, inspectBuilder, resolveBuildx } from '../docker/buildx';
 import { Runner, runCommand } from '../docker/command';
 import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from '../docker/login';
 import { QemuResult, setupQemu } from '../docker/qemu';
@@ -17,8 +17,9 @@ import { RunContext } from '../inputs/context';
 import { IndexContents } from '../oci/manifest';
 import { hostPlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
-import { buildArgs, legCache } from '../policy/build-args';
+import { buildArgs, planCache } from '../policy/build-args';
 import { Config } from '../policy/config';
+import { isLocalBuilder } from '../policy/emulation';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
 import { RegistryClient } from '../registry/client';
 import { registryClient, resolveTags } from '../registry/publish';
@@ -79,7 +80,13 @@ async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run>
   const runDir = createRunDir(ctx);
   const env = dockerConfigFor(cfg, runDir);
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
-  const opts = { wanted: cfg.buildxVersion, downloadUrl: cfg.buildxDownloadUrl, nodeArch: process.arch, use: cfg };
+  const opts = {
+    wanted: cfg.buildxVersion,
+    downloadUrl: cfg.buildxDownloadUrl,
+    allowUnverified: cfg.buildxAllowUnverified,
+    nodeArch: process.arch,
+    use: cfg
+  };
   const bx = await resolveBuildx(run, opts, env);
   return { cfg, ctx, run, runDir, env, client, bx };
 }
@@ -100,6 +107,18 @@ async function prepareBuilder(r: Run, name: string): Promise<void> {
   await bootstrapBuilder(run, bx, name, cfg.platforms, env);
 }
 
+/** QEMU only for a builder on this runner: binfmt_misc handlers here do nothing for other machines. */
+async function setupEmulation(r: Run): Promise<QemuResult> {
+  const { cfg, run, env, bx } = r;
+  const nodes = cfg.builder ? await inspectBuilder(run, bx, cfg.builder, env) : [{ driver: cfg.driver, endpoint: '' }];
+  if (!isLocalBuilder(nodes)) {
+    const where = nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
+    core.info(`QEMU: not touched; the builder does not run on this runner (${where}): its nodes must provide ${cfg.platforms.join(', ')}`);
+    return { native: [], emulated: [], method: 'none' };
+  }
+  return setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+}
+
 async function loginAll(r: Run): Promise<void> {
   const done: string[] = [];
   for (const l of r.cfg.logins) {
@@ -113,23 +132,22 @@ async function loginAll(r: Run): Promise<void> {
  * Builds (and pushes) with the tags or digest-only names given, after every planned argument is
  * known; reads the pushed image back from `readBack` (the first reference pushed to).
  */
-async function buildImage(
-  r: Run,
-  target: { tags: string[]; pushByDigest?: string[]; cache?: Pick<Config, 'cacheFrom' | 'cacheTo'>; readBack: string }
-): Promise<Built> {
+async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: string[]; leg: boolean; readBack: string }): Promise<Built> {
   const { cfg, ctx, run, env, bx } = r;
   const metadata = imageMetadata(cfg, ctx, bx.version);
   if (metadata.warning) core.warning(metadata.warning);
   const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
   const metadataFile = path.join(r.runDir, 'metadata.json');
+  const cache = planCache(cfg, { leg: target.leg, onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN), writeCache: cfg.trust.writeCache });
+  if (cache.refused.length > 0) core.notice(`cache-to not used: untrusted code only reads caches (${cache.refused.join('; ')})`);
   const args = buildArgs(
-    { ...cfg, ...target.cache, labels: metadata.labels, annotations: metadata.annotations },
+    { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
     { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
   );
 
   // Logged in first, so pulls of the binfmt image and base images count against our account.
   await loginAll(r);
-  const qemu = await setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+  const qemu = await setupEmulation(r);
   await prepareBuilder(r, builder);
   const meta = await runBuild(run, bx, args, env, metadataFile);
   if (!cfg.push) return { meta, metadata, qemu };
@@ -167,7 +185,7 @@ async function report(r: Run, refs: string[], b: Built): Promise<void> {
 export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
   const r = await startRun(cfg, ctx, run);
   const { refs } = await resolveTags(cfg, r.client);
-  const built = await buildImage(r, { tags: refs, readBack: refs[0] });
+  const built = await buildImage(r, { tags: refs, leg: false, readBack: refs[0] });
   await report(r, refs, built);
 }
 
@@ -182,8 +200,7 @@ async function handOff(cfg: Config, ctx: RunContext, digest: string): Promise<vo
 export async function runLegMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
   const r = await startRun(cfg, ctx, run);
   const pushByDigest = cfg.push ? cfg.images : undefined;
-  const cache = legCache(cfg, Boolean(process.env.ACTIONS_RUNTIME_TOKEN));
-  const built = await buildImage(r, { tags: [], pushByDigest, cache, readBack: cfg.images[0] });
+  const built = await buildImage(r, { tags: [], pushByDigest, leg: true, readBack: cfg.images[0] });
   if (built.meta.digest && built.image) await handOff(cfg, ctx, built.meta.digest);
   await report(r, [], built);
 }

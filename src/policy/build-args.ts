@@ -85,15 +85,28 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
   ];
 }
 
+export interface CachePlan {
+  cacheFrom: string[];
+  cacheTo: string[];
+  /** cache-to entries not used because untrusted code must not write a cache others read. */
+  refused: string[];
+}
+
 /**
- * A leg caches per image and platform in the GitHub Actions cache unless told otherwise
- * (`onGitHub`: the cache service is reachable).
+ * The caches a build reads and writes. A fan-out leg on GitHub (`onGitHub`: the cache service is
+ * reachable) defaults to a GitHub Actions cache scope per image and platform. Untrusted events
+ * (`writeCache` false) only ever read: release builds read the same scopes.
  */
-export function legCache(
+export function planCache(
   cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>,
-  onGitHub: boolean
-): Pick<Inputs, 'cacheFrom' | 'cacheTo'> {
-  if (cfg.cacheFrom.length > 0 || cfg.cacheTo.length > 0 || !onGitHub) return cfg;
-  const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
-  return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,mode=max,scope=${scope}`] };
+  opts: { leg: boolean; onGitHub: boolean; writeCache: boolean }
+): CachePlan {
+  let { cacheFrom, cacheTo } = cfg;
+  if (opts.leg && opts.onGitHub && cacheFrom.length === 0 && cacheTo.length === 0) {
+    const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
+    cacheFrom = [`type=gha,scope=${scope}`];
+    cacheTo = [`type=gha,mode=max,scope=${scope}`];
+  }
+  if (opts.writeCache) return { cacheFrom, cacheTo, refused: [] };
+  return { cacheFrom, cacheTo: [], refused: cfg.cacheTo };
 }

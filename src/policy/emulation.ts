@@ -41,11 +41,28 @@ export function emulatorFor(platform: string): { handler: string; install: strin
   return e;
 }
 
-/** Platforms a host CPU executes without emulation. */
+/**
+ * Platforms a host CPU executes without emulation. An x86-64 CPU runs every x86-64 level (v2 to v4
+ * are instruction-set levels, which QEMU could not add) and 32-bit x86; arm64 CPUs may lack
+ * AArch32, so arm is not assumed.
+ */
 export function nativePlatforms(host: string): string[] {
-  // x86-64 kernels run 32-bit x86 code; arm64 CPUs may lack AArch32, so arm is not assumed.
-  if (host === 'linux/amd64') return ['linux/amd64', 'linux/386'];
+  if (host === 'linux/amd64') return ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
   return [host];
+}
+
+export interface BuilderNode {
+  driver: string;
+  endpoint: string;
+}
+
+/**
+ * Whether a builder runs on this runner, where binfmt_misc handlers reach it: not a kubernetes or
+ * remote driver, and no node behind a network endpoint.
+ */
+export function isLocalBuilder(nodes: BuilderNode[]): boolean {
+  const remote = (n: BuilderNode): boolean => ['kubernetes', 'remote'].includes(n.driver) || /^(tcp|ssh|kubernetes):\/\//.test(n.endpoint);
+  return !nodes.some(remote);
 }
 
 /** Which platforms run natively, which an existing handler serves, and which need one. */

@@ -95,6 +95,19 @@ function refTags(ref: string, ctx: RunContext, rules: TagRules): EventTags {
 }
 
 /** Tags from the event, before prefix/suffix and raw tags. */
+/**
+ * A workflow_run after a pull request's run builds that pull request's code, never the default
+ * branch's tags: pr-<n>, or (GitHub lists no pull request for a fork's) sha-<head commit>.
+ */
+function pullRequestRunTags(run: NonNullable<RunContext['payload']['workflow_run']>): EventTags {
+  const n = run.pull_requests?.[0]?.number;
+  if (n) return { tags: [{ tag: `pr-${n}`, rule: 'workflow_run of a pull request' }], version: `pr-${n}` };
+  const sha = run.head_sha;
+  if (!sha) throw new Error('workflow_run of a pull request without a number or head_sha; set tags explicitly');
+  const tag = `sha-${sha.slice(0, 7)}`;
+  return { tags: [{ tag, rule: 'workflow_run of a fork pull request' }], version: tag };
+}
+
 function baseEventTags(ctx: RunContext, rules: TagRules): EventTags {
   const p = ctx.payload;
   if (ctx.eventName === 'release') {
@@ -108,6 +121,8 @@ function baseEventTags(ctx: RunContext, rules: TagRules): EventTags {
     return { tags: [{ tag: `pr-${n}`, rule: 'pull request' }], version: `pr-${n}` };
   }
   if (ctx.eventName === 'schedule') return { tags: [{ tag: 'nightly', rule: 'schedule' }], version: 'nightly' };
+  const run = p.workflow_run;
+  if (ctx.eventName === 'workflow_run' && run && isPullRequestEvent(run.event ?? '')) return pullRequestRunTags(run);
   if (!ctx.ref) throw new Error(`no ref for the ${ctx.eventName || 'unknown'} event; set tags explicitly`);
   // push, workflow_dispatch, and any other event: as a push of the ref it ran on.
   return refTags(ctx.ref, ctx, rules);
@@ -119,8 +134,10 @@ export function eventTags(ctx: RunContext, rules: TagRules): EventTags {
   const add = (t: DerivedTag): void => {
     if (!tags.some(x => x.tag === t.tag)) tags.push(t);
   };
-  for (const t of base.tags) add({ tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag'), rule: t.rule });
-  for (const r of rules.raw) add({ tag: r, rule: 'raw' });
+  // prefix and suffix go on raw tags too, as users of docker/metadata-action expect.
+  for (const t of [...base.tags, ...rules.raw.map(tag => ({ tag, rule: 'raw' }))]) {
+    add({ tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag'), rule: t.rule });
+  }
   return { ...base, tags };
 }
 

@@ -21,7 +21,7 @@ export interface TrustDecision {
   login: boolean;
   /** May write the shared (GitHub Actions) build cache that release builds read. */
   writeCache: boolean;
-  /** Set when the event runs code nobody with write access has vetted: why, for a notice. */
+  /** Set when untrusted code is built without publishing: why, for a notice. */
   untrusted?: string;
   /** Inputs the event does not allow. */
   problems: string[];
@@ -29,18 +29,34 @@ export interface TrustDecision {
 
 const PUBLISHING_RELEASE_ACTIONS = ['published', 'released', 'prereleased'];
 
-/** Events that build code from a pull request: fork pull requests have no registry secrets. */
-export function untrustedReason(ctx: Pick<RunContext, 'eventName' | 'payload'>): string | undefined {
-  if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
-    return `${ctx.eventName}: building without login or push (fork pull requests have no registry secrets).`;
-  }
-  return undefined;
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+
+/** A workflow_run whose triggering run built a pull request from another repository (a fork). */
+function forkWorkflowRun(ctx: Pick<RunContext, 'payload'>): string | undefined {
+  const run = ctx.payload.workflow_run;
+  if (!run || !PULL_REQUEST_EVENTS.includes(run.event ?? '')) return undefined;
+  const head = run.head_repository?.full_name;
+  const base = ctx.payload.repository?.full_name;
+  if (head !== undefined && base !== undefined && head.toLowerCase() === base.toLowerCase()) return undefined;
+  return head ?? 'a deleted fork';
+}
+
+/**
+ * The untrusted source of the code this event builds, or undefined for trusted events: pull
+ * requests (forks have no registry secrets, and pull_request_target hands them the base
+ * repository's), a workflow_run triggered by a fork's pull request, and a merge queue candidate.
+ */
+export function untrustedSource(ctx: Pick<RunContext, 'eventName' | 'payload'>): string | undefined {
+  if (PULL_REQUEST_EVENTS.includes(ctx.eventName)) return ctx.eventName;
+  if (ctx.eventName === 'merge_group') return 'merge_group (a merge queue candidate, not yet merged)';
+  const fork = forkWorkflowRun(ctx);
+  return fork ? `workflow_run of a pull request from ${fork}` : undefined;
 }
 
 function problems(ctx: Pick<RunContext, 'eventName'>, o: TrustOptions, untrusted: boolean, wantsPush: boolean): string[] {
   const out: string[] = [];
   if (untrusted && o.pushMode === 'true' && !o.pushPullRequests) {
-    out.push(`push: "true" pushes from a ${ctx.eventName} event only with push-pull-requests: true`);
+    out.push(`push: "true" pushes from a ${ctx.eventName} event (untrusted code) only with push-pull-requests: true`);
   }
   if (ctx.eventName === 'pull_request_target' && wantsPush && !o.allowPullRequestTarget) {
     out.push(
@@ -66,16 +82,18 @@ function pushAndReason(
 }
 
 export function decideTrust(ctx: Pick<RunContext, 'eventName' | 'payload'>, o: TrustOptions): TrustDecision {
-  const why = untrustedReason(ctx);
-  const untrusted = why !== undefined;
+  const source = untrustedSource(ctx);
+  const untrusted = source !== undefined;
   const wantsPush = o.pushMode === 'true' || (o.pushMode === 'auto' && !o.hasOutputs && (!untrusted || o.pushPullRequests));
   const { push, reason } = pushAndReason(ctx, o, untrusted);
   return {
     push,
     reason,
     login: push,
-    writeCache: true,
-    untrusted: push ? undefined : why,
+    // Opt-ins included: a cache written from untrusted code would be read by release builds.
+    writeCache: !untrusted,
+    untrusted:
+      source && !push ? `${source}: building without login or push (untrusted code; push-pull-requests: true publishes it)` : undefined,
     problems: problems(ctx, o, untrusted, wantsPush)
   };
 }

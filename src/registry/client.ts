@@ -35,8 +35,8 @@ export interface RetryPolicy {
 export interface RegistryClientOptions {
   credentials?: CredentialSource;
   retry?: Partial<RetryPolicy>;
-  /** Hosts that may be reached over plain HTTP when HTTPS fails (loopback always may). */
-  insecureHosts?: string[];
+  /** Hosts marked `http = true` that may be reached over plain HTTP (loopback always may). */
+  plainHttpHosts?: string[];
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -164,10 +164,15 @@ export class RegistryClient {
   private async baseUrl(host: string): Promise<string> {
     let scheme = this.schemes.get(host);
     if (!scheme) {
-      scheme = isLoopback(host) || (this.options.insecureHosts ?? []).includes(host) ? this.probeScheme(host) : Promise.resolve('https');
+      scheme = this.mayUsePlainHttp(host) ? this.probeScheme(host) : Promise.resolve('https');
       this.schemes.set(host, scheme);
     }
     return `${await scheme}://${host}/v2/`;
+  }
+
+  /** Plain HTTP (and credentials over it) only to this machine or a host marked `http = true`. */
+  private mayUsePlainHttp(host: string): boolean {
+    return isLoopback(host) || (this.options.plainHttpHosts ?? []).includes(host);
   }
 
   private async probeScheme(host: string): Promise<string> {
@@ -297,8 +302,8 @@ export class RegistryClient {
     if (params.service) tokenUrl.searchParams.set('service', params.service);
     tokenUrl.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
-    // Credentials travel to a token server only over TLS (or on this machine).
-    if (cred && (tokenUrl.protocol === 'https:' || isLoopback(tokenUrl.host))) {
+    // Credentials travel to a token server only over TLS (or where plain HTTP is allowed).
+    if (cred && (tokenUrl.protocol === 'https:' || this.mayUsePlainHttp(tokenUrl.host))) {
       headers.Authorization = basicAuth(cred);
     }
     const fail = (status: number | undefined, detail: string): RegistryError =>

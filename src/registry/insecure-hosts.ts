@@ -1,8 +1,10 @@
-/** Which registry hosts the user's buildkitd.toml lets us reach without verified TLS. */
+/** Which registry hosts the user's buildkitd.toml lets the action's client reach over plain HTTP. */
 
 /**
- * Registries a buildkitd.toml marks as plain HTTP or insecure (`[registry."host"]` with
- * `http = true` or `insecure = true`): the action's own registry client may use HTTP there too.
+ * Registries a buildkitd.toml marks `http = true` (`[registry."host"]`): the action's client may
+ * speak plain HTTP there too. `insecure = true` only tells BuildKit to skip TLS verification; it
+ * never means plain HTTP, so such hosts are spoken to over verified HTTPS (trust a private CA
+ * with NODE_EXTRA_CA_CERTS).
  */
 export function plainHttpRegistries(toml: string | undefined): string[] {
   const out: string[] = [];
@@ -11,7 +13,7 @@ export function plainHttpRegistries(toml: string | undefined): string[] {
     const header = /^\s*\[\s*registry\."([^"]+)"\s*\]/.exec(line);
     if (header) current = header[1];
     else if (/^\s*\[/.test(line)) current = undefined;
-    else if (current && /^\s*(http|insecure)\s*=\s*true\b/.test(line) && !out.includes(current)) out.push(current);
+    else if (current && /^\s*http\s*=\s*true\b/.test(line) && !out.includes(current)) out.push(current);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { plainHttpRegistries } from './insecure-hosts';
 export function registryClient(cfg: Config, dockerConfigDir: string, run: Runner): RegistryClient {
   return new RegistryClient({
     credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(dockerConfigDir, run)),
-    insecureHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
+    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
   });
 }
 

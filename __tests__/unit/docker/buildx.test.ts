@@ -1,5 +1,12 @@
 import { parseMetadata } from '../../../src/docker/build';
-import { Buildx, createBuilderArgs, downloadUrl, parseBuilderPlatforms, parseBuildxVersion } from '../../../src/docker/buildx';
+import {
+  Buildx,
+  createBuilderArgs,
+  downloadUrl,
+  parseBuilderNodes,
+  parseBuilderPlatforms,
+  parseBuildxVersion
+} from '../../../src/docker/buildx';
 import { plainHttpRegistries } from '../../../src/registry/insecure-hosts';
 
 const bx = (version: string): Buildx => ({ command: 'docker', prefix: ['buildx'], version });
@@ -29,6 +36,34 @@ describe('buildx helpers', () => {
     expect(createBuilderArgs(bx('0.12.1'), spec)).toContain('--config');
   });
 
+  // `buildx inspect` of a builder with an appended arm64 node (buildx create --append).
+  const twoNodes = [
+    'Name:          multi',
+    'Driver:        docker-container',
+    '',
+    'Nodes:',
+    'Name:      multi0',
+    'Endpoint:  unix:///var/run/docker.sock',
+    'Status:    running',
+    'Platforms: linux/amd64*, linux/386',
+    '',
+    'Name:      multi1',
+    'Endpoint:  tcp://arm-box:2376',
+    'Status:    running',
+    'Platforms: linux/arm64*, linux/arm/v7'
+  ].join('\n');
+
+  test('a multi-node builder builds what any of its nodes builds', () => {
+    expect(parseBuilderPlatforms(twoNodes)).toEqual(['linux/amd64', 'linux/386', 'linux/arm64', 'linux/arm/v7']);
+  });
+
+  test('a multi-node builder has one driver and an endpoint per node', () => {
+    expect(parseBuilderNodes(twoNodes)).toEqual([
+      { driver: 'docker-container', endpoint: 'unix:///var/run/docker.sock' },
+      { driver: 'docker-container', endpoint: 'tcp://arm-box:2376' }
+    ]);
+  });
+
   test('inspect platforms', () => {
     const out = 'Name: b\nDriver: docker-container\nPlatforms: linux/amd64*, linux/amd64/v2, linux/arm64, linux/arm/v7\n';
     expect(parseBuilderPlatforms(out)).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/arm/v7']);
@@ -48,6 +83,7 @@ describe('buildx helpers', () => {
 test('plain-HTTP registries from an inline buildkitd config', () => {
   const toml =
     '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
-  expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000', 'reg.internal:5000']);
+  // insecure = true skips TLS verification in BuildKit; it never means plain HTTP.
+  expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000']);
   expect(plainHttpRegistries(undefined)).toEqual([]);
 });

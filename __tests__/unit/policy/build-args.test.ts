@@ -1,4 +1,4 @@
-import { buildArgs, legCache } from '../../../src/policy/build-args';
+import { buildArgs, planCache } from '../../../src/policy/build-args';
 import { buildxProblems } from '../../../src/policy/buildx-support';
 
 const base = {
@@ -90,17 +90,33 @@ describe('the buildx version gate', () => {
   });
 });
 
-describe('leg cache', () => {
+describe('planCache', () => {
   const cfg = { cacheFrom: [], cacheTo: [], images: ['ghcr.io/o/app'], platforms: ['linux/arm64'] };
-  test('on GitHub: a GHA cache scope per image and platform', () => {
-    expect(legCache(cfg, true)).toEqual({
-      cacheFrom: ['type=gha,scope=ghcr.io/o/app@linux/arm64'],
-      cacheTo: ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64']
+  const trusted = { leg: true, onGitHub: true, writeCache: true };
+  const scoped = ['type=gha,scope=ghcr.io/o/app@linux/arm64'];
+
+  test('a leg on GitHub: a GHA cache scope per image and platform', () => {
+    expect(planCache(cfg, trusted)).toEqual({
+      cacheFrom: scoped,
+      cacheTo: ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64'],
+      refused: []
     });
   });
-  test('off GitHub, or with caches given: unchanged', () => {
-    expect(legCache(cfg, false)).toEqual(cfg);
+  test('off GitHub, in a single build, or with caches given: the inputs as they are', () => {
+    expect(planCache(cfg, { ...trusted, onGitHub: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
+    expect(planCache(cfg, { ...trusted, leg: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
     const own = { ...cfg, cacheFrom: ['type=registry,ref=x'] };
-    expect(legCache(own, true)).toBe(own);
+    expect(planCache(own, trusted)).toEqual({ cacheFrom: ['type=registry,ref=x'], cacheTo: [], refused: [] });
+  });
+  test('untrusted code reads the leg scope but never writes it', () => {
+    expect(planCache(cfg, { ...trusted, writeCache: false })).toEqual({ cacheFrom: scoped, cacheTo: [], refused: [] });
+  });
+  test("untrusted code never writes the user's cache-to either, and it is reported", () => {
+    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'] };
+    expect(planCache(own, { leg: false, onGitHub: true, writeCache: false })).toEqual({
+      cacheFrom: ['type=gha'],
+      cacheTo: [],
+      refused: ['type=gha,mode=max']
+    });
   });
 });

@@ -13,7 +13,7 @@ const DEFAULTS: Record<string, string> = {
   driver: 'docker-container',
   'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
   qemu: 'auto',
-  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
   'github-token': 'ghs_token',
   logout: 'true'
 };
@@ -117,6 +117,14 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('Docker Hub has one name', () => {
+  test.each(['index.docker.io', 'docker.io', 'registry-1.docker.io'])('registry: %s and images on docker.io are one login', registry => {
+    const cfg = load({ images: 'docker.io/acme/app\nacme/app', registry, username: 'acme', password: 'dckr_pat_x' });
+    expect(cfg.images).toEqual(['acme/app']);
+    expect(cfg.logins).toEqual([{ registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' }]);
+  });
+});
+
 describe('loadConfig validation', () => {
   test.each([
     [{ platforms: 'linux/sparc' }, /^platforms: unknown architecture "sparc"/],
@@ -141,6 +149,9 @@ describe('loadConfig validation', () => {
     [{ builder: 'mine', 'driver-opts': 'network=host' }, /^builder: an existing builder is used as it is/],
     [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/],
     [{ secrets: 'a=1\n..=x' }, /^secrets: line 2 is not ID=VALUE/],
+    [{ secrets: '# npm token\nnpm=x' }, /^secrets: line 1 starts with #: secrets has no comments/],
+    [{ secrets: 'a=1\n"key=-----BEGIN KEY-----\nAAA==' }, /^secrets: line 2 opens a quote that is never closed/],
+    [{ secrets: 'a=1\nb=2\na=3' }, /^secrets: line 3 repeats the id a; each secret id may appear once/],
     [{ driver: 'remote' }, /^driver: "remote" is not valid/]
   ])('%j', (inputs, message) => {
     const list = problems(inputs);

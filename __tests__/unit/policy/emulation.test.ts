@@ -1,4 +1,4 @@
-import { binfmtInstallArgs, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../../src/policy/emulation';
+import { binfmtInstallArgs, isLocalBuilder, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../../src/policy/emulation';
 
 const usable = { enabled: true, fixBinary: true };
 
@@ -10,6 +10,13 @@ describe('planEmulation', () => {
       {},
       ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
       { native: ['linux/amd64'], registered: [], missing: ['linux/arm64', 'linux/arm/v7'] }
+    ],
+    [
+      'x86-64 levels and 32-bit x86 run natively on an amd64 runner',
+      'linux/amd64',
+      {},
+      ['linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'],
+      { native: ['linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'], registered: [], missing: [] }
     ],
     [
       'amd64 runner, aarch64 registered',
@@ -62,5 +69,26 @@ describe('binfmt parsing', () => {
 
   test('install argv', () => {
     expect(binfmtInstallArgs('img:1', ['arm64', 'arm'])).toEqual(['run', '--privileged', '--rm', 'img:1', '--install', 'arm64,arm']);
+  });
+});
+
+describe('isLocalBuilder: binfmt_misc on this runner only serves builders on this runner', () => {
+  test.each([
+    ['docker-container on the local engine', [{ driver: 'docker-container', endpoint: 'unix:///var/run/docker.sock' }], true],
+    ["the engine's own builder", [{ driver: 'docker', endpoint: 'default' }], true],
+    ['a builder this action creates', [{ driver: 'docker-container', endpoint: '' }], true],
+    ['kubernetes', [{ driver: 'kubernetes', endpoint: 'kubernetes:///b?deployment=b0' }], false],
+    ['remote', [{ driver: 'remote', endpoint: 'tcp://buildkitd:1234' }], false],
+    ['docker-container on a remote engine', [{ driver: 'docker-container', endpoint: 'ssh://builder@arm-box' }], false],
+    [
+      'one local node and one remote',
+      [
+        { driver: 'docker-container', endpoint: 'unix:///var/run/docker.sock' },
+        { driver: 'docker-container', endpoint: 'tcp://arm-box:2376' }
+      ],
+      false
+    ]
+  ])('%s', (_name, nodes, local) => {
+    expect(isLocalBuilder(nodes)).toBe(local);
   });
 });

@@ -29,7 +29,7 @@ const DEFAULT_INPUTS: Record<string, string> = {
   'push-pull-requests': 'false',
   'allow-pull-request-target': 'false',
   'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
-  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
   'github-token': 'ghs_x',
   driver: 'docker-container',
   logout: 'true'
@@ -80,6 +80,7 @@ describe('rules', () => {
     ['semver={{version}}\nsemver=v{{major}}', release, ['2.3.4', 'v2', 'latest']],
     ['prefix=app-\nsuffix=-alpine', release, ['app-2.3.4-alpine', 'app-2.3-alpine', 'app-2-alpine', 'app-latest-alpine']],
     ['raw=stable', release, ['2.3.4', '2.3', '2', 'latest', 'stable']],
+    ['raw=stable\nsuffix=-alpine', release, ['2.3.4-alpine', '2.3-alpine', '2-alpine', 'latest-alpine', 'stable-alpine']],
     ['edge-branch=develop', develop, ['edge', 'sha-6113728']],
     ['edge-branch=develop', branch, ['main', 'sha-6113728']],
     ['latest=edge', branch, ['edge', 'latest', 'sha-6113728']],
@@ -147,7 +148,9 @@ describe('push decisions for pull requests', () => {
     expect(load(pr, { 'push-pull-requests': 'true' }).push).toBe(true);
   });
   test('push: true alone on a pull request is refused, naming the opt-in', () => {
-    expect(() => load(pr, { push: 'true' })).toThrow(/push: "true" pushes from a pull_request event only with push-pull-requests: true/);
+    expect(() => load(pr, { push: 'true' })).toThrow(
+      /push: "true" pushes from a pull_request event \(untrusted code\) only with push-pull-requests: true/
+    );
   });
   test('pull_request_target pushes need allow-pull-request-target', () => {
     expect(() => load(target, { 'push-pull-requests': 'true' })).toThrow(/needs allow-pull-request-target: true/);

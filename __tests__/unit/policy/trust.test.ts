@@ -28,7 +28,7 @@ function ctxFor(eventName: string, file: string, ref: string): RunContext {
 
 const INPUTS: Record<string, string> = {
   'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
-  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v9.2.2-52',
+  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
   'github-token': 'ghs_x'
 };
 
@@ -49,12 +49,12 @@ const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
   ['release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1', true, true, true, ['2.4.0-rc.1']],
   ['release', 'release-created.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
   ['release', 'release-edited.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
-  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', false, false, true, ['pr-42']],
-  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, true, ['pr-42']],
-  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', true, true, true, EDGE],
-  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, EDGE],
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', false, false, false, ['pr-42']],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, false, ['pr-42']],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['sha-aaaabbb']],
+  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, ['pr-43']],
   ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, EDGE],
-  ['merge_group', 'merge-group.json', QUEUE_REF, true, true, true, [`gh-readonly-queue-main-pr-42-${SHA}`, 'sha-6113728']],
+  ['merge_group', 'merge-group.json', QUEUE_REF, false, false, false, [`gh-readonly-queue-main-pr-42-${SHA}`, 'sha-6113728']],
   ['schedule', 'schedule.json', 'refs/heads/main', true, true, true, ['nightly']],
   ['workflow_dispatch', 'workflow-dispatch.json', 'refs/heads/main', true, true, true, EDGE],
   ['repository_dispatch', 'repository-dispatch.json', 'refs/heads/main', true, true, true, EDGE]
@@ -62,4 +62,38 @@ const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
 
 test.each(TABLE)('%s (%s, %s): push %s, log in %s, write cache %s', (event, file, ref, push, login, writeCache, tags) => {
   expect(decide(event, file, ref)).toEqual({ push, login, writeCache, tags });
+});
+
+// The explicit opt-in publishes untrusted code, but never lets it write the shared cache.
+const OPTED_IN: [string, string, string, Record<string, string>][] = [
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { 'push-pull-requests': 'true' }],
+  [
+    'pull_request_target',
+    'pull-request-target-fork.json',
+    'refs/heads/main',
+    { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }
+  ],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', { 'push-pull-requests': 'true' }],
+  ['merge_group', 'merge-group.json', QUEUE_REF, { 'push-pull-requests': 'true' }]
+];
+
+test.each(OPTED_IN)('%s with the opt-in: pushes and logs in, still no cache writes', (event, file, ref, inputs) => {
+  expect(decide(event, file, ref, inputs)).toEqual(expect.objectContaining({ push: true, login: true, writeCache: false }));
+});
+
+test.each([
+  [
+    'workflow_run',
+    'workflow-run-fork-pr.json',
+    'refs/heads/main',
+    /workflow_run of a pull request from contributor\/Hello-World: building without login or push/
+  ],
+  ['merge_group', 'merge-group.json', QUEUE_REF, /merge_group \(a merge queue candidate, not yet merged\): building without login or push/]
+])('%s says why it does not publish', (event, file, ref, notice) => {
+  const all = { ...INPUTS };
+  expect(loadConfig(n => all[n] ?? '', ctxFor(event, file, ref)).trust.untrusted).toMatch(notice);
+});
+
+test('push: true on an untrusted event without the opt-in is refused before anything runs', () => {
+  expect(() => decide('merge_group', 'merge-group.json', QUEUE_REF, { push: 'true' })).toThrow(/push-pull-requests: true/);
 });

@@ -5,14 +5,17 @@ import { RegistryClient } from '../../../src/registry/client';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-async function serve(handler: Handler): Promise<{ host: string; seen: http.IncomingHttpHeaders[]; close: () => void }> {
+async function serve(
+  handler: Handler,
+  address = '127.0.0.1'
+): Promise<{ host: string; seen: http.IncomingHttpHeaders[]; close: () => void }> {
   const seen: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     seen.push(req.headers);
     handler(req, res);
   });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+  await new Promise<void>(r => server.listen(0, address, r));
+  return { host: `${address}:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
 }
 
 const BLOB = Buffer.from('hello');
@@ -108,4 +111,37 @@ test('a Bearer token is masked, reused until it expires, then renewed', async ()
     tokens.close();
     registry.close();
   }
+});
+
+describe('plain HTTP only where allowed', () => {
+  // 0.0.0.0 reaches this machine's listeners but is not a loopback name: it stands in for a
+  // registry on the network. A plain-HTTP registry there that wants Basic credentials:
+  const wantsBasic: Handler = (req, res) => {
+    if (req.headers.authorization === 'Basic ' + Buffer.from('u:p').toString('base64')) res.writeHead(200).end(BLOB);
+    else res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+  };
+  const credentials = () => Promise.resolve({ username: 'u', password: 'p' });
+  const oneTry = { retry: { attempts: 1 }, ...noSleep };
+
+  test('a host not marked http = true (e.g. insecure = true) is never downgraded, so no credential goes out in clear', async () => {
+    const registry = await serve(wantsBasic, '0.0.0.0');
+    try {
+      const client = new RegistryClient({ credentials, plainHttpHosts: [], ...oneTry });
+      await expect(client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).rejects.toThrow(/registry 0\.0\.0\.0:\d+/);
+      expect(registry.seen).toEqual([]);
+    } finally {
+      registry.close();
+    }
+  });
+
+  test('a host marked http = true is spoken to over plain HTTP, credentials included', async () => {
+    const registry = await serve(wantsBasic, '0.0.0.0');
+    try {
+      const client = new RegistryClient({ credentials, plainHttpHosts: [registry.host], ...oneTry });
+      expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
+      expect(registry.seen.at(-1)?.authorization).toMatch(/^Basic /);
+    } finally {
+      registry.close();
+    }
+  });
 });
