@@ -110,7 +110,7 @@ function failure(what, r) {
 /** Our merge: N leg records in a fresh handoff dir, then the bundled action in merge mode. */
 async function runOurs(ctx, n, tag) {
   const dir = fs.mkdtempSync(path.join(ctx.tmp, 'handoff-'));
-  writeLegRecords(dir, 'bench-run', 'bench', [ctx.image], Object.fromEntries(PLATFORMS.slice(0, n).map(p => [p, ctx.digests[p]])));
+  writeLegRecords(dir, 'bench-run', 'bench', Object.fromEntries(PLATFORMS.slice(0, n).map(p => [p, ctx.digests[p]])));
   const inputs = {
     mode: 'merge',
     platforms: PLATFORMS.slice(0, n).join(','),

@@ -3,5 +3,5 @@
 /** Pushes a one-layer image for `platform` (os/arch[/variant]) over plain HTTP; resolves to its manifest digest. */
 export function pushSyntheticImage(host: string, repo: string, platform: string, salt?: string): Promise<string>;
 /** Writes leg records as a leg's directory handoff does; `legs` maps platform → digest. */
-export function writeLegRecords(dir: string, runId: string, key: string, images: string[], legs: Record<string, string>): void;
+export function writeLegRecords(dir: string, runId: string, key: string, legs: Record<string, string>): void;
 export function digestOf(buf: string | Buffer): string;

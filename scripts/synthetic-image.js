@@ -81,11 +81,11 @@ async function pushSyntheticImage(host, repo, platform, salt = '') {
  * Writes leg records the way a leg's directory handoff does (`<dir>/<run id>/<key>/*.json`), for
  * merges of synthetic images. `legs` maps platform → digest.
  */
-function writeLegRecords(dir, runId, key, images, legs) {
+function writeLegRecords(dir, runId, key, legs) {
   const root = path.join(dir, runId, key);
   fs.mkdirSync(root, { recursive: true });
   for (const [platform, digest] of Object.entries(legs)) {
-    const record = { platform, digest, images, provenance: false, runAttempt: 1, createdAt: new Date().toISOString() };
+    const record = { platform, digest, runAttempt: 1 };
     fs.writeFileSync(path.join(root, `${platform.replace(/\//g, '-')}.json`), JSON.stringify(record));
   }
 }

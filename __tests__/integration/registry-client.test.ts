@@ -19,11 +19,11 @@ const PASSWORD = 'merge-secret-71c';
 const RUN_ID = 'registry-client-run';
 
 /** Pushes one synthetic image per platform through `openHost` and writes the leg records. */
-async function legsVia(openHost: string, image: string, repo: string): Promise<string> {
+async function legsVia(openHost: string, repo: string): Promise<string> {
   const dir = tempDir('handoff-');
   const legs: Record<string, string> = {};
   for (const platform of PLATFORMS) legs[platform] = await pushSyntheticImage(openHost, repo, platform);
-  writeLegRecords(dir, RUN_ID, 'k', [image], legs);
+  writeLegRecords(dir, RUN_ID, 'k', legs);
   return dir;
 }
 
@@ -63,7 +63,7 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
   test('merges with the login inputs, trusting the CA through NODE_EXTRA_CA_CERTS', async () => {
     const repo = uniqueRepo('tls');
     const image = `${secure.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const r = await merge(image, dir, { inputs: { username: USER, password: PASSWORD }, env: { NODE_EXTRA_CA_CERTS: certs.cert } });
     expect(r.main.stderr + r.main.stdout).not.toMatch(/::error::/);
     expect(r.main.code).toBe(0);
@@ -80,7 +80,7 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
   test('without credentials it fails clearly, naming registry, repository and status', async () => {
     const repo = uniqueRepo('tls-anon');
     const image = `${secure.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const r = await merge(image, dir, { env: { NODE_EXTRA_CA_CERTS: certs.cert } });
     expect(r.main.code).toBe(1);
     expect(r.main.stdout).toContain(
@@ -91,7 +91,7 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
   test('credentials also come from the docker config (DOCKER_CONFIG)', async () => {
     const repo = uniqueRepo('tls-config');
     const image = `${secure.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const config = tempDir('docker-config-');
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [secure.host]: { auth } } }));
@@ -103,7 +103,7 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
   test('credentials also come from a docker credential helper (credHelpers)', async () => {
     const repo = uniqueRepo('tls-helper');
     const image = `${secure.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const bin = tempDir('cred-helper-');
     fs.writeFileSync(
       path.join(bin, 'docker-credential-fixture'),
@@ -141,7 +141,7 @@ describe('Bearer tokens from a token server', () => {
   test('one token per repository scope, cached and reused for every request', async () => {
     const repo = uniqueRepo('bearer');
     const image = `${tokenized.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const r = await merge(image, dir, { inputs: { username: USER, password: PASSWORD } });
     expect(r.main.code).toBe(0);
     expect(await tagList(open.host, repo)).toEqual(['merged']);
@@ -152,7 +152,7 @@ describe('Bearer tokens from a token server', () => {
   test('a token server that refuses the credentials fails fast and clearly', async () => {
     const repo = uniqueRepo('bearer-bad');
     const image = `${tokenized.host}/${repo}`;
-    const dir = await legsVia(open.host, image, repo);
+    const dir = await legsVia(open.host, repo);
     const r = await merge(image, dir, { inputs: { username: USER, password: 'wrong' } });
     expect(r.main.code).toBe(1);
     expect(r.main.stdout).toMatch(
@@ -167,7 +167,7 @@ describe('faults between the merge and the registry', () => {
     try {
       const repo = uniqueRepo('faults');
       const image = `${proxy.host}/${repo}`;
-      const dir = await legsVia(REGISTRY, image, repo);
+      const dir = await legsVia(REGISTRY, repo);
       const started = Date.now();
       const r = await merge(image, dir);
       expect(r.main.code).toBe(0);
@@ -190,7 +190,7 @@ describe('faults between the merge and the registry', () => {
     try {
       const repo = uniqueRepo('forbidden');
       const image = `${proxy.host}/${repo}`;
-      const dir = await legsVia(REGISTRY, image, repo);
+      const dir = await legsVia(REGISTRY, repo);
       const started = Date.now();
       const r = await merge(image, dir);
       expect(r.main.code).toBe(1);

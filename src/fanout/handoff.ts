@@ -44,6 +44,8 @@ function parseRecords(files: string[]): LegRecord[] {
 /** Records live under `<dir>/<run id>/<key>/`: shared storage keeps other runs' records apart. */
 export function directoryHandoff(dir: string, runId: string, key: string): Handoff {
   const root = path.join(dir, runId, key);
+  const rel = path.relative(dir, root);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`handoff: run ${runId} and key ${key} leave ${dir}`);
   return {
     describe: `directory ${root}`,
     put(record) {
@@ -65,38 +67,52 @@ export function directoryHandoff(dir: string, runId: string, key: string): Hando
   };
 }
 
-/** Workflow-run artifacts, which belong to this run (GitHub.com; GHES without the v4 artifact backend needs handoff-dir). */
-export async function artifactHandoff(key: string): Promise<Handoff> {
-  const prefix = `multiarch-${key}-`;
+const ARTIFACT_PREFIX = 'multiarch';
+
+/** `multiarch.<key>.<record name>`: a key holds no dot, so `web` never matches `web-debug`'s artifacts. */
+function artifactName(key: string, record: LegRecord): string {
+  return `${ARTIFACT_PREFIX}.${key}.${recordName(record)}`;
+}
+
+function isArtifactOf(key: string, name: string): boolean {
+  const [prefix, k] = name.split('.');
+  return prefix === ARTIFACT_PREFIX && k === key;
+}
+
+/**
+ * Workflow-run artifacts, which belong to this run, kept `retentionDays` (GitHub.com; GHES without
+ * the v4 artifact backend needs handoff-dir).
+ */
+export async function artifactHandoff(key: string, retentionDays = 30): Promise<Handoff> {
   // Loaded only when a fan-out runs on GitHub: the artifact client is most of the bundle.
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   return {
-    describe: `artifacts ${prefix}*`,
+    describe: `artifacts ${ARTIFACT_PREFIX}.${key}.*`,
     async put(record) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-'));
       const file = path.join(dir, 'record.json');
       fs.writeFileSync(file, JSON.stringify(record, null, 2));
-      await client.uploadArtifact(`${prefix}${recordName(record)}`, [file], dir, { retentionDays: 1 });
+      await client.uploadArtifact(artifactName(key, record), [file], dir, { retentionDays });
     },
     async all() {
       const { artifacts } = await client.listArtifacts();
       const files: string[] = [];
-      for (const a of artifacts.filter(x => x.name.startsWith(prefix))) {
+      for (const a of artifacts.filter(x => isArtifactOf(key, x.name))) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-'));
         await client.downloadArtifact(a.id, { path: dir });
         files.push(path.join(dir, 'record.json'));
       }
-      core.info(`Found ${files.length} leg record artifact(s) named ${prefix}*`);
+      core.info(`Found ${files.length} leg record artifact(s) named ${ARTIFACT_PREFIX}.${key}.*`);
       return parseRecords(files);
     }
   };
 }
 
-export async function chooseHandoff(dir: string, runId: string, key: string): Promise<Handoff> {
+export async function chooseHandoff(dir: string, runId: string, key: string, retentionDays?: number): Promise<Handoff> {
   if (dir) return directoryHandoff(dir, runId, key);
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     throw new Error('no handoff: set handoff-dir (shared storage) when not running on GitHub Actions');
   }
-  return artifactHandoff(key);
+  return artifactHandoff(key, retentionDays);
 }

@@ -1,23 +1,16 @@
 /**
- * The merge: collects the legs' pushed manifests, checks every child is in every target
- * repository, and composes one OCI image index (same legs, same bytes, same digest). Publishing
- * it under the tags is the caller's next step.
+ * The merge: collects the legs' pushed manifests, composes one OCI image index (same legs, same
+ * bytes, same digest), and makes sure every repository a tag names holds all of its children.
+ * Putting the tags is the caller's next step.
  */
+import * as core from '@actions/core';
 import { sha256Digest } from '../oci/digest';
-import { describeIndex, MEDIA_TYPES } from '../oci/manifest';
-import { parseReference } from '../oci/reference';
+import { Descriptor, describeIndex, MEDIA_TYPES } from '../oci/manifest';
+import { imageName, parseReference } from '../oci/reference';
 import { RegistryClient } from '../registry/client';
 import { configPlatform } from '../registry/readback';
 import { LegContent, composeIndex, legDescriptors } from './compose';
 import { LegRecord } from './records';
-
-export interface MergedIndex {
-  bytes: Buffer;
-  digest: string;
-  /** platform → manifest digest. */
-  digests: Record<string, string>;
-  attestations: number;
-}
 
 async function fetchLeg(client: RegistryClient, image: string, record: LegRecord): Promise<LegContent> {
   const ref = parseReference(image);
@@ -26,25 +19,19 @@ async function fetchLeg(client: RegistryClient, image: string, record: LegRecord
   return { platform: record.platform, top, configPlatform: await configPlatform(client, ref.registry, ref.repository, top) };
 }
 
-/**
- * Every manifest the index names must already be in every target repository. Those just fetched
- * by digest from the first image are known to be there; the rest are checked in parallel.
- */
-async function checkChildren(client: RegistryClient, images: string[], digests: string[], fetched: string[]): Promise<void> {
-  const checks = images.flatMap((image, i) => {
-    const ref = parseReference(image);
-    return digests
-      .filter(d => i > 0 || !fetched.includes(d))
-      .map(async d => {
-        if (!(await client.hasManifest(ref.registry, ref.repository, d))) {
-          throw new Error(`merge: ${image} lacks ${d} (the leg did not push to this image); nothing was tagged`);
-        }
-      });
-  });
-  await Promise.all(checks);
+export interface MergedIndex {
+  bytes: Buffer;
+  digest: string;
+  /** platform → manifest digest. */
+  digests: Record<string, string>;
+  /** Every manifest the index names (runnable and attestation), all in `source`. */
+  children: string[];
+  /** The repository the legs pushed to, which holds every child. */
+  source: string;
+  attestations: number;
 }
 
-/** The index of the chosen legs (one record per planned platform), its children checked in every image. */
+/** The index of the chosen legs (one record per planned platform), read from the first image. */
 export async function mergeLegs(
   client: RegistryClient,
   images: string[],
@@ -55,17 +42,67 @@ export async function mergeLegs(
   const bytes = composeIndex(legs, annotations);
   const digest = sha256Digest(bytes);
   const children = legs.flatMap(legDescriptors).map(d => d.digest);
-  await checkChildren(
-    client,
-    images,
-    children,
-    legs.map(l => l.top.digest)
-  );
   const index = describeIndex({
     mediaType: MEDIA_TYPES.ociIndex,
     digest,
     bytes,
     json: JSON.parse(bytes.toString()) as Record<string, unknown>
   });
-  return { bytes, digest, digests: index.digests, attestations: Object.keys(index.attestations).length };
+  return { bytes, digest, digests: index.digests, children, source: images[0], attestations: Object.keys(index.attestations).length };
+}
+
+interface Repo {
+  registry: string;
+  repository: string;
+  name: string;
+}
+
+function repoOf(ref: string): Repo {
+  const { registry, repository } = parseReference(ref);
+  return { registry, repository, name: imageName({ registry, repository }) };
+}
+
+/** The repositories the tags put the index into, each once. */
+function targetRepos(refs: string[]): Repo[] {
+  const seen = new Map<string, Repo>();
+  for (const r of refs.map(repoOf)) seen.set(r.name, r);
+  return [...seen.values()];
+}
+
+/** The children a repository lacks (HEADs in parallel). */
+async function missingChildren(client: RegistryClient, repo: Repo, children: string[]): Promise<string[]> {
+  const present = await Promise.all(children.map(d => client.hasManifest(repo.registry, repo.repository, d)));
+  return children.filter((_d, i) => !present[i]);
+}
+
+/** Copies one child manifest from the source repository: its blobs first (mounted), then the manifest by digest. */
+async function copyChild(client: RegistryClient, source: Repo, target: Repo, digest: string): Promise<void> {
+  const m = await client.getManifest(source.registry, source.repository, digest);
+  const blobs = [m.json.config, ...(m.json.layers ?? [])].filter((d): d is Descriptor => d !== undefined);
+  await Promise.all(blobs.map(b => client.copyBlob(target.registry, source.repository, target.repository, b.digest)));
+  await client.putManifest(target.registry, target.repository, digest, m.bytes, m.mediaType);
+}
+
+/**
+ * Every child must be in every repository a tag puts the index into. A repository on the legs'
+ * registry that lacks some gets them copied (blobs mounted across repositories, then the
+ * manifests); one on another registry is refused before anything is put.
+ */
+export async function prepareTargets(client: RegistryClient, merged: MergedIndex, refs: string[]): Promise<void> {
+  const source = repoOf(merged.source);
+  const targets = targetRepos(refs).filter(t => t.name !== source.name);
+  const missing = await Promise.all(targets.map(t => missingChildren(client, t, merged.children)));
+  const foreign = targets.filter((t, i) => missing[i].length > 0 && t.registry !== source.registry);
+  if (foreign.length > 0) {
+    const names = foreign.map(t => t.name).join(', ');
+    throw new Error(
+      `merge: ${names} lack the legs' manifests and are on another registry than ${source.name}; ` +
+        `push the legs there too (add it to images) or drop those tags; nothing was tagged`
+    );
+  }
+  for (const [i, t] of targets.entries()) {
+    if (missing[i].length === 0) continue;
+    core.info(`merge: copying ${missing[i].length} manifest(s) from ${source.name} to ${t.name}`);
+    await Promise.all(missing[i].map(d => copyChild(client, source, t, d)));
+  }
 }

@@ -1,6 +1,7 @@
 /** The parts of the GitHub run the action reads, gathered once so every decision stays pure. */
 import * as fs from 'fs';
 import * as os from 'os';
+import { InputError } from './problems';
 
 interface PayloadRepository {
   id?: number;
@@ -45,6 +46,8 @@ export interface RunContext {
   serverUrl: string;
   /** Directory for this run's private files (RUNNER_TEMP on GitHub). */
   tempDir: string;
+  /** The Actions runtime (artifacts, cache service) is reachable: a job on GitHub Actions. */
+  actionsRuntime?: boolean;
 }
 
 /** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */
@@ -53,7 +56,7 @@ function readPayload(file: string | undefined): EventPayload {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as EventPayload;
   } catch (e) {
-    throw new Error(`the event payload file ${file} (GITHUB_EVENT_PATH) is not valid JSON: ${(e as Error).message}`);
+    throw new InputError(`the event payload file ${file} (GITHUB_EVENT_PATH) is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -69,7 +72,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     runId: env.GITHUB_RUN_ID ?? String(process.pid),
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    tempDir: env.RUNNER_TEMP || os.tmpdir()
+    tempDir: env.RUNNER_TEMP || os.tmpdir(),
+    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN)
   };
 }
 

@@ -3,6 +3,7 @@
  * into one typed value. No policy: what the event allows is decided in `policy/`.
  */
 import * as core from '@actions/core';
+import * as fs from 'fs';
 import * as semver from 'semver';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
@@ -25,6 +26,8 @@ export interface Inputs {
   runners: RunnerMap;
   handoffDir: string;
   handoffKey: string;
+  /** How long hand-off artifacts are kept: at least GitHub's re-run window (30 days) by default. */
+  handoffRetentionDays: number;
   context: string;
   file?: string;
   target?: string;
@@ -218,6 +221,29 @@ function registries(r: Reader): string[] {
   return [...new Set(out.map(canonicalRegistry))];
 }
 
+/** A key names a folder and an artifact: letters, digits, _ and - only, so it cannot climb out. */
+function handoffKey(r: Reader): string {
+  const key = r.text('handoff-key');
+  if (key !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(key)) r.p.add('handoff-key', key, 'may only use letters, digits, _ and - (at most 64)');
+  return key;
+}
+
+function handoffDir(r: Reader): string {
+  const dir = r.text('handoff-dir');
+  if (dir !== '' && fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    r.p.add('handoff-dir', dir, 'is a file; give a directory the legs and the merge share');
+  }
+  return dir;
+}
+
+function retentionDays(r: Reader): number {
+  const raw = r.text('handoff-retention-days') || '30';
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 90)
+    r.p.add('handoff-retention-days', raw, 'is not a whole number of days from 1 to 90');
+  return Number.isInteger(days) ? days : 30;
+}
+
 function runners(r: Reader): RunnerMap {
   const { map, errors } = parseRunnerMap(r.raw('runners'));
   r.p.push(...errors);
@@ -328,8 +354,9 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems): Inp
     mode: readMode(read, p),
     platforms: platforms(r),
     runners: runners(r),
-    handoffDir: r.text('handoff-dir'),
-    handoffKey: r.text('handoff-key'),
+    handoffDir: handoffDir(r),
+    handoffKey: handoffKey(r),
+    handoffRetentionDays: retentionDays(r),
     ...buildInputs(r),
     ...publishInputs(r, ctx),
     ...toolInputs(r)

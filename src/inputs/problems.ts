@@ -1,6 +1,14 @@
 /** Input problems, collected while parsing and reported together before anything runs. */
 
-export class ConfigError extends Error {
+/** A problem with what the workflow gave the action: its message is the whole story (no stack). */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export class ConfigError extends InputError {
   constructor(readonly problems: string[]) {
     super(`Invalid input (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map(p => `  - ${p}`).join('\n'));
     this.name = 'ConfigError';

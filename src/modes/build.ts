@@ -190,7 +190,7 @@ export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = r
 }
 
 async function handOff(cfg: Config, ctx: RunContext, digest: string): Promise<void> {
-  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
+  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
   const record: LegRecord = { platform: cfg.platforms[0], digest, runAttempt: Number(ctx.runAttempt) || 1 };
   await handoff.put(record);
   core.setOutput('record', JSON.stringify(record));

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { runCommand } from '../docker/command';
 import { userDockerConfigDir } from '../docker/login';
 import { chooseHandoff, handoffKey } from '../fanout/handoff';
-import { mergeLegs } from '../fanout/merge';
+import { mergeLegs, prepareTargets } from '../fanout/merge';
 import { selectRecords } from '../fanout/records';
 import { RunContext } from '../inputs/context';
 import { Config } from '../policy/config';
@@ -19,7 +19,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> 
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;
   }
-  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images));
+  const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
   const records = await handoff.all();
   core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
   const client = registryClient(cfg, userDockerConfigDir(), runCommand);
@@ -28,6 +28,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> 
   const merged = await mergeLegs(client, cfg.images, chosen, annotations);
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
+  await prepareTargets(client, merged, refs);
   await putIndex(client, refs, merged.bytes, merged.digest);
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);

@@ -46,6 +46,12 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     const use = { ...inputs, push: trust.push };
     p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
   }
+  const handsOff = (inputs.mode === 'leg' || inputs.mode === 'merge') && trust.push;
+  if (handsOff && inputs.handoffDir === '' && !ctx.actionsRuntime) {
+    p.push(
+      `handoff-dir: a ${inputs.mode} off GitHub Actions hands leg records over through a directory the legs and the merge share; set handoff-dir`
+    );
+  }
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
   const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
   p.throwIfAny();

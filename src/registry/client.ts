@@ -142,6 +142,35 @@ export class RegistryClient {
     return bytes;
   }
 
+  /** True when the repository holds the blob (HEAD answers 2xx), false on 404. */
+  async hasBlob(registry: string, repository: string, digest: string): Promise<boolean> {
+    const res = await this.request(registry, repository, 'HEAD', `blobs/${digest}`, { allow404: true });
+    return res.ok;
+  }
+
+  /**
+   * Makes a blob of repository `from` available in `repository` on the same registry: a
+   * cross-repository mount, or (when the registry declines to mount) an upload of its bytes.
+   */
+  async copyBlob(registry: string, from: string, repository: string, digest: string): Promise<'present' | 'mounted' | 'uploaded'> {
+    if (await this.hasBlob(registry, repository, digest)) return 'present';
+    const mount = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const res = await this.request(registry, repository, 'POST', mount, { push: true });
+    await drain(res);
+    if (res.status === 201) return 'mounted';
+    const location = res.headers.get('location');
+    if (!location) throw new RegistryError(registry, repository, res.status, `the upload of ${digest} started without a Location`);
+    const bytes = await this.getBlob(registry, from, digest);
+    const target = new URL(location, await this.baseUrl(apiHost(registry)));
+    target.searchParams.set('digest', digest);
+    await this.request(registry, repository, 'PUT', target.toString(), {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: bytes,
+      push: true
+    });
+    return 'uploaded';
+  }
+
   /** PUTs exact manifest bytes under a tag or digest and verifies the digest the registry reports. */
   async putManifest(registry: string, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);
@@ -230,10 +259,11 @@ export class RegistryClient {
     const fail = (status: number | undefined, detail: string): RegistryError =>
       new RegistryError(registry, repository, status, `${method} ${path}: ${detail}`);
     const send = async (): Promise<Response> => {
-      const url = `${await this.baseUrl(host)}${repository}/${path}`;
+      // An upload Location is absolute; credentials still go only to the registry's own host.
+      const url = /^https?:\/\//.test(path) ? path : `${await this.baseUrl(host)}${repository}/${path}`;
       const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
       const headers: Record<string, string> = { ...opts.headers };
-      if (cached && cached.expires > Date.now()) headers.Authorization = cached.header;
+      if (cached && cached.expires > Date.now() && new URL(url).host === host) headers.Authorization = cached.header;
       return this.fetchFollowing(url, { method, headers, body: opts.body });
     };
     let res = await this.sendWithRetry(send, fail);

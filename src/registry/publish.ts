@@ -36,11 +36,19 @@ export async function resolveTags(cfg: Config, client: RegistryClient): Promise<
   return result;
 }
 
-/** PUTs one index under every reference, in order. */
+/**
+ * PUTs one index under every reference, in order. A failure part-way says exactly which
+ * references already point at the new index and which do not.
+ */
 export async function putIndex(client: RegistryClient, refs: string[], bytes: Buffer, digest: string): Promise<void> {
-  for (const r of refs) {
+  for (const [i, r] of refs.entries()) {
     const ref = parseReference(r);
-    await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, MEDIA_TYPES.ociIndex);
+    try {
+      await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, MEDIA_TYPES.ociIndex);
+    } catch (e) {
+      const moved = refs.slice(0, i).join(', ') || 'none';
+      throw new Error(`tagging ${r} failed: ${(e as Error).message}; moved to ${digest}: ${moved}; not moved: ${refs.slice(i).join(', ')}`);
+    }
     core.info(`Tagged ${r} → ${digest}`);
   }
 }

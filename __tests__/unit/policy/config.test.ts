@@ -150,6 +150,12 @@ describe('loadConfig validation', () => {
     [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/],
     [{ secrets: 'a=1\n..=x' }, /^secrets: line 2 is not ID=VALUE/],
     [{ secrets: '# npm token\nnpm=x' }, /^secrets: line 1 starts with #: secrets has no comments/],
+    [{ 'handoff-key': '../../etc' }, /^handoff-key: "\.\.\/\.\.\/etc" may only use letters, digits, _ and -/],
+    [{ 'handoff-key': 'web.debug' }, /^handoff-key: "web\.debug" may only use letters/],
+    [{ 'handoff-dir': __filename }, /^handoff-dir: ".*" is a file; give a directory/],
+    [{ 'handoff-retention-days': '365' }, /^handoff-retention-days: "365" is not a whole number of days from 1 to 90/],
+    [{ mode: 'leg', platforms: 'linux/amd64' }, /^handoff-dir: a leg off GitHub Actions hands leg records over through a directory/],
+    [{ mode: 'merge' }, /^handoff-dir: a merge off GitHub Actions/],
     [{ secrets: 'a=1\n"key=-----BEGIN KEY-----\nAAA==' }, /^secrets: line 2 opens a quote that is never closed/],
     [{ secrets: 'a=1\nb=2\na=3' }, /^secrets: line 3 repeats the id a; each secret id may appear once/],
     [{ driver: 'remote' }, /^driver: "remote" is not valid/]
