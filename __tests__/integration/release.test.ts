@@ -25,7 +25,7 @@ jest.setTimeout(600_000);
 
 /** A webhook payload fixture; of its fields these tests only change a release's tag. */
 interface EventPayload {
-  release?: { tag_name: string };
+  release?: { tag_name: string; prerelease?: boolean };
   [field: string]: unknown;
 }
 
@@ -104,12 +104,41 @@ describe('release published: v2.3.4 on linux/amd64 + linux/arm64', () => {
       inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image }
     });
     expect(r.main.code).toBe(0);
-    expect(r.main.stdout).toContain('::notice::Not moving 2: a newer release than 2.2.9 is already published');
-    expect(r.main.stdout).toContain('::notice::Not moving latest: a newer release than 2.2.9 is already published');
+    expect(r.main.stdout).toContain(`::notice::Not moving ${image}:2: it points at 2.3.4, newer than 2.2.9`);
+    expect(r.main.stdout).toContain(`::notice::Not moving ${image}:latest: it points at 2.3.4, newer than 2.2.9`);
     expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['2', '2.2', '2.2.9', '2.3', '2.3.4', 'latest']);
     expect((await manifest(REGISTRY, repo, 'latest'))._digest).toBe(run.outputs.digest);
     expect((await manifest(REGISTRY, repo, '2'))._digest).toBe(run.outputs.digest);
     expect((await manifest(REGISTRY, repo, '2.2'))._digest).toBe(r.outputs.digest);
+  });
+});
+
+describe('2.3.3, then 2.4.0 with the pre-release checkbox, then the stable hotfix 2.3.4', () => {
+  const repo = uniqueRepo('hotfix');
+  const image = `${REGISTRY}/${repo}`;
+
+  function release(tag: string, prerelease: boolean): Promise<ActionRun> {
+    const payload = event('release-published-stable.json');
+    payload.release = { tag_name: `v${tag}`, prerelease };
+    return runAction({
+      eventName: 'release',
+      event: payload,
+      env: { GITHUB_REF: `refs/tags/v${tag}` },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image }
+    });
+  }
+
+  test('the hotfix moves 2, 2.3 and latest (the pre-release moved none of them), never 2.4.0', async () => {
+    const first = await release('2.3.3', false);
+    const pre = await release('2.4.0', true);
+    expect([first.main.code, pre.main.code]).toEqual([0, 0]);
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['2', '2.3', '2.3.3', '2.4.0', 'latest']);
+
+    const hotfix = await release('2.3.4', false);
+    expect(hotfix.main.code).toBe(0);
+    expect(hotfix.main.stdout).not.toContain('Not moving');
+    for (const t of ['2.3.4', '2.3', '2', 'latest']) expect((await manifest(REGISTRY, repo, t))._digest).toBe(hotfix.outputs.digest);
+    expect((await manifest(REGISTRY, repo, '2.4.0'))._digest).toBe(pre.outputs.digest);
   });
 });
 

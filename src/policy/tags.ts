@@ -142,30 +142,25 @@ export function eventTags(ctx: RunContext, rules: TagRules): EventTags {
 }
 
 /**
- * Floating tags must never move backwards: publishing 1.2.4 after 1.3.0 moves `1.2` but not `1`
- * or `latest`. `existing` are the tags already in the registry.
+ * Tags never move backwards: a tag that already points at a newer stable release than this one
+ * stays where it is (publishing 2.2.9 after 2.3.4 moves `2.2` but not `2` or `latest`). Judged
+ * per tag from the version it points at now (`current`: tag → its version annotation), so any
+ * `semver=` template works, and a release no tag points at (a pre-release) holds nothing back.
  */
-export function dropBackwardMoves(derived: EventTags, rules: TagRules, existing: string[]): { kept: DerivedTag[]; dropped: DerivedTag[] } {
+export function holdBackwardMoves(
+  derived: EventTags,
+  current: Map<string, string | undefined>
+): { kept: DerivedTag[]; held: DerivedTag[] } {
   const v = derived.release;
-  if (!v) return { kept: derived.tags, dropped: [] };
-  const published = existing
-    .filter(t => t.startsWith(rules.prefix) && t.endsWith(rules.suffix) && t.length > rules.prefix.length + rules.suffix.length)
-    .map(t => parseSemverTag(t.slice(rules.prefix.length, t.length - rules.suffix.length)))
-    .filter((x): x is semver.SemVer => x !== null && x.prerelease.length === 0);
-  const newerThan = (pred: (o: semver.SemVer) => boolean): boolean => published.some(o => pred(o) && semver.gt(o, v));
+  if (!v) return { kept: derived.tags, held: [] };
   const kept: DerivedTag[] = [];
-  const dropped: DerivedTag[] = [];
+  const held: DerivedTag[] = [];
   for (const t of derived.tags) {
-    let backwards = false;
-    if (t.rule.startsWith('latest')) backwards = newerThan(() => true);
-    else if (rules.semver.includes(t.rule) && !t.rule.includes('{{patch}}') && !t.rule.includes('{{version}}')) {
-      const sameMajor = (o: semver.SemVer): boolean => o.major === v.major;
-      const sameMinor = (o: semver.SemVer): boolean => sameMajor(o) && o.minor === v.minor;
-      backwards = t.rule.includes('{{minor}}') ? newerThan(sameMinor) : newerThan(sameMajor);
-    }
-    (backwards ? dropped : kept).push(t);
+    const now = semver.parse(current.get(t.tag) ?? '');
+    const newer = now !== null && now.prerelease.length === 0 && semver.gt(now, v);
+    (newer ? held : kept).push(t);
   }
-  return { kept, dropped };
+  return { kept, held };
 }
 
 /** `tags` wins verbatim; otherwise every image gets every derived tag. */
@@ -177,25 +172,31 @@ export interface PublishTags {
   refs: string[];
   /** Each tag and the rule that produced it, for the log. */
   table: DerivedTag[];
-  /** Floating tags held back because a newer release is already published. */
-  held: DerivedTag[];
+  /** Tags held back because they already point at a newer release, with that version. */
+  held: { ref: string; version: string }[];
 }
+
+/** The version `image:tag` publishes now (its version annotation), undefined when none or no such tag. */
+export type PublishedVersion = (image: string, tag: string) => Promise<string | undefined>;
 
 /**
  * The references to publish: `tags` verbatim when given, else every image × every derived tag,
- * minus floating tags that would move backwards. `existingTags` reads an image's current tags.
+ * minus tags that would move backwards in that image (a stable release asks `publishedVersion`).
  */
 export async function publishTags(
   cfg: { tags: string[]; images: string[]; tagRules: TagRules; derived?: EventTags },
-  existingTags?: (image: string) => Promise<string[]>
+  publishedVersion?: PublishedVersion
 ): Promise<PublishTags> {
   if (cfg.tags.length > 0) return { refs: cfg.tags, table: cfg.tags.map(t => ({ tag: t, rule: 'tags input' })), held: [] };
   const derived = cfg.derived as EventTags;
-  let kept = derived.tags;
-  let held: DerivedTag[] = [];
-  if (derived.release && existingTags) {
-    const existing = (await Promise.all(cfg.images.map(existingTags))).flat();
-    ({ kept, dropped: held } = dropBackwardMoves(derived, cfg.tagRules, existing));
-  }
-  return { refs: imageRefs(cfg.images, kept), table: kept, held };
+  if (!derived.release || !publishedVersion) return { refs: imageRefs(cfg.images, derived.tags), table: derived.tags, held: [] };
+  const perImage = await Promise.all(
+    cfg.images.map(async image => {
+      const versions = await Promise.all(derived.tags.map(t => publishedVersion(image, t.tag)));
+      const current = new Map(derived.tags.map((t, i) => [t.tag, versions[i]]));
+      const { kept, held } = holdBackwardMoves(derived, current);
+      return { refs: imageRefs([image], kept), held: held.map(t => ({ ref: `${image}:${t.tag}`, version: current.get(t.tag) ?? '' })) };
+    })
+  );
+  return { refs: perImage.flatMap(p => p.refs), table: derived.tags, held: perImage.flatMap(p => p.held) };
 }

@@ -96,7 +96,21 @@ export class RegistryClient {
   }
 
   async getManifest(registry: string, repository: string, reference: string): Promise<Manifest> {
-    const res = await this.request(registry, repository, 'GET', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT } });
+    const m = await this.findManifest(registry, repository, reference);
+    if (!m) throw new RegistryError(registry, repository, 404, `manifest ${reference} not found`);
+    return m;
+  }
+
+  /** The manifest, or undefined when the registry has none under that reference (404). */
+  async findManifest(registry: string, repository: string, reference: string): Promise<Manifest | undefined> {
+    const res = await this.request(registry, repository, 'GET', `manifests/${reference}`, {
+      headers: { Accept: MANIFEST_ACCEPT },
+      allow404: true
+    });
+    if (res.status === 404) {
+      await drain(res);
+      return undefined;
+    }
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
     const claimed = res.headers.get('docker-content-digest');
@@ -109,21 +123,6 @@ export class RegistryClient {
     const json = JSON.parse(bytes.toString('utf8')) as Manifest['json'];
     const mediaType = json.mediaType ?? res.headers.get('content-type') ?? '';
     return { mediaType, digest, bytes, json };
-  }
-
-  /** Every tag of a repository (following pagination); none when the repository does not exist. */
-  async listTags(registry: string, repository: string): Promise<string[]> {
-    const tags: string[] = [];
-    let next: string | undefined = 'tags/list?n=1000';
-    while (next) {
-      const res = await this.request(registry, repository, 'GET', next, { allow404: true });
-      if (res.status === 404) return tags;
-      const body = (await res.json()) as { tags?: string[] | null };
-      tags.push(...(body.tags ?? []));
-      const link = /<[^>]*\/v2\/[^>]*?\/(tags\/list\?[^>]*)>;\s*rel="next"/.exec(res.headers.get('link') ?? '');
-      next = link?.[1];
-    }
-    return tags;
   }
 
   /** True when the manifest exists (HEAD answers 2xx), false on 404; any other answer throws. */

@@ -1,7 +1,7 @@
 /** Publishing through the registry: the client a run uses, the tags to publish, and putting them. */
 import * as core from '@actions/core';
 import { Runner } from '../docker/command';
-import { MEDIA_TYPES } from '../oci/manifest';
+import { MEDIA_TYPES, isAttestation } from '../oci/manifest';
 import { parseReference } from '../oci/reference';
 import { Config } from '../policy/config';
 import { PublishTags, publishTags } from '../policy/tags';
@@ -17,21 +17,39 @@ export function registryClient(cfg: Config, dockerConfigDir: string, run: Runner
   });
 }
 
-/** Tags to publish; floating tags are checked against the registry only when pushing. */
+const VERSION_KEY = 'org.opencontainers.image.version';
+
+/**
+ * The version a published tag points at: the version annotation of its index or manifest, else
+ * (an index written without annotations) that of its first image, else that image's label.
+ */
+async function versionAt(client: RegistryClient, image: string, tag: string): Promise<string | undefined> {
+  const { registry, repository } = parseReference(image);
+  const top = await client.findManifest(registry, repository, tag);
+  if (!top) return undefined;
+  const first = top.json.manifests?.find(d => !isAttestation(d));
+  const m = first && !top.json.annotations?.[VERSION_KEY] ? await client.getManifest(registry, repository, first.digest) : top;
+  if (m.json.annotations?.[VERSION_KEY] || !m.json.config) return m.json.annotations?.[VERSION_KEY];
+  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as {
+    config?: { Labels?: Record<string, string> };
+  };
+  return config.config?.Labels?.[VERSION_KEY];
+}
+
+/** Tags to publish; for a stable release, each tag is first checked against what it points at now. */
 export async function resolveTags(cfg: Config, client: RegistryClient): Promise<PublishTags> {
-  const existing = async (image: string): Promise<string[]> => {
-    const ref = parseReference(image);
+  const published = async (image: string, tag: string): Promise<string | undefined> => {
     try {
-      return await client.listTags(ref.registry, ref.repository);
+      return await versionAt(client, image, tag);
     } catch (e) {
-      core.warning(`Could not list the tags of ${image} to keep floating tags from moving backwards: ${(e as Error).message}`);
-      return [];
+      core.warning(`Could not read what ${image}:${tag} points at, to keep it from moving backwards: ${(e as Error).message}`);
+      return undefined;
     }
   };
-  const result = await publishTags(cfg, cfg.push ? existing : undefined);
+  const result = await publishTags(cfg, cfg.push ? published : undefined);
   core.info(['Tags:', ...result.table.map(t => `  ${t.tag.padEnd(24)} <- ${t.rule}`)].join('\n'));
-  for (const t of result.held) {
-    core.notice(`Not moving ${t.tag}: a newer release than ${cfg.derived?.version} is already published`);
+  for (const h of result.held) {
+    core.notice(`Not moving ${h.ref}: it points at ${h.version}, newer than ${cfg.derived?.version}`);
   }
   return result;
 }

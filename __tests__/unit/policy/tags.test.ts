@@ -3,7 +3,7 @@ import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { DEFAULT_TAG_RULES, parseTagRules } from '../../../src/inputs/tag-rules';
 import { loadConfig } from '../../../src/policy/config';
-import { dropBackwardMoves, eventTags, publishTags, sanitizeTag } from '../../../src/policy/tags';
+import { eventTags, holdBackwardMoves, publishTags, sanitizeTag } from '../../../src/policy/tags';
 
 const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
 const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
@@ -125,17 +125,60 @@ describe('rules', () => {
   });
 });
 
-describe('floating tags never move backwards', () => {
+describe('tags never move backwards', () => {
   const derived = eventTags(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), DEFAULT_TAG_RULES);
+  // What each tag points at now (its version annotation); absent: the tag does not exist yet.
   test.each([
-    ['nothing published yet', [], ['2.3.4', '2.3', '2', 'latest']],
-    ['older releases only', ['2.3.3', '2.2', '1.9.0', 'latest'], ['2.3.4', '2.3', '2', 'latest']],
-    ['3.0.0 exists: latest stays', ['3.0.0'], ['2.3.4', '2.3', '2']],
-    ['2.4.0 exists: 2 and latest stay', ['2.4.0', '2.4'], ['2.3.4', '2.3']],
-    ['2.3.5 exists: only the exact version', ['2.3.5'], ['2.3.4']],
-    ['pre-releases do not count', ['3.0.0-rc.1'], ['2.3.4', '2.3', '2', 'latest']]
-  ])('%s', (_n, existing, kept) => {
-    expect(dropBackwardMoves(derived, DEFAULT_TAG_RULES, existing).kept.map(t => t.tag)).toEqual(kept);
+    ['nothing published yet', {}, ['2.3.4', '2.3', '2', 'latest']],
+    ['older releases', { '2.3': '2.3.3', '2': '2.3.3', latest: '2.3.3' }, ['2.3.4', '2.3', '2', 'latest']],
+    ['3.0.0 is latest: latest stays', { '2': '2.3.3', latest: '3.0.0' }, ['2.3.4', '2.3', '2']],
+    ['2 and latest point at 2.4.0: they stay', { '2': '2.4.0', latest: '2.4.0', '2.3': '2.3.3' }, ['2.3.4', '2.3']],
+    ['2.3 points at 2.3.5: only it and newer ones stay', { '2.3': '2.3.5', '2': '2.3.5', latest: '2.3.5' }, ['2.3.4']],
+    [
+      're-publishing the same release moves everything',
+      { '2.3.4': '2.3.4', '2.3': '2.3.4', latest: '2.3.4' },
+      ['2.3.4', '2.3', '2', 'latest']
+    ],
+    ['a tag pointing at a pre-release does not hold', { latest: '3.0.0-rc.1' }, ['2.3.4', '2.3', '2', 'latest']],
+    ['a tag with no version annotation is moved', { latest: undefined }, ['2.3.4', '2.3', '2', 'latest']]
+  ])('%s', (_n, current: Record<string, string | undefined>, kept) => {
+    expect(holdBackwardMoves(derived, new Map(Object.entries(current))).kept.map(t => t.tag)).toEqual(kept);
+  });
+
+  test('any semver template works, not only ones with {{version}}', () => {
+    const rules = parseTagRules('semver=v{{major}}.{{minor}}\nsemver=v{{major}}').rules;
+    const custom = eventTags(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), rules);
+    const moves = holdBackwardMoves(
+      custom,
+      new Map([
+        ['v2', '2.4.0'],
+        ['latest', '2.4.0'],
+        ['v2.3', '2.3.3']
+      ])
+    );
+    expect(moves.kept.map(t => t.tag)).toEqual(['v2.3']);
+    expect(moves.held.map(t => t.tag)).toEqual(['v2', 'latest']);
+  });
+
+  test('2.4.0 published as a pre-release (no floating tag moved), then the stable hotfix 2.3.4 moves 2 and latest', async () => {
+    // The registry holds the tag 2.4.0, but 2 and latest still point at 2.3.3.
+    const cfg = { tags: [], images: ['ghcr.io/o/app'], tagRules: DEFAULT_TAG_RULES, derived };
+    const now: Record<string, string> = { '2.4.0': '2.4.0', '2.3': '2.3.3', '2': '2.3.3', latest: '2.3.3' };
+    const result = await publishTags(cfg, (_image, tag) => Promise.resolve(now[tag]));
+    expect(result.refs).toEqual(['2.3.4', '2.3', '2', 'latest'].map(t => `ghcr.io/o/app:${t}`));
+    expect(result.held).toEqual([]);
+  });
+
+  test('each image is judged by what its own tags point at', async () => {
+    const cfg = { tags: [], images: ['ghcr.io/o/app', 'docker.io/o/app'], tagRules: DEFAULT_TAG_RULES, derived };
+    const result = await publishTags(cfg, (image, tag) =>
+      Promise.resolve(image.startsWith('docker.io') && tag === 'latest' ? '3.0.0' : undefined)
+    );
+    expect(result.refs).toEqual([
+      ...['2.3.4', '2.3', '2', 'latest'].map(t => `ghcr.io/o/app:${t}`),
+      ...['2.3.4', '2.3', '2'].map(t => `docker.io/o/app:${t}`)
+    ]);
+    expect(result.held).toEqual([{ ref: 'docker.io/o/app:latest', version: '3.0.0' }]);
   });
 });
 

@@ -250,6 +250,7 @@ describe('inputs and secrets reach the step that uses them', () => {
         'push',
         'handoff-key',
         'handoff-dir',
+        'handoff-retention-days',
         'qemu',
         'qemu-image',
         'buildx-version',
