@@ -72,8 +72,9 @@ describe('a tag on another registry', () => {
 
     expect(r.main.code).toBe(1);
     expect(r.main.stdout).toContain(
-      `::error::merge: ${other.host}/${foreign} lack the legs' manifests and are on another registry than ${REGISTRY}/${source}`
+      `, on another registry than the legs' ${REGISTRY}/${source}; push the legs there too`
     );
+    expect(r.main.stdout).toContain(`::error::merge: ${other.host}/${foreign} lacks sha256:`);
     expect(r.main.stdout).toContain('nothing was tagged');
     expect(await tagList(REGISTRY, source)).toBeUndefined();
     expect(await tagList(other.host, foreign)).toBeUndefined();

@@ -24,8 +24,10 @@ export interface MergedIndex {
   digest: string;
   /** platform → manifest digest. */
   digests: Record<string, string>;
-  /** Every manifest the index names (runnable and attestation), all in `source`. */
+  /** Every manifest the index names (runnable and attestation). */
   children: string[];
+  /** Those just read from `source` by digest, so known to be there. */
+  fetched: string[];
   /** The repository the legs pushed to, which holds every child. */
   source: string;
   attestations: number;
@@ -48,7 +50,16 @@ export async function mergeLegs(
     bytes,
     json: JSON.parse(bytes.toString()) as Record<string, unknown>
   });
-  return { bytes, digest, digests: index.digests, children, source: images[0], attestations: Object.keys(index.attestations).length };
+  const fetched = legs.map(l => l.top.digest);
+  return {
+    bytes,
+    digest,
+    digests: index.digests,
+    children,
+    fetched,
+    source: images[0],
+    attestations: Object.keys(index.attestations).length
+  };
 }
 
 interface Repo {
@@ -90,14 +101,18 @@ async function copyChild(client: RegistryClient, source: Repo, target: Repo, dig
  */
 export async function prepareTargets(client: RegistryClient, merged: MergedIndex, refs: string[]): Promise<void> {
   const source = repoOf(merged.source);
+  const unread = merged.children.filter(d => !merged.fetched.includes(d));
+  const lost = await missingChildren(client, source, unread);
+  if (lost.length > 0) throw new Error(`merge: ${source.name} lacks ${lost.join(', ')} that the legs pushed; nothing was tagged`);
   const targets = targetRepos(refs).filter(t => t.name !== source.name);
   const missing = await Promise.all(targets.map(t => missingChildren(client, t, merged.children)));
-  const foreign = targets.filter((t, i) => missing[i].length > 0 && t.registry !== source.registry);
+  const foreign = targets.flatMap((t, i) =>
+    missing[i].length > 0 && t.registry !== source.registry ? [`${t.name} lacks ${missing[i].join(', ')}`] : []
+  );
   if (foreign.length > 0) {
-    const names = foreign.map(t => t.name).join(', ');
     throw new Error(
-      `merge: ${names} lack the legs' manifests and are on another registry than ${source.name}; ` +
-        `push the legs there too (add it to images) or drop those tags; nothing was tagged`
+      `merge: ${foreign.join('; ')}, on another registry than the legs' ${source.name}; ` +
+        'push the legs there too (add it to images) or drop those tags; nothing was tagged'
     );
   }
   for (const [i, t] of targets.entries()) {

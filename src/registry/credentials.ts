@@ -38,7 +38,13 @@ async function fromHelper(run: Runner, helper: string, registry: string): Promis
   const server = registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
   const out = await run(`docker-credential-${helper}`, ['get'], { input: server, silent: true, allowFailure: true });
   if (out.exitCode !== 0) return undefined;
-  const j = JSON.parse(out.stdout) as { Username?: string; Secret?: string };
+  let j: { Username?: string; Secret?: string };
+  try {
+    j = JSON.parse(out.stdout) as typeof j;
+  } catch {
+    core.warning(`docker-credential-${helper} printed no JSON for ${registry}; going on without its credentials`);
+    return undefined;
+  }
   return j.Secret ? { username: j.Username ?? '', password: j.Secret } : undefined;
 }
 

@@ -34,7 +34,8 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     runId: '7',
     runAttempt: '2',
     serverUrl: 'https://ghes.example',
-    tempDir: '/runner/tmp'
+    tempDir: '/runner/tmp',
+    actionsRuntime: false
   });
 });
 
@@ -47,4 +48,8 @@ test('a payload file that is not JSON is one error naming the file', () => {
   expect(() => readRunContext({ GITHUB_EVENT_PATH: file })).toThrow(
     new RegExp(`^the event payload file ${file} \\(GITHUB_EVENT_PATH\\) is not valid JSON: `)
   );
+});
+
+test('on GitHub Actions the runtime (artifacts, cache) is reachable', () => {
+  expect(readRunContext({ ACTIONS_RUNTIME_TOKEN: 't' }).actionsRuntime).toBe(true);
 });

@@ -42,7 +42,7 @@ describe('parsePlatformList', () => {
 
 describe('host and emulators', () => {
   test.each([
-    ['x64', 'linux/amd64', ['linux/amd64', 'linux/386']],
+    ['x64', 'linux/amd64', ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386']],
     ['arm64', 'linux/arm64', ['linux/arm64']]
   ])('%s runs %s natively', (arch, host, native) => {
     expect(hostPlatform(arch)).toBe(host);
