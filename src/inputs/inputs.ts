@@ -11,7 +11,7 @@ import { RunContext } from './context';
 import { keyValueLines, listItems } from './lists';
 import { Problems } from './problems';
 import { RunnerMap, parseRunnerMap } from './runners';
-import { BuildSecret, parseSecrets } from './secrets';
+import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
 import { TagRules, parseTagRules } from './tag-rules';
 
 export const MODES = ['build', 'plan', 'leg', 'merge'] as const;
@@ -46,6 +46,8 @@ export interface Inputs {
   allowPullRequestTarget: boolean;
   load: boolean;
   provenance?: string;
+  /** Accept secret-looking build-args with provenance mode=max (which records their values). */
+  allowSecretBuildArgs: boolean;
   sbom?: string;
   images: string[];
   /** The `tags` input (full references, used verbatim when given). */
@@ -274,6 +276,7 @@ function buildInputs(r: Reader) {
     outputs: r.lines('outputs'),
     load: r.bool('load', false),
     provenance: r.attestation('provenance'),
+    allowSecretBuildArgs: r.bool('allow-secret-build-args', false),
     sbom: r.attestation('sbom')
   };
 }
@@ -365,11 +368,15 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems): Inp
   return inputs;
 }
 
-/** Every secret value among the inputs, masked before anything can print it. */
-export function maskSecrets(secrets: { secrets: BuildSecret[]; password: string; githubToken: string }): void {
-  for (const s of secrets.secrets) {
-    core.setSecret(s.value);
-    s.value.split(/\r?\n/).forEach(line => line.trim() && core.setSecret(line));
+/**
+ * Every secret value among the inputs, masked before anything can print it: build secrets,
+ * passwords, and the values of build-args whose names look secret.
+ */
+export function maskSecrets(secrets: { secrets: BuildSecret[]; password: string; githubToken: string; buildArgs: string[] }): void {
+  const values = [...secrets.secrets.map(s => s.value), ...secretLookingBuildArgs(secrets.buildArgs).map(a => a.value)];
+  for (const value of values.filter(v => v !== '')) {
+    core.setSecret(value);
+    value.split(/\r?\n/).forEach(line => line.trim() && core.setSecret(line));
   }
   if (secrets.password) core.setSecret(secrets.password);
   if (secrets.githubToken) core.setSecret(secrets.githubToken);

@@ -68,3 +68,34 @@ export function parseSecrets(raw: string, p: Problems): BuildSecret[] {
   }
   return out;
 }
+
+/** Words that make a build-arg name look like it carries a credential. */
+const SECRET_WORDS = new Set([
+  'TOKEN',
+  'PASSWORD',
+  'PASSWD',
+  'PASS',
+  'PWD',
+  'SECRET',
+  'KEY',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'PAT'
+]);
+
+/** The words of a name: split on _, -, . and camelCase boundaries (NPM_TOKEN, npmToken, api-key). */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[_.-]+/)
+    .map(w => w.toUpperCase());
+}
+
+/** `build-args` entries (KEY=VALUE) whose name has a secret-sounding word (as a whole word). */
+export function secretLookingBuildArgs(buildArgs: string[]): { name: string; value: string }[] {
+  return buildArgs
+    .map(line => ({ name: line.slice(0, line.indexOf('=')), value: line.slice(line.indexOf('=') + 1) }))
+    .filter(a => nameWords(a.name).some(w => SECRET_WORDS.has(w)));
+}

@@ -14,6 +14,7 @@ import { QemuResult, setupQemu } from '../docker/qemu';
 import { chooseHandoff, handoffKey } from '../fanout/handoff';
 import { LegRecord } from '../fanout/records';
 import { RunContext } from '../inputs/context';
+import { secretLookingBuildArgs } from '../inputs/secrets';
 import { IndexContents } from '../oci/manifest';
 import { hostPlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
@@ -72,6 +73,12 @@ function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
+    core.warning(
+      `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +
+        `pass it with secrets instead (${name}=..., then RUN --mount=type=secret,id=${name}). It is masked in this log.`
+    );
+  }
 }
 
 /** The run's private directory and docker config, its registry client, and its buildx. */
@@ -140,7 +147,7 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
   const metadataFile = path.join(r.runDir, 'metadata.json');
   const cache = planCache(cfg, { leg: target.leg, onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN), writeCache: cfg.trust.writeCache });
   if (cache.refused.length > 0) core.notice(`cache-to not used: untrusted code only reads caches (${cache.refused.join('; ')})`);
-  const args = buildArgs(
+  const command = buildArgs(
     { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
     { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
   );
@@ -149,7 +156,7 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
   await loginAll(r);
   const qemu = await setupEmulation(r);
   await prepareBuilder(r, builder);
-  const meta = await runBuild(run, bx, args, env, metadataFile);
+  const meta = await runBuild(run, bx, command.args, { ...env, ...command.env }, metadataFile);
   if (!cfg.push) return { meta, metadata, qemu };
   if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');
   const ref = parseReference(target.readBack);

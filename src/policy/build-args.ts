@@ -54,9 +54,38 @@ function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
   return out;
 }
 
-/** The build argv; the buildx version gate has already accepted these inputs. */
-export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
-  return [
+export interface BuildCommand {
+  args: string[];
+  /** Build-arg values, handed to buildx through its environment (`--build-arg NAME` reads them). */
+  env: Record<string, string>;
+}
+
+/** Names the build's own environment needs: their values stay on the command line. */
+const RESERVED_ENV = /^(PATH|HOME|TMPDIR|USER|DOCKER_.*|BUILDX_.*|BUILDKIT_.*)$/;
+
+/**
+ * `--build-arg NAME` with the value in the child's environment, so no value shows in the
+ * `[command]` echo or in the argv any process on the runner can read.
+ */
+function buildArgFlags(buildArgs: string[]): BuildCommand {
+  const args: string[] = [];
+  const env: Record<string, string> = {};
+  for (const line of buildArgs) {
+    const name = line.slice(0, line.indexOf('='));
+    if (RESERVED_ENV.test(name)) {
+      args.push('--build-arg', line);
+      continue;
+    }
+    args.push('--build-arg', name);
+    env[name] = line.slice(name.length + 1);
+  }
+  return { args, env };
+}
+
+/** The build command; the buildx version gate has already accepted these inputs. */
+export function buildArgs(cfg: BuildInputs, plan: BuildPlan): BuildCommand {
+  const buildArgs = buildArgFlags(cfg.buildArgs);
+  const args = [
     'build',
     '--builder',
     plan.builder,
@@ -66,7 +95,7 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
     cfg.platforms.join(','),
     ...(cfg.file ? ['--file', cfg.file] : []),
     ...(cfg.target ? ['--target', cfg.target] : []),
-    ...repeat('--build-arg', cfg.buildArgs),
+    ...buildArgs.args,
     ...repeat('--label', cfg.labels),
     ...repeat('--annotation', cfg.annotations),
     ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
@@ -83,6 +112,7 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): string[] {
     plan.metadataFile,
     cfg.context
   ];
+  return { args, env: buildArgs.env };
 }
 
 export interface CachePlan {

@@ -6,6 +6,7 @@
 import { RunContext } from '../inputs/context';
 import { InputReader, Inputs, readInputs } from '../inputs/inputs';
 import { Problems } from '../inputs/problems';
+import { secretLookingBuildArgs } from '../inputs/secrets';
 import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { EventTags, eventTags } from './tags';
@@ -33,6 +34,16 @@ function derivedTags(i: Inputs, ctx: RunContext, p: Problems): EventTags | undef
   }
 }
 
+/** provenance mode=max records every build-arg value in the attestation pushed with the image. */
+function secretArgProblems(i: Inputs): string[] {
+  const names = secretLookingBuildArgs(i.buildArgs).map(a => a.name);
+  if (names.length === 0 || !/\bmode=max\b/.test(i.provenance ?? '') || i.allowSecretBuildArgs) return [];
+  return [
+    `build-args: ${names.join(', ')} look${names.length === 1 ? 's' : ''} secret, and provenance mode=max publishes build-arg values; ` +
+      'pass them with secrets (RUN --mount=type=secret), or set allow-secret-build-args: true to accept the risk'
+  ];
+}
+
 export function loadConfig(read: InputReader, ctx: RunContext): Config {
   const p = new Problems();
   const inputs = readInputs(read, ctx, p);
@@ -46,6 +57,7 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     const use = { ...inputs, push: trust.push };
     p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
   }
+  p.push(...secretArgProblems(inputs));
   const handsOff = (inputs.mode === 'leg' || inputs.mode === 'merge') && trust.push;
   if (handsOff && inputs.handoffDir === '' && !ctx.actionsRuntime) {
     p.push(

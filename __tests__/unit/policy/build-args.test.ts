@@ -19,7 +19,7 @@ const plan = { builder: 'b1', tags: ['ghcr.io/o/r:1'], secretFiles: {}, metadata
 
 describe('buildArgs', () => {
   test('minimal push', () => {
-    expect(buildArgs(base, plan)).toEqual([
+    expect(buildArgs(base, plan).args).toEqual([
       'build',
       '--builder',
       'b1',
@@ -39,7 +39,6 @@ describe('buildArgs', () => {
 
   test.each([
     ['file and target', { file: 'docker/Dockerfile', target: 'prod' }, ['--file', 'docker/Dockerfile', '--target', 'prod']],
-    ['build args repeat', { buildArgs: ['A=1', 'B=x y'] }, ['--build-arg', 'A=1', '--build-arg', 'B=x y']],
     ['labels', { labels: ['org.opencontainers.image.title=x'] }, ['--label', 'org.opencontainers.image.title=x']],
     [
       'annotations',
@@ -59,19 +58,42 @@ describe('buildArgs', () => {
     ['custom outputs replace push', { outputs: ['type=local,dest=out'], push: false }, ['--output', 'type=local,dest=out']],
     ['load without push', { push: false, load: true }, ['--load']]
   ])('%s', (_name, over, expected) => {
-    const args = buildArgs({ ...base, ...over }, plan);
+    const { args } = buildArgs({ ...base, ...over }, plan);
     const at = args.indexOf(expected[0]);
     expect(at).toBeGreaterThan(0);
     expect(args.slice(at, at + expected.length)).toEqual(expected);
   });
 
+  test('build-arg values travel in the environment, never in the argv', () => {
+    const { args, env } = buildArgs({ ...base, buildArgs: ['A=1', 'B=x y', 'NPM_TOKEN=npm_s3cr3t', 'EMPTY='] }, plan);
+    expect(args.slice(args.indexOf('--build-arg'), args.indexOf('--build-arg') + 8)).toEqual([
+      '--build-arg',
+      'A',
+      '--build-arg',
+      'B',
+      '--build-arg',
+      'NPM_TOKEN',
+      '--build-arg',
+      'EMPTY'
+    ]);
+    expect(env).toEqual({ A: '1', B: 'x y', NPM_TOKEN: 'npm_s3cr3t', EMPTY: '' });
+    expect(args.join(' ')).not.toContain('npm_s3cr3t');
+  });
+
+  test("names the build's own environment needs keep their value on the command line", () => {
+    const { args, env } = buildArgs({ ...base, buildArgs: ['PATH=/opt/bin', 'DOCKER_HOST=x'] }, plan);
+    expect(args).toContain('PATH=/opt/bin');
+    expect(args).toContain('DOCKER_HOST=x');
+    expect(env).toEqual({});
+  });
+
   test('secrets are passed as files, never values', () => {
-    const args = buildArgs(base, { ...plan, secretFiles: { npm: '/run/s/npm' } });
+    const { args } = buildArgs(base, { ...plan, secretFiles: { npm: '/run/s/npm' } });
     expect(args).toContain('id=npm,src=/run/s/npm');
   });
 
   test('the context is the last argument even when it looks like a flag', () => {
-    const args = buildArgs({ ...base, context: '--evil' }, plan);
+    const { args } = buildArgs({ ...base, context: '--evil' }, plan);
     expect(args[args.length - 1]).toBe('--evil');
   });
 });

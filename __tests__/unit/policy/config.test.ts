@@ -1,5 +1,6 @@
 import { RunContext } from '../../../src/inputs/context';
 import { ConfigError } from '../../../src/inputs/problems';
+import { secretLookingBuildArgs } from '../../../src/inputs/secrets';
 import { loadConfig } from '../../../src/policy/config';
 
 const DEFAULTS: Record<string, string> = {
@@ -122,6 +123,40 @@ describe('Docker Hub has one name', () => {
     const cfg = load({ images: 'docker.io/acme/app\nacme/app', registry, username: 'acme', password: 'dckr_pat_x' });
     expect(cfg.images).toEqual(['acme/app']);
     expect(cfg.logins).toEqual([{ registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' }]);
+  });
+});
+
+describe('secret-looking build-args', () => {
+  test.each([
+    ['NPM_TOKEN', true],
+    ['api-key', true],
+    ['githubPat', true],
+    ['DB_PASSWORD', true],
+    ['AWS_SECRET_ACCESS_KEY', true],
+    ['AUTH', true],
+    ['registry.credentials', true],
+    ['KEYBOARD_LAYOUT', false],
+    ['MONKEY', false],
+    ['PATH', false],
+    ['AUTHOR', false],
+    ['VERSION', false]
+  ])('%s looks secret: %s', (name, secret) => {
+    expect(secretLookingBuildArgs([`${name}=v`]).map(a => a.name)).toEqual(secret ? [name] : []);
+  });
+
+  test('with provenance mode=max they are an error naming them and the way out', () => {
+    expect(problems({ 'build-args': 'NPM_TOKEN=x\nVERSION=1', provenance: 'mode=max' })).toEqual([
+      expect.stringMatching(
+        /^build-args: NPM_TOKEN looks secret, and provenance mode=max publishes build-arg values; pass them with secrets .* allow-secret-build-args: true/
+      )
+    ]);
+  });
+
+  test('the opt-in accepts the risk; without mode=max they are only warned about (at run time)', () => {
+    expect(load({ 'build-args': 'NPM_TOKEN=x', provenance: 'mode=max', 'allow-secret-build-args': 'true' }).buildArgs).toEqual([
+      'NPM_TOKEN=x'
+    ]);
+    expect(load({ 'build-args': 'NPM_TOKEN=x', provenance: 'mode=min' }).buildArgs).toEqual(['NPM_TOKEN=x']);
   });
 });
 
