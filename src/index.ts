@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { CommandError } from './docker/command';
 import { readRunContext } from './inputs/context';
-import { InputError } from './inputs/problems';
+import { InputError, ReportedError } from './inputs/problems';
 import { runBuildMode, runLegMode } from './modes/build';
 import { runMergeMode } from './modes/merge';
 import { runPlanMode } from './modes/plan';
@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     else await runBuildMode(cfg, ctx);
   } catch (e) {
     const err = e as Error;
+    if (err instanceof ReportedError) {
+      core.info(err.message);
+      process.exitCode = core.ExitCode.Failure;
+      return;
+    }
     if (!(err instanceof InputError) && !(err instanceof CommandError)) core.debug(err.stack ?? '');
     core.setFailed(err.message);
   }

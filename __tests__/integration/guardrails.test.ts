@@ -1,10 +1,12 @@
 /**
  * Guardrails against publishing something other than what was asked, driven through dist/ on the
- * real stack. Secret-looking build-args: masked before the build, never in the argv.
+ * real stack: the base-image preflight, and secret-looking build-args (masked before the build,
+ * never in the argv).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURES, REGISTRY, localStackInputs, runAction, tagList, uniqueRepo } from './stack';
+import { tempDir } from './registries';
+import { BINFMT_STANDIN, FIXTURES, REGISTRY, imageIndex, imageManifest, localStackInputs, runAction, tagList, uniqueRepo } from './stack';
 
 jest.setTimeout(300_000);
 
@@ -84,5 +86,163 @@ describe('a build-arg whose name looks secret', () => {
     const buildx = seen.filter(c => c.includes('buildx') && c.includes(' build '));
     expect(buildx.length).toBeGreaterThan(0);
     expect(seen.filter(c => c.includes(token))).toEqual([]);
+  });
+});
+
+/** Publishes the busybox fixture for linux/amd64 only: a single-platform base image. */
+async function amd64OnlyBase(): Promise<string> {
+  const repo = uniqueRepo('amd64-only-base');
+  const r = await runAction({
+    inputs: { ...localStackInputs(), platforms: 'linux/amd64', tags: `${REGISTRY}/${repo}:1`, provenance: 'false' }
+  });
+  expect(r.main.code).toBe(0);
+  const m = await imageManifest(REGISTRY, repo, '1');
+  expect(m.config.mediaType).toContain('config');
+  return `${REGISTRY}/${repo}:1`;
+}
+
+/** A build context whose Dockerfile builds FROM `base` with a RUN step. */
+function contextFrom(base: string, extra = ''): string {
+  const dir = tempDir('context-');
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${base}\nRUN ["/bin/busybox", "true"]\n${extra}CMD ["/bin/uname", "-m"]\n`);
+  return dir;
+}
+
+describe('preflight: a base image that exists only for linux/amd64, built for linux/amd64 and linux/arm64', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await amd64OnlyBase();
+  });
+
+  test('fails before anything runs, with one error naming the image, linux/arm64, what it has, and the fix', async () => {
+    const repo = uniqueRepo('preflight-miss');
+    const context = contextFrom(base);
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        context,
+        file: path.join(context, 'Dockerfile'),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: `${REGISTRY}/${repo}:1`
+      },
+      env: { GITHUB_RUN_ID: `preflight-${Date.now()}` }
+    });
+    expect(r.main.code).toBe(1);
+    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`base image ${base} has no linux/arm64 (it has linux/amd64)`);
+    expect(errors[0]).toContain('FROM --platform=$BUILDPLATFORM');
+    expect(errors[0]).toMatch(/file=.*Dockerfile,line=1/);
+    expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64, linux\/arm64 in \d+ ms/);
+    // Nothing else ran: no command at all (no QEMU, no builder, no build), nothing pushed.
+    expect(r.main.stdout.split('\n').filter(l => l.startsWith('[command]'))).toEqual([]);
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+  });
+
+  test('passes for the platform it has', async () => {
+    const repo = uniqueRepo('preflight-ok');
+    const context = contextFrom(base);
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        context,
+        file: path.join(context, 'Dockerfile'),
+        platforms: 'linux/amd64',
+        tags: `${REGISTRY}/${repo}:1`,
+        provenance: 'false'
+      }
+    });
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64 in \d+ ms/);
+    expect(await tagList(REGISTRY, repo)).toEqual(['1']);
+  });
+
+  test('a base image that cannot be read is a warning, and preflight: false turns the check off', async () => {
+    const context = contextFrom('127.0.0.1:1/nowhere/base:1');
+    const inputs = {
+      ...localStackInputs(),
+      context,
+      file: path.join(context, 'Dockerfile'),
+      platforms: 'linux/amd64',
+      push: 'false',
+      outputs: 'type=cacheonly'
+    };
+    const unreadable = await runAction({ inputs: { ...inputs, qemu: 'false' }, env: { GITHUB_RUN_ID: `unreadable-${Date.now()}` } });
+    expect(unreadable.main.stdout).toContain('::warning file=');
+    expect(unreadable.main.stdout).toContain('Preflight: could not read base image 127.0.0.1:1/nowhere/base:1');
+    const off = await runAction({ inputs: { ...inputs, preflight: 'false' } });
+    expect(off.main.stdout).not.toContain('Preflight');
+  });
+});
+
+describe("smoke-test: a command in every platform's pushed image before any tag moves", () => {
+  const ONLY_X86 = `/bin/sh -c 'uname -m; test "$(uname -m)" = x86_64'`;
+
+  test('passing everywhere: each output in a log group and the summary, then the tags are put', async () => {
+    const repo = uniqueRepo('smoke-pass');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: `${REGISTRY}/${repo}:1\n${REGISTRY}/${repo}:latest`,
+        provenance: 'false',
+        'qemu-image': BINFMT_STANDIN,
+        'smoke-test': '/bin/uname -m'
+      }
+    });
+    expect(r.main.code).toBe(0);
+    const digestRef = `${REGISTRY}/${repo}@${r.outputs.digest}`;
+    expect(r.main.stdout).toContain(
+      `::group::Smoke test on linux/amd64: exit code 0\n$ docker run --rm --quiet --platform linux/amd64 --network host ${digestRef} /bin/uname -m\nx86_64\n::endgroup::`
+    );
+    expect(r.main.stdout).toContain(
+      `::group::Smoke test on linux/arm64: exit code 0\n$ docker run --rm --quiet --platform linux/arm64 --network host ${digestRef} /bin/uname -m\naarch64\n::endgroup::`
+    );
+    expect(r.summary).toContain('<summary>linux/arm64: passed</summary>');
+    expect(r.summary).toContain('<pre>aarch64</pre>');
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['1', 'latest']);
+    expect((await imageIndex(REGISTRY, repo, 'latest'))._digest).toBe(r.outputs.digest);
+  });
+
+  test('failing on one platform: the error names it with its output, and no tag exists', async () => {
+    const repo = uniqueRepo('smoke-fail');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: `${REGISTRY}/${repo}:1`,
+        provenance: 'false',
+        'qemu-image': BINFMT_STANDIN,
+        'smoke-test': ONLY_X86
+      }
+    });
+    expect(r.main.code).toBe(1);
+    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    expect(errors).toEqual([expect.stringMatching(/^::error::smoke test failed on linux\/arm64 \(exit code 1\):%0Aaarch64$/)]);
+    expect(r.summary).toContain('<summary>linux/arm64: failed (exit code 1)</summary>');
+    expect(r.summary).toContain('<summary>linux/amd64: passed</summary>');
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+  });
+
+  test('a fan-out leg smoke-tests its own platform before handing off', async () => {
+    const repo = uniqueRepo('smoke-leg');
+    const handoff = tempDir('handoff-');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        mode: 'leg',
+        platforms: 'linux/arm64',
+        images: `${REGISTRY}/${repo}`,
+        provenance: 'false',
+        'qemu-image': BINFMT_STANDIN,
+        'handoff-dir': handoff,
+        'smoke-test': ONLY_X86
+      },
+      env: { GITHUB_RUN_ID: `smoke-leg-${Date.now()}` }
+    });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).toContain('::error::smoke test failed on linux/arm64 (exit code 1)');
+    expect(r.outputs.record).toBeUndefined();
+    expect(fs.readdirSync(handoff)).toEqual([]);
   });
 });

@@ -71,9 +71,7 @@ describe('a tag on another registry', () => {
     const r = await merge(`${REGISTRY}/${source}`, `${REGISTRY}/${source}:1.0\n${other.host}/${foreign}:1.0`, dir, runId);
 
     expect(r.main.code).toBe(1);
-    expect(r.main.stdout).toContain(
-      `, on another registry than the legs' ${REGISTRY}/${source}; push the legs there too`
-    );
+    expect(r.main.stdout).toContain(`, on another registry than the legs' ${REGISTRY}/${source}; push the legs there too`);
     expect(r.main.stdout).toContain(`::error::merge: ${other.host}/${foreign} lacks sha256:`);
     expect(r.main.stdout).toContain('nothing was tagged');
     expect(await tagList(REGISTRY, source)).toBeUndefined();

@@ -99,7 +99,11 @@ async function copyChild(client: RegistryClient, source: Repo, target: Repo, dig
  * registry that lacks some gets them copied (blobs mounted across repositories, then the
  * manifests); one on another registry is refused before anything is put.
  */
-export async function prepareTargets(client: RegistryClient, merged: MergedIndex, refs: string[]): Promise<void> {
+export async function prepareTargets(
+  client: RegistryClient,
+  merged: Pick<MergedIndex, 'source' | 'children' | 'fetched'>,
+  refs: string[]
+): Promise<void> {
   const source = repoOf(merged.source);
   const unread = merged.children.filter(d => !merged.fetched.includes(d));
   const lost = await missingChildren(client, source, unread);

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as semver from 'semver';
+import { parse as parseShellWords } from 'shell-quote';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
 import { RunContext } from './context';
@@ -46,6 +47,10 @@ export interface Inputs {
   allowPullRequestTarget: boolean;
   load: boolean;
   provenance?: string;
+  /** Check the Dockerfile's base images for every platform before building. */
+  preflight: boolean;
+  /** Arguments run in every platform's pushed image before any tag moves (empty: no smoke test). */
+  smokeTest: string[];
   /** Accept secret-looking build-args with provenance mode=max (which records their values). */
   allowSecretBuildArgs: boolean;
   sbom?: string;
@@ -246,6 +251,19 @@ function retentionDays(r: Reader): number {
   return Number.isInteger(days) ? days : 30;
 }
 
+/** One command line, split into arguments as a shell would, but never run through a shell. */
+function smokeTest(r: Reader): string[] {
+  const raw = r.text('smoke-test');
+  const tokens = parseShellWords(raw, name => `$${name}`);
+  if (tokens.every((t): t is string => typeof t === 'string')) return tokens;
+  r.p.add(
+    'smoke-test',
+    raw,
+    "uses shell syntax (|, &&, >, globs, #); it runs as plain arguments: wrap it as sh -c '...' if the image has a shell"
+  );
+  return [];
+}
+
 function runners(r: Reader): RunnerMap {
   const { map, errors } = parseRunnerMap(r.raw('runners'));
   r.p.push(...errors);
@@ -277,6 +295,8 @@ function buildInputs(r: Reader) {
     load: r.bool('load', false),
     provenance: r.attestation('provenance'),
     allowSecretBuildArgs: r.bool('allow-secret-build-args', false),
+    preflight: r.bool('preflight', true),
+    smokeTest: smokeTest(r),
     sbom: r.attestation('sbom')
   };
 }

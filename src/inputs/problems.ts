@@ -8,6 +8,14 @@ export class InputError extends Error {
   }
 }
 
+/** A failure whose details were already reported (one ::error:: each): it only ends the step. */
+export class ReportedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportedError';
+  }
+}
+
 export class ConfigError extends InputError {
   constructor(readonly problems: string[]) {
     super(`Invalid input (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` + problems.map(p => `  - ${p}`).join('\n'));

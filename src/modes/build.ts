@@ -23,11 +23,16 @@ import { Config } from '../policy/config';
 import { isLocalBuilder } from '../policy/emulation';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
 import { RegistryClient } from '../registry/client';
-import { registryClient, resolveTags } from '../registry/publish';
+import { putTags, registryClient, resolveTags } from '../registry/publish';
+import { preflight } from '../registry/preflight';
 import { inspectPublished } from '../registry/readback';
+import { smokeTest } from '../docker/smoke';
+import { prepareTargets } from '../fanout/merge';
+import { ReportedError } from '../inputs/problems';
+import { imageName } from '../oci/reference';
 import { setBuildOutputs } from '../report/outputs';
 import { recordState } from '../report/state';
-import { writeSummary } from '../report/summary';
+import { writeSmokeSummary, writeSummary } from '../report/summary';
 
 /** What one run of the build pipeline works with. */
 interface Run {
@@ -81,12 +86,31 @@ function announce(cfg: Config): void {
   }
 }
 
+/** A remote build context has no Dockerfile here to read, unless `file` names one. */
+function dockerfilePath(cfg: Config): string | undefined {
+  if (cfg.file) return cfg.file;
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(cfg.context)) return undefined;
+  return path.join(cfg.context, 'Dockerfile');
+}
+
+async function checkBases(cfg: Config, client: RegistryClient): Promise<void> {
+  if (!cfg.preflight) return;
+  const file = dockerfilePath(cfg);
+  if (!file || !fs.existsSync(file)) {
+    core.info(`Preflight: skipped (no Dockerfile to read${file ? ` at ${file}` : ' for a remote context'})`);
+    return;
+  }
+  const input = { file, text: fs.readFileSync(file, 'utf8'), buildArgs: cfg.buildArgs, platforms: cfg.platforms, target: cfg.target };
+  await preflight(client, { ...input, buildPlatform: hostPlatform(process.arch) });
+}
+
 /** The run's private directory and docker config, its registry client, and its buildx. */
 async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
   announce(cfg);
   const runDir = createRunDir(ctx);
   const env = dockerConfigFor(cfg, runDir);
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
+  await checkBases(cfg, client);
   const opts = {
     wanted: cfg.buildxVersion,
     downloadUrl: cfg.buildxDownloadUrl,
@@ -189,10 +213,50 @@ async function report(r: Run, refs: string[], b: Built): Promise<void> {
   });
 }
 
+/**
+ * Runs the smoke test in each platform of the pushed image. Every output is shown (log groups and
+ * summary); a failure names its platform and ends the step before any tag moves.
+ */
+async function smokeTestPushed(r: Run, image: string, platforms: string[]): Promise<void> {
+  const { cfg } = r;
+  const results = await smokeTest(r.run, r.env, { image, platforms, command: cfg.smokeTest, network: cfg.network });
+  for (const s of results) {
+    core.startGroup(`Smoke test on ${s.platform}: exit code ${s.exitCode}`);
+    core.info(`$ ${s.command}`);
+    core.info(s.output || '(no output)');
+    core.endGroup();
+  }
+  await writeSmokeSummary(cfg.smokeTest, results);
+  const failed = results.filter(s => s.exitCode !== 0);
+  for (const s of failed)
+    core.error(`smoke test failed on ${s.platform} (exit code ${s.exitCode}):\n${s.output.split('\n').slice(-20).join('\n')}`);
+  if (failed.length > 0) throw new ReportedError(`Smoke test failed on ${failed.map(s => s.platform).join(', ')}; no tag was moved`);
+  core.info(`Smoke test passed on ${platforms.join(', ')}`);
+}
+
+/** Puts the tags on an image pushed by digest to `source` (children copied where a tag needs them). */
+async function tagPushed(r: Run, source: string, digest: string, refs: string[]): Promise<void> {
+  const { registry, repository } = parseReference(source);
+  const top = await r.client.getManifest(registry, repository, digest);
+  const children = top.json.manifests?.map(d => d.digest) ?? [];
+  await prepareTargets(r.client, { source, children, fetched: [] }, refs);
+  await putTags(r.client, refs, top);
+}
+
 export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
   const r = await startRun(cfg, ctx, run);
   const { refs } = await resolveTags(cfg, r.client);
-  const built = await buildImage(r, { tags: refs, leg: false, readBack: refs[0] });
+  if (cfg.smokeTest.length === 0 || !cfg.push) {
+    if (cfg.smokeTest.length > 0) core.notice('smoke-test: skipped, nothing is pushed to test');
+    await report(r, refs, await buildImage(r, { tags: refs, leg: false, readBack: refs[0] }));
+    return;
+  }
+  // Tested first: pushed by digest to every repository a tag names, tagged only after the test passes.
+  const repos = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
+  const built = await buildImage(r, { tags: [], pushByDigest: repos, leg: false, readBack: repos[0] });
+  const digest = built.meta.digest as string;
+  await smokeTestPushed(r, `${repos[0]}@${digest}`, cfg.platforms);
+  await tagPushed(r, repos[0], digest, refs);
   await report(r, refs, built);
 }
 
@@ -208,6 +272,9 @@ export async function runLegMode(cfg: Config, ctx: RunContext, run: Runner = run
   const r = await startRun(cfg, ctx, run);
   const pushByDigest = cfg.push ? cfg.images : undefined;
   const built = await buildImage(r, { tags: [], pushByDigest, leg: true, readBack: cfg.images[0] });
-  if (built.meta.digest && built.image) await handOff(cfg, ctx, built.meta.digest);
+  if (built.meta.digest && built.image) {
+    if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${cfg.images[0]}@${built.meta.digest}`, cfg.platforms);
+    await handOff(cfg, ctx, built.meta.digest);
+  }
   await report(r, [], built);
 }

@@ -9,9 +9,10 @@ import { chooseHandoff, handoffKey } from '../fanout/handoff';
 import { mergeLegs, prepareTargets } from '../fanout/merge';
 import { selectRecords } from '../fanout/records';
 import { RunContext } from '../inputs/context';
+import { MEDIA_TYPES } from '../oci/manifest';
 import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
-import { putIndex, registryClient, resolveTags } from '../registry/publish';
+import { putTags, registryClient, resolveTags } from '../registry/publish';
 import { setMergeOutputs } from '../report/outputs';
 
 export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> {
@@ -29,7 +30,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> 
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
   await prepareTargets(client, merged, refs);
-  await putIndex(client, refs, merged.bytes, merged.digest);
+  await putTags(client, refs, { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex });
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
   setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });

@@ -89,3 +89,18 @@ export function hostPlatform(nodeArch: string): string {
 export function normalizePlatform(p: Platform): string {
   return formatPlatform(parsePlatform(formatPlatform(p)));
 }
+
+const VARIANT_LEVEL = /^v(\d+)$/;
+
+/**
+ * Whether an image for `available` runs where `wanted` is asked for, as BuildKit picks base
+ * images: the same OS and architecture, and for variants (arm v5-v8, amd64 levels v1-v4) an
+ * image of the same or a lower level (an arm/v6 base serves arm/v7; amd64 serves amd64/v3).
+ */
+export function platformServes(available: string, wanted: string): boolean {
+  const a = parsePlatform(available);
+  const w = parsePlatform(wanted);
+  if (a.os !== w.os || a.architecture !== w.architecture) return false;
+  const level = (p: Platform): number => Number(VARIANT_LEVEL.exec(p.variant ?? 'v1')?.[1] ?? 1);
+  return level(a) <= level(w);
+}

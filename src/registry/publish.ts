@@ -1,7 +1,7 @@
 /** Publishing through the registry: the client a run uses, the tags to publish, and putting them. */
 import * as core from '@actions/core';
 import { Runner } from '../docker/command';
-import { MEDIA_TYPES, isAttestation } from '../oci/manifest';
+import { Manifest, isAttestation } from '../oci/manifest';
 import { parseReference } from '../oci/reference';
 import { Config } from '../policy/config';
 import { PublishTags, publishTags } from '../policy/tags';
@@ -55,14 +55,15 @@ export async function resolveTags(cfg: Config, client: RegistryClient): Promise<
 }
 
 /**
- * PUTs one index under every reference, in order. A failure part-way says exactly which
- * references already point at the new index and which do not.
+ * PUTs one index (or manifest) under every reference, in order. A failure part-way says exactly
+ * which references already point at it and which do not.
  */
-export async function putIndex(client: RegistryClient, refs: string[], bytes: Buffer, digest: string): Promise<void> {
+export async function putTags(client: RegistryClient, refs: string[], m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<void> {
+  const { bytes, digest } = m;
   for (const [i, r] of refs.entries()) {
     const ref = parseReference(r);
     try {
-      await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, MEDIA_TYPES.ociIndex);
+      await client.putManifest(ref.registry, ref.repository, ref.tag as string, bytes, m.mediaType);
     } catch (e) {
       const moved = refs.slice(0, i).join(', ') || 'none';
       throw new Error(`tagging ${r} failed: ${(e as Error).message}; moved to ${digest}: ${moved}; not moved: ${refs.slice(i).join(', ')}`);

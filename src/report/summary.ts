@@ -41,3 +41,22 @@ export async function writeSummary(s: SummaryInput): Promise<void> {
     ]);
   await core.summary.write();
 }
+
+/** The smoke test's command and each platform's exit code and output. */
+export async function writeSmokeSummary(
+  command: string[],
+  results: { platform: string; exitCode: number; output: string }[]
+): Promise<void> {
+  core.summary.addHeading('Smoke test', 3).addRaw(`<p><code>${escapeHtml(command.join(' '))}</code></p>`);
+  for (const s of results) {
+    core.summary.addDetails(
+      `${s.platform}: ${s.exitCode === 0 ? 'passed' : `failed (exit code ${s.exitCode})`}`,
+      `<pre>${escapeHtml(s.output || '(no output)')}</pre>`
+    );
+  }
+  await core.summary.write();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

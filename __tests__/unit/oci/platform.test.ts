@@ -1,5 +1,5 @@
 import { parsePlatformList } from '../../../src/inputs/inputs';
-import { hostPlatform, normalizePlatform } from '../../../src/oci/platform';
+import { hostPlatform, normalizePlatform, platformServes } from '../../../src/oci/platform';
 import { emulatorFor, nativePlatforms } from '../../../src/policy/emulation';
 
 describe('parsePlatformList', () => {
@@ -62,5 +62,21 @@ describe('host and emulators', () => {
   test('normalises registry platform objects', () => {
     expect(normalizePlatform({ os: 'linux', architecture: 'arm64', variant: 'v8' })).toBe('linux/arm64');
     expect(normalizePlatform({ os: 'linux', architecture: 'arm', variant: 'v7' })).toBe('linux/arm/v7');
+  });
+});
+
+describe('platformServes: which base image platform serves a target', () => {
+  test.each([
+    ['linux/amd64', 'linux/amd64', true],
+    ['linux/amd64', 'linux/amd64/v3', true],
+    ['linux/amd64/v3', 'linux/amd64', false],
+    ['linux/arm/v6', 'linux/arm/v7', true],
+    ['linux/arm/v7', 'linux/arm/v6', false],
+    ['linux/arm64/v8', 'linux/arm64', true],
+    ['linux/amd64', 'linux/arm64', false],
+    ['linux/arm64', 'linux/arm/v7', false],
+    ['windows/amd64', 'linux/amd64', false]
+  ])('%s serves %s: %s', (available, wanted, serves) => {
+    expect(platformServes(available, wanted)).toBe(serves);
   });
 });

@@ -160,6 +160,21 @@ describe('secret-looking build-args', () => {
   });
 });
 
+describe('smoke-test', () => {
+  test.each([
+    ['/app --version', ['/app', '--version']],
+    ['/bin/sh -c \'test "$(uname -m)" = x86_64\'', ['/bin/sh', '-c', 'test "$(uname -m)" = x86_64']],
+    ['node -e "console.log($HOME)"', ['node', '-e', 'console.log($HOME)']],
+    ['', []]
+  ])('%j runs as %j', (line, argv) => {
+    expect(load({ 'smoke-test': line }).smokeTest).toEqual(argv);
+  });
+
+  test.each(['/app --version | grep 1.2', '/app && echo ok', '/app > /tmp/out', 'ls *.so'])('%j is refused, pointing to sh -c', line => {
+    expect(problems({ 'smoke-test': line })).toEqual([expect.stringMatching(/^smoke-test: .* uses shell syntax .* sh -c/)]);
+  });
+});
+
 describe('loadConfig validation', () => {
   test.each([
     [{ platforms: 'linux/sparc' }, /^platforms: unknown architecture "sparc"/],

@@ -1,5 +1,7 @@
 import { RegistryClient } from '../../../src/registry/client';
-import { putIndex } from '../../../src/registry/publish';
+import { putTags } from '../../../src/registry/publish';
+
+const index = { bytes: Buffer.from('{}'), digest: 'sha256:abc', mediaType: 'application/vnd.oci.image.index.v1+json' };
 
 /** A client whose PUT of `failing` is refused; records what was put. */
 function fakeClient(failing: string): { client: RegistryClient; put: string[] } {
@@ -18,7 +20,7 @@ function fakeClient(failing: string): { client: RegistryClient; put: string[] } 
 test('a tag PUT failing part-way says exactly which references moved and which did not', async () => {
   const refs = ['ghcr.io/o/app:2.3.4', 'ghcr.io/o/app:2.3', 'ghcr.io/o/app:2', 'ghcr.io/o/app:latest'];
   const { client, put } = fakeClient('ghcr.io/o/app:2');
-  await expect(putIndex(client, refs, Buffer.from('{}'), 'sha256:abc')).rejects.toThrow(
+  await expect(putTags(client, refs, index)).rejects.toThrow(
     'tagging ghcr.io/o/app:2 failed: HTTP 403: denied; moved to sha256:abc: ghcr.io/o/app:2.3.4, ghcr.io/o/app:2.3; ' +
       'not moved: ghcr.io/o/app:2, ghcr.io/o/app:latest'
   );
@@ -27,7 +29,5 @@ test('a tag PUT failing part-way says exactly which references moved and which d
 
 test('a failure on the first tag moved nothing', async () => {
   const { client } = fakeClient('ghcr.io/o/app:1');
-  await expect(putIndex(client, ['ghcr.io/o/app:1'], Buffer.from('{}'), 'sha256:abc')).rejects.toThrow(
-    'moved to sha256:abc: none; not moved: ghcr.io/o/app:1'
-  );
+  await expect(putTags(client, ['ghcr.io/o/app:1'], index)).rejects.toThrow('moved to sha256:abc: none; not moved: ghcr.io/o/app:1');
 });

@@ -1,0 +1,47 @@
+import { CommandResult, Runner } from '../../../src/docker/command';
+import { smokeArgs, smokeTest } from '../../../src/docker/smoke';
+
+test('each platform runs the image by digest, as an argument vector', () => {
+  expect(smokeArgs('ghcr.io/o/app@sha256:abc', 'linux/arm64', ['/app', '--version'], 'host')).toEqual([
+    'run',
+    '--rm',
+    '--quiet',
+    '--platform',
+    'linux/arm64',
+    '--network',
+    'host',
+    'ghcr.io/o/app@sha256:abc',
+    '/app',
+    '--version'
+  ]);
+});
+
+test('a failing platform is reported with its output, the others still run, and the test image is removed', async () => {
+  const calls: string[][] = [];
+  const run: Runner = (_command, args) => {
+    calls.push(args);
+    const arm = args.includes('linux/arm64');
+    const result: CommandResult = { exitCode: arm ? 1 : 0, stdout: arm ? '' : 'x86_64', stderr: arm ? 'exec format error' : '' };
+    return Promise.resolve(result);
+  };
+  const results = await smokeTest(
+    run,
+    {},
+    { image: 'r/app@sha256:abc', platforms: ['linux/amd64', 'linux/arm64'], command: ['/bin/uname', '-m'] }
+  );
+  expect(results).toEqual([
+    {
+      platform: 'linux/amd64',
+      command: expect.stringContaining('docker run --rm --quiet --platform linux/amd64') as string,
+      exitCode: 0,
+      output: 'x86_64'
+    },
+    {
+      platform: 'linux/arm64',
+      command: expect.stringContaining('docker run --rm --quiet --platform linux/arm64') as string,
+      exitCode: 1,
+      output: 'exec format error'
+    }
+  ]);
+  expect(calls.at(-1)).toEqual(['image', 'rm', 'r/app@sha256:abc']);
+});
