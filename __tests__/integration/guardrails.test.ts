@@ -154,7 +154,32 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
     });
     expect(r.main.code).toBe(0);
     expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64 in \d+ ms/);
+    expect(r.main.stdout).toMatch(/Content check of linux\/amd64: .*busybox.*x86-64/);
     expect(await tagList(REGISTRY, repo)).toEqual(['1']);
+  });
+
+  test('with preflight off, the build goes through, but the content check fails the step before any tag: the arm64 image holds x86-64 binaries', async () => {
+    const repo = uniqueRepo('content-miss');
+    const context = contextFrom(base);
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        context,
+        file: path.join(context, 'Dockerfile'),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: `${REGISTRY}/${repo}:1`,
+        provenance: 'false',
+        preflight: 'false',
+        'qemu-image': BINFMT_STANDIN
+      }
+    });
+    expect(r.main.code).toBe(1);
+    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error::linux\/arm64: \/bin\/busybox is ELF 64-bit LSB x86-64, not ELF 64-bit LSB ARM aarch64/);
+    expect(errors[0]).toContain("The linux/arm64 image holds another machine's binaries");
+    // Pushed by digest, checked, and never tagged.
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
   });
 
   test('a base image that cannot be read is a warning, and preflight: false turns the check off', async () => {

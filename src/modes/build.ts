@@ -186,6 +186,10 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
   const ref = parseReference(target.readBack);
   const image = await inspectPublished(r.client, ref.registry, ref.repository, meta.digest, cfg.platforms);
   core.info(`Published ${meta.digest} with ${Object.keys(image.digests).length} platforms; each config architecture checked`);
+  for (const c of image.content) {
+    if (c.bounded) core.warning(`Content check of ${c.platform}: ${c.detail}`);
+    else core.info(`Content check of ${c.platform}: ${c.detail}`);
+  }
   return { meta, metadata, qemu, image };
 }
 
@@ -246,16 +250,17 @@ async function tagPushed(r: Run, source: string, digest: string, refs: string[])
 export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
   const r = await startRun(cfg, ctx, run);
   const { refs } = await resolveTags(cfg, r.client);
-  if (cfg.smokeTest.length === 0 || !cfg.push) {
+  if (!cfg.push) {
     if (cfg.smokeTest.length > 0) core.notice('smoke-test: skipped, nothing is pushed to test');
     await report(r, refs, await buildImage(r, { tags: refs, leg: false, readBack: refs[0] }));
     return;
   }
-  // Tested first: pushed by digest to every repository a tag names, tagged only after the test passes.
+  // Verified first: pushed by digest to every repository a tag names, read back (configs and
+  // binaries), smoke-tested when asked, and tagged only then, so no tag ever names a broken image.
   const repos = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
   const built = await buildImage(r, { tags: [], pushByDigest: repos, leg: false, readBack: repos[0] });
   const digest = built.meta.digest as string;
-  await smokeTestPushed(r, `${repos[0]}@${digest}`, cfg.platforms);
+  if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${digest}`, cfg.platforms);
   await tagPushed(r, repos[0], digest, refs);
   await report(r, refs, built);
 }

@@ -141,6 +141,18 @@ export class RegistryClient {
     return bytes;
   }
 
+  /**
+   * A blob's body as it arrives, with the same authentication, retries and redirect rules as
+   * getBlob. Unlike getBlob it neither buffers the blob nor checks it against its digest: callers
+   * (the layer content check) read a few headers and cancel the stream early, so the whole blob is
+   * never there to hash, and a multi-gigabyte layer must not be held in memory. Treat the bytes as
+   * unverified. The caller must consume or cancel the stream, or the connection stays open.
+   */
+  async openBlob(registry: string, repository: string, digest: string): Promise<ReadableStream<Uint8Array> | AsyncIterable<Buffer>> {
+    const res = await this.request(registry, repository, 'GET', `blobs/${digest}`, {});
+    return res.body ?? new ReadableStream<Uint8Array>({ start: controller => controller.close() });
+  }
+
   /** True when the repository holds the blob (HEAD answers 2xx), false on 404. */
   async hasBlob(registry: string, repository: string, digest: string): Promise<boolean> {
     const res = await this.request(registry, repository, 'HEAD', `blobs/${digest}`, { allow404: true });

@@ -1,0 +1,462 @@
+/**
+ * Post-push content check: an image's config can say arm64 while its binaries are x86-64 (a
+ * multi-platform build FROM a base image that has only amd64 copies the amd64 files into every
+ * platform's image). This reads the program the image runs (the entrypoint or command, or else
+ * the first ELF executable from the top layer down) out of the pushed layers and compares its ELF
+ * machine, class and byte order with the platform.
+ *
+ * Layers are streamed top layer first and never buffered: every entry is indexed into a merged
+ * view (upper layers shadow lower ones, whiteouts and opaque directories hide lower entries,
+ * symlinks are followed within the image), the first 64 bytes of each regular file are kept
+ * classified (ELF identity, script interpreter, or neither), and reading stops (the stream is
+ * cancelled) as soon as the program's path is decided. The compressed bytes read per platform are
+ * bounded; hitting the bound ends the check unverified, not failed.
+ */
+import * as path from 'path';
+import { ElfIdent, describeElf, expectedElf, isElf, parseElfHeader } from '../oci/elf';
+import { decompressLayer, readTar, TarEntry, unreadableLayer, whiteout } from '../oci/tar';
+import { RegistryClient } from './client';
+
+export interface ContentCheck {
+  platform: string;
+  /** The file whose header was read (absolute, symlinks resolved). */
+  file?: string;
+  /** Its ELF identity, when it is an ELF file. */
+  found?: ElfIdent;
+  /** False only for a binary of another machine; true when it matches or nothing could be checked. */
+  ok: boolean;
+  detail: string;
+  /** Compressed layer bytes read for this platform. */
+  bytesRead: number;
+  /** True when reading stopped at the byte bound before the file was found (then ok is true but nothing was verified). */
+  bounded: boolean;
+}
+
+export interface ContentCheckOptions {
+  /** The most compressed layer bytes to read for this platform. */
+  maxBytes: number;
+}
+
+/** The bytes of a file's start that are read: enough for the ELF header's e_ident and e_machine, or a short `#!` line. */
+export const HEAD_BYTES = 64;
+/** As Linux (MAXSYMLINKS). */
+const MAX_SYMLINK_HOPS = 40;
+/** What Docker sets when an image has no PATH. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+interface ImageConfig {
+  config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// File heads
+
+type Head = { kind: 'elf'; ident: ElfIdent } | { kind: 'script'; interpreter?: string } | { kind: 'other'; what: string };
+
+/** `whole`: the head is the entire file (so a `#!` line may end without a newline). */
+function classify(head: Buffer, whole: boolean): Head {
+  if (head.length === 0) return { kind: 'other', what: 'an empty file' };
+  if (isElf(head)) {
+    const ident = parseElfHeader(head);
+    return ident ? { kind: 'elf', ident } : { kind: 'other', what: 'a damaged ELF file' };
+  }
+  if (head[0] === 0x23 && head[1] === 0x21) {
+    // `#!interpreter [arg]`; the interpreter is unknown when the line runs past the bytes read.
+    const m = /^[ \t]*([^ \t\n]+)([ \t\n])?/.exec(head.subarray(2).toString('latin1'));
+    return { kind: 'script', interpreter: m && (m[2] !== undefined || whole) ? m[1] : undefined };
+  }
+  return { kind: 'other', what: 'neither an ELF binary nor a script' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The merged view of the layers read so far
+
+type Node =
+  | { kind: 'dir'; layer: number; implicit?: boolean; opaqueFrom?: number }
+  | { kind: 'file'; layer: number; head: Head; mode: number }
+  | { kind: 'symlink'; layer: number; target: string }
+  | { kind: 'whiteout'; layer: number };
+
+type FileNode = Extract<Node, { kind: 'file' }>;
+
+type Lookup = Node | 'absent' | 'unknown';
+
+/** `a/b/c` → ['', 'a', 'a/b'] (the root is ''). */
+function ancestors(p: string): string[] {
+  const parts = p.split('/');
+  const out = [''];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'));
+  return out;
+}
+
+/**
+ * Layers are numbered from the top (0) down and read in that order, so the first record of a path
+ * is the one a container sees; a path not recorded yet is unknown until every layer that could
+ * hold it has been read.
+ */
+class MergedView {
+  private readonly nodes = new Map<string, Node>();
+  /** Layers read to their end (0..layersDone-1). */
+  layersDone = 0;
+  /** Every layer read: what is not recorded does not exist. */
+  complete = false;
+  entries = 0;
+
+  /** Whether an entry of `layer` at `p` is hidden by an upper layer (a whiteout, a non-directory or an opaque directory above it). */
+  private hidden(p: string, layer: number): boolean {
+    for (const a of ancestors(p)) {
+      const n = this.nodes.get(a);
+      if (!n || n.layer >= layer || (n.kind === 'dir' && n.implicit)) continue;
+      if (n.kind !== 'dir') return true;
+      if (n.opaqueFrom !== undefined && n.opaqueFrom < layer) return true;
+    }
+    return false;
+  }
+
+  /** Records an entry unless an upper layer hides or shadows it; true when recorded. */
+  add(p: string, node: Node): boolean {
+    if (p === '' || this.hidden(p, node.layer)) return false;
+    const existing = this.nodes.get(p);
+    if (existing && existing.layer < node.layer) {
+      // Only a directory implied by an upper layer's paths gives way, to a real directory or symlink.
+      if (!(existing.kind === 'dir' && existing.implicit) || (node.kind !== 'dir' && node.kind !== 'symlink')) return false;
+    }
+    // A whiteout hides only lower layers' files, never one of its own layer.
+    if (existing?.layer === node.layer && node.kind === 'whiteout') return false;
+    if (existing?.kind === 'dir' && node.kind === 'dir') node.opaqueFrom = existing.opaqueFrom;
+    this.nodes.set(p, node);
+    for (const a of ancestors(p)) {
+      if (a !== '' && !this.nodes.has(a)) this.nodes.set(a, { kind: 'dir', layer: node.layer, implicit: true });
+    }
+    return true;
+  }
+
+  /** `dir/.wh..wh..opq` in `layer`: lower layers' entries under `dir` are hidden. */
+  markOpaque(dir: string, layer: number): void {
+    if (dir !== '' && this.hidden(dir, layer)) return;
+    const n = this.nodes.get(dir);
+    if (!n) this.nodes.set(dir, { kind: 'dir', layer, implicit: dir !== '', opaqueFrom: layer });
+    else if (n.kind === 'dir') n.opaqueFrom ??= layer;
+  }
+
+  lookup(p: string): Lookup {
+    const n = this.nodes.get(p);
+    if (n && !(n.kind === 'dir' && n.implicit)) return n.kind === 'whiteout' ? 'absent' : n;
+    if (this.complete) return n ?? 'absent';
+    // Below a directory made opaque by a layer already read, nothing further down can add it.
+    for (const a of ancestors(p)) {
+      const d = this.nodes.get(a);
+      if (d?.kind === 'dir' && d.opaqueFrom !== undefined && d.opaqueFrom < this.layersDone) return n ?? 'absent';
+    }
+    return 'unknown';
+  }
+}
+
+type Resolution = { state: 'found'; path: string; node: FileNode } | { state: 'missing'; why: string } | { state: 'blocked'; on: string };
+
+/** `/a/./b//c/` → ['a', 'b', 'c']; `..` is kept for the walk to apply. */
+function components(p: string): string[] {
+  return p.split('/').filter(c => c !== '' && c !== '.');
+}
+
+/**
+ * Walks an absolute path through the merged view as the kernel would: symlinks (absolute, or
+ * relative to their directory) at any component, `..` never above the root.
+ */
+function resolvePath(view: MergedView, start: string): Resolution {
+  let pending = components(start);
+  let cur = '';
+  let hops = 0;
+  while (pending.length > 0) {
+    const comp = pending.shift() as string;
+    if (comp === '..') {
+      cur = cur.includes('/') ? cur.slice(0, cur.lastIndexOf('/')) : '';
+      continue;
+    }
+    const next = cur ? `${cur}/${comp}` : comp;
+    const n = view.lookup(next);
+    if (n === 'unknown') return { state: 'blocked', on: next };
+    if (n === 'absent') return { state: 'missing', why: `/${next} does not exist` };
+    if (n.kind === 'symlink') {
+      if (++hops > MAX_SYMLINK_HOPS) return { state: 'missing', why: `too many levels of symbolic links at /${next}` };
+      if (n.target.startsWith('/')) cur = '';
+      pending = [...components(n.target), ...pending];
+      continue;
+    }
+    if (pending.length === 0) {
+      return n.kind === 'file' ? { state: 'found', path: `/${next}`, node: n } : { state: 'missing', why: `/${next} is a directory` };
+    }
+    if (n.kind !== 'dir') return { state: 'missing', why: `/${next} is not a directory` };
+    cur = next;
+  }
+  return { state: 'missing', why: `${start} is the root directory` };
+}
+
+/**
+ * The first PATH candidate found. A candidate earlier in PATH whose directory is only decided by
+ * layers further down does not hold this back: reading the whole image to rule out a same-named
+ * file shadowing it from a lower layer would cost more than it tells about the architecture.
+ */
+function resolveCandidates(view: MergedView, candidates: string[]): { result: Resolution; blockedOn: string[] } {
+  const blockedOn: string[] = [];
+  let missing: Resolution | undefined;
+  for (const c of candidates) {
+    const r = resolvePath(view, c);
+    if (r.state === 'found') return { result: r, blockedOn: [] };
+    if (r.state === 'blocked') blockedOn.push(r.on);
+    else missing ??= r;
+  }
+  const result: Resolution =
+    blockedOn.length > 0 ? { state: 'blocked', on: blockedOn[0] } : (missing ?? { state: 'missing', why: 'no candidate path' });
+  return { result, blockedOn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What to look for
+
+interface Program {
+  /** How the config names it, for messages: `entrypoint /app`, `command nginx`. */
+  label: string;
+  /** Absolute paths to try, in order (several for a bare name looked up through PATH). */
+  candidates: string[];
+}
+
+/** The program a container of this config starts, as absolute candidate paths; undefined when there is none. */
+export function programOf(config: ImageConfig['config']): Program | undefined {
+  const entrypoint = Array.isArray(config?.Entrypoint) ? config.Entrypoint : [];
+  const cmd = Array.isArray(config?.Cmd) ? config.Cmd : [];
+  const [label, program] = entrypoint[0] ? ['entrypoint', entrypoint[0]] : cmd[0] ? ['command', cmd[0]] : [];
+  if (!label || !program) return undefined;
+  const workdir = path.posix.resolve('/', config?.WorkingDir || '/');
+  if (program.includes('/')) return { label: `${label} ${program}`, candidates: [path.posix.resolve(workdir, program)] };
+  const env = Array.isArray(config?.Env) ? config.Env : [];
+  const pathVar =
+    [...env]
+      .reverse()
+      .find(e => e.startsWith('PATH='))
+      ?.slice('PATH='.length) ?? DEFAULT_PATH;
+  const dirs = pathVar.split(':').map(d => path.posix.resolve(workdir, d || '.'));
+  return { label: `${label} ${program}`, candidates: [...new Set(dirs.map(d => path.posix.join(d, program)))] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading layers within the byte bound
+
+class Budget {
+  used = 0;
+  hit = false;
+  constructor(readonly max: number) {}
+}
+
+class BoundReached extends Error {}
+
+interface MeteredBody {
+  chunks: AsyncIterable<Buffer>;
+  /** Cancels the body (closing the connection if it is still being sent); idempotent. */
+  cancel(): Promise<void>;
+}
+
+function isWebStream(body: ReadableStream<Uint8Array> | AsyncIterable<Buffer>): body is ReadableStream<Uint8Array> {
+  return typeof (body as ReadableStream<Uint8Array>).getReader === 'function';
+}
+
+/** The body's chunks, counted against the budget: at the bound, the next pull throws BoundReached. */
+function meter(body: ReadableStream<Uint8Array> | AsyncIterable<Buffer>, budget: Budget): MeteredBody {
+  let pull: () => Promise<IteratorResult<Uint8Array, unknown>>;
+  let stop: () => Promise<unknown>;
+  if (isWebStream(body)) {
+    const reader = body.getReader();
+    pull = async () => {
+      const r = await reader.read();
+      return r.done ? { done: true, value: undefined } : { done: false, value: r.value };
+    };
+    stop = () => reader.cancel();
+  } else {
+    const it = body[Symbol.asyncIterator]();
+    pull = () => it.next();
+    stop = async () => it.return?.();
+  }
+  let cancelled = false;
+  async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
+    for (;;) {
+      if (cancelled) return;
+      if (budget.used >= budget.max) {
+        budget.hit = true;
+        throw new BoundReached(`read the ${budget.max}-byte bound`);
+      }
+      const r = await pull();
+      if (r.done) return;
+      const bytes = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      const chunk = bytes.length > budget.max - budget.used ? bytes.subarray(0, budget.max - budget.used) : bytes;
+      budget.used += chunk.length;
+      yield chunk;
+    }
+  }
+  return {
+    chunks: chunks(),
+    cancel: async () => {
+      if (cancelled) return;
+      cancelled = true;
+      await stop().catch(() => undefined);
+    }
+  };
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check
+
+/** What is being looked for: the program (then, once, a script's interpreter), or the first ELF executable. */
+type Goal = { kind: 'program'; program: Program; script?: string } | { kind: 'first-elf' };
+
+type Outcome = Omit<ContentCheck, 'platform' | 'bytesRead' | 'bounded'>;
+
+/**
+ * Reads the program an image runs from the registry and checks it is an ELF binary for
+ * `platform`. See the module comment for how; `opts.maxBytes` bounds the compressed bytes read.
+ */
+export async function checkImageContent(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  manifestDigest: string,
+  platform: string,
+  opts: ContentCheckOptions
+): Promise<ContentCheck> {
+  const budget = new Budget(opts.maxBytes);
+  const done = (o: Outcome, bounded = false): ContentCheck => ({ platform, ...o, bytesRead: budget.used, bounded });
+  const expected = expectedElf(platform);
+  if (!expected) return done({ ok: true, detail: `${platform}: no known ELF machine for this platform; content not checked` });
+  const want = describeElf(expected);
+
+  const manifest = await client.getManifest(registry, repository, manifestDigest);
+  if (!manifest.json.config) throw new Error(`manifest ${manifestDigest} has no config`);
+  const config = JSON.parse((await client.getBlob(registry, repository, manifest.json.config.digest)).toString('utf8')) as ImageConfig;
+  const layers = [...(manifest.json.layers ?? [])].reverse();
+  const program = programOf(config.config);
+  let goal: Goal = program ? { kind: 'program', program } : { kind: 'first-elf' };
+  const view = new MergedView();
+  let blockedOn: string[] = [];
+
+  const judge = (file: string, node: FileNode, via: string): Outcome | Goal => {
+    const { head } = node;
+    if (head.kind === 'elf') {
+      const ok = head.ident.machine === expected.machine && head.ident.bits === expected.bits && head.ident.endian === expected.endian;
+      const found = describeElf(head.ident);
+      return ok
+        ? { ok, file, found: head.ident, detail: `${platform}: ${file} is ${found} (${via})` }
+        : { ok, file, found: head.ident, detail: `${platform}: ${file} is ${found}, not ${want}` };
+    }
+    if (head.kind === 'script' && goal.kind === 'program' && !goal.script && head.interpreter?.startsWith('/')) {
+      return {
+        kind: 'program',
+        program: { label: `interpreter ${head.interpreter} of ${file}`, candidates: [head.interpreter] },
+        script: file
+      };
+    }
+    const what = head.kind === 'script' ? `a script${head.interpreter ? ` for ${head.interpreter}` : ''}, not a binary` : head.what;
+    return { ok: true, file, detail: `${platform}: ${file} (${via}) is ${what}; content not checked` };
+  };
+
+  /** The outcome once the goal's path is decided, following a script to its interpreter once. */
+  const decide = (): Outcome | undefined => {
+    for (;;) {
+      if (goal.kind !== 'program')
+        return view.complete ? { ok: true, detail: `${platform}: no ELF executable in the image; content not checked` } : undefined;
+      const { result, blockedOn: blocked } = resolveCandidates(view, goal.program.candidates);
+      blockedOn = blocked;
+      if (result.state === 'blocked') return undefined;
+      if (result.state === 'missing') {
+        return { ok: true, detail: `${platform}: ${goal.program.label} is not in the image (${result.why}); content not checked` };
+      }
+      const next = judge(result.path, result.node, goal.program.label);
+      if ('kind' in next) goal = next;
+      else return next;
+    }
+  };
+
+  /** Indexes one entry; the outcome when it decides the goal. */
+  const index = async (entry: TarEntry, layer: number, layerFiles: Map<string, FileNode>): Promise<Outcome | undefined> => {
+    view.entries++;
+    const wo = whiteout(entry.path);
+    let affected = entry.path;
+    if (wo?.kind === 'opaque') {
+      view.markOpaque(wo.dir, layer);
+      affected = wo.dir;
+    } else if (wo) {
+      view.add(wo.path, { kind: 'whiteout', layer });
+      affected = wo.path;
+    } else if (entry.type === 'file') {
+      const node: FileNode = {
+        kind: 'file',
+        layer,
+        mode: entry.mode,
+        head: classify(await entry.read(HEAD_BYTES), entry.size <= HEAD_BYTES)
+      };
+      layerFiles.set(entry.path, node);
+      const added = view.add(entry.path, node);
+      if (added && goal.kind === 'first-elf' && node.head.kind === 'elf' && (node.mode & 0o111) !== 0) {
+        return judge(`/${entry.path}`, node, 'the first ELF executable from the top layer down') as Outcome;
+      }
+    } else if (entry.type === 'hardlink') {
+      const target = layerFiles.get(entry.linkname);
+      view.add(entry.path, target ? { ...target, mode: entry.mode } : { kind: 'symlink', layer, target: `/${entry.linkname}` });
+    } else if (entry.type === 'symlink') {
+      view.add(entry.path, { kind: 'symlink', layer, target: entry.linkname });
+    } else if (entry.type === 'directory') {
+      view.add(entry.path, { kind: 'dir', layer });
+    } else {
+      view.add(entry.path, {
+        kind: 'file',
+        layer,
+        mode: entry.mode,
+        head: { kind: 'other', what: `a special file (tar type ${entry.typeflag})` }
+      });
+    }
+    if (goal.kind === 'program' && blockedOn.some(b => b === affected || b.startsWith(`${affected}/`) || affected === '')) return decide();
+    return undefined;
+  };
+
+  const checked = (): string => `${view.layersDone} of ${layers.length} layers and ${view.entries} entries looked through`;
+  const target = (): string => (goal.kind === 'program' ? goal.program.label : 'an ELF executable');
+
+  decide(); // nothing is known yet: this only notes the paths that decide the goal
+  for (const [layer, desc] of layers.entries()) {
+    const unreadable = unreadableLayer(desc.mediaType);
+    if (unreadable)
+      return done({ ok: true, detail: `${platform}: ${unreadable} (${desc.digest}) before finding ${target()}; content not checked` });
+    const body = meter(await client.openBlob(registry, repository, desc.digest), budget);
+    try {
+      const tar = decompressLayer(body.chunks, desc.mediaType);
+      if (!tar.ok) throw new Error(tar.reason);
+      const layerFiles = new Map<string, FileNode>();
+      for await (const entry of readTar(tar.chunks)) {
+        const outcome = await index(entry, layer, layerFiles);
+        if (outcome) return done(outcome);
+      }
+    } catch (e) {
+      if (budget.hit) {
+        return done(
+          {
+            ok: true,
+            detail: `${platform}: stopped at the ${formatBytes(budget.max)} bound of layer bytes read before finding ${target()} (${checked()}); content not verified`
+          },
+          true
+        );
+      }
+      return done({ ok: true, detail: `${platform}: could not read layer ${desc.digest}: ${(e as Error).message}; content not checked` });
+    } finally {
+      await body.cancel();
+    }
+    view.layersDone = layer + 1;
+    const outcome = decide();
+    if (outcome) return done(outcome);
+  }
+  view.complete = true;
+  return done(decide() ?? { ok: true, detail: `${platform}: ${target()} could not be resolved (${checked()}); content not checked` });
+}
