@@ -19,6 +19,7 @@ const os = require('os');
 const path = require('path');
 const { runAction, node24 } = require('../scripts/run-action');
 const { pushSyntheticImage, writeLegRecords } = require('../scripts/synthetic-image');
+const { startProxy } = require('./latency-proxy');
 
 const REGISTRY = { host: '127.0.0.1', port: 5000 };
 const DELAY_MS = 25;
@@ -55,37 +56,6 @@ function registry(status, method, urlPath, { headers = {}, body } = {}) {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/**
- * Latency proxy: DELAY_MS before forwarding each request and before returning each response,
- * bodies streamed. Host passes through unchanged, so the registry's upload Locations name the
- * proxy. Connections that never send an HTTP request (a TLS handshake attempt) count apart.
- */
-function startProxy() {
-  const stats = { requests: 0, rejected: 0 };
-  const t0 = process.hrtime.bigint();
-  const server = http.createServer((req, res) => {
-    stats.requests++;
-    if (process.env.BENCH_TRACE) console.error(`  proxy ${elapsedMs(t0).toFixed(0).padStart(7)} ms  ${req.method} ${req.url}`);
-    setTimeout(() => {
-      const up = http.request({ ...REGISTRY, method: req.method, path: req.url, headers: req.headers }, upRes => {
-        setTimeout(() => {
-          res.writeHead(upRes.statusCode, upRes.headers);
-          upRes.pipe(res);
-        }, DELAY_MS);
-      });
-      up.on('error', e => (res.headersSent ? res.destroy() : res.writeHead(502).end(String(e))));
-      req.pipe(up);
-    }, DELAY_MS);
-  });
-  server.on('clientError', (err, socket) => {
-    stats.rejected++;
-    socket.destroy();
-  });
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, stats, host: `127.0.0.1:${server.address().port}` }))
-  );
 }
 
 /** Runs a command; resolves with its exit code, output and wall time (spawn to exit). */
@@ -229,7 +199,7 @@ async function main() {
   const repo = `bench/src-${Date.now()}`;
   const digests = {};
   for (const p of PLATFORMS) digests[p] = await pushSyntheticImage(`${REGISTRY.host}:${REGISTRY.port}`, repo, p);
-  const proxy = await startProxy();
+  const proxy = await startProxy(REGISTRY, DELAY_MS);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-bench-'));
   const ctx = { repo, tmp, digests, proxy, image: `${proxy.host}/${repo}`, builderArgs: [] };
   try {

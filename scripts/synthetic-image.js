@@ -81,6 +81,33 @@ async function pushSyntheticImage(host, repo, platform, salt = '') {
  * Writes leg records the way a leg's directory handoff does (`<dir>/<run id>/<key>/*.json`), for
  * merges of synthetic images. `legs` maps platform → digest.
  */
+/** Pushes one synthetic image per platform and an OCI index of them under `tag`; resolves to the index digest. */
+async function pushSyntheticIndex(host, repo, platforms, tag) {
+  const manifests = [];
+  for (const platform of platforms) {
+    const digest = await pushSyntheticImage(host, repo, platform, tag);
+    const res = await fetch(`http://${host}/v2/${repo}/manifests/${digest}`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' }
+    });
+    const size = (await res.arrayBuffer()).byteLength;
+    const [os, architecture, variant] = platform.split('/');
+    manifests.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest,
+      size,
+      platform: { os, architecture, ...(variant ? { variant } : {}) }
+    });
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    body: index,
+    headers: { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }
+  });
+  if (res.status !== 201) throw new Error(`index put: HTTP ${res.status} ${await res.text()}`);
+  return digestOf(index);
+}
+
 function writeLegRecords(dir, runId, key, legs) {
   const root = path.join(dir, runId, key);
   fs.mkdirSync(root, { recursive: true });
@@ -90,4 +117,9 @@ function writeLegRecords(dir, runId, key, legs) {
   }
 }
 
-module.exports = { pushSyntheticImage, writeLegRecords, digestOf };
+module.exports = {
+  pushSyntheticIndex,
+  pushSyntheticImage,
+  writeLegRecords,
+  digestOf
+};

@@ -198,16 +198,22 @@ export class RegistryClient {
   }
 
   /**
-   * HTTPS, except that a loopback or listed insecure host is probed once (concurrent requests
-   * share the probe) and spoken to over plain HTTP when it has no TLS.
+   * HTTPS; plain HTTP for a host marked `http = true`; a loopback host is probed once (concurrent
+   * requests share the probe) and spoken to over plain HTTP when it has no TLS.
    */
   private async baseUrl(host: string): Promise<string> {
     let scheme = this.schemes.get(host);
     if (!scheme) {
-      scheme = this.mayUsePlainHttp(host) ? this.probeScheme(host) : Promise.resolve('https');
+      scheme = this.initialScheme(host);
       this.schemes.set(host, scheme);
     }
     return `${await scheme}://${host}/v2/`;
+  }
+
+  /** A host marked `http = true` is plain HTTP (no probe round trip); loopback is probed once. */
+  private initialScheme(host: string): Promise<string> {
+    if ((this.options.plainHttpHosts ?? []).includes(host)) return Promise.resolve('http');
+    return isLoopback(host) ? this.probeScheme(host) : Promise.resolve('https');
   }
 
   /** Plain HTTP (and credentials over it) only to this machine or a host marked `http = true`. */

@@ -140,6 +140,8 @@ describe('plain HTTP only where allowed', () => {
       const client = new RegistryClient({ credentials, plainHttpHosts: [registry.host], ...oneTry });
       expect(await client.getBlob(registry.host, 'a/b', BLOB_DIGEST)).toEqual(BLOB);
       expect(registry.seen.at(-1)?.authorization).toMatch(/^Basic /);
+      // Its scheme is known: no TLS probe, just the challenge and the authorised request.
+      expect(client.requests).toBe(2);
     } finally {
       registry.close();
     }
