@@ -17,7 +17,9 @@ test('dist/ matches a fresh ncc build of src/', () => {
       stdio: 'ignore'
     }
   );
-  for (const f of ['index.js', 'licenses.txt']) {
+  // The entry point and every lazily loaded chunk, no more and no fewer.
+  expect(fs.readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(fs.readdirSync(out).sort());
+  for (const f of fs.readdirSync(out)) {
     const fresh = fs.readFileSync(path.join(out, f), 'utf8');
     const committed = fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8');
     expect({ file: f, same: fresh === committed }).toEqual({ file: f, same: true });

@@ -3,7 +3,6 @@
  * the lifecycle of the builder this action creates (create, bootstrap, platform check, removal).
  */
 import * as core from '@actions/core';
-import * as tc from '@actions/tool-cache';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -45,8 +44,12 @@ async function sha256(file: string): Promise<string> {
 }
 
 /** Checks a download against the release's checksums.txt when the mirror publishes one. */
+/** The tool cache, loaded only when a buildx version is pinned (a separate chunk of the bundle). */
+const toolCache = (): Promise<typeof import('@actions/tool-cache')> => import('@actions/tool-cache');
+
 /** A download that fails names the version and the URL tried. */
 async function download(url: string, version: string): Promise<string> {
+  const tc = await toolCache();
   try {
     return await tc.downloadTool(url);
   } catch (e) {
@@ -80,6 +83,7 @@ async function verifyChecksum(file: string, base: string, version: string, fileN
 /** Downloads buildx through the tool cache (reused on later runs of the same runner). */
 async function downloadBuildx(version: string, base: string, nodeArch: string, allowUnverified: boolean): Promise<string> {
   const arch = buildxArch(nodeArch);
+  const tc = await toolCache();
   const cached = tc.find('buildx', version, arch);
   if (cached) {
     core.info(`buildx ${version}: found in the tool cache`);

@@ -63,6 +63,20 @@ export function parseElfHeader(buf: Buffer): ElfIdent | undefined {
   return { bits: cls === 1 ? 32 : 64, endian, machine };
 }
 
+/** The ELF each Linux architecture (as OCI platforms name it) executes natively. */
+const LINUX_ELF = new Map<string, ElfIdent>([
+  ['amd64', { bits: 64, endian: 'LSB', machine: EM.X86_64 }],
+  ['386', { bits: 32, endian: 'LSB', machine: EM.I386 }],
+  ['arm64', { bits: 64, endian: 'LSB', machine: EM.AARCH64 }],
+  ['arm', { bits: 32, endian: 'LSB', machine: EM.ARM }],
+  ['riscv64', { bits: 64, endian: 'LSB', machine: EM.RISCV }],
+  ['s390x', { bits: 64, endian: 'MSB', machine: EM.S390 }],
+  ['ppc64le', { bits: 64, endian: 'LSB', machine: EM.PPC64 }],
+  ['loong64', { bits: 64, endian: 'LSB', machine: EM.LOONGARCH }],
+  ['mips64le', { bits: 64, endian: 'LSB', machine: EM.MIPS }],
+  ['mips64', { bits: 64, endian: 'MSB', machine: EM.MIPS }]
+]);
+
 /** The ELF a Linux platform executes natively; undefined for platforms this does not know (or non-Linux). */
 export function expectedElf(platform: string): ElfIdent | undefined {
   let p: Platform;
@@ -72,30 +86,8 @@ export function expectedElf(platform: string): ElfIdent | undefined {
     return undefined;
   }
   if (p.os !== 'linux') return undefined;
-  switch (p.architecture) {
-    case 'amd64':
-      return { bits: 64, endian: 'LSB', machine: EM.X86_64 };
-    case '386':
-      return { bits: 32, endian: 'LSB', machine: EM.I386 };
-    case 'arm64':
-      return { bits: 64, endian: 'LSB', machine: EM.AARCH64 };
-    case 'arm':
-      return { bits: 32, endian: 'LSB', machine: EM.ARM };
-    case 'riscv64':
-      return { bits: 64, endian: 'LSB', machine: EM.RISCV };
-    case 's390x':
-      return { bits: 64, endian: 'MSB', machine: EM.S390 };
-    case 'ppc64le':
-      return { bits: 64, endian: 'LSB', machine: EM.PPC64 };
-    case 'loong64':
-      return { bits: 64, endian: 'LSB', machine: EM.LOONGARCH };
-    case 'mips64le':
-      return { bits: 64, endian: 'LSB', machine: EM.MIPS };
-    case 'mips64':
-      return { bits: 64, endian: 'MSB', machine: EM.MIPS };
-    default:
-      return undefined;
-  }
+  const ident = LINUX_ELF.get(p.architecture);
+  return ident ? { ...ident } : undefined; // a copy, so no caller can change the table
 }
 
 export function machineName(machine: number): string {

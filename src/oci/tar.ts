@@ -181,6 +181,130 @@ function padding(size: number): number {
   return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 
+/** A header block that passed its checksum, with the fields every entry type has. */
+interface TarHeader {
+  block: Buffer;
+  /** Byte offset of the block in the archive, for messages. */
+  at: number;
+  typeflag: string;
+  /** The size field (a PAX `size` record may override it). */
+  size: number;
+}
+
+/** The next header; undefined at the end-of-archive marker (an all-zero block) or the end of the input. */
+async function readHeader(reader: ByteReader): Promise<TarHeader | undefined> {
+  const at = reader.offset;
+  const block = await reader.take(BLOCK);
+  if (!block || block.every(b => b === 0)) return undefined;
+  if (!checksumOk(block)) throw new Error(`not a tar archive: bad header checksum at byte ${at}`);
+  const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
+  return { block, at, typeflag, size: numeric(block, 124, 12) };
+}
+
+/** GNU long name (L) and long link name (K), PAX per-entry (x) and global (g) headers: they describe the entries after them. */
+const META_TYPEFLAGS = new Set(['L', 'K', 'x', 'g']);
+
+async function readMetaContent(reader: ByteReader, header: TarHeader): Promise<Buffer> {
+  if (header.size > MAX_META_BYTES) throw new Error(`tar metadata entry of ${header.size} bytes at byte ${header.at}`);
+  const data = (await reader.take(header.size)) ?? Buffer.alloc(0);
+  await reader.skip(padding(header.size));
+  return data;
+}
+
+/** What the metadata entries read so far say about the next entry. */
+interface EntryMeta {
+  pax: Record<string, string>;
+  longName?: string;
+  longLink?: string;
+}
+
+/** Metadata entries waiting for the entry they describe; global PAX records stay for every later entry. */
+class PendingMeta {
+  private readonly globalPax: Record<string, string> = {};
+  private localPax: Record<string, string> = {};
+  private longName: string | undefined;
+  private longLink: string | undefined;
+
+  add(typeflag: string, data: Buffer): void {
+    if (typeflag === 'L') this.longName = cString(data, 0, data.length);
+    else if (typeflag === 'K') this.longLink = cString(data, 0, data.length);
+    else if (typeflag === 'x') this.localPax = { ...this.localPax, ...parsePax(data) };
+    else Object.assign(this.globalPax, parsePax(data));
+  }
+
+  /** The metadata for the entry whose header was just read; the per-entry part is used up. */
+  takeForEntry(): EntryMeta {
+    const meta = { pax: { ...this.globalPax, ...this.localPax }, longName: this.longName, longLink: this.longLink };
+    this.localPax = {};
+    this.longName = undefined;
+    this.longLink = undefined;
+    return meta;
+  }
+}
+
+/** The path as the archive writes it: PAX, then a GNU long name, then the header's (ustar prefix + name). */
+function rawPathOf(block: Buffer, meta: EntryMeta): string {
+  let name = cString(block, 0, 100);
+  // POSIX ustar splits long names into prefix + name; GNU ("ustar  ") uses that space for other fields.
+  if (block.toString('latin1', 257, 263) === 'ustar\0') {
+    const prefix = cString(block, 345, 155);
+    if (prefix) name = `${prefix}/${name}`;
+  }
+  return meta.pax.path ?? meta.longName ?? name;
+}
+
+function contentSize(header: TarHeader, pax: Record<string, string>): number {
+  if (HEADER_ONLY.has(header.typeflag)) return 0;
+  const paxSize = pax.size !== undefined ? Number(pax.size) : NaN;
+  return Number.isFinite(paxSize) ? paxSize : header.size;
+}
+
+/** The start of the current entry's content, readable only until the reader moves past it. */
+class EntryContent {
+  private current = true;
+  private readonly start: number;
+
+  constructor(
+    private readonly reader: ByteReader,
+    readonly size: number,
+    private readonly rawPath: string
+  ) {
+    this.start = reader.offset;
+  }
+
+  async read(n: number): Promise<Buffer> {
+    if (!this.current) throw new Error('tar entry content read after moving to the next entry');
+    if (this.reader.offset !== this.start) throw new Error('tar entry content already consumed');
+    const want = Math.min(n, this.size);
+    const head = await this.reader.peek(want);
+    if (head.length < want) throw new Error(`tar archive truncated inside ${this.rawPath}`);
+    return Buffer.from(head);
+  }
+
+  /** Skips the rest of the content and its padding. */
+  async skipRest(): Promise<void> {
+    this.current = false;
+    await this.reader.skip(this.size + padding(this.size));
+  }
+}
+
+/** The entry a (non-metadata) header and the metadata before it describe; its content is read through `content`. */
+function toEntry(header: TarHeader, meta: EntryMeta, rawPath: string, content: EntryContent): TarEntry {
+  const { block, typeflag } = header;
+  const rawLink = meta.pax.linkpath ?? meta.longLink ?? cString(block, 157, 100);
+  // Old (v7) archives mark a directory by a trailing slash on a regular-file entry.
+  const type = typeflag === '0' && rawPath.endsWith('/') ? 'directory' : entryType(typeflag);
+  return {
+    path: normalizeTarPath(rawPath),
+    type,
+    typeflag,
+    size: content.size,
+    linkname: type === 'hardlink' ? normalizeTarPath(rawLink) : type === 'symlink' ? rawLink : '',
+    mode: numeric(block, 100, 8),
+    read: (n: number) => content.read(n)
+  };
+}
+
 /**
  * Entries of a tar archive, read as the chunks arrive. Reading stops at the first all-zero block
  * (the end-of-archive marker) or the end of the input; a bad header checksum or a truncated
@@ -188,68 +312,20 @@ function padding(size: number): number {
  */
 export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry, void, undefined> {
   const reader = new ByteReader(source[Symbol.asyncIterator]());
-  const globalPax: Record<string, string> = {};
-  let localPax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
+  const pending = new PendingMeta();
   try {
     for (;;) {
-      const at = reader.offset;
-      const header = await reader.take(BLOCK);
-      if (!header || header.every(b => b === 0)) return;
-      if (!checksumOk(header)) throw new Error(`not a tar archive: bad header checksum at byte ${at}`);
-      const typeflag = header[156] === 0 ? '0' : String.fromCharCode(header[156]);
-      const size = numeric(header, 124, 12);
-
-      if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {
-        if (size > MAX_META_BYTES) throw new Error(`tar metadata entry of ${size} bytes at byte ${at}`);
-        const data = (await reader.take(size)) ?? Buffer.alloc(0);
-        await reader.skip(padding(size));
-        if (typeflag === 'L') longName = cString(data, 0, data.length);
-        else if (typeflag === 'K') longLink = cString(data, 0, data.length);
-        else if (typeflag === 'x') localPax = { ...localPax, ...parsePax(data) };
-        else Object.assign(globalPax, parsePax(data));
+      const header = await readHeader(reader);
+      if (!header) return;
+      if (META_TYPEFLAGS.has(header.typeflag)) {
+        pending.add(header.typeflag, await readMetaContent(reader, header));
         continue;
       }
-
-      const pax = { ...globalPax, ...localPax };
-      const magic = header.toString('latin1', 257, 263);
-      let name = cString(header, 0, 100);
-      // POSIX ustar splits long names into prefix + name; GNU ("ustar  ") uses that space for other fields.
-      if (magic === 'ustar\0') {
-        const prefix = cString(header, 345, 155);
-        if (prefix) name = `${prefix}/${name}`;
-      }
-      const rawPath = pax.path ?? longName ?? name;
-      const rawLink = pax.linkpath ?? longLink ?? cString(header, 157, 100);
-      const paxSize = pax.size !== undefined ? Number(pax.size) : NaN;
-      const dataSize = HEADER_ONLY.has(typeflag) ? 0 : Number.isFinite(paxSize) ? paxSize : size;
-      localPax = {};
-      longName = undefined;
-      longLink = undefined;
-
-      // Old (v7) archives mark a directory by a trailing slash on a regular-file entry.
-      const type = typeflag === '0' && rawPath.endsWith('/') ? 'directory' : entryType(typeflag);
-      const start = reader.offset;
-      let current = true;
-      yield {
-        path: normalizeTarPath(rawPath),
-        type,
-        typeflag,
-        size: dataSize,
-        linkname: type === 'hardlink' ? normalizeTarPath(rawLink) : type === 'symlink' ? rawLink : '',
-        mode: numeric(header, 100, 8),
-        read: async (n: number): Promise<Buffer> => {
-          if (!current) throw new Error('tar entry content read after moving to the next entry');
-          if (reader.offset !== start) throw new Error('tar entry content already consumed');
-          const want = Math.min(n, dataSize);
-          const head = await reader.peek(want);
-          if (head.length < want) throw new Error(`tar archive truncated inside ${rawPath}`);
-          return Buffer.from(head);
-        }
-      };
-      current = false;
-      await reader.skip(dataSize + padding(dataSize));
+      const meta = pending.takeForEntry();
+      const rawPath = rawPathOf(header.block, meta);
+      const content = new EntryContent(reader, contentSize(header, meta.pax), rawPath);
+      yield toEntry(header, meta, rawPath, content);
+      await content.skipRest();
     }
   } finally {
     await reader.close();

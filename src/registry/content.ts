@@ -14,7 +14,8 @@
  */
 import * as path from 'path';
 import { ElfIdent, describeElf, expectedElf, isElf, parseElfHeader } from '../oci/elf';
-import { decompressLayer, readTar, TarEntry, unreadableLayer, whiteout } from '../oci/tar';
+import { Descriptor } from '../oci/manifest';
+import { decompressLayer, readTar, TarEntry, unreadableLayer, Whiteout, whiteout } from '../oci/tar';
 import { RegistryClient } from './client';
 
 export interface ContentCheck {
@@ -256,48 +257,59 @@ interface MeteredBody {
   cancel(): Promise<void>;
 }
 
+/** A blob body pulled one chunk at a time, whichever form the HTTP client gave it in. */
+interface ChunkSource {
+  pull(): Promise<IteratorResult<Uint8Array, unknown>>;
+  stop(): Promise<unknown>;
+}
+
 function isWebStream(body: ReadableStream<Uint8Array> | AsyncIterable<Buffer>): body is ReadableStream<Uint8Array> {
   return typeof (body as ReadableStream<Uint8Array>).getReader === 'function';
 }
 
-/** The body's chunks, counted against the budget: at the bound, the next pull throws BoundReached. */
-function meter(body: ReadableStream<Uint8Array> | AsyncIterable<Buffer>, budget: Budget): MeteredBody {
-  let pull: () => Promise<IteratorResult<Uint8Array, unknown>>;
-  let stop: () => Promise<unknown>;
-  if (isWebStream(body)) {
-    const reader = body.getReader();
-    pull = async () => {
+function webStreamSource(body: ReadableStream<Uint8Array>): ChunkSource {
+  const reader = body.getReader();
+  return {
+    pull: async () => {
       const r = await reader.read();
       return r.done ? { done: true, value: undefined } : { done: false, value: r.value };
-    };
-    stop = () => reader.cancel();
-  } else {
-    const it = body[Symbol.asyncIterator]();
-    pull = () => it.next();
-    stop = async () => it.return?.();
-  }
-  let cancelled = false;
-  async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
-    for (;;) {
-      if (cancelled) return;
-      if (budget.used >= budget.max) {
-        budget.hit = true;
-        throw new BoundReached(`read the ${budget.max}-byte bound`);
-      }
-      const r = await pull();
-      if (r.done) return;
-      const bytes = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
-      const chunk = bytes.length > budget.max - budget.used ? bytes.subarray(0, budget.max - budget.used) : bytes;
-      budget.used += chunk.length;
-      yield chunk;
+    },
+    stop: () => reader.cancel()
+  };
+}
+
+function asyncIterableSource(body: AsyncIterable<Buffer>): ChunkSource {
+  const it = body[Symbol.asyncIterator]();
+  return { pull: () => it.next(), stop: async () => it.return?.() };
+}
+
+/** The source's chunks, counted against the budget (the last one cut at the bound); at the bound, the next pull throws BoundReached. */
+async function* countedChunks(source: ChunkSource, budget: Budget, isCancelled: () => boolean): AsyncGenerator<Buffer, void, undefined> {
+  for (;;) {
+    if (isCancelled()) return;
+    if (budget.used >= budget.max) {
+      budget.hit = true;
+      throw new BoundReached(`read the ${budget.max}-byte bound`);
     }
+    const r = await source.pull();
+    if (r.done) return;
+    const bytes = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+    const chunk = bytes.length > budget.max - budget.used ? bytes.subarray(0, budget.max - budget.used) : bytes;
+    budget.used += chunk.length;
+    yield chunk;
   }
+}
+
+/** The body's chunks, counted against the budget: at the bound, the next pull throws BoundReached. */
+function meter(body: ReadableStream<Uint8Array> | AsyncIterable<Buffer>, budget: Budget): MeteredBody {
+  const source = isWebStream(body) ? webStreamSource(body) : asyncIterableSource(body);
+  let cancelled = false;
   return {
-    chunks: chunks(),
+    chunks: countedChunks(source, budget, () => cancelled),
     cancel: async () => {
       if (cancelled) return;
       cancelled = true;
-      await stop().catch(() => undefined);
+      await source.stop().catch(() => undefined);
     }
   };
 }
@@ -316,6 +328,220 @@ type Goal = { kind: 'program'; program: Program; script?: string } | { kind: 'fi
 
 type Outcome = Omit<ContentCheck, 'platform' | 'bytesRead' | 'bounded'>;
 
+/** A platform image's layers, top layer first, and how to open one. */
+interface LayerSource {
+  layers: Descriptor[];
+  open(digest: string): Promise<ReadableStream<Uint8Array> | AsyncIterable<Buffer>>;
+}
+
+function sameElf(a: ElfIdent, b: ElfIdent): boolean {
+  return a.machine === b.machine && a.bits === b.bits && a.endian === b.endian;
+}
+
+/** Whether a change at `affected` (a path, or '' for the root) can decide one of the `blockedOn` paths. */
+function touchesAny(blockedOn: string[], affected: string): boolean {
+  return blockedOn.some(b => b === affected || b.startsWith(`${affected}/`) || affected === '');
+}
+
+/** The view node of a non-regular, non-whiteout entry; a hard link copies the file it links to in the same layer. */
+function nodeOfEntry(entry: TarEntry, layer: number, layerFiles: Map<string, FileNode>): Node {
+  switch (entry.type) {
+    case 'hardlink': {
+      const target = layerFiles.get(entry.linkname);
+      return target ? { ...target, mode: entry.mode } : { kind: 'symlink', layer, target: `/${entry.linkname}` };
+    }
+    case 'symlink':
+      return { kind: 'symlink', layer, target: entry.linkname };
+    case 'directory':
+      return { kind: 'dir', layer };
+    default:
+      return { kind: 'file', layer, mode: entry.mode, head: { kind: 'other', what: `a special file (tar type ${entry.typeflag})` } };
+  }
+}
+
+/** One platform's search through its layers, top layer first, for the file whose ELF identity is checked. */
+class ContentSearch {
+  private readonly view = new MergedView();
+  private readonly want: string;
+  private goal: Goal;
+  /** The paths still unknown that decide the goal; an entry touching one of them calls for deciding again. */
+  private blockedOn: string[] = [];
+
+  constructor(
+    private readonly platform: string,
+    private readonly expected: ElfIdent,
+    private readonly budget: Budget,
+    private readonly source: LayerSource,
+    program: Program | undefined
+  ) {
+    this.want = describeElf(expected);
+    this.goal = program ? { kind: 'program', program } : { kind: 'first-elf' };
+  }
+
+  /** Reads layers until the outcome is decided, the byte bound is hit or the layers run out. */
+  async run(): Promise<ContentCheck> {
+    this.decide(); // nothing is known yet: this only notes the paths that decide the goal
+    for (const [layer, desc] of this.source.layers.entries()) {
+      const unreadable = unreadableLayer(desc.mediaType);
+      if (unreadable) return this.notChecked(`${unreadable} (${desc.digest}) before finding ${this.target()}`);
+      const stopped = await this.scanLayer(layer, desc);
+      if (stopped) return stopped;
+      this.view.layersDone = layer + 1;
+      const outcome = this.decide();
+      if (outcome) return this.done(outcome);
+    }
+    this.view.complete = true;
+    return this.done(this.decide() ?? this.outcomeNotChecked(`${this.target()} could not be resolved (${this.checked()})`));
+  }
+
+  private done(o: Outcome, bounded = false): ContentCheck {
+    return { platform: this.platform, ...o, bytesRead: this.budget.used, bounded };
+  }
+
+  private outcomeNotChecked(why: string): Outcome {
+    return { ok: true, detail: `${this.platform}: ${why}; content not checked` };
+  }
+
+  private notChecked(why: string): ContentCheck {
+    return this.done(this.outcomeNotChecked(why));
+  }
+
+  private checked(): string {
+    return `${this.view.layersDone} of ${this.source.layers.length} layers and ${this.view.entries} entries looked through`;
+  }
+
+  private target(): string {
+    return this.goal.kind === 'program' ? this.goal.program.label : 'an ELF executable';
+  }
+
+  /** Streams one layer into the view; the check when an entry decides it or the layer cannot be read. */
+  private async scanLayer(layer: number, desc: Descriptor): Promise<ContentCheck | undefined> {
+    const body = meter(await this.source.open(desc.digest), this.budget);
+    try {
+      return await this.indexLayer(body.chunks, layer, desc.mediaType);
+    } catch (e) {
+      return this.readFailed(e as Error, desc.digest);
+    } finally {
+      await body.cancel();
+    }
+  }
+
+  private async indexLayer(chunks: AsyncIterable<Buffer>, layer: number, mediaType: string): Promise<ContentCheck | undefined> {
+    const tar = decompressLayer(chunks, mediaType);
+    if (!tar.ok) throw new Error(tar.reason);
+    const layerFiles = new Map<string, FileNode>();
+    for await (const entry of readTar(tar.chunks)) {
+      const outcome = await this.indexEntry(entry, layer, layerFiles);
+      if (outcome) return this.done(outcome);
+    }
+    return undefined;
+  }
+
+  private readFailed(e: Error, digest: string): ContentCheck {
+    if (!this.budget.hit) return this.notChecked(`could not read layer ${digest}: ${e.message}`);
+    const detail = `${this.platform}: stopped at the ${formatBytes(this.budget.max)} bound of layer bytes read before finding ${this.target()} (${this.checked()}); content not verified`;
+    return this.done({ ok: true, detail }, true);
+  }
+
+  /** Indexes one entry; the outcome when it decides the goal. */
+  private async indexEntry(entry: TarEntry, layer: number, layerFiles: Map<string, FileNode>): Promise<Outcome | undefined> {
+    this.view.entries++;
+    const wo = whiteout(entry.path);
+    if (wo) return this.redecideIfBlockedOn(this.indexWhiteout(wo, layer));
+    if (entry.type === 'file') {
+      const firstElf = await this.indexFile(entry, layer, layerFiles);
+      if (firstElf) return firstElf;
+    } else {
+      this.view.add(entry.path, nodeOfEntry(entry, layer, layerFiles));
+    }
+    return this.redecideIfBlockedOn(entry.path);
+  }
+
+  /** Records a whiteout; the path it affects. */
+  private indexWhiteout(wo: Whiteout, layer: number): string {
+    if (wo.kind === 'opaque') {
+      this.view.markOpaque(wo.dir, layer);
+      return wo.dir;
+    }
+    this.view.add(wo.path, { kind: 'whiteout', layer });
+    return wo.path;
+  }
+
+  /** Records a regular file with its classified head; the outcome when it is the first ELF executable being looked for. */
+  private async indexFile(entry: TarEntry, layer: number, layerFiles: Map<string, FileNode>): Promise<Outcome | undefined> {
+    const head = classify(await entry.read(HEAD_BYTES), entry.size <= HEAD_BYTES);
+    const node: FileNode = { kind: 'file', layer, mode: entry.mode, head };
+    layerFiles.set(entry.path, node);
+    const added = this.view.add(entry.path, node);
+    if (added && this.goal.kind === 'first-elf' && head.kind === 'elf' && (node.mode & 0o111) !== 0) {
+      return this.judge(`/${entry.path}`, node, 'the first ELF executable from the top layer down') as Outcome;
+    }
+    return undefined;
+  }
+
+  private redecideIfBlockedOn(affected: string): Outcome | undefined {
+    return this.goal.kind === 'program' && touchesAny(this.blockedOn, affected) ? this.decide() : undefined;
+  }
+
+  /** The outcome once the goal's path is decided, following a script to its interpreter once. */
+  private decide(): Outcome | undefined {
+    for (;;) {
+      const goal = this.goal;
+      if (goal.kind !== 'program') {
+        return this.view.complete ? this.outcomeNotChecked('no ELF executable in the image') : undefined;
+      }
+      const { result, blockedOn } = resolveCandidates(this.view, goal.program.candidates);
+      this.blockedOn = blockedOn;
+      if (result.state === 'blocked') return undefined;
+      if (result.state === 'missing') return this.outcomeNotChecked(`${goal.program.label} is not in the image (${result.why})`);
+      const next = this.judge(result.path, result.node, goal.program.label);
+      if ('kind' in next) this.goal = next;
+      else return next;
+    }
+  }
+
+  /** The outcome for the file found (`via` says how it was chosen), or the next goal when it is a script whose interpreter is to be read. */
+  private judge(file: string, node: FileNode, via: string): Outcome | Goal {
+    const { head } = node;
+    if (head.kind === 'elf') return this.judgeElf(file, head.ident, via);
+    if (head.kind === 'script' && this.goal.kind === 'program' && !this.goal.script && head.interpreter?.startsWith('/')) {
+      return {
+        kind: 'program',
+        program: { label: `interpreter ${head.interpreter} of ${file}`, candidates: [head.interpreter] },
+        script: file
+      };
+    }
+    const what = head.kind === 'script' ? `a script${head.interpreter ? ` for ${head.interpreter}` : ''}, not a binary` : head.what;
+    return { ok: true, file, detail: `${this.platform}: ${file} (${via}) is ${what}; content not checked` };
+  }
+
+  private judgeElf(file: string, found: ElfIdent, via: string): Outcome {
+    const ok = sameElf(found, this.expected);
+    const detail = ok
+      ? `${this.platform}: ${file} is ${describeElf(found)} (${via})`
+      : `${this.platform}: ${file} is ${describeElf(found)}, not ${this.want}`;
+    return { ok, file, found, detail };
+  }
+}
+
+/** The manifest's config and its layers, top layer first. */
+async function openImage(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  manifestDigest: string
+): Promise<{ config: ImageConfig; source: LayerSource }> {
+  const manifest = await client.getManifest(registry, repository, manifestDigest);
+  if (!manifest.json.config) throw new Error(`manifest ${manifestDigest} has no config`);
+  const configBlob = await client.getBlob(registry, repository, manifest.json.config.digest);
+  const config = JSON.parse(configBlob.toString('utf8')) as ImageConfig;
+  const source: LayerSource = {
+    layers: [...(manifest.json.layers ?? [])].reverse(),
+    open: digest => client.openBlob(registry, repository, digest)
+  };
+  return { config, source };
+}
+
 /**
  * Reads the program an image runs from the registry and checks it is an ELF binary for
  * `platform`. See the module comment for how; `opts.maxBytes` bounds the compressed bytes read.
@@ -329,134 +555,11 @@ export async function checkImageContent(
   opts: ContentCheckOptions
 ): Promise<ContentCheck> {
   const budget = new Budget(opts.maxBytes);
-  const done = (o: Outcome, bounded = false): ContentCheck => ({ platform, ...o, bytesRead: budget.used, bounded });
   const expected = expectedElf(platform);
-  if (!expected) return done({ ok: true, detail: `${platform}: no known ELF machine for this platform; content not checked` });
-  const want = describeElf(expected);
-
-  const manifest = await client.getManifest(registry, repository, manifestDigest);
-  if (!manifest.json.config) throw new Error(`manifest ${manifestDigest} has no config`);
-  const config = JSON.parse((await client.getBlob(registry, repository, manifest.json.config.digest)).toString('utf8')) as ImageConfig;
-  const layers = [...(manifest.json.layers ?? [])].reverse();
-  const program = programOf(config.config);
-  let goal: Goal = program ? { kind: 'program', program } : { kind: 'first-elf' };
-  const view = new MergedView();
-  let blockedOn: string[] = [];
-
-  const judge = (file: string, node: FileNode, via: string): Outcome | Goal => {
-    const { head } = node;
-    if (head.kind === 'elf') {
-      const ok = head.ident.machine === expected.machine && head.ident.bits === expected.bits && head.ident.endian === expected.endian;
-      const found = describeElf(head.ident);
-      return ok
-        ? { ok, file, found: head.ident, detail: `${platform}: ${file} is ${found} (${via})` }
-        : { ok, file, found: head.ident, detail: `${platform}: ${file} is ${found}, not ${want}` };
-    }
-    if (head.kind === 'script' && goal.kind === 'program' && !goal.script && head.interpreter?.startsWith('/')) {
-      return {
-        kind: 'program',
-        program: { label: `interpreter ${head.interpreter} of ${file}`, candidates: [head.interpreter] },
-        script: file
-      };
-    }
-    const what = head.kind === 'script' ? `a script${head.interpreter ? ` for ${head.interpreter}` : ''}, not a binary` : head.what;
-    return { ok: true, file, detail: `${platform}: ${file} (${via}) is ${what}; content not checked` };
-  };
-
-  /** The outcome once the goal's path is decided, following a script to its interpreter once. */
-  const decide = (): Outcome | undefined => {
-    for (;;) {
-      if (goal.kind !== 'program')
-        return view.complete ? { ok: true, detail: `${platform}: no ELF executable in the image; content not checked` } : undefined;
-      const { result, blockedOn: blocked } = resolveCandidates(view, goal.program.candidates);
-      blockedOn = blocked;
-      if (result.state === 'blocked') return undefined;
-      if (result.state === 'missing') {
-        return { ok: true, detail: `${platform}: ${goal.program.label} is not in the image (${result.why}); content not checked` };
-      }
-      const next = judge(result.path, result.node, goal.program.label);
-      if ('kind' in next) goal = next;
-      else return next;
-    }
-  };
-
-  /** Indexes one entry; the outcome when it decides the goal. */
-  const index = async (entry: TarEntry, layer: number, layerFiles: Map<string, FileNode>): Promise<Outcome | undefined> => {
-    view.entries++;
-    const wo = whiteout(entry.path);
-    let affected = entry.path;
-    if (wo?.kind === 'opaque') {
-      view.markOpaque(wo.dir, layer);
-      affected = wo.dir;
-    } else if (wo) {
-      view.add(wo.path, { kind: 'whiteout', layer });
-      affected = wo.path;
-    } else if (entry.type === 'file') {
-      const node: FileNode = {
-        kind: 'file',
-        layer,
-        mode: entry.mode,
-        head: classify(await entry.read(HEAD_BYTES), entry.size <= HEAD_BYTES)
-      };
-      layerFiles.set(entry.path, node);
-      const added = view.add(entry.path, node);
-      if (added && goal.kind === 'first-elf' && node.head.kind === 'elf' && (node.mode & 0o111) !== 0) {
-        return judge(`/${entry.path}`, node, 'the first ELF executable from the top layer down') as Outcome;
-      }
-    } else if (entry.type === 'hardlink') {
-      const target = layerFiles.get(entry.linkname);
-      view.add(entry.path, target ? { ...target, mode: entry.mode } : { kind: 'symlink', layer, target: `/${entry.linkname}` });
-    } else if (entry.type === 'symlink') {
-      view.add(entry.path, { kind: 'symlink', layer, target: entry.linkname });
-    } else if (entry.type === 'directory') {
-      view.add(entry.path, { kind: 'dir', layer });
-    } else {
-      view.add(entry.path, {
-        kind: 'file',
-        layer,
-        mode: entry.mode,
-        head: { kind: 'other', what: `a special file (tar type ${entry.typeflag})` }
-      });
-    }
-    if (goal.kind === 'program' && blockedOn.some(b => b === affected || b.startsWith(`${affected}/`) || affected === '')) return decide();
-    return undefined;
-  };
-
-  const checked = (): string => `${view.layersDone} of ${layers.length} layers and ${view.entries} entries looked through`;
-  const target = (): string => (goal.kind === 'program' ? goal.program.label : 'an ELF executable');
-
-  decide(); // nothing is known yet: this only notes the paths that decide the goal
-  for (const [layer, desc] of layers.entries()) {
-    const unreadable = unreadableLayer(desc.mediaType);
-    if (unreadable)
-      return done({ ok: true, detail: `${platform}: ${unreadable} (${desc.digest}) before finding ${target()}; content not checked` });
-    const body = meter(await client.openBlob(registry, repository, desc.digest), budget);
-    try {
-      const tar = decompressLayer(body.chunks, desc.mediaType);
-      if (!tar.ok) throw new Error(tar.reason);
-      const layerFiles = new Map<string, FileNode>();
-      for await (const entry of readTar(tar.chunks)) {
-        const outcome = await index(entry, layer, layerFiles);
-        if (outcome) return done(outcome);
-      }
-    } catch (e) {
-      if (budget.hit) {
-        return done(
-          {
-            ok: true,
-            detail: `${platform}: stopped at the ${formatBytes(budget.max)} bound of layer bytes read before finding ${target()} (${checked()}); content not verified`
-          },
-          true
-        );
-      }
-      return done({ ok: true, detail: `${platform}: could not read layer ${desc.digest}: ${(e as Error).message}; content not checked` });
-    } finally {
-      await body.cancel();
-    }
-    view.layersDone = layer + 1;
-    const outcome = decide();
-    if (outcome) return done(outcome);
+  if (!expected) {
+    const detail = `${platform}: no known ELF machine for this platform; content not checked`;
+    return { platform, ok: true, detail, bytesRead: budget.used, bounded: false };
   }
-  view.complete = true;
-  return done(decide() ?? { ok: true, detail: `${platform}: ${target()} could not be resolved (${checked()}); content not checked` });
+  const { config, source } = await openImage(client, registry, repository, manifestDigest);
+  return new ContentSearch(platform, expected, budget, source, programOf(config.config)).run();
 }
