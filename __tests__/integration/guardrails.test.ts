@@ -6,7 +6,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './registries';
-import { BINFMT_STANDIN, FIXTURES, REGISTRY, imageIndex, imageManifest, localStackInputs, runAction, tagList, uniqueRepo } from './stack';
+import {
+  BINFMT_STANDIN,
+  FIXTURES,
+  REGISTRY,
+  docker,
+  imageIndex,
+  imageManifest,
+  localStackInputs,
+  qemuHandlers,
+  runAction,
+  tagList,
+  uniqueRepo
+} from './stack';
 
 jest.setTimeout(300_000);
 
@@ -270,4 +282,53 @@ describe("smoke-test: a command in every platform's pushed image before any tag 
     expect(r.outputs.record).toBeUndefined();
     expect(fs.readdirSync(handoff)).toEqual([]);
   });
+});
+
+test('a RUN line hard-coding an architecture in a multi-platform stage is warned about with file and line', async () => {
+  const context = tempDir('context-');
+  const file = path.join(context, 'Dockerfile');
+  fs.writeFileSync(file, 'FROM scratch\nRUN wget https://example.com/tool_linux_amd64.tar.gz\n');
+  const r = await runAction({
+    inputs: {
+      ...localStackInputs(),
+      context,
+      file,
+      platforms: 'linux/amd64,linux/arm64',
+      push: 'false',
+      outputs: 'type=cacheonly',
+      qemu: 'false'
+    }
+  });
+  expect(r.main.stdout).toContain(
+    `::warning file=${file},line=2::RUN hard-codes amd64 in a stage built for linux/amd64, linux/arm64: use \${TARGETARCH}`
+  );
+});
+
+test('nothing touches binfmt_misc when the builder is not on this runner (a remote BuildKit)', async () => {
+  const builder = `remote-builder-${Date.now().toString(36)}`;
+  // The action and this test share one buildx config, where the builder is registered.
+  const env = { ...process.env, BUILDX_CONFIG: tempDir('buildx-config-') };
+  docker(['buildx', 'create', '--name', builder, '--driver', 'remote', 'tcp://127.0.0.1:1'], env);
+  try {
+    expect(Object.keys(qemuHandlers())).not.toContain('qemu-s390x');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        'driver-opts': '',
+        'buildkitd-config-inline': '',
+        builder,
+        platforms: 'linux/s390x',
+        push: 'false',
+        outputs: 'type=cacheonly'
+      },
+      env: { BUILDX_CONFIG: env.BUILDX_CONFIG }
+    });
+    expect(r.main.stdout).toContain('QEMU: not touched; the builder does not run on this runner (remote tcp://127.0.0.1:1)');
+    expect(r.main.stdout).not.toContain('--privileged');
+    expect(Object.keys(qemuHandlers())).not.toContain('qemu-s390x');
+    // The remote BuildKit is unreachable here, so the step fails when it boots the builder.
+    expect(r.main.code).toBe(1);
+  } finally {
+    docker(['buildx', 'rm', '--force', builder], env);
+  }
 });
