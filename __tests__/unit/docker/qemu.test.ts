@@ -8,8 +8,9 @@ import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandError, CommandResult, RunOptions, Runner } from '../../../src/docker/command';
+import { CommandError, CommandResult, Runner } from '../../../src/docker/command';
 import { QemuEnv, setupQemu } from '../../../src/docker/qemu';
+import { Answer, Call, ok, stubRunner } from '../stub-runner';
 
 const PINNED = `docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:${'4'.repeat(64)}`;
 const DOCKER_ENV = { DOCKER_CONFIG: '/run/private/docker-config' };
@@ -20,26 +21,7 @@ const AARCH64_LINE =
 const handlerEntry = (state: 'enabled' | 'disabled', flags: string): string =>
   `${state}\ninterpreter /usr/bin/qemu-aarch64-static\nflags: ${flags}\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n`;
 
-interface Call {
-  command: string;
-  args: string[];
-  options?: RunOptions;
-}
-
-type Answer = CommandResult | Error;
-
-/** A Runner answering from `answer` (an Error is thrown, as runCommand throws on a failed command). */
-function stub(answer: (command: string, args: string[]) => Answer): { run: Runner; calls: Call[] } {
-  const calls: Call[] = [];
-  const run: Runner = (command, args, options) => {
-    calls.push({ command, args, options });
-    const a = answer(command, args);
-    return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
-  };
-  return { run, calls };
-}
-
-const ok = (stdout = ''): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
+const stub = stubRunner;
 const exit1 = (stderr: string): CommandResult => ({ exitCode: 1, stdout: '', stderr });
 const argv = (calls: Call[]): string[][] => calls.map(c => [c.command, ...c.args]);
 

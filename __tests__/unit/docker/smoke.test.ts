@@ -1,5 +1,5 @@
-import { CommandResult, Runner } from '../../../src/docker/command';
 import { smokeArgs, smokeTest } from '../../../src/docker/smoke';
+import { stubRunner } from '../stub-runner';
 
 test('each platform runs the image by digest, as an argument vector', () => {
   expect(smokeArgs('ghcr.io/o/app@sha256:abc', 'linux/arm64', ['/app', '--version'], 'host')).toEqual([
@@ -17,13 +17,10 @@ test('each platform runs the image by digest, as an argument vector', () => {
 });
 
 test('a failing platform is reported with its output, the others still run, and the test image is removed', async () => {
-  const calls: string[][] = [];
-  const run: Runner = (_command, args) => {
-    calls.push(args);
+  const { run, calls } = stubRunner((_command, args) => {
     const arm = args.includes('linux/arm64');
-    const result: CommandResult = { exitCode: arm ? 1 : 0, stdout: arm ? '' : 'x86_64', stderr: arm ? 'exec format error' : '' };
-    return Promise.resolve(result);
-  };
+    return { exitCode: arm ? 1 : 0, stdout: arm ? '' : 'x86_64', stderr: arm ? 'exec format error' : '' };
+  });
   const results = await smokeTest(
     run,
     {},
@@ -43,5 +40,5 @@ test('a failing platform is reported with its output, the others still run, and 
       output: 'exec format error'
     }
   ]);
-  expect(calls.at(-1)).toEqual(['image', 'rm', 'r/app@sha256:abc']);
+  expect(calls.at(-1)?.args).toEqual(['image', 'rm', 'r/app@sha256:abc']);
 });

@@ -3,24 +3,13 @@ import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandError, CommandResult, RunOptions, Runner } from '../../../src/docker/command';
+import { CommandError } from '../../../src/docker/command';
 import { runPost } from '../../../src/modes/post';
+import { ok, stubRunner } from '../stub-runner';
 
-interface Call {
-  command: string;
-  args: string[];
-  options?: RunOptions;
-}
-
-/** A Runner that records every argv; `fails` makes a matching call throw as runCommand does on a non-zero exit. */
-function recorder(fails: (command: string, args: string[]) => boolean = () => false): { run: Runner; calls: Call[] } {
-  const calls: Call[] = [];
-  const run: Runner = (command, args, options) => {
-    calls.push({ command, args, options });
-    if (fails(command, args)) return Promise.reject(new CommandError(`${command} ${args.join(' ')}`, 1, 'Error: boom'));
-    return Promise.resolve<CommandResult>({ exitCode: 0, stdout: '', stderr: '' });
-  };
-  return { run, calls };
+/** Records every argv; `fails` makes a matching call throw as runCommand does on a non-zero exit. */
+function recorder(fails: (command: string, args: string[]) => boolean = () => false): ReturnType<typeof stubRunner> {
+  return stubRunner((command, args) => (fails(command, args) ? new CommandError(`${command} ${args.join(' ')}`, 1, 'Error: boom') : ok()));
 }
 
 /** A run directory with a file in it, as the main step leaves it (private docker config, secrets). */

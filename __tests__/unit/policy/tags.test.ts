@@ -1,27 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { DEFAULT_TAG_RULES, parseTagRules } from '../../../src/inputs/tag-rules';
 import { loadConfig } from '../../../src/policy/config';
+import { ctxFor } from './events';
 import { eventTags, holdBackwardMoves, publishTags, sanitizeTag } from '../../../src/policy/tags';
-
-const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
-
-function ctxFor(eventName: string, file: string, ref: string): RunContext {
-  return {
-    eventName,
-    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')) as RunContext['payload'],
-    repository: 'Octo-Org/Hello-World',
-    actor: 'octocat',
-    sha: SHA,
-    ref,
-    runId: '1',
-    runAttempt: '1',
-    serverUrl: 'https://github.com',
-    tempDir: '/tmp'
-  };
-}
 
 const DEFAULT_INPUTS: Record<string, string> = {
   platforms: 'linux/amd64,linux/arm64',

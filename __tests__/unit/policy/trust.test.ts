@@ -2,29 +2,10 @@
  * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
  * run push, log in, write the shared cache, and under which tags — with the default inputs.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { RunContext } from '../../../src/inputs/context';
 import { loadConfig } from '../../../src/policy/config';
+import { SHA, ctxFor } from './events';
 
-const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
-
-function ctxFor(eventName: string, file: string, ref: string): RunContext {
-  return {
-    eventName,
-    payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')) as RunContext['payload'],
-    repository: 'Octo-Org/Hello-World',
-    actor: 'octocat',
-    sha: SHA,
-    ref,
-    runId: '1',
-    runAttempt: '1',
-    serverUrl: 'https://github.com',
-    tempDir: '/tmp'
-  };
-}
 
 const INPUTS: Record<string, string> = {
   'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
