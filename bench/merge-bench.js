@@ -10,20 +10,19 @@
  * Usage: node bench/merge-bench.js   BENCH_ROUNDS=5 (rounds per N and tool, medians reported);
  * BENCH_TRACE=1 logs each proxied request; BENCH_FORCE_BUILDER=1 runs imagetools through a
  * dedicated builder with `http = true` even when it is not needed.
+ * `npm run bench` (bench/index.js) runs it as one row of its table through benchMerge().
  */
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const http = require('http');
 const os = require('os');
 const path = require('path');
 const { runAction, node24 } = require('../scripts/run-action');
 const { pushSyntheticImage, writeLegRecords } = require('../scripts/synthetic-image');
 const { startProxy } = require('./latency-proxy');
+const { REGISTRY, REGISTRY_HOST, elapsedMs, failure, formatTable, median, rounds, timed, verifyIndex } = require('./util');
 
-const REGISTRY = { host: '127.0.0.1', port: 5000 };
 const DELAY_MS = 25;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
+const SIZES = [2, 8];
 const PLATFORMS = [
   'linux/amd64',
   'linux/arm64',
@@ -34,48 +33,6 @@ const PLATFORMS = [
   'linux/s390x',
   'linux/riscv64'
 ];
-const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
-
-const elapsedMs = start => Number(process.hrtime.bigint() - start) / 1e6;
-
-/** One request straight to the registry (not through the proxy); fails unless it answers `status`. */
-function registry(status, method, urlPath, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { ...REGISTRY, method, path: urlPath, headers: { ...headers, 'Content-Length': body ? body.length : 0 } },
-      res => {
-        const chunks = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () => {
-          const out = { headers: res.headers, body: Buffer.concat(chunks) };
-          if (res.statusCode === status) resolve(out);
-          else reject(new Error(`${method} ${urlPath}: HTTP ${res.statusCode} ${out.body.toString().slice(0, 200)}`));
-        });
-      }
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Runs a command; resolves with its exit code, output and wall time (spawn to exit). */
-function timed(cmd, args) {
-  return new Promise(resolve => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => (stdout += d));
-    child.stderr.on('data', d => (stderr += d));
-    child.on('error', e => resolve({ code: -1, stdout, stderr: String(e), ms: 0 }));
-    child.on('close', code => resolve({ code, stdout, stderr, ms: elapsedMs(start) }));
-  });
-}
-
-/** Thrown (not exited) so that main's cleanup still runs. */
-function failure(what, r) {
-  return new Error(`${what} failed (exit ${r.code})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-}
 
 /** Our merge: N leg records in a fresh handoff dir, then the bundled action in merge mode. */
 async function runOurs(ctx, n, tag) {
@@ -105,42 +62,12 @@ async function runImagetools(ctx, n, tag) {
   return result.ms;
 }
 
-/** The tag, read straight from the registry, must be an index listing exactly the N platforms. */
-async function verify(repo, tag, n) {
-  const index = JSON.parse(
-    (await registry(200, 'GET', `/v2/${repo}/manifests/${tag}`, { headers: { Accept: INDEX_TYPES.join(', ') } })).body
-  );
-  const got = (index.manifests || [])
-    .map(d => d.platform || {})
-    .filter(p => p.os !== 'unknown') // attestation manifests, if any
-    .map(p => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
-    .sort();
-  const want = PLATFORMS.slice(0, n).sort();
-  if (!INDEX_TYPES.includes(index.mediaType) || got.join() !== want.join()) {
-    throw new Error(`${repo}:${tag} is ${index.mediaType} holding [${got}]; expected an index of [${want}]`);
-  }
-}
-
-/**
- * Warm-up run of imagetools. buildx reaches loopback registries over plain HTTP by itself; should
- * it insist on HTTPS, use a builder whose buildkitd config says `http = true` for the proxy
- * (imagetools takes its registry settings from the builder).
- */
-async function prepareImagetools(ctx) {
-  const first = await timed('docker', [
-    'buildx',
-    'imagetools',
-    'create',
-    '-t',
-    `${ctx.image}:it-warmup`,
-    ...PLATFORMS.slice(0, 2).map(p => `${ctx.image}@${ctx.digests[p]}`)
-  ]);
-  if (first.code === 0 && !process.env.BENCH_FORCE_BUILDER) return 'as is (plain HTTP to 127.0.0.1 by default)';
-  if (first.code !== 0 && !/HTTPS|https:\/\//.test(first.stderr)) throw failure('docker buildx imagetools create (warm-up)', first);
+/** Creates a builder whose buildkitd config says `http = true` for the proxy (imagetools takes its registry settings from it). */
+async function createHttpBuilder(ctx) {
   const config = path.join(ctx.tmp, 'buildkitd.toml');
   fs.writeFileSync(config, `[registry."${ctx.proxy.host}"]\n  http = true\n`);
   const name = `merge-bench-${Date.now()}`;
-  const created = await timed('docker', [
+  const args = [
     'buildx',
     'create',
     '--name',
@@ -151,83 +78,71 @@ async function prepareImagetools(ctx) {
     'network=host',
     '--buildkitd-config',
     config
-  ]);
+  ];
+  const created = await timed('docker', args);
   if (created.code !== 0) throw failure('docker buildx create', created);
   ctx.builder = name;
   ctx.builderArgs = ['--builder', name];
+}
+
+/**
+ * Warm-up run of imagetools. buildx reaches loopback registries over plain HTTP by itself; should
+ * it insist on HTTPS, use a builder with `http = true` for the proxy.
+ */
+async function prepareImagetools(ctx) {
+  const sources = PLATFORMS.slice(0, 2).map(p => `${ctx.image}@${ctx.digests[p]}`);
+  const first = await timed('docker', ['buildx', 'imagetools', 'create', '-t', `${ctx.image}:it-warmup`, ...sources]);
+  if (first.code === 0 && !process.env.BENCH_FORCE_BUILDER) return 'as is (plain HTTP to 127.0.0.1 by default)';
+  if (first.code !== 0 && !/HTTPS|https:\/\//.test(first.stderr)) throw failure('docker buildx imagetools create (warm-up)', first);
+  await createHttpBuilder(ctx);
   await runImagetools(ctx, 2, 'it-warmup');
-  return `through builder ${name} (buildkitd config: http = true for ${ctx.proxy.host})`;
+  return `through builder ${ctx.builder} (buildkitd config: http = true for ${ctx.proxy.host})`;
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+/** One timed run of `tool`, with the proxy's counts for it; the published tag is checked. */
+async function timedRun(ctx, tool, n, r) {
+  const tag = `${tool === 'ours' ? 'ours' : 'it'}-n${n}-r${r}`;
+  ctx.proxy.stats.requests = ctx.proxy.stats.rejected = 0;
+  const ms = await (tool === 'ours' ? runOurs : runImagetools)(ctx, n, tag);
+  const counts = { requests: ctx.proxy.stats.requests, rejected: ctx.proxy.stats.rejected };
+  await verifyIndex(ctx.repo, tag, PLATFORMS.slice(0, n));
+  return { ms, ...counts };
 }
 
-function report(rows, ctx) {
-  console.log(`merge benchmark: ours (mode: merge, dist/index.js, Node ${ctx.node24Version}) vs docker buildx imagetools create
-  proxy ${ctx.proxy.host} -> registry 127.0.0.1:5000, +${DELAY_MS} ms before each request and +${DELAY_MS} ms before each response
-  ${ROUNDS} timed rounds per N and tool (alternating order) after one untimed warm-up per tool; sources in ${ctx.repo}
-  imagetools ran ${ctx.imagetoolsHow}
-  wall = process start to exit; requests = HTTP requests the proxy saw;
-  non-HTTP conns = connections closed without a request (TLS attempts on the plain-HTTP proxy)\n`);
-  const head = ['N', 'tool', 'median wall ms', 'min ms', 'max ms', 'requests (median)', 'non-HTTP conns (median)'];
-  const cells = rows.map(r =>
-    [
-      r.n,
-      r.tool,
-      median(r.ms).toFixed(0),
-      Math.min(...r.ms).toFixed(0),
-      Math.max(...r.ms).toFixed(0),
-      median(r.requests),
-      median(r.rejected)
-    ].map(String)
-  );
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
-  for (const c of [head, widths.map(w => '-'.repeat(w)), ...cells]) console.log(c.map((x, i) => x.padStart(widths[i])).join(' | '));
-  console.log('');
-  for (const n of [2, 8]) {
-    const [ours, it] = ['ours', 'imagetools'].map(t => rows.find(r => r.n === n && r.tool === t));
-    console.log(
-      `N=${n}: imagetools/ours  wall time ${(median(it.ms) / median(ours.ms)).toFixed(2)}x, requests ${(median(it.requests) / median(ours.requests)).toFixed(2)}x`
-    );
+/** `count` alternating rounds at one N: which tool goes first alternates, so neither always gets the warmer start. */
+async function measureN(ctx, n, count) {
+  const byTool = {};
+  for (const tool of ['ours', 'imagetools']) byTool[tool] = { n, tool, ms: [], requests: [], rejected: [] };
+  for (let r = 1; r <= count; r++) {
+    for (const tool of r % 2 ? ['ours', 'imagetools'] : ['imagetools', 'ours']) {
+      const one = await timedRun(ctx, tool, n, r);
+      for (const k of ['ms', 'requests', 'rejected']) byTool[tool][k].push(one[k]);
+    }
   }
+  return Object.values(byTool);
 }
 
-async function main() {
+/**
+ * Runs the merge benchmark. Resolves with one row per N and tool ({n, tool, ms[], requests[],
+ * rejected[]}) and how it ran ({rounds, node24Version, imagetoolsHow, repo, proxyHost, delayMs}).
+ */
+async function benchMerge({ rounds: count = rounds(5) } = {}) {
   const repo = `bench/src-${Date.now()}`;
   const digests = {};
-  for (const p of PLATFORMS) digests[p] = await pushSyntheticImage(`${REGISTRY.host}:${REGISTRY.port}`, repo, p);
+  for (const p of PLATFORMS) digests[p] = await pushSyntheticImage(REGISTRY_HOST, repo, p);
   const proxy = await startProxy(REGISTRY, DELAY_MS);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-bench-'));
   const ctx = { repo, tmp, digests, proxy, image: `${proxy.host}/${repo}`, builderArgs: [] };
   try {
-    ctx.node24Version = (await timed(node24(), ['--version'])).stdout.trim();
+    const node24Version = (await timed(node24(), ['--version'])).stdout.trim();
     // Untimed warm-ups: first runs pay one-time costs (page cache, buildx store, compile caches).
     await runOurs(ctx, 2, 'ours-warmup');
-    await verify(repo, 'ours-warmup', 2);
-    ctx.imagetoolsHow = await prepareImagetools(ctx);
-    await verify(repo, 'it-warmup', 2);
-
-    const tools = { ours: runOurs, imagetools: runImagetools };
+    await verifyIndex(repo, 'ours-warmup', PLATFORMS.slice(0, 2));
+    const imagetoolsHow = await prepareImagetools(ctx);
+    await verifyIndex(repo, 'it-warmup', PLATFORMS.slice(0, 2));
     const rows = [];
-    for (const n of [2, 8]) {
-      const byTool = {};
-      for (const tool of Object.keys(tools)) rows.push((byTool[tool] = { n, tool, ms: [], requests: [], rejected: [] }));
-      for (let r = 1; r <= ROUNDS; r++) {
-        // Alternate which tool goes first in a round, so neither always gets the warmer start.
-        for (const tool of r % 2 ? ['ours', 'imagetools'] : ['imagetools', 'ours']) {
-          const tag = `${tool === 'ours' ? 'ours' : 'it'}-n${n}-r${r}`;
-          proxy.stats.requests = proxy.stats.rejected = 0;
-          byTool[tool].ms.push(await tools[tool](ctx, n, tag));
-          byTool[tool].requests.push(proxy.stats.requests);
-          byTool[tool].rejected.push(proxy.stats.rejected);
-          await verify(repo, tag, n);
-        }
-      }
-    }
-    report(rows, ctx);
+    for (const n of SIZES) rows.push(...(await measureN(ctx, n, count)));
+    return { rows, info: { rounds: count, node24Version, imagetoolsHow, repo, proxyHost: proxy.host, delayMs: DELAY_MS } };
   } finally {
     if (ctx.builder) await timed('docker', ['buildx', 'rm', ctx.builder]);
     proxy.server.closeAllConnections();
@@ -236,10 +151,43 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  e => {
-    console.error(e.stack || String(e));
-    process.exit(1);
+function report({ rows, info }) {
+  console.log(`merge benchmark: ours (mode: merge, dist/index.js, Node ${info.node24Version}) vs docker buildx imagetools create
+  proxy ${info.proxyHost} -> registry ${REGISTRY_HOST}, +${info.delayMs} ms before each request and +${info.delayMs} ms before each response
+  ${info.rounds} timed rounds per N and tool (alternating order) after one untimed warm-up per tool; sources in ${info.repo}
+  imagetools ran ${info.imagetoolsHow}
+  wall = process start to exit; requests = HTTP requests the proxy saw;
+  non-HTTP conns = connections closed without a request (TLS attempts on the plain-HTTP proxy)\n`);
+  const head = ['N', 'tool', 'median wall ms', 'min ms', 'max ms', 'requests (median)', 'non-HTTP conns (median)'];
+  const cells = rows.map(r => [
+    r.n,
+    r.tool,
+    median(r.ms).toFixed(0),
+    Math.min(...r.ms).toFixed(0),
+    Math.max(...r.ms).toFixed(0),
+    median(r.requests),
+    median(r.rejected)
+  ]);
+  console.log(formatTable(head, cells) + '\n');
+  for (const n of SIZES) {
+    const [ours, it] = ['ours', 'imagetools'].map(t => rows.find(r => r.n === n && r.tool === t));
+    console.log(
+      `N=${n}: imagetools/ours  wall time ${(median(it.ms) / median(ours.ms)).toFixed(2)}x, requests ${(median(it.requests) / median(ours.requests)).toFixed(2)}x`
+    );
   }
-);
+}
+
+module.exports = { benchMerge, SIZES };
+
+if (require.main === module) {
+  benchMerge().then(
+    result => {
+      report(result);
+      process.exit(0);
+    },
+    e => {
+      console.error(e.stack || String(e));
+      process.exit(1);
+    }
+  );
+}

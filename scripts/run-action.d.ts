@@ -44,3 +44,8 @@ export const ROOT: string;
 export function runAction(o?: RunActionOptions): Promise<ActionRun>;
 export function parseCommandFile(file: string): Record<string, string>;
 export function node24(): string;
+/** The environment a runner gives a job's steps (see scripts/run-action.js). */
+export function jobEnv(
+  o: { eventName?: string; workspace?: string; env?: Record<string, string> },
+  paths: { home: string; runnerTemp: string; toolCache: string; files: Record<string, string> }
+): Record<string, string>;

@@ -61,6 +61,37 @@ function baseEnv() {
   return env;
 }
 
+/**
+ * The environment a runner gives a job's steps: this machine's environment (minus any INPUT_,
+ * STATE_, GITHUB_ and RUNNER_ variables), then the GITHUB_* and RUNNER_* variables of a push to
+ * main, with the given home, temp and tool-cache folders, the command `files`, and `o.env` last.
+ */
+function jobEnv(o, { home, runnerTemp, toolCache, files }) {
+  return {
+    ...baseEnv(),
+    HOME: home,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_EVENT_NAME: o.eventName || 'push',
+    GITHUB_REPOSITORY: 'octo-org/Hello-World',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_WORKSPACE: o.workspace || ROOT,
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ...files,
+    ...(o.env || {})
+  };
+}
+
 function spawnStep(env, { echo }) {
   return new Promise(resolve => {
     const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], { env, cwd: env.GITHUB_WORKSPACE });
@@ -105,29 +136,7 @@ async function runAction(o = {}) {
   fs.mkdirSync(runnerTemp);
   fs.mkdirSync(home);
   const inputs = { ...inputDefaults(o.token), ...(o.inputs || {}) };
-  const env = {
-    ...baseEnv(),
-    HOME: home,
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    GITHUB_EVENT_NAME: o.eventName || 'push',
-    GITHUB_REPOSITORY: 'octo-org/Hello-World',
-    GITHUB_REPOSITORY_OWNER: 'octo-org',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_WORKSPACE: o.workspace || ROOT,
-    RUNNER_TEMP: runnerTemp,
-    RUNNER_TOOL_CACHE: o.toolCache || path.join(dir, 'tool-cache'),
-    RUNNER_OS: 'Linux',
-    RUNNER_ARCH: 'X64',
-    ...files,
-    ...(o.env || {})
-  };
+  const env = jobEnv(o, { home, runnerTemp, toolCache: o.toolCache || path.join(dir, 'tool-cache'), files });
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
 
   const main = await spawnStep(env, { echo: o.echo });
@@ -148,4 +157,4 @@ async function runAction(o = {}) {
   return result;
 }
 
-module.exports = { runAction, parseCommandFile, node24, ROOT };
+module.exports = { runAction, jobEnv, parseCommandFile, node24, ROOT };
