@@ -120,6 +120,13 @@ function contextFrom(base: string, extra = ''): string {
   return dir;
 }
 
+/** Runs the action on a context built FROM `base`, pushing to `repo`:1. */
+function buildFrom(base: string, repo: string, inputs: Record<string, string>, env?: Record<string, string>) {
+  const context = contextFrom(base);
+  const file = path.join(context, 'Dockerfile');
+  return runAction({ inputs: { ...localStackInputs(), context, file, tags: `${REGISTRY}/${repo}:1`, ...inputs }, env });
+}
+
 describe('preflight: a base image that exists only for linux/amd64, built for linux/amd64 and linux/arm64', () => {
   let base: string;
   beforeAll(async () => {
@@ -128,17 +135,7 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
 
   test('fails before anything runs, with one error naming the image, linux/arm64, what it has, and the fix', async () => {
     const repo = uniqueRepo('preflight-miss');
-    const context = contextFrom(base);
-    const r = await runAction({
-      inputs: {
-        ...localStackInputs(),
-        context,
-        file: path.join(context, 'Dockerfile'),
-        platforms: 'linux/amd64,linux/arm64',
-        tags: `${REGISTRY}/${repo}:1`
-      },
-      env: { GITHUB_RUN_ID: `preflight-${Date.now()}` }
-    });
+    const r = await buildFrom(base, repo, { platforms: 'linux/amd64,linux/arm64' }, { GITHUB_RUN_ID: `preflight-${Date.now()}` });
     expect(r.main.code).toBe(1);
     const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
     expect(errors).toHaveLength(1);
@@ -153,17 +150,7 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
 
   test('passes for the platform it has', async () => {
     const repo = uniqueRepo('preflight-ok');
-    const context = contextFrom(base);
-    const r = await runAction({
-      inputs: {
-        ...localStackInputs(),
-        context,
-        file: path.join(context, 'Dockerfile'),
-        platforms: 'linux/amd64',
-        tags: `${REGISTRY}/${repo}:1`,
-        provenance: 'false'
-      }
-    });
+    const r = await buildFrom(base, repo, { platforms: 'linux/amd64', provenance: 'false' });
     expect(r.main.code).toBe(0);
     expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64 in \d+ ms/);
     expect(r.main.stdout).toMatch(/Content check of linux\/amd64: .*busybox.*x86-64/);
@@ -172,18 +159,11 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
 
   test('with preflight off, the build goes through, but the content check fails the step before any tag: the arm64 image holds x86-64 binaries', async () => {
     const repo = uniqueRepo('content-miss');
-    const context = contextFrom(base);
-    const r = await runAction({
-      inputs: {
-        ...localStackInputs(),
-        context,
-        file: path.join(context, 'Dockerfile'),
-        platforms: 'linux/amd64,linux/arm64',
-        tags: `${REGISTRY}/${repo}:1`,
-        provenance: 'false',
-        preflight: 'false',
-        'qemu-image': BINFMT_STANDIN
-      }
+    const r = await buildFrom(base, repo, {
+      platforms: 'linux/amd64,linux/arm64',
+      provenance: 'false',
+      preflight: 'false',
+      'qemu-image': BINFMT_STANDIN
     });
     expect(r.main.code).toBe(1);
     const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
