@@ -15,7 +15,6 @@ import { chooseHandoff, handoffKey } from '../fanout/handoff';
 import { LegRecord } from '../fanout/records';
 import { RunContext } from '../inputs/context';
 import { secretLookingBuildArgs } from '../inputs/secrets';
-import { IndexContents } from '../oci/manifest';
 import { hostPlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { buildArgs, planCache } from '../policy/build-args';
@@ -25,7 +24,7 @@ import { ImageMetadata, imageMetadata } from '../policy/labels';
 import { RegistryClient } from '../registry/client';
 import { putTags, registryClient, resolveTags } from '../registry/publish';
 import { preflight } from '../registry/preflight';
-import { inspectPublished } from '../registry/readback';
+import { PublishedImage, inspectPublished } from '../registry/readback';
 import { smokeTest } from '../docker/smoke';
 import { prepareTargets } from '../fanout/merge';
 import { ReportedError } from '../inputs/problems';
@@ -51,7 +50,7 @@ interface Built {
   metadata: ImageMetadata;
   qemu: QemuResult;
   /** The pushed image, read back (when pushing). */
-  image?: IndexContents;
+  image?: PublishedImage;
 }
 
 function createRunDir(ctx: RunContext): string {
@@ -238,13 +237,14 @@ async function smokeTestPushed(r: Run, image: string, platforms: string[]): Prom
   core.info(`Smoke test passed on ${platforms.join(', ')}`);
 }
 
-/** Puts the tags on an image pushed by digest to `source` (children copied where a tag needs them). */
-async function tagPushed(r: Run, source: string, digest: string, refs: string[]): Promise<void> {
-  const { registry, repository } = parseReference(source);
-  const top = await r.client.getManifest(registry, repository, digest);
-  const children = top.json.manifests?.map(d => d.digest) ?? [];
-  await prepareTargets(r.client, { source, children, fetched: [] }, refs);
-  await putTags(r.client, refs, top);
+/**
+ * Puts the tags on an image pushed by digest to `source` and read back from there (children
+ * copied where a tag needs them; those the read-back fetched are known to be in `source`).
+ */
+async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<void> {
+  const children = image.manifest.json.manifests?.map(d => d.digest) ?? [];
+  await prepareTargets(r.client, { source, children, fetched: Object.values(image.digests) }, refs);
+  await putTags(r.client, refs, image.manifest);
 }
 
 export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = runCommand): Promise<void> {
@@ -259,9 +259,9 @@ export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner = r
   // binaries), smoke-tested when asked, and tagged only then, so no tag ever names a broken image.
   const repos = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
   const built = await buildImage(r, { tags: [], pushByDigest: repos, leg: false, readBack: repos[0] });
-  const digest = built.meta.digest as string;
-  if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${digest}`, cfg.platforms);
-  await tagPushed(r, repos[0], digest, refs);
+  const image = built.image as PublishedImage; // read back whenever pushing
+  if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${image.digest}`, cfg.platforms);
+  await tagPushed(r, repos[0], image, refs);
   await report(r, refs, built);
 }
 

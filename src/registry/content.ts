@@ -17,6 +17,7 @@ import { ElfIdent, describeElf, expectedElf, isElf, parseElfHeader } from '../oc
 import { Descriptor } from '../oci/manifest';
 import { decompressLayer, readTar, TarEntry, unreadableLayer, Whiteout, whiteout } from '../oci/tar';
 import { RegistryClient } from './client';
+import { ImageConfig, ImageRead, readImage } from './image';
 
 export interface ContentCheck {
   platform: string;
@@ -36,6 +37,8 @@ export interface ContentCheck {
 export interface ContentCheckOptions {
   /** The most compressed layer bytes to read for this platform. */
   maxBytes: number;
+  /** The manifest and config when the caller has read them already (they are not read again). */
+  image?: ImageRead;
 }
 
 /** The bytes of a file's start that are read: enough for the ELF header's e_ident and e_machine, or a short `#!` line. */
@@ -44,10 +47,6 @@ export const HEAD_BYTES = 64;
 const MAX_SYMLINK_HOPS = 40;
 /** What Docker sets when an image has no PATH. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-interface ImageConfig {
-  config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string };
-}
 
 // ---------------------------------------------------------------------------------------------
 // File heads
@@ -529,12 +528,10 @@ async function openImage(
   client: RegistryClient,
   registry: string,
   repository: string,
-  manifestDigest: string
+  manifestDigest: string,
+  known?: ImageRead
 ): Promise<{ config: ImageConfig; source: LayerSource }> {
-  const manifest = await client.getManifest(registry, repository, manifestDigest);
-  if (!manifest.json.config) throw new Error(`manifest ${manifestDigest} has no config`);
-  const configBlob = await client.getBlob(registry, repository, manifest.json.config.digest);
-  const config = JSON.parse(configBlob.toString('utf8')) as ImageConfig;
+  const { manifest, config } = known ?? (await readImage(client, registry, repository, manifestDigest));
   const source: LayerSource = {
     layers: [...(manifest.json.layers ?? [])].reverse(),
     open: digest => client.openBlob(registry, repository, digest)
@@ -560,6 +557,6 @@ export async function checkImageContent(
     const detail = `${platform}: no known ELF machine for this platform; content not checked`;
     return { platform, ok: true, detail, bytesRead: budget.used, bounded: false };
   }
-  const { config, source } = await openImage(client, registry, repository, manifestDigest);
+  const { config, source } = await openImage(client, registry, repository, manifestDigest, opts.image);
   return new ContentSearch(platform, expected, budget, source, programOf(config.config)).run();
 }

@@ -5,27 +5,23 @@
  * wrong machine fails at run time with `exec format error`).
  */
 import { IndexContents, Manifest, describeIndex } from '../oci/manifest';
-import { normalizePlatform } from '../oci/platform';
 import { RegistryClient } from './client';
 import { ContentCheck, checkImageContent } from './content';
+import { ImageRead, configPlatformOf, readConfig, readImage } from './image';
 
 /** The most compressed layer bytes the content check reads per platform. */
 export const DEFAULT_MAX_CONTENT_BYTES = 64 * 1024 * 1024;
 
 /** What was pushed, with the content check of each platform (in the order of `digests`). */
 export interface PublishedImage extends IndexContents {
+  /** The pushed index (or single manifest) as read back. */
+  manifest: Manifest;
   content: ContentCheck[];
 }
 
 /** The platform an image manifest's config declares. */
 export async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
-  if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
-  const config = JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as {
-    os: string;
-    architecture: string;
-    variant?: string;
-  };
-  return normalizePlatform({ os: config.os, architecture: config.architecture, variant: config.variant });
+  return configPlatformOf(await readConfig(client, registry, repository, m));
 }
 
 /**
@@ -36,12 +32,14 @@ async function checkContents(
   client: RegistryClient,
   registry: string,
   repository: string,
-  digests: Record<string, string>,
+  images: Record<string, ImageRead>,
   maxBytes: number
 ): Promise<ContentCheck[]> {
   // allSettled: every check has closed its layer streams before this returns or throws.
   const settled = await Promise.allSettled(
-    Object.entries(digests).map(([platform, d]) => checkImageContent(client, registry, repository, d, platform, { maxBytes }))
+    Object.entries(images).map(([platform, image]) =>
+      checkImageContent(client, registry, repository, image.manifest.digest, platform, { maxBytes, image })
+    )
   );
   const checks: ContentCheck[] = [];
   for (const s of settled) {
@@ -60,6 +58,30 @@ async function checkContents(
 }
 
 /**
+ * Each platform's manifest and config, read once and all at once; a config for another platform
+ * fails (the first in platform order).
+ */
+async function readPlatformImages(
+  client: RegistryClient,
+  registry: string,
+  repository: string,
+  digests: Record<string, string>
+): Promise<Record<string, ImageRead>> {
+  const entries = Object.entries(digests);
+  const settled = await Promise.allSettled(entries.map(([, d]) => readImage(client, registry, repository, d)));
+  const images: Record<string, ImageRead> = {};
+  for (const [i, [platform, d]] of entries.entries()) {
+    const s = settled[i];
+    if (s.status === 'rejected') throw s.reason;
+    const actual = configPlatformOf(s.value.config);
+    if (actual !== platform)
+      throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
+    images[platform] = s.value;
+  }
+  return images;
+}
+
+/**
  * Reads what was pushed and checks it holds exactly the expected platforms, each with a config
  * of that architecture and a program (entrypoint or command) built for that machine. A
  * single-platform build without attestations is a plain manifest. `maxContentBytes` bounds the
@@ -75,13 +97,13 @@ export async function inspectPublished(
 ): Promise<PublishedImage> {
   const top = await client.getManifest(registry, repository, digest);
   if (!top.json.manifests) {
-    const platform = await configPlatform(client, registry, repository, top);
+    const image = { manifest: top, config: await readConfig(client, registry, repository, top) };
+    const platform = configPlatformOf(image.config);
     if (expected.length !== 1 || expected[0] !== platform) {
       throw new Error(`${registry}/${repository}@${digest} is a single ${platform} manifest; expected ${expected.join(', ')}`);
     }
-    const digests = { [platform]: digest };
-    const content = await checkContents(client, registry, repository, digests, maxContentBytes);
-    return { digest, mediaType: top.mediaType, digests, attestations: {}, content };
+    const content = await checkContents(client, registry, repository, { [platform]: image }, maxContentBytes);
+    return { digest, mediaType: top.mediaType, digests: { [platform]: digest }, attestations: {}, manifest: top, content };
   }
   const published = describeIndex(top);
   const got = Object.keys(published.digests).sort();
@@ -89,16 +111,12 @@ export async function inspectPublished(
   if (got.join() !== want.join()) {
     throw new Error(`the pushed index holds ${got.join(', ') || 'no platforms'}, expected ${want.join(', ')}`);
   }
-  for (const [platform, d] of Object.entries(published.digests)) {
-    const actual = await configPlatform(client, registry, repository, await client.getManifest(registry, repository, d));
-    if (actual !== platform)
-      throw new Error(`${platform} manifest ${d} has a config for ${actual}: the image was built for the wrong machine`);
-  }
+  const images = await readPlatformImages(client, registry, repository, published.digests);
   for (const [att, subject] of Object.entries(published.attestations)) {
     if (!Object.values(published.digests).includes(subject)) {
       throw new Error(`attestation ${att} refers to ${subject || 'nothing'}, which is not a manifest of this index`);
     }
   }
-  const content = await checkContents(client, registry, repository, published.digests, maxContentBytes);
-  return { ...published, content };
+  const content = await checkContents(client, registry, repository, images, maxContentBytes);
+  return { ...published, manifest: top, content };
 }
