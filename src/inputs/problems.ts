@@ -1,4 +1,7 @@
-/** Input problems, collected while parsing and reported together before anything runs. */
+/**
+ * The errors that end a step without a stack trace: input problems, collected while parsing and
+ * reported together before anything runs, and failures already reported one ::error:: per item.
+ */
 
 /** A problem with what the workflow gave the action: its message is the whole story (no stack). */
 export class InputError extends Error {
