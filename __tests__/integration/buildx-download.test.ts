@@ -10,7 +10,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { REGISTRY, builderContainers, localStackInputs, runAction, tagList, uniqueRepo } from './stack';
+import { REGISTRY, builderContainers, commandLines, errorLines, localStackInputs, runAction, tagList, uniqueRepo } from './stack';
 
 jest.setTimeout(300_000);
 
@@ -37,6 +37,27 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
   const binary = fs.readFileSync(PLUGIN);
   const sum = crypto.createHash('sha256').update(binary).digest('hex');
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'));
+
+  /** A fresh tool cache per run, so no earlier download hides this one. */
+  const freshToolCache = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'));
+
+  /** Runs the action for linux/amd64 with buildx downloaded from `mirrorUrl`, pushing to `repo`:x. */
+  const runWithMirror = (
+    mirrorUrl: string,
+    repo: string,
+    inputs: Record<string, string>,
+    opts: { toolCache: string; env?: Record<string, string> }
+  ) =>
+    runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64',
+        tags: `${REGISTRY}/${repo}:x`,
+        'buildx-download-url': mirrorUrl,
+        ...inputs
+      },
+      ...opts
+    });
 
   test('downloads, verifies, caches, builds; a second run uses the cache', async () => {
     const mirror = await serve({
@@ -77,16 +98,7 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
     });
     try {
       const repo = uniqueRepo('bad-checksum');
-      const r = await runAction({
-        inputs: {
-          ...localStackInputs(),
-          platforms: 'linux/amd64',
-          tags: `${REGISTRY}/${repo}:x`,
-          'buildx-version': VERSION,
-          'buildx-download-url': mirror.url
-        },
-        toolCache: fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'))
-      });
+      const r = await runWithMirror(mirror.url, repo, { 'buildx-version': VERSION }, { toolCache: freshToolCache() });
       expect(r.main.code).toBe(1);
       expect(r.main.stdout).toContain(`::error::buildx: ${FILE} checksum mismatch (expected ${'0'.repeat(64)}, got ${sum})`);
       expect(r.main.stdout).not.toContain('buildx build');
@@ -96,31 +108,13 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
     }
   });
 
-  /** A fresh tool cache per run, so no earlier download hides this one. */
-  const freshToolCache = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'));
-
-  /** Runner command lines (`[command]...`): every command the action ran. */
-  const commandLines = (out: string): string[] => out.split('\n').filter(l => l.startsWith('[command]'));
-
-  const errorLines = (out: string): string[] => out.split('\n').filter(l => l.startsWith('::error::'));
-
   test('a mirror without checksums.txt fails closed before anything is built, naming the opt-out', async () => {
     const mirror = await serve({ [`/releases/v${VERSION}/${FILE}`]: binary });
     try {
       const repo = uniqueRepo('unverified-refused');
       const cache = freshToolCache();
       const runId = `no-build-${Date.now()}`;
-      const r = await runAction({
-        inputs: {
-          ...localStackInputs(),
-          platforms: 'linux/amd64',
-          tags: `${REGISTRY}/${repo}:x`,
-          'buildx-version': VERSION,
-          'buildx-download-url': mirror.url
-        },
-        env: { GITHUB_RUN_ID: runId },
-        toolCache: cache
-      });
+      const r = await runWithMirror(mirror.url, repo, { 'buildx-version': VERSION }, { env: { GITHUB_RUN_ID: runId }, toolCache: cache });
       expect(r.main.code).toBe(1);
       expect(mirror.hits).toEqual([`/releases/v${VERSION}/${FILE}`, `/releases/v${VERSION}/checksums.txt`]);
       const errors = errorLines(r.main.stdout);
@@ -147,17 +141,12 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
     try {
       const repo = uniqueRepo('unverified-allowed');
       const cache = freshToolCache();
-      const r = await runAction({
-        inputs: {
-          ...localStackInputs(),
-          platforms: 'linux/amd64',
-          tags: `${REGISTRY}/${repo}:x`,
-          'buildx-version': VERSION,
-          'buildx-download-url': mirror.url,
-          'buildx-allow-unverified': 'true'
-        },
-        toolCache: cache
-      });
+      const r = await runWithMirror(
+        mirror.url,
+        repo,
+        { 'buildx-version': VERSION, 'buildx-allow-unverified': 'true' },
+        { toolCache: cache }
+      );
       expect(r.main.code).toBe(0);
       expect(mirror.hits).toEqual([`/releases/v${VERSION}/${FILE}`, `/releases/v${VERSION}/checksums.txt`]);
       const warnings = r.main.stdout.split('\n').filter(l => l.startsWith('::warning::'));
@@ -183,17 +172,7 @@ describe('buildx-version: download from a mirror through the tool cache', () => 
       const repo = uniqueRepo('missing-version');
       const cache = freshToolCache();
       const runId = `no-build-${Date.now()}`;
-      const r = await runAction({
-        inputs: {
-          ...localStackInputs(),
-          platforms: 'linux/amd64',
-          tags: `${REGISTRY}/${repo}:x`,
-          'buildx-version': '0.99.0',
-          'buildx-download-url': mirror.url
-        },
-        env: { GITHUB_RUN_ID: runId },
-        toolCache: cache
-      });
+      const r = await runWithMirror(mirror.url, repo, { 'buildx-version': '0.99.0' }, { env: { GITHUB_RUN_ID: runId }, toolCache: cache });
       expect(r.main.code).toBe(1);
       const url = `${mirror.url}/v0.99.0/buildx-v0.99.0.linux-amd64`;
       expect(mirror.hits).toEqual(['/releases/v0.99.0/buildx-v0.99.0.linux-amd64']);

@@ -10,7 +10,9 @@ import {
   BINFMT_STANDIN,
   FIXTURES,
   REGISTRY,
+  commandLines,
   docker,
+  errorLines,
   imageIndex,
   imageManifest,
   localStackInputs,
@@ -87,7 +89,7 @@ describe('a build-arg whose name looks secret', () => {
   });
 
   test('no value is in the [command] echo of the build', () => {
-    const build = stdout.split('\n').filter(l => l.startsWith('[command]') && l.includes(' build '));
+    const build = commandLines(stdout).filter(l => l.includes(' build '));
     expect(build).toHaveLength(1);
     expect(build[0]).toContain('--build-arg NPM_TOKEN --build-arg VERSION ');
     expect(build[0]).not.toContain(token);
@@ -137,14 +139,14 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
     const repo = uniqueRepo('preflight-miss');
     const r = await buildFrom(base, repo, { platforms: 'linux/amd64,linux/arm64' }, { GITHUB_RUN_ID: `preflight-${Date.now()}` });
     expect(r.main.code).toBe(1);
-    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    const errors = errorLines(r.main.stdout);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`base image ${base} has no linux/arm64 (it has linux/amd64)`);
     expect(errors[0]).toContain('FROM --platform=$BUILDPLATFORM');
     expect(errors[0]).toMatch(/file=.*Dockerfile,line=1/);
     expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64, linux\/arm64 in \d+ ms/);
     // Nothing else ran: no command at all (no QEMU, no builder, no build), nothing pushed.
-    expect(r.main.stdout.split('\n').filter(l => l.startsWith('[command]'))).toEqual([]);
+    expect(commandLines(r.main.stdout)).toEqual([]);
     expect(await tagList(REGISTRY, repo)).toBeUndefined();
   });
 
@@ -166,7 +168,7 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
       'qemu-image': BINFMT_STANDIN
     });
     expect(r.main.code).toBe(1);
-    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    const errors = errorLines(r.main.stdout);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^::error::linux\/arm64: \/bin\/busybox is ELF 64-bit LSB x86-64, not ELF 64-bit LSB ARM aarch64/);
     expect(errors[0]).toContain("The linux/arm64 image holds another machine's binaries");
@@ -234,7 +236,7 @@ describe("smoke-test: a command in every platform's pushed image before any tag 
       }
     });
     expect(r.main.code).toBe(1);
-    const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'));
+    const errors = errorLines(r.main.stdout);
     expect(errors).toEqual([expect.stringMatching(/^::error::smoke test failed on linux\/arm64 \(exit code 1\):%0Aaarch64$/)]);
     expect(r.summary).toContain('<summary>linux/arm64: failed (exit code 1)</summary>');
     expect(r.summary).toContain('<summary>linux/amd64: passed</summary>');

@@ -33,6 +33,16 @@ export function localStackInputs(registries: string[] = [REGISTRY]): Record<stri
   };
 }
 
+/** The runner command lines (`[command]...`) of a step's output: every command the action ran. */
+export function commandLines(out: string): string[] {
+  return out.split('\n').filter(l => l.startsWith('[command]'));
+}
+
+/** The error annotations of a step's output, with or without a file and line. */
+export function errorLines(out: string): string[] {
+  return out.split('\n').filter(l => l.startsWith('::error'));
+}
+
 export function uniqueRepo(name: string): string {
   return `test/${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -6,20 +6,26 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ActionRun, FIXTURES, REGISTRY, localStackInputs, manifest, runAction, tagList, uniqueRepo } from './stack';
+import {
+  ActionRun,
+  FIXTURES,
+  REGISTRY,
+  commandLines,
+  errorLines,
+  localStackInputs,
+  manifest,
+  runAction,
+  tagList,
+  uniqueRepo
+} from './stack';
 import { tempDir } from './registries';
 
 jest.setTimeout(600_000);
 
 const event = (name: string): object => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', name), 'utf8')) as object;
 
-/** Runner command lines (`[command]...`) in a step's output: every command the action ran. */
-const commandLines = (out: string): string[] => out.split('\n').filter(l => l.startsWith('[command]'));
-
 /** The `docker buildx build` command lines (docker is echoed by its full path). */
 const buildCommands = (out: string): string[] => commandLines(out).filter(l => /^\[command\]\S*docker buildx build /.test(l));
-
-const errorLines = (out: string): string[] => out.split('\n').filter(l => l.startsWith('::error::'));
 
 /** A build of the untrusted event: credentials given, so a login would happen if the event allowed one. */
 async function untrustedBuild(eventName: string, fixture: string, ref: string): Promise<{ run: ActionRun; repo: string }> {
