@@ -195,8 +195,14 @@ export async function publishTags(
       const versions = await Promise.all(derived.tags.map(t => publishedVersion(image, t.tag)));
       const current = new Map(derived.tags.map((t, i) => [t.tag, versions[i]]));
       const { kept, held } = holdBackwardMoves(derived, current);
-      return { refs: imageRefs([image], kept), held: held.map(t => ({ ref: `${image}:${t.tag}`, version: current.get(t.tag) ?? '' })) };
+      return {
+        kept,
+        refs: imageRefs([image], kept),
+        held: held.map(t => ({ ref: `${image}:${t.tag}`, version: current.get(t.tag) ?? '' }))
+      };
     })
   );
-  return { refs: perImage.flatMap(p => p.refs), table: derived.tags, held: perImage.flatMap(p => p.held) };
+  // The log's table: the tags that move in at least one image.
+  const table = derived.tags.filter(t => perImage.some(p => p.kept.includes(t)));
+  return { refs: perImage.flatMap(p => p.refs), table, held: perImage.flatMap(p => p.held) };
 }

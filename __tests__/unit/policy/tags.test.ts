@@ -159,6 +159,14 @@ describe('tags never move backwards', () => {
       ...['2.3.4', '2.3', '2'].map(t => `docker.io/o/app:${t}`)
     ]);
     expect(result.held).toEqual([{ ref: 'docker.io/o/app:latest', version: '3.0.0' }]);
+    // latest still moves in ghcr.io/o/app, so the log's table lists it.
+    expect(result.table.map(t => t.tag)).toEqual(['2.3.4', '2.3', '2', 'latest']);
+  });
+
+  test("the log's table lists only the tags that move", async () => {
+    const cfg = { tags: [], images: ['ghcr.io/o/app'], tagRules: DEFAULT_TAG_RULES, derived };
+    const result = await publishTags(cfg, (_image, tag) => Promise.resolve(tag === 'latest' || tag === '2' ? '3.0.0' : undefined));
+    expect(result.table.map(t => t.tag)).toEqual(['2.3.4', '2.3']);
   });
 });
 
