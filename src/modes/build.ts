@@ -17,7 +17,7 @@ import { RunContext } from '../inputs/context';
 import { secretLookingBuildArgs } from '../inputs/secrets';
 import { hostPlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
-import { buildArgs, planCache } from '../policy/build-args';
+import { DOCKER_DRIVER_PUSH, buildArgs, planCache } from '../policy/build-args';
 import { Config } from '../policy/config';
 import { isLocalBuilder } from '../policy/emulation';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
@@ -121,10 +121,11 @@ async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run>
   return { cfg, ctx, run, runDir, env, client, bx };
 }
 
-async function prepareBuilder(r: Run, name: string): Promise<void> {
+async function prepareBuilder(r: Run, name: string, qemu: QemuResult): Promise<void> {
   const { cfg, run, env, bx } = r;
+  const want = { platforms: cfg.platforms, emulated: qemu.method === 'none' ? [] : qemu.emulated };
   if (cfg.builder) {
-    await bootstrapBuilder(run, bx, cfg.builder, cfg.platforms, env);
+    await bootstrapBuilder(run, bx, cfg.builder, want, env);
     return;
   }
   let configFile: string | undefined;
@@ -134,13 +135,14 @@ async function prepareBuilder(r: Run, name: string): Promise<void> {
   }
   recordState({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix });
   await createBuilder(run, bx, { name, driver: cfg.driver, driverOpts: cfg.driverOpts, configFile }, env);
-  await bootstrapBuilder(run, bx, name, cfg.platforms, env);
+  await bootstrapBuilder(run, bx, name, want, env);
 }
 
 /** QEMU only for a builder on this runner: binfmt_misc handlers here do nothing for other machines. */
 async function setupEmulation(r: Run): Promise<QemuResult> {
   const { cfg, run, env, bx } = r;
   const nodes = cfg.builder ? await inspectBuilder(run, bx, cfg.builder, env) : [{ driver: cfg.driver, endpoint: '' }];
+  if (cfg.push && nodes.some(n => n.driver === 'docker')) throw new Error(`builder ${cfg.builder}: ${DOCKER_DRIVER_PUSH}`);
   if (!isLocalBuilder(nodes)) {
     const where = nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
     core.info(`QEMU: not touched; the builder does not run on this runner (${where}): its nodes must provide ${cfg.platforms.join(', ')}`);
@@ -178,7 +180,7 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
   // Logged in first, so pulls of the binfmt image and base images count against our account.
   await loginAll(r);
   const qemu = await setupEmulation(r);
-  await prepareBuilder(r, builder);
+  await prepareBuilder(r, builder, qemu);
   const meta = await runBuild(run, bx, command.args, { ...env, ...command.env }, metadataFile);
   if (!cfg.push) return { meta, metadata, qemu };
   if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');

@@ -35,6 +35,14 @@ function repeat(flag: string, values: string[]): string[] {
   return values.flatMap(v => [flag, v]);
 }
 
+/**
+ * Every push goes by digest first, so the image is checked before any tag moves; the engine's own
+ * builder (docker driver) cannot push that way.
+ */
+export const DOCKER_DRIVER_PUSH =
+  "driver: docker (the Docker engine's own builder) cannot push by digest, and this action pushes by digest to check the image " +
+  'before any tag moves; use driver: docker-container (the default), or push: false (with load: true to keep the image in the engine)';
+
 /** Attestation flag value: buildx takes `--provenance=false`, `--provenance=true` or attributes. */
 function attestationFlag(flag: string, value: string | undefined): string[] {
   return value === undefined ? [] : [`${flag}=${value}`];

@@ -7,6 +7,7 @@ import { RunContext } from '../inputs/context';
 import { InputReader, Inputs, readInputs } from '../inputs/inputs';
 import { Problems } from '../inputs/problems';
 import { secretLookingBuildArgs } from '../inputs/secrets';
+import { DOCKER_DRIVER_PUSH } from './build-args';
 import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { EventTags, eventTags } from './tags';
@@ -58,6 +59,7 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
     p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
   }
   p.push(...secretArgProblems(inputs));
+  if (trust.push && inputs.driver === 'docker' && inputs.builder === 'default') p.push(DOCKER_DRIVER_PUSH);
   const handsOff = (inputs.mode === 'leg' || inputs.mode === 'merge') && trust.push;
   if (handsOff && inputs.handoffDir === '' && !ctx.actionsRuntime) {
     p.push(

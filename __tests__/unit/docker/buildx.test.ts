@@ -1,6 +1,7 @@
 import { parseMetadata } from '../../../src/docker/build';
 import {
   Buildx,
+  bootstrapBuilder,
   createBuilderArgs,
   downloadUrl,
   parseBuilderNodes,
@@ -8,6 +9,7 @@ import {
   parseBuildxVersion
 } from '../../../src/docker/buildx';
 import { plainHttpRegistries } from '../../../src/registry/insecure-hosts';
+import { ok, stubRunner } from '../stub-runner';
 
 const bx = (version: string): Buildx => ({ command: 'docker', prefix: ['buildx'], version });
 
@@ -86,4 +88,34 @@ test('plain-HTTP registries from an inline buildkitd config', () => {
   // insecure = true skips TLS verification in BuildKit; it never means plain HTTP.
   expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000']);
   expect(plainHttpRegistries(undefined)).toEqual([]);
+});
+
+describe('bootstrapBuilder', () => {
+  // The engine's own builder (docker driver), started when only qemu-aarch64 was registered.
+  const engineBuilder = [
+    'Name:   default',
+    'Driver: docker',
+    'Nodes:',
+    'Name:             default',
+    'Endpoint:         default',
+    'Status:           running',
+    'BuildKit version: v0.0.0+unknown',
+    'Platforms:        linux/amd64, linux/amd64/v2, linux/arm64'
+  ].join('\n');
+  const boot = (platforms: string[], emulated: string[]): Promise<string[]> =>
+    bootstrapBuilder(stubRunner(() => ok(engineBuilder)).run, bx('0.29.1'), 'default', { platforms, emulated }, {});
+
+  test('a platform the builder lists is buildable', async () => {
+    await expect(boot(['linux/amd64', 'linux/arm64'], [])).resolves.toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64']);
+  });
+
+  test('a platform it does not list counts when an emulator registered since serves it', async () => {
+    await expect(boot(['linux/amd64', 'linux/arm/v7'], ['linux/arm/v7'])).resolves.toContain('linux/arm64');
+  });
+
+  test('a platform neither listed nor emulated fails, naming it and what the builder lists', async () => {
+    await expect(boot(['linux/arm/v7', 'linux/s390x'], ['linux/arm/v7'])).rejects.toThrow(
+      'builder default cannot build linux/s390x (it lists linux/amd64, linux/amd64/v2, linux/arm64); enable QEMU (qemu: true) or use a builder with those platforms'
+    );
+  });
 });

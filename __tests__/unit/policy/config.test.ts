@@ -88,8 +88,18 @@ describe('loadConfig defaults', () => {
     ]);
   });
 
-  test("driver docker uses the engine's builder", () => {
-    expect(load({ driver: 'docker' }).builder).toBe('default');
+  test("driver docker uses the engine's builder, to build or load, not to push", () => {
+    expect(load({ driver: 'docker', push: 'false', load: 'true' }).builder).toBe('default');
+    expect(problems({ driver: 'docker' })).toEqual([
+      expect.stringMatching(/^driver: docker .* cannot push by digest.* use driver: docker-container/)
+    ]);
+    // A pull request builds without pushing: the engine's builder is fine there.
+    expect(
+      load(
+        { driver: 'docker' },
+        ctx({ eventName: 'pull_request', payload: { pull_request: { number: 7, head: { repo: { full_name: 'Octo-Org/Hello-World' } } } } })
+      ).push
+    ).toBe(false);
   });
 
   test('tags given are used verbatim and decide the registries', () => {
