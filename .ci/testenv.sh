@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Provisions the real container build stack the integration tests drive, on a bare Debian
-# bookworm machine with no image registry access: Docker Engine 26 (containerd image store),
-# docker-buildx, QEMU user emulation through binfmt_misc, an OCI registry on loopback, a
-# BuildKit image for the docker-container driver (built offline from Debian's docker.io source),
-# per-architecture busybox binaries for the fixtures, and a local stand-in for the binfmt image.
+# Provisions the real container build stack the integration tests drive, on a bare Debian machine
+# with no image registry access: a Docker engine (containerd image store), docker-buildx, QEMU
+# user emulation through binfmt_misc, an OCI registry on loopback, a BuildKit image for the
+# docker-container driver (built offline from Debian's docker.io source), per-architecture
+# busybox binaries for the fixtures, and a local stand-in for the binfmt image.
 #
-# Idempotent. Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME|clean-builders]
-# Env: TESTENV_DIR (state and logs, default /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
+# Two stacks, one engine running at a time (TESTENV_STACK selects; switching is idempotent):
+#   minimum  Debian trixie's docker.io 26.1, docker-buildx 0.13.1, BuildKit 0.13: the oldest we support.
+#   current  Debian forky's docker.io 28.5, docker-buildx 0.29.1 and the BuildKit of that source:
+#            what GitHub's hosted runners are close to. Unpacked beside the system packages, pinned.
+#
+# Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|stop NAME|clean-builders]
+# Env: TESTENV_STACK (minimum|current, default minimum), TESTENV_DIR (state and logs, default
+# /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
 
 TESTENV_DIR=${TESTENV_DIR:-/var/tmp/testenv}
+TESTENV_STACK=${TESTENV_STACK:-minimum}
 REGISTRY_ADDR=${REGISTRY_ADDR:-127.0.0.1:5000}
 BUILDKIT_IMAGE=${BUILDKIT_IMAGE:-moby/buildkit:buildx-stable-1}
 # Test fixture only: honours the tonistiigi/binfmt command-line contract with Debian's qemu-user-static.
@@ -18,6 +25,24 @@ FIXTURE_ARCHES=(amd64 arm64 armhf)
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 FIXTURE_BIN_DIR=${FIXTURE_BIN_DIR:-$ROOT/__tests__/fixtures/.bin}
+
+# The current stack's pins: the Debian versions it was tested with. When forky moves on, the
+# download fails with what it has now; test that version, then update these.
+CURRENT_DOCKER_DEB=28.5.2+dfsg4-5
+CURRENT_BUILDX_DEB=0.29.1+ds1-4
+CURRENT_ROOT=$TESTENV_DIR/stacks/current/root
+# The buildx plugin directory the docker CLI searches before /usr/libexec/docker/cli-plugins.
+PLUGIN_LINK=/usr/local/lib/docker/cli-plugins/docker-buildx
+
+case "$TESTENV_STACK" in
+  minimum)
+    DOCKERD=/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker; ENGINE_VERSION='26.'; EMBEDDED_BUILDKIT=v0.13.2
+    SOURCE_SUITE=trixie; SOURCE_DEB=26.1.5+dfsg1-9+deb13u1; GO_DEPS=$HERE/buildkit-go-deps.txt ;;
+  current)
+    DOCKERD=$CURRENT_ROOT/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker-current; ENGINE_VERSION='28.5.2'; EMBEDDED_BUILDKIT=v0.25.2
+    SOURCE_SUITE=forky; SOURCE_DEB=$CURRENT_DOCKER_DEB; GO_DEPS=$HERE/buildkit-go-deps-current.txt ;;
+  *) echo "TESTENV_STACK must be minimum or current, not '$TESTENV_STACK'" >&2; exit 2 ;;
+esac
 mkdir -p "$TESTENV_DIR"
 export DEBIAN_FRONTEND=noninteractive
 
@@ -36,21 +61,23 @@ apt_update() {
   log "apt-get update reported errors; continuing with the indexes it fetched"
 }
 
-# trixie supplies amd64 packages and sources only: a foreign-architecture index caught mid-sync
-# would otherwise make apt drop the whole release (and `-t trixie` with it).
-ensure_trixie_sources() {
-  local f=/etc/apt/sources.list.d/trixie.sources want
-  want='Types: deb deb-src
+# trixie (pin 100) and forky (pin 1: only ever asked for by version) supply amd64 packages and
+# sources only: a foreign-architecture index caught mid-sync would otherwise make apt drop the
+# whole release (and `-t trixie` with it). Returns 1 when it changed the sources.
+ensure_suite_sources() {
+  local suite=$1 priority=$2 f=/etc/apt/sources.list.d/$1.sources want
+  want="Types: deb deb-src
 URIs: http://deb.debian.org/debian
-Suites: trixie
+Suites: $suite
 Components: main
 Architectures: amd64
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
-  if [ "$(cat "$f" 2>/dev/null)" != "$want" ]; then
-    printf '%s\n' "$want" >"$f"
-    printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' >/etc/apt/preferences.d/trixie
-  fi
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+  [ "$(cat "$f" 2>/dev/null)" = "$want" ] && return 0
+  printf '%s\n' "$want" >"$f"
+  printf 'Package: *\nPin: release n=%s\nPin-Priority: %s\n' "$suite" "$priority" >"/etc/apt/preferences.d/$suite"
+  return 1
 }
+ensure_trixie_sources() { ensure_suite_sources trixie 100 || true; }
 
 ensure_foreign_arches() {
   local a changed=0
@@ -78,6 +105,7 @@ packages() {
   if ubuntu; then packages_github; return; fi
   if have_packages; then
     mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    [ "$TESTENV_STACK" = current ] && current_packages
     return 0
   fi
   ensure_trixie_sources
@@ -90,19 +118,78 @@ packages() {
     apt-get install -y -qq -t trixie docker.io docker-buildx >/dev/null
   fi
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  [ "$TESTENV_STACK" = current ] && current_packages
+  return 0
 }
 
+# The current stack's engine, CLI and buildx, unpacked (not installed) beside trixie's packages:
+# they run on trixie's libc, containerd and runc.
+current_packages() {
+  local want="docker.io=$CURRENT_DOCKER_DEB docker-cli=$CURRENT_DOCKER_DEB docker-buildx=$CURRENT_BUILDX_DEB"
+  [ "$(cat "$CURRENT_ROOT/.pins" 2>/dev/null)" = "$want" ] && return 0
+  ensure_suite_sources forky 1 || apt_update
+  local debs="$TESTENV_DIR/stacks/current/debs"
+  rm -rf "$debs" "$CURRENT_ROOT" && mkdir -p "$debs" "$CURRENT_ROOT"
+  # shellcheck disable=SC2086
+  if ! (cd "$debs" && apt-get download -q $want >>"$TESTENV_DIR/apt.log" 2>&1); then
+    apt_update
+    # shellcheck disable=SC2086
+    (cd "$debs" && apt-get download -q $want >>"$TESTENV_DIR/apt.log" 2>&1) || forky_moved
+  fi
+  local d
+  for d in "$debs"/*.deb; do dpkg -x "$d" "$CURRENT_ROOT"; done
+  echo "$want" >"$CURRENT_ROOT/.pins"
+}
+
+forky_moved() {
+  log "The current stack is pinned to docker.io and docker-cli $CURRENT_DOCKER_DEB and docker-buildx $CURRENT_BUILDX_DEB,"
+  log "and Debian forky no longer has them. forky has now:"
+  apt-cache madison docker.io docker-buildx 2>/dev/null | grep forky | sed 's/^/[testenv]   /' >&2 || true
+  log "Test the new versions, then update CURRENT_DOCKER_DEB and CURRENT_BUILDX_DEB in .ci/testenv.sh."
+  exit 1
+}
+
+# The engine of TESTENV_STACK, and no other: an engine this script started for the other stack is
+# stopped first; one started some other way is left alone and reported.
 dockerd_start() {
-  if docker info >/dev/null 2>&1; then return 0; fi
+  # A hosted runner's engine is the runner's own, whatever the stack.
+  if ubuntu && docker info >/dev/null 2>&1; then return 0; fi
+  use_buildx_plugin
+  if docker info >/dev/null 2>&1; then
+    engine_matches && return 0
+    [ -f "$TESTENV_DIR/dockerd.pid" ] || {
+      log "a Docker engine $(engine_version) not started by this script is running; stop it to use the $TESTENV_STACK stack"
+      return 1
+    }
+    log "switching to the $TESTENV_STACK stack: stopping engine $(engine_version)"
+    remove_builders
+    stop_pid dockerd
+  fi
   mkdir -p /etc/docker
   # containerd image store: multi-platform images can be loaded by the docker driver.
   [ -f /etc/docker/daemon.json ] || echo '{"features":{"containerd-snapshotter":true}}' >/etc/docker/daemon.json
-  # No bridge and no iptables here: builds and containers use network=host.
-  nohup /usr/sbin/dockerd --iptables=false --ip6tables=false --bridge=none \
-    >"$TESTENV_DIR/dockerd.log" 2>&1 &
+  # No bridge and no iptables here: builds and containers use network=host. Each stack keeps its
+  # own images (and its own BuildKit image) in its own data root.
+  PATH="$(dirname "$DOCKERD"):$PATH" nohup "$DOCKERD" --iptables=false --ip6tables=false --bridge=none \
+    --data-root "$DATA_ROOT" >"$TESTENV_DIR/dockerd.log" 2>&1 &
   echo $! >"$TESTENV_DIR/dockerd.pid"
-  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && return 0; sleep 0.5; done
-  log "dockerd did not start; see $TESTENV_DIR/dockerd.log"; return 1
+  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && engine_matches && return 0; sleep 0.5; done
+  log "dockerd ($TESTENV_STACK stack) did not start; see $TESTENV_DIR/dockerd.log"; return 1
+}
+
+engine_version() { docker version --format '{{.Server.Version}}' 2>/dev/null; }
+engine_matches() { case "$(engine_version)" in "$ENGINE_VERSION"*) return 0 ;; *) return 1 ;; esac; }
+
+# The docker CLI takes the first docker-buildx it finds, and PLUGIN_LINK's directory comes before
+# the system one: the current stack links its buildx there, the minimum stack removes that link.
+use_buildx_plugin() {
+  ubuntu && return 0
+  if [ "$TESTENV_STACK" = current ]; then
+    mkdir -p "$(dirname "$PLUGIN_LINK")"
+    ln -sfn "$CURRENT_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$PLUGIN_LINK"
+  elif [ -L "$PLUGIN_LINK" ] && [[ "$(readlink "$PLUGIN_LINK")" == "$TESTENV_DIR"/* ]]; then
+    rm -f "$PLUGIN_LINK"
+  fi
 }
 
 registry_start() {
@@ -211,9 +298,20 @@ binfmt_standin_image() {
   docker build -q --network=host -t "$BINFMT_STANDIN_IMAGE" "$W" >/dev/null
 }
 
+# What is in use, as key=value lines (tests read them through `versions`).
+versions() {
+  echo "stack=$TESTENV_STACK"
+  echo "engine=$(engine_version)"
+  echo "cli=$(docker version --format '{{.Client.Version}}' 2>/dev/null)"
+  echo "buildx=$(docker buildx version 2>/dev/null | awk '{print $2}')"
+  echo "buildkit-image=$(docker run --rm --network none --entrypoint buildkitd "$BUILDKIT_IMAGE" --version 2>/dev/null | awk '{print $3}')"
+  # Debian's engine build does not stamp its vendored BuildKit's version (it reports v0.0.0+unknown).
+  echo "buildkit-embedded=$(docker buildx inspect default 2>/dev/null | awk '/^BuildKit version:/ {print $3}') (vendored: $EMBEDDED_BUILDKIT)"
+  echo "image-store=$(docker info --format '{{range .DriverStatus}}{{index . 1}}{{end}}' 2>/dev/null)"
+}
+
 status() {
-  docker version --format 'docker client {{.Client.Version}} / engine {{.Server.Version}}'
-  docker buildx version
+  versions
   docker image inspect "$BUILDKIT_IMAGE" --format "$BUILDKIT_IMAGE {{.Id}}" 2>/dev/null || echo "no $BUILDKIT_IMAGE"
   curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null && echo "registry http://$REGISTRY_ADDR up"
   ls /proc/sys/fs/binfmt_misc
@@ -247,6 +345,8 @@ down() {
   remove_builders
   stop_pid registry
   stop_pid dockerd
+  [ -L "$PLUGIN_LINK" ] && [[ "$(readlink "$PLUGIN_LINK")" == "$TESTENV_DIR"/* ]] && rm -f "$PLUGIN_LINK"
+  return 0
 }
 
 # Names of the services this script has PID files for (what `up` started, now or earlier).
@@ -264,10 +364,11 @@ case "${1:-up}" in
   buildkit) buildkit_image ;;
   fixtures) fixtures ;;
   status) status ;;
+  versions) versions ;;
   down) down ;;
   started) started ;;
   stop) [ "${2:?service name}" = dockerd ] && remove_builders; stop_pid "$2" ;;
   clean-builders) remove_builders ;;
   bins) bins ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|down|started|stop NAME|clean-builders]" >&2; exit 2 ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|stop NAME|clean-builders]" >&2; exit 2 ;;
 esac
