@@ -18,6 +18,34 @@ function ok(cmd: string, args: string[]): boolean {
   }
 }
 
+/** What each stack of .ci/testenv.sh runs (on GitHub's hosted runners the stack is the runner's own). */
+const STACKS: Record<string, { engine: RegExp; buildx: RegExp }> = {
+  minimum: { engine: /^26\./, buildx: / 0\.13\./ },
+  current: { engine: /^28\.5\.2/, buildx: / 0\.29\.1/ }
+};
+
+function output(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function stackMismatch(): string[] {
+  const name = process.env.TESTENV_STACK || 'minimum';
+  const want = STACKS[name];
+  if (!want) return [`TESTENV_STACK=${name}: use minimum or current`];
+  if (/^ID=ubuntu$/m.test(fs.readFileSync('/etc/os-release', 'utf8'))) return [];
+  const engine = output('docker', ['version', '--format', '{{.Server.Version}}']);
+  const buildx = output('docker', ['buildx', 'version']);
+  const fix = `switch with: sudo TESTENV_STACK=${name} bash .ci/testenv.sh up`;
+  const out: string[] = [];
+  if (engine && !want.engine.test(engine)) out.push(`the ${name} stack's engine (running: ${engine}); ${fix}`);
+  if (buildx && !want.buildx.test(buildx)) out.push(`the ${name} stack's buildx (found: ${buildx}); ${fix}`);
+  return out;
+}
+
 export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
   if (!ok('docker', ['info'])) missing.push('a running Docker engine (docker info failed)');
@@ -41,6 +69,7 @@ export default async function globalSetup(): Promise<void> {
   );
   if (!registryUp) missing.push(`the local registry at http://${REGISTRY}`);
   if (process.getuid && process.getuid() !== 0) missing.push('root (QEMU handlers are registered in the kernel)');
+  missing.push(...stackMismatch());
   if (missing.length > 0) {
     throw new Error(`The real test stack is not ready:\n  - ${missing.join('\n  - ')}\nProvision it with: sudo bash .ci/testenv.sh up`);
   }

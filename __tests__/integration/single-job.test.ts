@@ -11,8 +11,10 @@ import {
   ActionRun,
   blobJson,
   builderContainers,
+  byBuildx,
   clearQemuHandlers,
   docker,
+  errorLines,
   imageIndex,
   imageManifest,
   localStackInputs,
@@ -292,7 +294,12 @@ describe('failures', () => {
     expect(r.post?.stdout).toContain(`Logged out of ${REGISTRY}`);
     expect(fs.existsSync(state.dockerConfig)).toBe(false);
     expect(r.main.stdout).toContain('::group::Build log');
-    expect(r.main.stdout).toMatch(/::error::docker buildx build failed \(exit code 1\): .*ERROR: failed to solve/);
+    // buildx's own last line, as this buildx words it.
+    const last = byBuildx({ minimum: 'ERROR: failed to solve: process', current: 'ERROR: failed to build: failed to solve: process' });
+    const annotation = errorLines(r.main.stdout);
+    expect(annotation).toHaveLength(1);
+    expect(annotation[0]).toMatch(/^::error::docker buildx build failed \(exit code 1\): /);
+    expect(annotation[0]).toContain(`%0A${last} "/x" did not complete successfully: exit code: 1`);
     expect(await tagList(REGISTRY, repo)).toBeUndefined();
     expect(r.post?.code).toBe(0);
     expect(r.post?.stdout).toMatch(/Removed builder multiarch-/);

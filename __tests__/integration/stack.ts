@@ -19,7 +19,48 @@ export function runAction(opts: {
   toolCache?: string;
   post?: boolean;
 }): Promise<ActionRun> {
-  return runner.runAction({ echo: process.env.ECHO_ACTION === '1', ...opts });
+  return runner.runAction({ echo: process.env.ECHO_ACTION === '1', ...opts, inputs: withStackBuildx(opts.inputs) });
+}
+
+/**
+ * Where the stack's buildx is not the runner's (the minimum stack on a GitHub-hosted runner), every
+ * run downloads it through the action's own buildx-version, unless a test pins its own.
+ */
+function withStackBuildx(inputs: Record<string, string> | undefined): Record<string, string> | undefined {
+  const pinned = process.env.TESTENV_BUILDX_VERSION;
+  if (!pinned || inputs?.['buildx-version'] !== undefined) return inputs;
+  return { ...inputs, 'buildx-version': pinned };
+}
+
+export type StackName = 'minimum' | 'current';
+
+/** The stack these tests run on (.ci/testenv.sh): its name and the buildx the action drives. */
+export interface Stack {
+  name: StackName;
+  buildx: string;
+}
+
+let stackInUse: Stack | undefined;
+
+export function stack(): Stack {
+  if (!stackInUse) {
+    const name = (process.env.TESTENV_STACK || 'minimum') as StackName;
+    const installed = /\bv?(\d+\.\d+\.\d+)/.exec(docker(['buildx', 'version']))?.[1] ?? '';
+    stackInUse = { name, buildx: process.env.TESTENV_BUILDX_VERSION?.replace(/^v/, '') || installed };
+  }
+  return stackInUse;
+}
+
+/**
+ * A behaviour that differs between buildx versions: what the minimum stack's buildx (0.13) does and
+ * what the current stack's (0.29 and newer) does. A version between the two has been seen by
+ * neither stack, and the test fails until its behaviour is recorded.
+ */
+export function byBuildx<T>(expected: { minimum: T; current: T }): T {
+  const [major, minor] = stack().buildx.split('.').map(Number);
+  if (major === 0 && minor <= 13) return expected.minimum;
+  if (major > 0 || minor >= 29) return expected.current;
+  throw new Error(`buildx ${stack().buildx} lies between the two stacks (0.13 and 0.29): record what it does in this test`);
 }
 
 /** Inputs every test needs on this machine: host networking and a plain-HTTP registry. */
