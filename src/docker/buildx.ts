@@ -1,6 +1,6 @@
 /**
  * Layer `docker`: effects on the runner. This module owns buildx: finding or downloading it, and
- * the lifecycle of the builder this action creates (create, bootstrap, platform check, removal).
+ * the lifecycle of the builder this action creates (create, bootstrap, removal).
  */
 import * as core from '@actions/core';
 import * as crypto from 'crypto';
@@ -176,32 +176,14 @@ export async function createBuilder(run: Runner, bx: Buildx, spec: BuilderSpec, 
 }
 
 /**
- * Boots the builder and checks it can build every requested platform. A builder that was running
- * before this run's emulators were registered (the engine's own, or an existing one) lists its
- * platforms as of its start, yet runs any platform a registered handler serves: `emulated` counts.
+ * Boots the builder and returns the platforms it lists (as of its start: checkBuilderPlatforms
+ * counts the emulators registered since).
  */
-export async function bootstrapBuilder(
-  run: Runner,
-  bx: Buildx,
-  name: string,
-  want: { platforms: string[]; emulated: string[] },
-  env: Record<string, string>
-): Promise<string[]> {
+export async function bootBuilder(run: Runner, bx: Buildx, name: string, env: Record<string, string>): Promise<string[]> {
   const out = await core.group(`Bootstrapping builder ${name}`, async () =>
     run(...buildxArgs(bx, ['inspect', '--bootstrap', '--builder', name]), { env })
   );
-  const available = parseBuilderPlatforms(out.stdout);
-  const unlisted = want.platforms.filter(p => !available.includes(p));
-  const missing = unlisted.filter(p => !want.emulated.includes(p));
-  if (missing.length > 0) {
-    throw new Error(
-      `builder ${name} cannot build ${missing.join(', ')} (it lists ${available.join(', ') || 'no platforms'}); enable QEMU (qemu: true) or use a builder with those platforms`
-    );
-  }
-  if (unlisted.length > 0) {
-    core.info(`builder ${name} lists its platforms as of its start; ${unlisted.join(', ')} run on the QEMU emulators registered since`);
-  }
-  return available;
+  return parseBuilderPlatforms(out.stdout);
 }
 
 export async function removeBuilder(

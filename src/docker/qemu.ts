@@ -34,14 +34,23 @@ export interface QemuResult {
   version?: string;
 }
 
+/** Where QEMU setup logs its lines: the step's log by default. */
+export interface QemuLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
 export interface QemuEnv {
   run: Runner;
+  log?: QemuLog;
   host: string;
   /** Environment for docker (the run's Docker config, so registry logins apply to the pull). */
   dockerEnv?: Record<string, string>;
   binfmtDir?: string;
   hostConfDir?: string;
 }
+
+const log = (env: QemuEnv): QemuLog => env.log ?? core;
 
 const PULL_ATTEMPTS = 3;
 
@@ -62,7 +71,7 @@ async function pullWithRetry(env: QemuEnv, image: string): Promise<void> {
       return;
     } catch (e) {
       if (attempt >= PULL_ATTEMPTS) throw e;
-      core.info(`QEMU: pulling ${image} failed (attempt ${attempt} of ${PULL_ATTEMPTS}); retrying`);
+      log(env).info(`QEMU: pulling ${image} failed (attempt ${attempt} of ${PULL_ATTEMPTS}); retrying`);
       await new Promise(r => setTimeout(r, 1000 * 2 ** (attempt - 1)));
     }
   }
@@ -75,14 +84,14 @@ function ensureBinfmtMounted(dir: string): void {
 
 async function installWithImage(env: QemuEnv, image: string, platforms: string[]): Promise<string> {
   if (!parseReference(image).digest) {
-    core.warning(
+    log(env).warning(
       `QEMU: ${image} runs --privileged but is not pinned by digest (image:tag@sha256:…); a moved tag would run as root on this runner`
     );
   }
   const names = [...new Set(platforms.map(p => emulatorFor(p).install))];
   await pullWithRetry(env, image);
   const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true, env: env.dockerEnv });
-  core.info(result.stdout.trim());
+  log(env).info(result.stdout.trim());
   parseBinfmtOutput(result.stdout);
   const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], {
     silent: true,
@@ -136,33 +145,33 @@ export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', i
   const plan = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
   const emulated = [...plan.registered, ...plan.missing];
   if (mode === 'false') {
-    core.info(`QEMU: skipped (qemu: false); platforms needing emulation: ${emulated.join(', ') || 'none'}`);
+    log(env).info(`QEMU: skipped (qemu: false); platforms needing emulation: ${emulated.join(', ') || 'none'}`);
     return { native: plan.native, emulated, method: 'none' };
   }
   if (emulated.length === 0) {
-    core.info(`QEMU: not needed, every platform runs natively on this ${env.host} runner`);
+    log(env).info(`QEMU: not needed, every platform runs natively on this ${env.host} runner`);
     return { native: plan.native, emulated: [], method: 'none' };
   }
   if (plan.missing.length === 0 && mode === 'auto') {
-    core.info(`QEMU: emulators already registered for ${plan.registered.join(', ')}`);
+    log(env).info(`QEMU: emulators already registered for ${plan.registered.join(', ')}`);
     return { native: plan.native, emulated, method: 'already-registered' };
   }
   const toInstall = mode === 'true' ? emulated : plan.missing;
   ensureBinfmtMounted(binfmtDir);
-  core.info(`QEMU: installing emulators for ${toInstall.join(', ')} on this ${env.host} runner`);
+  log(env).info(`QEMU: installing emulators for ${toInstall.join(', ')} on this ${env.host} runner`);
   let method: QemuResult['method'] = 'binfmt-image';
   let version: string;
   try {
     version = await installWithImage(env, image, toInstall);
   } catch (e) {
     if (!hostHandlersAvailable(env, toInstall)) throw e;
-    core.warning(
+    log(env).warning(
       `QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`
     );
     method = 'host-qemu-user-static';
     version = await registerHostHandlers(env, toInstall);
   }
-  core.info(`QEMU: emulator version ${version}`);
+  log(env).info(`QEMU: emulator version ${version}`);
   const after = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
   if (after.missing.length > 0) {
     throw new Error(

@@ -1,16 +1,16 @@
 /**
  * mode: build (one job) and mode: leg (one platform of a fan-out, pushed by digest and handed
- * off): buildx → tags → login → QEMU → builder → build & push → read-back → outputs.
+ * off): preflight and buildx → tags → logins → QEMU and builder → build & push → read-back → outputs.
  */
 import * as core from '@actions/core';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BuildMetadata, runBuild, writeSecretFiles } from '../docker/build';
-import { Buildx, bootstrapBuilder, createBuilder, inspectBuilder, resolveBuildx } from '../docker/buildx';
+import { Buildx, bootBuilder, createBuilder, inspectBuilder, resolveBuildx } from '../docker/buildx';
 import { Runner, runCommand } from '../docker/command';
 import { createPrivateDockerConfig, dockerEnv, login, userDockerConfigDir } from '../docker/login';
-import { QemuResult, setupQemu } from '../docker/qemu';
+import { QemuLog, QemuResult, setupQemu } from '../docker/qemu';
 import { chooseHandoff, handoffKey } from '../fanout/handoff';
 import { LegRecord } from '../fanout/records';
 import { RunContext } from '../inputs/context';
@@ -19,7 +19,7 @@ import { hostPlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { DOCKER_DRIVER_PUSH, buildArgs, planCache } from '../policy/build-args';
 import { Config } from '../policy/config';
-import { isLocalBuilder } from '../policy/emulation';
+import { BuilderNode, checkBuilderPlatforms, isLocalBuilder } from '../policy/emulation';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
 import { RegistryClient } from '../registry/client';
 import { putTags, registryClient, resolveTags } from '../registry/publish';
@@ -103,13 +103,18 @@ async function checkBases(cfg: Config, client: RegistryClient): Promise<void> {
   await preflight(client, { ...input, buildPlatform: hostPlatform(process.arch) });
 }
 
-/** The run's private directory and docker config, its registry client, and its buildx. */
-async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
-  announce(cfg);
-  const runDir = createRunDir(ctx);
-  const env = dockerConfigFor(cfg, runDir);
-  const client = registryClient(cfg, env.DOCKER_CONFIG, run);
-  await checkBases(cfg, client);
+/**
+ * Waits for both, then fails with the first one's failure if it failed, else the second's: the
+ * error reported is the one the sequential pipeline would have hit first.
+ */
+async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+function findBuildx(cfg: Config, run: Runner, env: Record<string, string>): Promise<Buildx> {
   const opts = {
     wanted: cfg.buildxVersion,
     downloadUrl: cfg.buildxDownloadUrl,
@@ -117,17 +122,25 @@ async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run>
     nodeArch: process.arch,
     use: cfg
   };
-  const bx = await resolveBuildx(run, opts, env);
+  return resolveBuildx(run, opts, env);
+}
+
+/**
+ * The run's private directory and docker config, its registry client, and its buildx. The preflight
+ * (registry reads) and finding buildx run at once; a preflight failure is the one reported.
+ */
+async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
+  announce(cfg);
+  const runDir = createRunDir(ctx);
+  const env = dockerConfigFor(cfg, runDir);
+  const client = registryClient(cfg, env.DOCKER_CONFIG, run);
+  const [, bx] = await bothInOrder(checkBases(cfg, client), findBuildx(cfg, run, env));
   return { cfg, ctx, run, runDir, env, client, bx };
 }
 
-async function prepareBuilder(r: Run, name: string, qemu: QemuResult): Promise<void> {
+/** Creates this run's builder (recorded first, so the post step removes it even if creating fails). */
+async function createRunBuilder(r: Run, name: string): Promise<void> {
   const { cfg, run, env, bx } = r;
-  const want = { platforms: cfg.platforms, emulated: qemu.method === 'none' ? [] : qemu.emulated };
-  if (cfg.builder) {
-    await bootstrapBuilder(run, bx, cfg.builder, want, env);
-    return;
-  }
   let configFile: string | undefined;
   if (cfg.buildkitdConfigInline) {
     configFile = path.join(r.runDir, 'buildkitd.toml');
@@ -135,22 +148,65 @@ async function prepareBuilder(r: Run, name: string, qemu: QemuResult): Promise<v
   }
   recordState({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix });
   await createBuilder(run, bx, { name, driver: cfg.driver, driverOpts: cfg.driverOpts, configFile }, env);
-  await bootstrapBuilder(run, bx, name, want, env);
 }
 
-/** QEMU only for a builder on this runner: binfmt_misc handlers here do nothing for other machines. */
-async function setupEmulation(r: Run): Promise<QemuResult> {
+/** Creates the builder unless an existing one is given, boots it, and returns the platforms it lists. */
+async function bootRunBuilder(r: Run, name: string): Promise<string[]> {
+  if (!r.cfg.builder) await createRunBuilder(r, name);
+  return bootBuilder(r.run, r.bx, name, r.env);
+}
+
+/** The builder's nodes, read before anything runs: a push through the engine's own builder is refused. */
+async function builderNodes(r: Run): Promise<BuilderNode[]> {
   const { cfg, run, env, bx } = r;
   const nodes = cfg.builder ? await inspectBuilder(run, bx, cfg.builder, env) : [{ driver: cfg.driver, endpoint: '' }];
   if (cfg.push && nodes.some(n => n.driver === 'docker')) throw new Error(`builder ${cfg.builder}: ${DOCKER_DRIVER_PUSH}`);
-  if (!isLocalBuilder(nodes)) {
-    const where = nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
-    core.info(`QEMU: not touched; the builder does not run on this runner (${where}): its nodes must provide ${cfg.platforms.join(', ')}`);
-    return { native: [], emulated: [], method: 'none' };
-  }
-  return setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+  return nodes;
 }
 
+/** QEMU only for a builder on this runner: binfmt_misc handlers here do nothing for other machines. */
+async function setupEmulation(r: Run, nodes: BuilderNode[], log: QemuLog): Promise<QemuResult> {
+  const { cfg, run, env } = r;
+  if (!isLocalBuilder(nodes)) {
+    const where = nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
+    log.info(`QEMU: not touched; the builder does not run on this runner (${where}): its nodes must provide ${cfg.platforms.join(', ')}`);
+    return { native: [], emulated: [], method: 'none' };
+  }
+  return setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env, log }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+}
+
+/** A log that holds its lines until `release` writes them to the step's log, in order. */
+function heldLog(): QemuLog & { release: () => void } {
+  const lines: { warning: boolean; message: string }[] = [];
+  return {
+    info: message => lines.push({ warning: false, message }),
+    warning: message => lines.push({ warning: true, message }),
+    release: () => {
+      for (const l of lines.splice(0)) (l.warning ? core.warning : core.info)(l.message);
+    }
+  };
+}
+
+/**
+ * Sets QEMU up while the builder is created and booted. A running BuildKit lists its platforms as
+ * of its start yet runs whatever an emulator registered since serves, so the platform check waits
+ * for both and counts QEMU's platforms. QEMU's lines are held until both are done, so they do not
+ * land inside the builder's log groups.
+ */
+async function prepareBuilder(r: Run, name: string): Promise<QemuResult> {
+  const nodes = await builderNodes(r);
+  const qemuLog = heldLog();
+  const [qemu, listed] = await bothInOrder(setupEmulation(r, nodes, qemuLog), bootRunBuilder(r, name)).finally(qemuLog.release);
+  const emulated = qemu.method === 'none' ? [] : qemu.emulated;
+  const note = checkBuilderPlatforms(name, listed, { platforms: r.cfg.platforms, emulated });
+  if (note) core.info(note);
+  return qemu;
+}
+
+/**
+ * One registry after another: `docker login` rewrites the whole config.json it read at start, so
+ * two at once would drop one's entry. Each is recorded for the post step's logout as it lands.
+ */
 async function loginAll(r: Run): Promise<void> {
   const done: string[] = [];
   for (const l of r.cfg.logins) {
@@ -177,10 +233,9 @@ async function buildImage(r: Run, target: { tags: string[]; pushByDigest?: strin
     { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
   );
 
-  // Logged in first, so pulls of the binfmt image and base images count against our account.
+  // Logged in first, so pulls of the binfmt, BuildKit and base images count against our account.
   await loginAll(r);
-  const qemu = await setupEmulation(r);
-  await prepareBuilder(r, builder, qemu);
+  const qemu = await prepareBuilder(r, builder);
   const meta = await runBuild(run, bx, command.args, { ...env, ...command.env }, metadataFile);
   if (!cfg.push) return { meta, metadata, qemu };
   if (!meta.digest) throw new Error('buildx reported no digest for the pushed image (metadata file without containerimage.digest)');

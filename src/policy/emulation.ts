@@ -65,6 +65,28 @@ export function isLocalBuilder(nodes: BuilderNode[]): boolean {
   return !nodes.some(remote);
 }
 
+/**
+ * Checks that a builder can build every requested platform: those it lists, and those an emulator
+ * registered after it started serves (a running BuildKit lists its platforms as of its start, yet
+ * runs any platform a registered binfmt_misc handler serves). Throws naming what is missing;
+ * returns a note when some platforms are covered only by such emulators.
+ */
+export function checkBuilderPlatforms(
+  name: string,
+  listed: string[],
+  want: { platforms: string[]; emulated: string[] }
+): string | undefined {
+  const unlisted = want.platforms.filter(p => !listed.includes(p));
+  const missing = unlisted.filter(p => !want.emulated.includes(p));
+  if (missing.length > 0) {
+    throw new Error(
+      `builder ${name} cannot build ${missing.join(', ')} (it lists ${listed.join(', ') || 'no platforms'}); enable QEMU (qemu: true) or use a builder with those platforms`
+    );
+  }
+  if (unlisted.length === 0) return undefined;
+  return `builder ${name} lists its platforms as of its start; ${unlisted.join(', ')} run on the QEMU emulators registered since`;
+}
+
 /** Which platforms run natively, which an existing handler serves, and which need one. */
 export function planEmulation(requested: string[], host: string, handlers: Map<string, BinfmtHandler>): EmulationPlan {
   const plan: EmulationPlan = { native: [], registered: [], missing: [] };

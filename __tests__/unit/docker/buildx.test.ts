@@ -1,7 +1,7 @@
 import { parseMetadata } from '../../../src/docker/build';
 import {
   Buildx,
-  bootstrapBuilder,
+  bootBuilder,
   createBuilderArgs,
   downloadUrl,
   parseBuilderNodes,
@@ -90,7 +90,7 @@ test('plain-HTTP registries from an inline buildkitd config', () => {
   expect(plainHttpRegistries(undefined)).toEqual([]);
 });
 
-describe('bootstrapBuilder', () => {
+test('bootBuilder boots the builder and returns the platforms it lists, checking nothing', async () => {
   // The engine's own builder (docker driver), started when only qemu-aarch64 was registered.
   const engineBuilder = [
     'Name:   default',
@@ -102,20 +102,12 @@ describe('bootstrapBuilder', () => {
     'BuildKit version: v0.0.0+unknown',
     'Platforms:        linux/amd64, linux/amd64/v2, linux/arm64'
   ].join('\n');
-  const boot = (platforms: string[], emulated: string[]): Promise<string[]> =>
-    bootstrapBuilder(stubRunner(() => ok(engineBuilder)).run, bx('0.29.1'), 'default', { platforms, emulated }, {});
-
-  test('a platform the builder lists is buildable', async () => {
-    await expect(boot(['linux/amd64', 'linux/arm64'], [])).resolves.toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64']);
-  });
-
-  test('a platform it does not list counts when an emulator registered since serves it', async () => {
-    await expect(boot(['linux/amd64', 'linux/arm/v7'], ['linux/arm/v7'])).resolves.toContain('linux/arm64');
-  });
-
-  test('a platform neither listed nor emulated fails, naming it and what the builder lists', async () => {
-    await expect(boot(['linux/arm/v7', 'linux/s390x'], ['linux/arm/v7'])).rejects.toThrow(
-      'builder default cannot build linux/s390x (it lists linux/amd64, linux/amd64/v2, linux/arm64); enable QEMU (qemu: true) or use a builder with those platforms'
-    );
-  });
+  const { run, calls } = stubRunner(() => ok(engineBuilder));
+  await expect(bootBuilder(run, bx('0.29.1'), 'default', { DOCKER_CONFIG: '/c' })).resolves.toEqual([
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/arm64'
+  ]);
+  expect(calls.map(c => [c.command, ...c.args])).toEqual([['docker', 'buildx', 'inspect', '--bootstrap', '--builder', 'default']]);
+  expect(calls[0].options?.env).toEqual({ DOCKER_CONFIG: '/c' });
 });

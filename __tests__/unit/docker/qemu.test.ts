@@ -140,6 +140,19 @@ describe('through the binfmt image', () => {
     expect(argv(calls)).toContainEqual(['docker', 'run', '--privileged', '--rm', PINNED, '--install', 'arm64']);
   });
 
+  test('with a log given, every line and warning goes there, in order, and none to the step log', async () => {
+    const dir = binfmtDir();
+    const { run } = installingDocker(dir, true);
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(`info: ${m}`), warning: (m: string) => lines.push(`warning: ${m}`) };
+    await setupQemu({ run, host: 'linux/amd64', binfmtDir: dir, log }, 'auto', 'tonistiigi/binfmt:latest', ['linux/arm64']);
+    expect(lines[0]).toBe('info: QEMU: installing emulators for linux/arm64 on this linux/amd64 runner');
+    expect(lines[1]).toMatch(/^warning: QEMU: tonistiigi\/binfmt:latest runs --privileged/);
+    expect(lines.at(-1)).toMatch(/^info: QEMU: emulator version /);
+    expect(warnings).not.toHaveBeenCalled();
+    expect(core.info).not.toHaveBeenCalled();
+  });
+
   test('an image not pinned by digest is used, with a warning that it runs --privileged', async () => {
     const dir = binfmtDir();
     const { run } = installingDocker(dir, true);

@@ -1,4 +1,11 @@
-import { binfmtInstallArgs, isLocalBuilder, parseBinfmtEntry, parseBinfmtOutput, planEmulation } from '../../../src/policy/emulation';
+import {
+  binfmtInstallArgs,
+  checkBuilderPlatforms,
+  isLocalBuilder,
+  parseBinfmtEntry,
+  parseBinfmtOutput,
+  planEmulation
+} from '../../../src/policy/emulation';
 
 const usable = { enabled: true, fixBinary: true };
 
@@ -90,5 +97,50 @@ describe('isLocalBuilder: binfmt_misc on this runner only serves builders on thi
     ]
   ])('%s', (_name, nodes, local) => {
     expect(isLocalBuilder(nodes)).toBe(local);
+  });
+});
+
+describe('checkBuilderPlatforms', () => {
+  // What the engine's own builder lists when it started with only qemu-aarch64 registered.
+  const listed = ['linux/amd64', 'linux/amd64/v2', 'linux/arm64'];
+  const NOTE = (unlisted: string) =>
+    `builder default lists its platforms as of its start; ${unlisted} run on the QEMU emulators registered since`;
+
+  test.each([
+    ['every platform listed: no note', ['linux/amd64', 'linux/arm64'], [], undefined],
+    ['listed platforms need no emulator even when one serves them', ['linux/arm64'], ['linux/arm64'], undefined],
+    [
+      'a platform not listed, served by an emulator registered since',
+      ['linux/amd64', 'linux/arm/v7'],
+      ['linux/arm/v7'],
+      NOTE('linux/arm/v7')
+    ],
+    [
+      'every platform emulated, the builder booted before any emulator',
+      ['linux/arm/v7', 'linux/s390x'],
+      ['linux/arm/v7', 'linux/s390x'],
+      NOTE('linux/arm/v7, linux/s390x')
+    ]
+  ])('%s', (_name, platforms, emulated, note) => {
+    expect(checkBuilderPlatforms('default', listed, { platforms, emulated })).toBe(note);
+  });
+
+  test.each([
+    [
+      'a platform neither listed nor emulated, named with what the builder lists',
+      listed,
+      ['linux/arm/v7', 'linux/s390x'],
+      ['linux/arm/v7'],
+      'builder default cannot build linux/s390x (it lists linux/amd64, linux/amd64/v2, linux/arm64); enable QEMU (qemu: true) or use a builder with those platforms'
+    ],
+    [
+      'a builder that lists nothing',
+      [],
+      ['linux/amd64', 'linux/arm64'],
+      [],
+      'builder default cannot build linux/amd64, linux/arm64 (it lists no platforms); enable QEMU (qemu: true) or use a builder with those platforms'
+    ]
+  ])('%s', (_name, builderListed, platforms, emulated, message) => {
+    expect(() => checkBuilderPlatforms('default', builderListed, { platforms, emulated })).toThrow(new Error(message));
   });
 });
