@@ -46,6 +46,7 @@ describe('a build-arg whose name looks secret', () => {
   const repo = uniqueRepo('secret-arg');
   const seen: string[] = [];
   let stdout = '';
+  let metadata = '';
   let code: number | null = null;
 
   beforeAll(async () => {
@@ -68,6 +69,7 @@ describe('a build-arg whose name looks secret', () => {
     }
     const r = await run;
     stdout = r.main.stdout;
+    metadata = r.outputs.metadata;
     code = r.main.code;
   });
 
@@ -94,6 +96,19 @@ describe('a build-arg whose name looks secret', () => {
     expect(build[0]).toContain('--build-arg NPM_TOKEN --build-arg VERSION ');
     expect(build[0]).not.toContain(token);
     expect(build[0]).not.toContain('1.0');
+  });
+
+  test('no value is in the metadata output (buildx 0.14 and newer would add its provenance, build-args included)', () => {
+    // The same fields from buildx 0.13 and 0.29 once buildx's own provenance is turned off.
+    const fields = Object.keys(JSON.parse(metadata) as Record<string, unknown>).sort();
+    expect(fields).toEqual([
+      'buildx.build.ref',
+      'containerimage.config.digest',
+      'containerimage.descriptor',
+      'containerimage.digest',
+      'image.name'
+    ]);
+    expect(metadata).not.toContain(token);
   });
 
   test('no value is in the argv of any process while the build runs', () => {

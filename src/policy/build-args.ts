@@ -64,7 +64,7 @@ function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
 
 export interface BuildCommand {
   args: string[];
-  /** Build-arg values, handed to buildx through its environment (`--build-arg NAME` reads them). */
+  /** Build-arg values, handed to buildx through its environment (`--build-arg NAME` reads them), and buildx settings. */
   env: Record<string, string>;
 }
 
@@ -120,8 +120,15 @@ export function buildArgs(cfg: BuildInputs, plan: BuildPlan): BuildCommand {
     plan.metadataFile,
     cfg.context
   ];
-  return { args, env: buildArgs.env };
+  return { args, env: { ...buildArgs.env, ...METADATA_ENV } };
 }
+
+/**
+ * buildx 0.14 and newer add the build's provenance to the metadata file by default, build-arg
+ * values included, even with provenance: false; the metadata output would carry them to every
+ * later step. The action reads no field of it.
+ */
+const METADATA_ENV = { BUILDX_METADATA_PROVENANCE: 'disabled' };
 
 export interface CachePlan {
   cacheFrom: string[];

@@ -76,7 +76,7 @@ describe('buildArgs', () => {
       '--build-arg',
       'EMPTY'
     ]);
-    expect(env).toEqual({ A: '1', B: 'x y', NPM_TOKEN: 'npm_s3cr3t', EMPTY: '' });
+    expect(env).toEqual({ A: '1', B: 'x y', NPM_TOKEN: 'npm_s3cr3t', EMPTY: '', BUILDX_METADATA_PROVENANCE: 'disabled' });
     expect(args.join(' ')).not.toContain('npm_s3cr3t');
   });
 
@@ -84,7 +84,13 @@ describe('buildArgs', () => {
     const { args, env } = buildArgs({ ...base, buildArgs: ['PATH=/opt/bin', 'DOCKER_HOST=x'] }, plan);
     expect(args).toContain('PATH=/opt/bin');
     expect(args).toContain('DOCKER_HOST=x');
-    expect(env).toEqual({});
+    expect(env).toEqual({ BUILDX_METADATA_PROVENANCE: 'disabled' });
+  });
+
+  test('buildx writes no provenance (which holds build-arg values) into the metadata file', () => {
+    expect(buildArgs(base, plan).env.BUILDX_METADATA_PROVENANCE).toBe('disabled');
+    const { env } = buildArgs({ ...base, buildArgs: ['BUILDX_METADATA_PROVENANCE=max'] }, plan);
+    expect(env.BUILDX_METADATA_PROVENANCE).toBe('disabled');
   });
 
   test('secrets are passed as files, never values', () => {
