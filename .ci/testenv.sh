@@ -37,10 +37,10 @@ PLUGIN_LINK=/usr/local/lib/docker/cli-plugins/docker-buildx
 case "$TESTENV_STACK" in
   minimum)
     DOCKERD=/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker; ENGINE_VERSION='26.'; EMBEDDED_BUILDKIT=v0.13.2
-    SOURCE_SUITE=trixie; SOURCE_DEB=26.1.5+dfsg1-9+deb13u1; GO_DEPS=$HERE/buildkit-go-deps.txt ;;
+    BUILDKIT_VERSION=v0.13.2; RUNTIME_SUITE=trixie ;;
   current)
     DOCKERD=$CURRENT_ROOT/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker-current; ENGINE_VERSION='28.5.2'; EMBEDDED_BUILDKIT=v0.25.2
-    SOURCE_SUITE=forky; SOURCE_DEB=$CURRENT_DOCKER_DEB; GO_DEPS=$HERE/buildkit-go-deps-current.txt ;;
+    BUILDKIT_VERSION=v0.25.2; RUNTIME_SUITE=forky ;;
   *) echo "TESTENV_STACK must be minimum or current, not '$TESTENV_STACK'" >&2; exit 2 ;;
 esac
 mkdir -p "$TESTENV_DIR"
@@ -213,16 +213,23 @@ EOF
   log "registry did not start; see $TESTENV_DIR/registry.log"; return 1
 }
 
-# BuildKit built from the buildkit component of Debian trixie's docker.io source, with Debian's
-# golang-*-dev packages in GOPATH mode (offline), packed FROM scratch under the name buildx's
-# docker-container driver looks for.
+# A BuildKit image for the docker-container driver, built offline from Debian's sources with
+# Debian's golang-*-dev packages in GOPATH mode, packed FROM scratch under the name buildx looks
+# for, in the engine of TESTENV_STACK (each stack's engine keeps its own).
 buildkit_image() {
   if docker image inspect "$BUILDKIT_IMAGE" >/dev/null 2>&1; then return 0; fi
   if ubuntu; then docker pull -q "$BUILDKIT_IMAGE" >/dev/null; return; fi
   ensure_trixie_sources
-  local W="$TESTENV_DIR/buildkit"; rm -rf "$W"; mkdir -p "$W"
-  (
-  cd "$W"
+  local W="$TESTENV_DIR/buildkit-$TESTENV_STACK"
+  rm -rf "$W"; mkdir -p "$W/out"
+  (cd "$W" && "buildkit_binaries_$TESTENV_STACK" "$W")
+  (cd "$W" && pack_buildkit_image "$W")
+  rm -rf "$W/debroot" "$W/gocache" "$W/debs" "$W/gopath" "$W/src" "$W/extra" "$W/goroot"
+}
+
+# BuildKit v0.13.2: the buildkit component of trixie's docker.io 26.1.5 source, trixie's Go.
+buildkit_binaries_minimum() {
+  local W=$1
   apt-get install -y -qq -t trixie golang-go >/dev/null
   apt-get source -q --download-only -t trixie docker.io >/dev/null 2>&1 || true
   ls docker.io_*orig-buildkit.tar.xz >/dev/null
@@ -231,29 +238,85 @@ buildkit_image() {
     tar -xf "$(ls ../docker.io_*.orig.tar.xz)" --strip-components=2 &&
     tar -xf "$(ls ../docker.io_*.debian.tar.xz)" &&
     for p in $(grep -E '^(grpc-middleware-v1|buildkit-)' debian/patches/series); do patch -s -p1 -i "debian/patches/$p"; done)
-  mkdir -p debs debroot && (cd debs &&
-    # shellcheck disable=SC2046
-    apt-get download -q -t trixie $(cat "$HERE/buildkit-go-deps.txt") >/dev/null 2>&1 &&
-    for d in *.deb; do dpkg -x "$d" ../debroot; done)
-  mkdir -p gopath/src/github.com/moby out && cp -a src/buildkit gopath/src/github.com/moby/buildkit
-  (export GOPATH="$W/gopath:$W/debroot/usr/share/gocode" GO111MODULE=off GOPROXY=off CGO_ENABLED=0 GOCACHE="$W/gocache"
+  fetch_go_deps trixie "$HERE/buildkit-go-deps.txt"
+  mkdir -p gopath/src/github.com/moby && cp -a src/buildkit gopath/src/github.com/moby/buildkit
+  GOPATH="$W/gopath:$W/debroot/usr/share/gocode" go_build_buildkit "$W"
+}
+
+# BuildKit v0.25.2, as vendored by forky's docker.io 28.5.2, with forky's Go 1.27 (unpacked, not
+# installed: BuildKit's dependencies in forky need Go 1.25 or newer). Forky ships the Debian-patched
+# buildkit tree in golang-github-docker-docker-dev (its orig-buildkit tarball is not on the mirrors);
+# the engine's vendor directory supplies the two packages Debian lacks. Two changes, both checked:
+# the stargz snapshotter is left out (Debian packages only a version for the containerd 1 API), and
+# fuse-overlayfs-snapshotter, found only in trixie's orig-buildkit tarball, moves to containerd 2 paths.
+buildkit_binaries_current() {
+  local W=$1
+  mkdir -p godebs && (cd godebs && apt-get download -q golang-1.27-go/forky golang-1.27-src/forky >>"$TESTENV_DIR/apt.log" 2>&1)
+  local d; for d in godebs/*.deb; do dpkg -x "$d" goroot; done
+  apt-get source -q --download-only -t forky "docker.io=$CURRENT_DOCKER_DEB" >/dev/null 2>&1 || true
+  apt-get source -q --download-only -t trixie docker.io=26.1.5+dfsg1-9+deb13u1 >/dev/null 2>&1 || true
+  mkdir -p src && tar -C src -xJf "docker.io_${CURRENT_DOCKER_DEB%-*}.orig.tar.xz" --strip-components=2 --wildcards '*/engine/vendor/*' &&
+    tar -C src -xJf docker.io_26.1.5+dfsg1.orig-buildkit.tar.xz ./buildkit/vendor/github.com/containerd/fuse-overlayfs-snapshotter
+  fetch_go_deps forky "$HERE/buildkit-go-deps-current.txt"
+  local bk=gopath/src/github.com/moby/buildkit
+  mkdir -p gopath/src/github.com/moby && cp -a debroot/usr/share/gocode/src/github.com/moby/buildkit "$bk"
+  # Without a go.mod, GOPATH mode does not map major-version import paths (…/v2) onto Debian's trees.
+  printf 'module github.com/moby/buildkit\n\ngo 1.24.0\n' >"$bk/go.mod"
+  without_stargz "$bk/cmd/buildkitd/main_oci_worker.go"
+  local F=extra/src/github.com/containerd/fuse-overlayfs-snapshotter/v2
+  mkdir -p "$F" && cp src/buildkit/vendor/github.com/containerd/fuse-overlayfs-snapshotter/{check.go,fuseoverlayfs.go,LICENSE} "$F"/
+  sed -i -e 's#"github.com/containerd/containerd/\(mount\|snapshots\|snapshots/storage\)"#"github.com/containerd/containerd/v2/core/\1"#' \
+    -e 's#\([ug]id\)mapping=%s", mapping)#\1mapping=%s", strings.ReplaceAll(mapping, ",", ":"))#' "$F"/*.go
+  mkdir -p vendorpath && ln -sfn ../src/engine/vendor vendorpath/src
+  GOROOT="$W/goroot/usr/lib/go-1.27" PATH="$W/goroot/usr/lib/go-1.27/bin:$PATH" GOTOOLCHAIN=local \
+    GOPATH="$W/gopath:$W/extra:$W/debroot/usr/share/gocode:$W/vendorpath" go_build_buildkit "$W"
+}
+
+# buildkitd's stargz snapshotter option, cut out; fails loudly if the source no longer matches.
+without_stargz() {
+  perl -0pi -e '
+    s{\t\w+ "github\.com/containerd/stargz-snapshotter/[^"]+"\n}{}g;
+    s{\t"(fmt|path/filepath|strings|github\.com/containerd/containerd/v2/pkg/reference|github\.com/moby/buildkit/util/resolver|github\.com/pelletier/go-toml|github\.com/sirupsen/logrus)"\n}{}g;
+    s{(\tcase "stargz":\n).*?(?=\tdefault:\n)}{$1\t\treturn snFactory, errors.New("stargz snapshotter is not supported in this build")\n}s;
+    s{const \(\n\t// targetRefLabel.*\z}{}s;' "$1"
+  if grep -q 'stargz-snapshotter/\|sourceWithSession' "$1"; then log "could not cut stargz out of $1"; return 1; fi
+}
+
+# The Debian Go library packages a BuildKit build needs, unpacked into debroot (never installed).
+fetch_go_deps() {
+  local suite=$1 list=$2
+  mkdir -p debs debroot
+  # shellcheck disable=SC2046
+  (cd debs && apt-get download -q $(sed "s|\$|/$suite|" "$list") >>"$TESTENV_DIR/apt.log" 2>&1) ||
+    { log "could not download the Go packages in $list from $suite; see $TESTENV_DIR/apt.log"; return 1; }
+  local d; for d in debs/*.deb; do dpkg -x "$d" debroot; done
+}
+
+go_build_buildkit() {
+  local W=$1 ldf="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION+debian"
+  (export GO111MODULE=off GOPROXY=off GOFLAGS= CGO_ENABLED=0 GOCACHE="$W/gocache"
    cd gopath/src/github.com/moby/buildkit
-   ldf="-s -w -X github.com/moby/buildkit/version.Version=v0.13.2+debian"
    go build -trimpath -ldflags "$ldf" -tags "osusergo netgo static_build seccomp" -o "$W/out/buildkitd" ./cmd/buildkitd
    go build -trimpath -ldflags "$ldf" -tags "osusergo netgo static_build" -o "$W/out/buildctl" ./cmd/buildctl)
-  mkdir -p rtdebs img/rootfs && (cd rtdebs && apt-get download -q runc libc6 libseccomp2 >/dev/null 2>&1)
+  "$W/out/buildkitd" --version >/dev/null
+}
+
+# buildkitd and buildctl with runc and its libraries from RUNTIME_SUITE, FROM scratch.
+pack_buildkit_image() {
+  local W=$1
+  mkdir -p rtdebs img/rootfs
+  (cd rtdebs && apt-get download -q "runc/$RUNTIME_SUITE" "libc6/$RUNTIME_SUITE" "libseccomp2/$RUNTIME_SUITE" >>"$TESTENV_DIR/apt.log" 2>&1)
   (cd img/rootfs && for d in ../../rtdebs/*.deb; do dpkg -x "$d" .; done
    rm -rf usr/share/doc usr/share/man usr/share/lintian usr/share/locale
-   # trixie's libc6 assumes a merged /usr (the loader is /lib64/ld-linux-x86-64.so.2).
+   # Debian's libc6 assumes a merged /usr (the loader is /lib64/ld-linux-x86-64.so.2).
    for d in bin sbin lib lib64; do [ -e "$d" ] || [ ! -d "usr/$d" ] || ln -s "usr/$d" "$d"; done
    mkdir -p tmp etc/buildkit etc/ssl/certs var/lib/buildkit run && chmod 1777 tmp
    cp "$W/out/buildkitd" "$W/out/buildctl" usr/bin/ && cp /etc/ssl/certs/ca-certificates.crt etc/ssl/certs/)
   printf '%s\n' 'FROM scratch' 'COPY rootfs/ /' \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "LABEL org.opencontainers.image.version=$BUILDKIT_VERSION" \
     'VOLUME /var/lib/buildkit' 'ENTRYPOINT ["buildkitd"]' >img/Dockerfile
   docker build -q --network=host -t "$BUILDKIT_IMAGE" img >/dev/null
-  rm -rf "$W/debroot" "$W/gocache" "$W/debs" "$W/gopath" "$W/src"
-  )
 }
 
 # Per-architecture static busybox for the fixture Dockerfiles (busybox-amd64, busybox-arm64,

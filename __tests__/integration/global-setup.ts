@@ -19,9 +19,9 @@ function ok(cmd: string, args: string[]): boolean {
 }
 
 /** What each stack of .ci/testenv.sh runs (on GitHub's hosted runners the stack is the runner's own). */
-const STACKS: Record<string, { engine: RegExp; buildx: RegExp }> = {
-  minimum: { engine: /^26\./, buildx: / 0\.13\./ },
-  current: { engine: /^28\.5\.2/, buildx: / 0\.29\.1/ }
+const STACKS: Record<string, { engine: RegExp; buildx: RegExp; buildkit: RegExp }> = {
+  minimum: { engine: /^26\./, buildx: / 0\.13\./, buildkit: /^v0\.13\./ },
+  current: { engine: /^28\.5\.2/, buildx: / 0\.29\.1/, buildkit: /^v0\.25\./ }
 };
 
 function output(cmd: string, args: string[]): string {
@@ -43,6 +43,9 @@ function stackMismatch(): string[] {
   const out: string[] = [];
   if (engine && !want.engine.test(engine)) out.push(`the ${name} stack's engine (running: ${engine}); ${fix}`);
   if (buildx && !want.buildx.test(buildx)) out.push(`the ${name} stack's buildx (found: ${buildx}); ${fix}`);
+  const label = '{{index .Config.Labels "org.opencontainers.image.version"}}';
+  const buildkit = output('docker', ['image', 'inspect', '--format', label, 'moby/buildkit:buildx-stable-1']);
+  if (buildkit && !want.buildkit.test(buildkit)) out.push(`the ${name} stack's BuildKit image (found: ${buildkit}); ${fix}`);
   return out;
 }
 
