@@ -108,15 +108,15 @@ function oursPhases(result) {
   const at = re => result.lines.find(l => re.test(l.text))?.ms;
   const buildStart = at(/^::group::Build log/);
   const buildEnd = result.lines.find(l => l.ms >= buildStart && l.text === '::endgroup::')?.ms;
-  const marks = [0, at(/^QEMU: installing emulators/), at(/^::group::Creating builder/), buildStart, buildEnd, result.mains[0].ms];
+  // QEMU setup runs while the builder is created and booted; its lines are printed once both end.
+  const marks = [0, at(/^::group::Creating builder/), buildStart, buildEnd, result.mains[0].ms];
   if (marks.some(m => m === undefined)) return undefined;
   const phase = i => marks[i + 1] - marks[i];
   return {
-    'inputs, preflight, buildx, tags': phase(0),
-    QEMU: phase(1),
-    'builder create + bootstrap': phase(2),
-    'build + push': phase(3),
-    'read-back, content check, tags': phase(4),
+    'inputs, preflight, buildx, tags, logins': phase(0),
+    'QEMU alongside builder create + bootstrap': phase(1),
+    'build + push': phase(2),
+    'read-back, content check, tags': phase(3),
     post: result.posts[0]?.ms ?? 0
   };
 }
