@@ -10,7 +10,7 @@
 #   current  Debian forky's docker.io 28.5, docker-buildx 0.29.1 and the BuildKit of that source:
 #            what GitHub's hosted runners are close to. Unpacked beside the system packages, pinned.
 #
-# Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|stop NAME|clean-builders]
+# Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|running-stack|stop NAME|clean-builders]
 # Env: TESTENV_STACK (minimum|current, default minimum), TESTENV_DIR (state and logs, default
 # /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
@@ -154,10 +154,9 @@ forky_moved() {
 dockerd_start() {
   # A hosted runner's engine is the runner's own, whatever the stack.
   if ubuntu && docker info >/dev/null 2>&1; then return 0; fi
-  use_buildx_plugin
   if docker info >/dev/null 2>&1; then
-    engine_matches && return 0
-    [ -f "$TESTENV_DIR/dockerd.pid" ] || {
+    engine_matches && { use_buildx_plugin; return; }
+    [ -n "$(our_pid dockerd)" ] || {
       log "a Docker engine $(engine_version) not started by this script is running; stop it to use the $TESTENV_STACK stack"
       return 1
     }
@@ -165,6 +164,7 @@ dockerd_start() {
     remove_builders
     stop_pid dockerd
   fi
+  use_buildx_plugin
   mkdir -p /etc/docker
   # containerd image store: multi-platform images can be loaded by the docker driver.
   [ -f /etc/docker/daemon.json ] || echo '{"features":{"containerd-snapshotter":true}}' >/etc/docker/daemon.json
@@ -173,6 +173,7 @@ dockerd_start() {
   PATH="$(dirname "$DOCKERD"):$PATH" nohup "$DOCKERD" --iptables=false --ip6tables=false --bridge=none \
     --data-root "$DATA_ROOT" >"$TESTENV_DIR/dockerd.log" 2>&1 &
   echo $! >"$TESTENV_DIR/dockerd.pid"
+  echo "$TESTENV_STACK" >"$TESTENV_DIR/dockerd.stack"
   for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && engine_matches && return 0; sleep 0.5; done
   log "dockerd ($TESTENV_STACK stack) did not start; see $TESTENV_DIR/dockerd.log"; return 1
 }
@@ -182,15 +183,20 @@ engine_matches() { case "$(engine_version)" in "$ENGINE_VERSION"*) return 0 ;; *
 
 # The docker CLI takes the first docker-buildx it finds, and PLUGIN_LINK's directory comes before
 # the system one: the current stack links its buildx there, the minimum stack removes that link.
+# A buildx someone installed there is never replaced.
 use_buildx_plugin() {
   ubuntu && return 0
-  if [ "$TESTENV_STACK" = current ]; then
-    mkdir -p "$(dirname "$PLUGIN_LINK")"
-    ln -sfn "$CURRENT_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$PLUGIN_LINK"
-  elif [ -L "$PLUGIN_LINK" ] && [[ "$(readlink "$PLUGIN_LINK")" == "$TESTENV_DIR"/* ]]; then
-    rm -f "$PLUGIN_LINK"
+  if [ "$TESTENV_STACK" != current ]; then unlink_buildx_plugin; return; fi
+  if [ -e "$PLUGIN_LINK" ] && ! our_plugin_link; then
+    log "$PLUGIN_LINK is someone else's buildx, which the docker CLI would use instead of the current stack's; move it away first"
+    return 1
   fi
+  mkdir -p "$(dirname "$PLUGIN_LINK")"
+  ln -sfn "$CURRENT_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$PLUGIN_LINK"
 }
+
+our_plugin_link() { [ -L "$PLUGIN_LINK" ] && [[ "$(readlink "$PLUGIN_LINK")" == "$TESTENV_DIR"/* ]]; }
+unlink_buildx_plugin() { if our_plugin_link; then rm -f "$PLUGIN_LINK"; fi; }
 
 registry_start() {
   if curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; then return 0; fi
@@ -222,8 +228,8 @@ buildkit_image() {
   ensure_trixie_sources
   local W="$TESTENV_DIR/buildkit-$TESTENV_STACK"
   rm -rf "$W"; mkdir -p "$W/out"
-  (cd "$W" && "buildkit_binaries_$TESTENV_STACK" "$W")
-  (cd "$W" && pack_buildkit_image "$W")
+  (cd "$W"; "buildkit_binaries_$TESTENV_STACK" "$W")
+  (cd "$W"; pack_buildkit_image "$W")
   rm -rf "$W/debroot" "$W/gocache" "$W/debs" "$W/gopath" "$W/src" "$W/extra" "$W/goroot"
 }
 
@@ -255,8 +261,11 @@ buildkit_binaries_current() {
   local d; for d in godebs/*.deb; do dpkg -x "$d" goroot; done
   apt-get source -q --download-only -t forky "docker.io=$CURRENT_DOCKER_DEB" >/dev/null 2>&1 || true
   apt-get source -q --download-only -t trixie docker.io=26.1.5+dfsg1-9+deb13u1 >/dev/null 2>&1 || true
-  mkdir -p src && tar -C src -xJf "docker.io_${CURRENT_DOCKER_DEB%-*}.orig.tar.xz" --strip-components=2 --wildcards '*/engine/vendor/*' &&
-    tar -C src -xJf docker.io_26.1.5+dfsg1.orig-buildkit.tar.xz ./buildkit/vendor/github.com/containerd/fuse-overlayfs-snapshotter
+  local engine_src="docker.io_${CURRENT_DOCKER_DEB%-*}.orig.tar.xz" fuse_src=docker.io_26.1.5+dfsg1.orig-buildkit.tar.xz
+  [ -f "$engine_src" ] && [ -f "$fuse_src" ] || { log "could not download $engine_src and $fuse_src (apt-get source)"; return 1; }
+  mkdir -p src
+  tar -C src -xJf "$engine_src" --strip-components=2 --wildcards '*/engine/vendor/*'
+  tar -C src -xJf "$fuse_src" ./buildkit/vendor/github.com/containerd/fuse-overlayfs-snapshotter
   fetch_go_deps forky "$HERE/buildkit-go-deps-current.txt"
   local bk=gopath/src/github.com/moby/buildkit
   mkdir -p gopath/src/github.com/moby && cp -a debroot/usr/share/gocode/src/github.com/moby/buildkit "$bk"
@@ -380,11 +389,21 @@ status() {
   ls /proc/sys/fs/binfmt_misc
 }
 
+# The PID in NAME's PID file, if that process is alive and still the program this script started
+# (a PID file can outlive a reboot, and its number be reused by anything).
+our_pid() {
+  local f="$TESTENV_DIR/$1.pid" pid exe
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  exe=$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)" 2>/dev/null)
+  case "$1:$exe" in dockerd:dockerd | registry:docker-registry) echo "$pid" ;; esac
+}
+
 stop_pid() {
   local f="$TESTENV_DIR/$1.pid" pid
   [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
+  pid=$(our_pid "$1")
+  if [ -n "$pid" ]; then
     # dockerd gives its containers 15 s to stop; wait longer before forcing it.
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
@@ -408,8 +427,12 @@ down() {
   remove_builders
   stop_pid registry
   stop_pid dockerd
-  [ -L "$PLUGIN_LINK" ] && [[ "$(readlink "$PLUGIN_LINK")" == "$TESTENV_DIR"/* ]] && rm -f "$PLUGIN_LINK"
-  return 0
+  unlink_buildx_plugin
+}
+
+# The stack of the engine this script started, if it is running.
+running_stack() {
+  if [ -n "$(our_pid dockerd)" ]; then cat "$TESTENV_DIR/dockerd.stack" 2>/dev/null || true; fi
 }
 
 # Names of the services this script has PID files for (what `up` started, now or earlier).
@@ -430,8 +453,9 @@ case "${1:-up}" in
   versions) versions ;;
   down) down ;;
   started) started ;;
-  stop) [ "${2:?service name}" = dockerd ] && remove_builders; stop_pid "$2" ;;
+  running-stack) running_stack ;;
+  stop) if [ "${2:?service name}" = dockerd ]; then remove_builders; stop_pid dockerd; unlink_buildx_plugin; else stop_pid "$2"; fi ;;
   clean-builders) remove_builders ;;
   bins) bins ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|stop NAME|clean-builders]" >&2; exit 2 ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|running-stack|stop NAME|clean-builders]" >&2; exit 2 ;;
 esac
