@@ -45,7 +45,7 @@ function stackMismatch(): string[] {
   if (buildx && !want.buildx.test(buildx)) out.push(`the ${name} stack's buildx (found: ${buildx}); ${fix}`);
   const label = '{{index .Config.Labels "org.opencontainers.image.version"}}';
   const buildkit = output('docker', ['image', 'inspect', '--format', label, 'moby/buildkit:buildx-stable-1']);
-  if (buildkit && !want.buildkit.test(buildkit)) out.push(`the ${name} stack's BuildKit image (found: ${buildkit}); ${fix}`);
+  if (!want.buildkit.test(buildkit)) out.push(`the ${name} stack's BuildKit image (found: ${buildkit || 'no version label'}); ${fix}`);
   return out;
 }
 

@@ -109,6 +109,7 @@ async function checkBases(cfg: Config, client: RegistryClient): Promise<void> {
  */
 async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
   const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected' && b.status === 'rejected') core.warning(`Also failed meanwhile: ${(b.reason as Error).message}`);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
   return [a.value, b.value];
