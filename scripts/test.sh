@@ -21,18 +21,19 @@ timed() { # name, command...: runs it, records pass/fail and wall time
   return $rc
 }
 
-# A filter given as arguments may match tests of one project only.
+# Test path patterns given as arguments (before --selectProjects, which takes several values)
+# may match tests of one project only.
 jest_args=("$@")
 [ $# -eq 0 ] || jest_args+=(--passWithNoTests)
 
 timed lint npm run --silent lint || true
 timed format npm run --silent format:check || true
-timed unit npx jest --runInBand --selectProjects unit "${jest_args[@]}" || true
+timed unit npx jest --runInBand "${jest_args[@]}" --selectProjects unit || true
 for s in $stacks; do
   echo "=== integration tests on the $s stack ==="
   timed "provision:$s" env TESTENV_STACK="$s" bash .ci/testenv.sh up >/dev/null || continue
   TESTENV_STACK=$s bash .ci/testenv.sh versions | sed "s/^/[$s stack] /"
-  timed "integration:$s" env TESTENV_STACK="$s" npx jest --runInBand --selectProjects "integration:$s" "${jest_args[@]}" || true
+  timed "integration:$s" env TESTENV_STACK="$s" npx jest --runInBand "${jest_args[@]}" --selectProjects "integration:$s" || true
 done
 
 echo "=== summary ==="
