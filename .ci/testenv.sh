@@ -10,7 +10,7 @@
 #   current  Debian forky's docker.io 28.5, docker-buildx 0.29.1 and the BuildKit of that source:
 #            what GitHub's hosted runners are close to. Unpacked beside the system packages, pinned.
 #
-# Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|running-stack|stop NAME|clean-builders]
+# Usage: .ci/testenv.sh [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|check|down|started|running-stack|stop NAME|clean-builders]
 # Env: TESTENV_STACK (minimum|current, default minimum), TESTENV_DIR (state and logs, default
 # /var/tmp/testenv), REGISTRY_ADDR (default 127.0.0.1:5000)
 set -euo pipefail
@@ -36,10 +36,10 @@ PLUGIN_LINK=/usr/local/lib/docker/cli-plugins/docker-buildx
 
 case "$TESTENV_STACK" in
   minimum)
-    DOCKERD=/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker; ENGINE_VERSION='26.'; EMBEDDED_BUILDKIT=v0.13.2
+    DOCKERD=/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker; ENGINE_VERSION='26.'; BUILDX_VERSION='0.13.'; EMBEDDED_BUILDKIT=v0.13.2
     BUILDKIT_VERSION=v0.13.2; RUNTIME_SUITE=trixie ;;
   current)
-    DOCKERD=$CURRENT_ROOT/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker-current; ENGINE_VERSION='28.5.2'; EMBEDDED_BUILDKIT=v0.25.2
+    DOCKERD=$CURRENT_ROOT/usr/sbin/dockerd; DATA_ROOT=/var/lib/docker-current; ENGINE_VERSION='28.5.2'; BUILDX_VERSION='0.29.1'; EMBEDDED_BUILDKIT=v0.25.2
     BUILDKIT_VERSION=v0.25.2; RUNTIME_SUITE=forky ;;
   *) echo "TESTENV_STACK must be minimum or current, not '$TESTENV_STACK'" >&2; exit 2 ;;
 esac
@@ -375,11 +375,29 @@ versions() {
   echo "stack=$TESTENV_STACK"
   echo "engine=$(engine_version)"
   echo "cli=$(docker version --format '{{.Client.Version}}' 2>/dev/null)"
-  echo "buildx=$(docker buildx version 2>/dev/null | awk '{print $2}')"
-  echo "buildkit-image=$(docker run --rm --network none --entrypoint buildkitd "$BUILDKIT_IMAGE" --version 2>/dev/null | awk '{print $3}')"
+  echo "buildx=$(buildx_version)"
+  echo "buildkit-image=$(buildkit_image_version)"
   # Debian's engine build does not stamp its vendored BuildKit's version (it reports v0.0.0+unknown).
   echo "buildkit-embedded=$(docker buildx inspect default 2>/dev/null | awk '/^BuildKit version:/ {print $3}') (vendored: $EMBEDDED_BUILDKIT)"
   echo "image-store=$(docker info --format '{{range .DriverStatus}}{{index . 1}}{{end}}' 2>/dev/null)"
+}
+
+buildx_version() { docker buildx version 2>/dev/null | awk '{print $2}'; }
+buildkit_image_version() {
+  docker image inspect --format '{{index .Config.Labels "org.opencontainers.image.version"}}' "$BUILDKIT_IMAGE" 2>/dev/null || true
+}
+
+# Whether what runs is TESTENV_STACK's engine, buildx and BuildKit image: prints each mismatch and
+# fails if there is one. A hosted runner's stack is the runner's own.
+check() {
+  ubuntu && return 0
+  local bad=0 buildx buildkit fix="switch with: sudo TESTENV_STACK=$TESTENV_STACK bash .ci/testenv.sh up"
+  engine_matches || { echo "the $TESTENV_STACK stack's engine $ENGINE_VERSION* (running: $(engine_version || echo none)); $fix"; bad=1; }
+  buildx=$(buildx_version)
+  [[ "$buildx" == "$BUILDX_VERSION"* ]] || { echo "the $TESTENV_STACK stack's buildx $BUILDX_VERSION* (found: ${buildx:-none}); $fix"; bad=1; }
+  buildkit=$(buildkit_image_version)
+  [ "$buildkit" = "$BUILDKIT_VERSION" ] || { echo "the $TESTENV_STACK stack's BuildKit image $BUILDKIT_VERSION (found: ${buildkit:-no version label}); $fix"; bad=1; }
+  return $bad
 }
 
 status() {
@@ -451,11 +469,12 @@ case "${1:-up}" in
   fixtures) fixtures ;;
   status) status ;;
   versions) versions ;;
+  check) check ;;
   down) down ;;
   started) started ;;
   running-stack) running_stack ;;
   stop) if [ "${2:?service name}" = dockerd ]; then remove_builders; stop_pid dockerd; unlink_buildx_plugin; else stop_pid "$2"; fi ;;
   clean-builders) remove_builders ;;
   bins) bins ;;
-  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|down|started|running-stack|stop NAME|clean-builders]" >&2; exit 2 ;;
+  *) echo "usage: $0 [up|packages|dockerd|registry|buildkit|fixtures|bins|status|versions|check|down|started|running-stack|stop NAME|clean-builders]" >&2; exit 2 ;;
 esac
