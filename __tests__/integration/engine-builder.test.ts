@@ -3,16 +3,15 @@
  * platforms built under QEMU and loaded into the engine, with no builder created or removed; a
  * push through it is refused up front (it cannot push by digest).
  */
-import * as path from 'path';
 import {
   ActionRun,
   BINFMT_STANDIN,
-  FIXTURES,
   REGISTRY,
   clearQemuHandlers,
   commandLines,
   docker,
   errorLines,
+  localStackInputs,
   runAction,
   tagList,
   uniqueRepo
@@ -74,11 +73,12 @@ test('driver: docker with push is refused before anything runs, with what to use
   expect(await tagList(REGISTRY, repo)).toBeUndefined();
 });
 
+/** The engine's builder takes no driver-opts or buildkitd config (its registry config is the engine's). */
 function engineBuilderInputs(): Record<string, string> {
   return {
-    context: FIXTURES,
-    file: path.join(FIXTURES, 'app', 'Dockerfile'),
-    network: 'host',
+    ...localStackInputs(),
+    'driver-opts': '',
+    'buildkitd-config-inline': '',
     driver: 'docker',
     platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
     'qemu-image': BINFMT_STANDIN

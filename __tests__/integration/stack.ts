@@ -3,6 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as runner from '../../scripts/run-action.js';
+import { parseBuildxVersion } from '../../src/docker/buildx';
 
 export type ActionRun = runner.ActionRun;
 export const ROOT: string = runner.ROOT;
@@ -45,7 +46,7 @@ let stackInUse: Stack | undefined;
 export function stack(): Stack {
   if (!stackInUse) {
     const name = (process.env.TESTENV_STACK || 'minimum') as StackName;
-    const installed = /\bv?(\d+\.\d+\.\d+)/.exec(docker(['buildx', 'version']))?.[1] ?? '';
+    const installed = parseBuildxVersion(docker(['buildx', 'version'])) ?? '';
     stackInUse = { name, buildx: process.env.TESTENV_BUILDX_VERSION?.replace(/^v/, '') || installed };
   }
   return stackInUse;
