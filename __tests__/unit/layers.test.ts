@@ -5,7 +5,7 @@ import * as path from 'path';
 const SRC = path.join(__dirname, '..', '..', 'src');
 
 /** Bottom to top; the entry point (src/index.ts) sits above them all. */
-const LAYERS = ['oci', 'inputs', 'policy', 'docker', 'registry', 'fanout', 'report', 'modes'];
+const LAYERS = ['oci', 'inputs', 'policy', 'docker', 'registry', 'fanout', 'report', 'pipeline', 'modes'];
 
 function layerOf(file: string): number {
   const rel = path.relative(SRC, file);
@@ -26,7 +26,10 @@ function sourceFiles(dir: string): string[] {
 function relativeImports(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
   const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.[^']+)'/g)].map(m => m[1]);
-  return specs.map(s => path.resolve(path.dirname(file), s) + '.ts');
+  return specs.map(s => {
+    const target = path.resolve(path.dirname(file), s);
+    return fs.existsSync(`${target}.ts`) ? `${target}.ts` : path.join(target, 'index.ts');
+  });
 }
 
 const files = sourceFiles(SRC);

@@ -1,21 +1,10 @@
-/**
- * The errors that end a step without a stack trace: input problems, collected while parsing and
- * reported together before anything runs, and failures already reported one ::error:: per item.
- */
+/** Input problems: collected while parsing and reported together, before anything runs. */
 
 /** A problem with what the workflow gave the action: its message is the whole story (no stack). */
 export class InputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InputError';
-  }
-}
-
-/** A failure whose details were already reported (one ::error:: each): it only ends the step. */
-export class ReportedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReportedError';
   }
 }
 

@@ -3,19 +3,20 @@
  * distribution API (no docker or buildx on this runner) under every tag of every image.
  */
 import * as core from '@actions/core';
-import { runCommand } from '../docker/command';
+import { Runner } from '../docker/command';
 import { userDockerConfigDir } from '../docker/login';
 import { chooseHandoff, handoffKey } from '../fanout/handoff';
-import { mergeLegs, prepareTargets } from '../fanout/merge';
+import { mergeLegs } from '../fanout/merge';
 import { selectRecords } from '../fanout/records';
 import { RunContext } from '../inputs/context';
 import { MEDIA_TYPES } from '../oci/manifest';
 import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
 import { putTags, registryClient, resolveTags } from '../registry/publish';
+import { prepareTargets } from '../registry/targets';
 import { setMergeOutputs } from '../report/outputs';
 
-export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> {
+export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
   if (!cfg.push) {
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;
@@ -23,7 +24,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext): Promise<void> 
   const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
   const records = await handoff.all();
   core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
-  const client = registryClient(cfg, userDockerConfigDir(), runCommand);
+  const client = registryClient(cfg, userDockerConfigDir(), run);
   const chosen = selectRecords(records, cfg.platforms);
   const annotations = indexAnnotations(cfg.annotations, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
   const merged = await mergeLegs(client, cfg.images, chosen, annotations);

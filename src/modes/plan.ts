@@ -4,8 +4,9 @@ import { planMatrix } from '../fanout/plan';
 import { Config } from '../policy/config';
 import { setPlanOutputs } from '../report/outputs';
 
-export function runPlanMode(cfg: Config): void {
+export function runPlanMode(cfg: Config): Promise<void> {
   const matrix = planMatrix(cfg.platforms, cfg.runners);
   core.info(['Fan-out plan:', ...matrix.include.map(e => `  ${e.platform.padEnd(16)} on ${JSON.stringify(e.runner)}`)].join('\n'));
   setPlanOutputs(matrix, cfg.platforms);
+  return Promise.resolve();
 }

@@ -10,6 +10,9 @@ export interface ImageRef {
   digest?: string;
 }
 
+/** A repository on a registry: what every registry operation addresses. */
+export type Repo = Pick<ImageRef, 'registry' | 'repository'>;
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const HOST_PATTERN =
@@ -60,6 +63,12 @@ export function parseReference(raw: string): ImageRef {
 export function canonicalRegistry(host: string): string {
   const lower = host.toLowerCase();
   return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? DOCKER_HUB : host;
+}
+
+/** The repository a reference names (its tag or digest dropped). */
+export function repoOf(ref: string): Repo {
+  const { registry, repository } = parseReference(ref);
+  return { registry, repository };
 }
 
 /** `registry/repository` as users write it (Docker Hub names stay short). */

@@ -4,17 +4,21 @@
  * side effect.
  */
 import { RunContext } from '../inputs/context';
+import { RunEvent, classifyEvent } from '../inputs/event';
 import { InputReader, Inputs, readInputs } from '../inputs/inputs';
 import { Problems } from '../inputs/problems';
 import { secretLookingBuildArgs } from '../inputs/secrets';
-import { DOCKER_DRIVER_PUSH } from './build-args';
+import { DOCKER_DRIVER_PUSH } from './build-command';
 import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
+import { modeProblems } from './modes';
 import { EventTags, eventTags } from './tags';
 import { TrustDecision, decideTrust } from './trust';
 
 export type Config = Readonly<
   Inputs & {
+    /** What the event says about the run. */
+    event: RunEvent;
     push: boolean;
     /** Why push is on or off, for the log. */
     pushReason: string;
@@ -25,9 +29,9 @@ export type Config = Readonly<
   }
 >;
 
-function derivedTags(i: Inputs, ctx: RunContext, p: Problems): EventTags | undefined {
+function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undefined {
   try {
-    return eventTags(ctx, i.tagRules);
+    return eventTags(event, i.tagRules);
   } catch (e) {
     // With explicit tags the event only names the version; without them it must yield tags.
     if (i.tags.length === 0) p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
@@ -45,12 +49,17 @@ function secretArgProblems(i: Inputs): string[] {
   ];
 }
 
-export function loadConfig(read: InputReader, ctx: RunContext): Config {
+/**
+ * Reads and checks every input against the event; `given` names the inputs the workflow set (an
+ * undeclared one is a problem). Throws every problem at once.
+ */
+export function loadConfig(read: InputReader, ctx: RunContext, given: string[] = []): Config {
   const p = new Problems();
-  const inputs = readInputs(read, ctx, p);
-  const trust = decideTrust(ctx, { ...inputs, hasOutputs: inputs.outputs.length > 0 });
+  const inputs = readInputs(read, ctx, p, given);
+  const event = classifyEvent(ctx);
+  const trust = decideTrust(event, { ...inputs, hasOutputs: inputs.outputs.length > 0 });
   p.push(...trust.problems);
-  const derived = derivedTags(inputs, ctx, p);
+  const derived = derivedTags(inputs, event, p);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
     p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
   }
@@ -60,14 +69,9 @@ export function loadConfig(read: InputReader, ctx: RunContext): Config {
   }
   p.push(...secretArgProblems(inputs));
   if (trust.push && inputs.driver === 'docker' && inputs.builder === 'default') p.push(DOCKER_DRIVER_PUSH);
-  const handsOff = (inputs.mode === 'leg' || inputs.mode === 'merge') && trust.push;
-  if (handsOff && inputs.handoffDir === '' && !ctx.actionsRuntime) {
-    p.push(
-      `handoff-dir: a ${inputs.mode} off GitHub Actions hands leg records over through a directory the legs and the merge share; set handoff-dir`
-    );
-  }
+  p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime) }));
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
   const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
   p.throwIfAny();
-  return Object.freeze({ ...inputs, push: trust.push, pushReason: trust.reason, trust, logins, derived });
+  return Object.freeze({ ...inputs, event, push: trust.push, pushReason: trust.reason, trust, logins, derived });
 }

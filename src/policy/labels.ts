@@ -4,6 +4,7 @@
  * index's description).
  */
 import { RunContext } from '../inputs/context';
+import { classifyEvent } from '../inputs/event';
 import { supports } from './buildx-support';
 
 export const OCI = 'org.opencontainers.image';
@@ -32,7 +33,7 @@ export function ociMetadata(ctx: RunContext, version: string, created: string | 
     ['source', url],
     ['version', version],
     ['created', created],
-    ['revision', ctx.sha],
+    ['revision', classifyEvent(ctx).sha],
     ['licenses', repo.license?.spdx_id && repo.license.spdx_id !== 'NOASSERTION' ? repo.license.spdx_id : undefined]
   ];
   const out: Record<string, string> = {};

@@ -3,7 +3,7 @@
  * all), with the `tag-rules` overrides. `tags` given as input still win verbatim.
  */
 import * as semver from 'semver';
-import { RunContext, isPullRequestEvent } from '../inputs/context';
+import { PullRequestCode, RunEvent } from '../inputs/event';
 import { TagRules } from '../inputs/tag-rules';
 import { TAG_PATTERN } from '../oci/reference';
 
@@ -70,8 +70,8 @@ function releaseTags(tagName: string, prerelease: boolean, rules: TagRules): Eve
   return { tags, version: v.version, release: v };
 }
 
-function branchTags(branch: string, ctx: RunContext, rules: TagRules): EventTags {
-  const edgeBranch = rules.edgeBranch ?? ctx.payload.repository?.default_branch ?? 'main';
+function branchTags(branch: string, event: RunEvent, rules: TagRules): EventTags {
+  const edgeBranch = rules.edgeBranch ?? event.defaultBranch ?? 'main';
   const tags: DerivedTag[] = [];
   let version: string;
   if (branch === edgeBranch) {
@@ -82,54 +82,50 @@ function branchTags(branch: string, ctx: RunContext, rules: TagRules): EventTags
     version = sanitizeTag(branch, 'branch');
     tags.push({ tag: version, rule: 'branch name' });
   }
-  if (rules.sha && ctx.sha) tags.push({ tag: `sha-${ctx.sha.slice(0, 7)}`, rule: 'sha' });
+  if (rules.sha && event.sha) tags.push({ tag: `sha-${event.sha.slice(0, 7)}`, rule: 'sha' });
   return { tags, version };
 }
 
-function refTags(ref: string, ctx: RunContext, rules: TagRules): EventTags {
-  const tag = refName(ref, 'tags');
+function refTags(event: RunEvent, rules: TagRules): EventTags {
+  const tag = refName(event.ref, 'tags');
   if (tag !== undefined) return releaseTags(tag, false, rules);
-  const branch = refName(ref, 'heads');
-  if (branch !== undefined) return branchTags(branch, ctx, rules);
-  throw new Error(`ref "${ref}" is neither a branch nor a tag; set tags explicitly`);
+  const branch = refName(event.ref, 'heads');
+  if (branch !== undefined) return branchTags(branch, event, rules);
+  throw new Error(`ref "${event.ref}" is neither a branch nor a tag; set tags explicitly`);
 }
 
-/** Tags from the event, before prefix/suffix and raw tags. */
 /**
- * A workflow_run after a pull request's run builds that pull request's code, never the default
- * branch's tags: pr-<n>, or (GitHub lists no pull request for a fork's) sha-<head commit>.
+ * A pull request's code gets pr-<n>, never the default branch's tags. A workflow_run after a
+ * fork's pull request names no number (GitHub lists none for forks): sha-<head commit> instead.
  */
-function pullRequestRunTags(run: NonNullable<RunContext['payload']['workflow_run']>): EventTags {
-  const n = run.pull_requests?.[0]?.number;
+function pullRequestTags(event: RunEvent, pr: PullRequestCode): EventTags {
+  const n = pr.number;
+  if (!pr.viaWorkflowRun) {
+    if (!n) throw new Error(`${event.name} event without a pull request number; set tags explicitly`);
+    return { tags: [{ tag: `pr-${n}`, rule: 'pull request' }], version: `pr-${n}` };
+  }
   if (n) return { tags: [{ tag: `pr-${n}`, rule: 'workflow_run of a pull request' }], version: `pr-${n}` };
-  const sha = run.head_sha;
+  const sha = pr.viaWorkflowRun.headSha;
   if (!sha) throw new Error('workflow_run of a pull request without a number or head_sha; set tags explicitly');
   const tag = `sha-${sha.slice(0, 7)}`;
   return { tags: [{ tag, rule: 'workflow_run of a fork pull request' }], version: tag };
 }
 
-function baseEventTags(ctx: RunContext, rules: TagRules): EventTags {
-  const p = ctx.payload;
-  if (ctx.eventName === 'release') {
-    const name = p.release?.tag_name ?? refName(ctx.ref, 'tags');
-    if (!name) throw new Error('release event without release.tag_name; set tags explicitly');
-    return releaseTags(name, p.release?.prerelease === true, rules);
+/** Tags from the event, before prefix/suffix and raw tags. */
+function baseEventTags(event: RunEvent, rules: TagRules): EventTags {
+  if (event.release) {
+    if (!event.release.tagName) throw new Error('release event without release.tag_name; set tags explicitly');
+    return releaseTags(event.release.tagName, event.release.prerelease, rules);
   }
-  if (isPullRequestEvent(ctx.eventName)) {
-    const n = p.pull_request?.number ?? p.number;
-    if (!n) throw new Error(`${ctx.eventName} event without a pull request number; set tags explicitly`);
-    return { tags: [{ tag: `pr-${n}`, rule: 'pull request' }], version: `pr-${n}` };
-  }
-  if (ctx.eventName === 'schedule') return { tags: [{ tag: 'nightly', rule: 'schedule' }], version: 'nightly' };
-  const run = p.workflow_run;
-  if (ctx.eventName === 'workflow_run' && run && isPullRequestEvent(run.event ?? '')) return pullRequestRunTags(run);
-  if (!ctx.ref) throw new Error(`no ref for the ${ctx.eventName || 'unknown'} event; set tags explicitly`);
+  if (event.pullRequest) return pullRequestTags(event, event.pullRequest);
+  if (event.name === 'schedule') return { tags: [{ tag: 'nightly', rule: 'schedule' }], version: 'nightly' };
+  if (!event.ref) throw new Error(`no ref for the ${event.name || 'unknown'} event; set tags explicitly`);
   // push, workflow_dispatch, and any other event: as a push of the ref it ran on.
-  return refTags(ctx.ref, ctx, rules);
+  return refTags(event, rules);
 }
 
-export function eventTags(ctx: RunContext, rules: TagRules): EventTags {
-  const base = baseEventTags(ctx, rules);
+export function eventTags(event: RunEvent, rules: TagRules): EventTags {
+  const base = baseEventTags(event, rules);
   const tags: DerivedTag[] = [];
   const add = (t: DerivedTag): void => {
     if (!tags.some(x => x.tag === t.tag)) tags.push(t);

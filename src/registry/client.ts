@@ -6,8 +6,9 @@
 import * as core from '@actions/core';
 import { sha256Digest } from '../oci/digest';
 import { MEDIA_TYPES, Manifest } from '../oci/manifest';
-import { apiHost } from '../oci/reference';
+import { Repo, apiHost } from '../oci/reference';
 import { Credential, CredentialSource } from './credentials';
+import { BlobCopy, BlobStream, Registry } from './registry';
 
 const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
 
@@ -81,7 +82,7 @@ interface CachedAuth {
   expires: number;
 }
 
-export class RegistryClient {
+export class RegistryClient implements Registry {
   /** HTTP requests sent (including token requests and retries), for benchmarks and tests. */
   requests = 0;
   private readonly policy: RetryPolicy;
@@ -95,18 +96,14 @@ export class RegistryClient {
     this.sleep = options.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
   }
 
-  async getManifest(registry: string, repository: string, reference: string): Promise<Manifest> {
-    const m = await this.findManifest(registry, repository, reference);
-    if (!m) throw new RegistryError(registry, repository, 404, `manifest ${reference} not found`);
+  async getManifest(repo: Repo, reference: string): Promise<Manifest> {
+    const m = await this.findManifest(repo, reference);
+    if (!m) throw new RegistryError(repo.registry, repo.repository, 404, `manifest ${reference} not found`);
     return m;
   }
 
-  /** The manifest, or undefined when the registry has none under that reference (404). */
-  async findManifest(registry: string, repository: string, reference: string): Promise<Manifest | undefined> {
-    const res = await this.request(registry, repository, 'GET', `manifests/${reference}`, {
-      headers: { Accept: MANIFEST_ACCEPT },
-      allow404: true
-    });
+  async findManifest(repo: Repo, reference: string): Promise<Manifest | undefined> {
+    const res = await this.request(repo, 'GET', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });
     if (res.status === 404) {
       await drain(res);
       return undefined;
@@ -114,30 +111,25 @@ export class RegistryClient {
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
     const claimed = res.headers.get('docker-content-digest');
-    if (reference.startsWith('sha256:') && digest !== reference) {
-      throw new RegistryError(registry, repository, res.status, `manifest ${reference} arrived with digest ${digest}`);
-    }
-    if (claimed && claimed !== digest) {
-      throw new RegistryError(registry, repository, res.status, `Docker-Content-Digest ${claimed} does not match the body (${digest})`);
-    }
+    const fail = (detail: string): RegistryError => new RegistryError(repo.registry, repo.repository, res.status, detail);
+    if (reference.startsWith('sha256:') && digest !== reference) throw fail(`manifest ${reference} arrived with digest ${digest}`);
+    if (claimed && claimed !== digest) throw fail(`Docker-Content-Digest ${claimed} does not match the body (${digest})`);
     const json = JSON.parse(bytes.toString('utf8')) as Manifest['json'];
     const mediaType = json.mediaType ?? res.headers.get('content-type') ?? '';
     return { mediaType, digest, bytes, json };
   }
 
   /** True when the manifest exists (HEAD answers 2xx), false on 404; any other answer throws. */
-  async hasManifest(registry: string, repository: string, reference: string): Promise<boolean> {
-    const res = await this.request(registry, repository, 'HEAD', `manifests/${reference}`, {
-      headers: { Accept: MANIFEST_ACCEPT },
-      allow404: true
-    });
+  async hasManifest(repo: Repo, reference: string): Promise<boolean> {
+    const res = await this.request(repo, 'HEAD', `manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, allow404: true });
     return res.ok;
   }
 
-  async getBlob(registry: string, repository: string, digest: string): Promise<Buffer> {
-    const res = await this.request(registry, repository, 'GET', `blobs/${digest}`, {});
+  async getBlob(repo: Repo, digest: string): Promise<Buffer> {
+    const res = await this.request(repo, 'GET', `blobs/${digest}`, {});
     const bytes = Buffer.from(await res.arrayBuffer());
-    if (sha256Digest(bytes) !== digest) throw new RegistryError(registry, repository, res.status, `blob ${digest} failed verification`);
+    if (sha256Digest(bytes) !== digest)
+      throw new RegistryError(repo.registry, repo.repository, res.status, `blob ${digest} failed verification`);
     return bytes;
   }
 
@@ -148,51 +140,53 @@ export class RegistryClient {
    * never there to hash, and a multi-gigabyte layer must not be held in memory. Treat the bytes as
    * unverified. The caller must consume or cancel the stream, or the connection stays open.
    */
-  async openBlob(registry: string, repository: string, digest: string): Promise<ReadableStream<Uint8Array> | AsyncIterable<Buffer>> {
-    const res = await this.request(registry, repository, 'GET', `blobs/${digest}`, {});
+  async openBlob(repo: Repo, digest: string): Promise<BlobStream> {
+    const res = await this.request(repo, 'GET', `blobs/${digest}`, {});
     return res.body ?? new ReadableStream<Uint8Array>({ start: controller => controller.close() });
   }
 
   /** True when the repository holds the blob (HEAD answers 2xx), false on 404. */
-  async hasBlob(registry: string, repository: string, digest: string): Promise<boolean> {
-    const res = await this.request(registry, repository, 'HEAD', `blobs/${digest}`, { allow404: true });
+  async hasBlob(repo: Repo, digest: string): Promise<boolean> {
+    const res = await this.request(repo, 'HEAD', `blobs/${digest}`, { allow404: true });
     return res.ok;
   }
 
   /**
-   * Makes a blob of repository `from` available in `repository` on the same registry: a
-   * cross-repository mount, or (when the registry declines to mount) an upload of its bytes.
+   * Makes a blob of repository `from` available in `to` on the same registry: a cross-repository
+   * mount, or (when the registry declines to mount) an upload of its bytes.
    */
-  async copyBlob(registry: string, from: string, repository: string, digest: string): Promise<'present' | 'mounted' | 'uploaded'> {
-    if (await this.hasBlob(registry, repository, digest)) return 'present';
-    const mount = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-    const res = await this.request(registry, repository, 'POST', mount, { push: true });
+  async copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy> {
+    if (from.registry !== to.registry) throw new Error(`copyBlob: ${from.registry} and ${to.registry} are different registries`);
+    if (await this.hasBlob(to, digest)) return 'present';
+    const mount = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
+    const res = await this.request(to, 'POST', mount, { push: true });
     await drain(res);
     if (res.status === 201) return 'mounted';
     const location = res.headers.get('location');
-    if (!location) throw new RegistryError(registry, repository, res.status, `the upload of ${digest} started without a Location`);
-    const bytes = await this.getBlob(registry, from, digest);
-    const target = new URL(location, await this.baseUrl(apiHost(registry)));
+    if (!location) throw new RegistryError(to.registry, to.repository, res.status, `the upload of ${digest} started without a Location`);
+    const bytes = await this.getBlob(from, digest);
+    const target = new URL(location, await this.baseUrl(apiHost(to.registry)));
     target.searchParams.set('digest', digest);
-    await this.request(registry, repository, 'PUT', target.toString(), {
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: bytes,
-      push: true
-    });
+    await this.request(to, 'PUT', target.toString(), { headers: { 'Content-Type': 'application/octet-stream' }, body: bytes, push: true });
     return 'uploaded';
   }
 
   /** PUTs exact manifest bytes under a tag or digest and verifies the digest the registry reports. */
-  async putManifest(registry: string, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+  async putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.request(registry, repository, 'PUT', `manifests/${reference}`, {
+    const res = await this.request(repo, 'PUT', `manifests/${reference}`, {
       headers: { 'Content-Type': mediaType },
       body: bytes,
       push: true
     });
     const reported = res.headers.get('docker-content-digest');
     if (reported && reported !== digest) {
-      throw new RegistryError(registry, repository, res.status, `registry stored ${reference} as ${reported}, expected ${digest}`);
+      throw new RegistryError(
+        repo.registry,
+        repo.repository,
+        res.status,
+        `registry stored ${reference} as ${reported}, expected ${digest}`
+      );
     }
     return digest;
   }
@@ -265,8 +259,7 @@ export class RegistryClient {
   }
 
   private async request(
-    registry: string,
-    repository: string,
+    { registry, repository }: Repo,
     method: string,
     path: string,
     opts: { headers?: Record<string, string>; body?: Buffer; push?: boolean; allow404?: boolean }

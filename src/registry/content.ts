@@ -16,7 +16,8 @@ import * as path from 'path';
 import { ElfIdent, describeElf, expectedElf, isElf, parseElfHeader } from '../oci/elf';
 import { Descriptor } from '../oci/manifest';
 import { decompressLayer, readTar, TarEntry, unreadableLayer, Whiteout, whiteout } from '../oci/tar';
-import { RegistryClient } from './client';
+import { Repo } from '../oci/reference';
+import { RegistryReader } from './registry';
 import { ImageConfig, ImageRead, readImage } from './image';
 
 export interface ContentCheck {
@@ -525,16 +526,15 @@ class ContentSearch {
 
 /** The manifest's config and its layers, top layer first. */
 async function openImage(
-  client: RegistryClient,
-  registry: string,
-  repository: string,
+  client: RegistryReader,
+  repo: Repo,
   manifestDigest: string,
   known?: ImageRead
 ): Promise<{ config: ImageConfig; source: LayerSource }> {
-  const { manifest, config } = known ?? (await readImage(client, registry, repository, manifestDigest));
+  const { manifest, config } = known ?? (await readImage(client, repo, manifestDigest));
   const source: LayerSource = {
     layers: [...(manifest.json.layers ?? [])].reverse(),
-    open: digest => client.openBlob(registry, repository, digest)
+    open: digest => client.openBlob(repo, digest)
   };
   return { config, source };
 }
@@ -544,9 +544,8 @@ async function openImage(
  * `platform`. See the module comment for how; `opts.maxBytes` bounds the compressed bytes read.
  */
 export async function checkImageContent(
-  client: RegistryClient,
-  registry: string,
-  repository: string,
+  client: RegistryReader,
+  repo: Repo,
   manifestDigest: string,
   platform: string,
   opts: ContentCheckOptions
@@ -557,6 +556,6 @@ export async function checkImageContent(
     const detail = `${platform}: no known ELF machine for this platform; content not checked`;
     return { platform, ok: true, detail, bytesRead: budget.used, bounded: false };
   }
-  const { config, source } = await openImage(client, registry, repository, manifestDigest, opts.image);
+  const { config, source } = await openImage(client, repo, manifestDigest, opts.image);
   return new ContentSearch(platform, expected, budget, source, programOf(config.config)).run();
 }

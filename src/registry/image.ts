@@ -1,7 +1,8 @@
 /** One platform's image as the registry serves it: its manifest and its config, read once. */
 import { Manifest } from '../oci/manifest';
 import { normalizePlatform } from '../oci/platform';
-import { RegistryClient } from './client';
+import { Repo } from '../oci/reference';
+import { RegistryReader } from './registry';
 
 /** The fields of an image config the checks read. */
 export interface ImageConfig {
@@ -17,15 +18,15 @@ export interface ImageRead {
 }
 
 /** The config of an image manifest (which must have one). */
-export async function readConfig(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<ImageConfig> {
+export async function readConfig(client: RegistryReader, repo: Repo, m: Manifest): Promise<ImageConfig> {
   if (!m.json.config) throw new Error(`manifest ${m.digest} has no config`);
-  return JSON.parse((await client.getBlob(registry, repository, m.json.config.digest)).toString('utf8')) as ImageConfig;
+  return JSON.parse((await client.getBlob(repo, m.json.config.digest)).toString('utf8')) as ImageConfig;
 }
 
 /** An image manifest by digest, and its config. */
-export async function readImage(client: RegistryClient, registry: string, repository: string, digest: string): Promise<ImageRead> {
-  const manifest = await client.getManifest(registry, repository, digest);
-  return { manifest, config: await readConfig(client, registry, repository, manifest) };
+export async function readImage(client: RegistryReader, repo: Repo, digest: string): Promise<ImageRead> {
+  const manifest = await client.getManifest(repo, digest);
+  return { manifest, config: await readConfig(client, repo, manifest) };
 }
 
 /** The platform a config declares, as registries write platforms. */

@@ -3,11 +3,10 @@
  * it is built for. An image that cannot be read is a warning (the build may still have access).
  */
 import * as core from '@actions/core';
-import { ReportedError } from '../inputs/problems';
 import { describeIndex } from '../oci/manifest';
 import { platformServes } from '../oci/platform';
 import { parseReference } from '../oci/reference';
-import { RegistryClient } from './client';
+import { RegistryReader } from './registry';
 import { configPlatform } from './readback';
 import { dockerfileBases } from '../policy/dockerfile';
 
@@ -25,12 +24,12 @@ export type BaseImageCheck =
   | { use: BaseImageUse; status: 'unreadable'; reason: string };
 
 /** The platforms an image reference offers: its index's, or a single manifest's own. Undefined: no such image. */
-async function offeredPlatforms(client: RegistryClient, image: string): Promise<string[] | undefined> {
+async function offeredPlatforms(client: RegistryReader, image: string): Promise<string[] | undefined> {
   const ref = parseReference(image);
-  const m = await client.findManifest(ref.registry, ref.repository, ref.digest ?? ref.tag ?? 'latest');
+  const m = await client.findManifest(ref, ref.digest ?? ref.tag ?? 'latest');
   if (!m) return undefined;
   if (m.json.manifests) return Object.keys(describeIndex(m).digests);
-  return [await configPlatform(client, ref.registry, ref.repository, m)];
+  return [await configPlatform(client, ref, m)];
 }
 
 async function check(use: BaseImageUse, offered: Promise<string[] | undefined>): Promise<BaseImageCheck> {
@@ -46,7 +45,7 @@ async function check(use: BaseImageUse, offered: Promise<string[] | undefined>):
 }
 
 /** Checks every base image in parallel; each image is read once however often it is used. */
-export async function checkBaseImages(client: RegistryClient, uses: BaseImageUse[]): Promise<BaseImageCheck[]> {
+export async function checkBaseImages(client: RegistryReader, uses: BaseImageUse[]): Promise<BaseImageCheck[]> {
   const lookups = new Map<string, Promise<string[] | undefined>>();
   const offered = (image: string): Promise<string[] | undefined> => {
     let p = lookups.get(image);
@@ -95,10 +94,11 @@ function reportChecks(file: string, checks: BaseImageCheck[]): number {
 }
 
 /**
- * Reads the Dockerfile's base images and checks each for its platforms; any miss ends the step
- * before QEMU, the builder or the build. Hard-coded architectures in RUN lines are warned about.
+ * Reads the Dockerfile's base images and checks each for its platforms, reporting each miss (one
+ * error annotation each); returns how many base images cannot serve their platforms. Hard-coded
+ * architectures in RUN lines are warned about.
  */
-export async function preflight(client: RegistryClient, input: PreflightInput): Promise<void> {
+export async function preflight(client: RegistryReader, input: PreflightInput): Promise<number> {
   const started = Date.now();
   const buildArgs = Object.fromEntries(input.buildArgs.map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const bases = dockerfileBases(input.text, {
@@ -118,5 +118,5 @@ export async function preflight(client: RegistryClient, input: PreflightInput): 
   const misses = reportChecks(input.file, checks);
   const ms = Date.now() - started;
   core.info(`Preflight: ${checks.length} base image use(s) checked for ${input.platforms.join(', ')} in ${ms} ms`);
-  if (misses > 0) throw new ReportedError(`Preflight: ${misses} base image(s) cannot serve the requested platforms; nothing was built`);
+  return misses;
 }

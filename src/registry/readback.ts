@@ -5,7 +5,8 @@
  * wrong machine fails at run time with `exec format error`).
  */
 import { IndexContents, Manifest, describeIndex } from '../oci/manifest';
-import { RegistryClient } from './client';
+import { Repo, imageName } from '../oci/reference';
+import { RegistryReader } from './registry';
 import { ContentCheck, checkImageContent } from './content';
 import { ImageRead, configPlatformOf, readConfig, readImage } from './image';
 
@@ -20,8 +21,8 @@ export interface PublishedImage extends IndexContents {
 }
 
 /** The platform an image manifest's config declares. */
-export async function configPlatform(client: RegistryClient, registry: string, repository: string, m: Manifest): Promise<string> {
-  return configPlatformOf(await readConfig(client, registry, repository, m));
+export async function configPlatform(client: RegistryReader, repo: Repo, m: Manifest): Promise<string> {
+  return configPlatformOf(await readConfig(client, repo, m));
 }
 
 /**
@@ -29,17 +30,14 @@ export async function configPlatform(client: RegistryClient, registry: string, r
  * each) and throws on the first binary built for another machine.
  */
 async function checkContents(
-  client: RegistryClient,
-  registry: string,
-  repository: string,
+  client: RegistryReader,
+  repo: Repo,
   images: Record<string, ImageRead>,
   maxBytes: number
 ): Promise<ContentCheck[]> {
   // allSettled: every check has closed its layer streams before this returns or throws.
   const settled = await Promise.allSettled(
-    Object.entries(images).map(([platform, image]) =>
-      checkImageContent(client, registry, repository, image.manifest.digest, platform, { maxBytes, image })
-    )
+    Object.entries(images).map(([platform, image]) => checkImageContent(client, repo, image.manifest.digest, platform, { maxBytes, image }))
   );
   const checks: ContentCheck[] = [];
   for (const s of settled) {
@@ -61,14 +59,9 @@ async function checkContents(
  * Each platform's manifest and config, read once and all at once; a config for another platform
  * fails (the first in platform order).
  */
-async function readPlatformImages(
-  client: RegistryClient,
-  registry: string,
-  repository: string,
-  digests: Record<string, string>
-): Promise<Record<string, ImageRead>> {
+async function readPlatformImages(client: RegistryReader, repo: Repo, digests: Record<string, string>): Promise<Record<string, ImageRead>> {
   const entries = Object.entries(digests);
-  const settled = await Promise.allSettled(entries.map(([, d]) => readImage(client, registry, repository, d)));
+  const settled = await Promise.allSettled(entries.map(([, d]) => readImage(client, repo, d)));
   const images: Record<string, ImageRead> = {};
   for (const [i, [platform, d]] of entries.entries()) {
     const s = settled[i];
@@ -88,21 +81,20 @@ async function readPlatformImages(
  * compressed layer bytes read per platform; a check that hits it is reported, not failed.
  */
 export async function inspectPublished(
-  client: RegistryClient,
-  registry: string,
-  repository: string,
+  client: RegistryReader,
+  repo: Repo,
   digest: string,
   expected: string[],
   maxContentBytes: number = DEFAULT_MAX_CONTENT_BYTES
 ): Promise<PublishedImage> {
-  const top = await client.getManifest(registry, repository, digest);
+  const top = await client.getManifest(repo, digest);
   if (!top.json.manifests) {
-    const image = { manifest: top, config: await readConfig(client, registry, repository, top) };
+    const image = { manifest: top, config: await readConfig(client, repo, top) };
     const platform = configPlatformOf(image.config);
     if (expected.length !== 1 || expected[0] !== platform) {
-      throw new Error(`${registry}/${repository}@${digest} is a single ${platform} manifest; expected ${expected.join(', ')}`);
+      throw new Error(`${imageName(repo)}@${digest} is a single ${platform} manifest; expected ${expected.join(', ')}`);
     }
-    const content = await checkContents(client, registry, repository, { [platform]: image }, maxContentBytes);
+    const content = await checkContents(client, repo, { [platform]: image }, maxContentBytes);
     return { digest, mediaType: top.mediaType, digests: { [platform]: digest }, attestations: {}, manifest: top, content };
   }
   const published = describeIndex(top);
@@ -111,12 +103,12 @@ export async function inspectPublished(
   if (got.join() !== want.join()) {
     throw new Error(`the pushed index holds ${got.join(', ') || 'no platforms'}, expected ${want.join(', ')}`);
   }
-  const images = await readPlatformImages(client, registry, repository, published.digests);
+  const images = await readPlatformImages(client, repo, published.digests);
   for (const [att, subject] of Object.entries(published.attestations)) {
     if (!Object.values(published.digests).includes(subject)) {
       throw new Error(`attestation ${att} refers to ${subject || 'nothing'}, which is not a manifest of this index`);
     }
   }
-  const content = await checkContents(client, registry, repository, images, maxContentBytes);
+  const content = await checkContents(client, repo, images, maxContentBytes);
   return { ...published, manifest: top, content };
 }

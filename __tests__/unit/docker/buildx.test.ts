@@ -8,7 +8,7 @@ import {
   parseBuilderPlatforms,
   parseBuildxVersion
 } from '../../../src/docker/buildx';
-import { plainHttpRegistries } from '../../../src/registry/insecure-hosts';
+import { plainHttpRegistries } from '../../../src/registry/plain-http-hosts';
 import { ok, stubRunner } from '../stub-runner';
 
 const bx = (version: string): Buildx => ({ command: 'docker', prefix: ['buildx'], version });

@@ -1,20 +1,11 @@
 import { RunContext } from '../../../src/inputs/context';
+import { classifyEvent } from '../../../src/inputs/event';
 import { DEFAULT_TAG_RULES, parseTagRules } from '../../../src/inputs/tag-rules';
 import { loadConfig } from '../../../src/policy/config';
 import { ctxFor } from './events';
 import { eventTags, holdBackwardMoves, publishTags, sanitizeTag } from '../../../src/policy/tags';
 
-const DEFAULT_INPUTS: Record<string, string> = {
-  platforms: 'linux/amd64,linux/arm64',
-  push: 'auto',
-  'push-pull-requests': 'false',
-  'allow-pull-request-target': 'false',
-  'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
-  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
-  'github-token': 'ghs_x',
-  driver: 'docker-container',
-  logout: 'true'
-};
+const DEFAULT_INPUTS: Record<string, string> = { 'github-token': 'ghs_x' };
 
 // event, payload file, GITHUB_REF, exact tags, push?
 const CASES: [string, string, string, string[], boolean][] = [
@@ -52,7 +43,7 @@ describe('rules', () => {
     expect(r.errors).toEqual([]);
     return r.rules;
   };
-  const names = (ctx: RunContext, raw: string) => eventTags(ctx, rules(raw)).tags.map(t => t.tag);
+  const names = (ctx: RunContext, raw: string) => eventTags(classifyEvent(ctx), rules(raw)).tags.map(t => t.tag);
 
   test.each([
     ['latest=false', release, ['2.3.4', '2.3', '2']],
@@ -75,7 +66,10 @@ describe('rules', () => {
   });
 
   test('each rule is named in the table', () => {
-    const t = eventTags(ctxFor('release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1'), DEFAULT_TAG_RULES).tags;
+    const t = eventTags(
+      classifyEvent(ctxFor('release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1')),
+      DEFAULT_TAG_RULES
+    ).tags;
     expect(t).toEqual([{ tag: '2.4.0-rc.1', rule: '{{version}} (semver pre-release: no latest, no short forms)' }]);
   });
 
@@ -106,7 +100,7 @@ describe('rules', () => {
 });
 
 describe('tags never move backwards', () => {
-  const derived = eventTags(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), DEFAULT_TAG_RULES);
+  const derived = eventTags(classifyEvent(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4')), DEFAULT_TAG_RULES);
   // What each tag points at now (its version annotation); absent: the tag does not exist yet.
   test.each([
     ['nothing published yet', {}, ['2.3.4', '2.3', '2', 'latest']],
@@ -127,7 +121,7 @@ describe('tags never move backwards', () => {
 
   test('any semver template works, not only ones with {{version}}', () => {
     const rules = parseTagRules('semver=v{{major}}.{{minor}}\nsemver=v{{major}}').rules;
-    const custom = eventTags(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'), rules);
+    const custom = eventTags(classifyEvent(ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4')), rules);
     const moves = holdBackwardMoves(
       custom,
       new Map([

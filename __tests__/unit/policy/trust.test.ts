@@ -7,11 +7,7 @@ import { SHA, ctxFor } from './events';
 
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
 
-const INPUTS: Record<string, string> = {
-  'buildx-download-url': 'https://github.com/docker/buildx/releases/download',
-  'qemu-image': 'docker.io/tonistiigi/binfmt:qemu-v10.2.3-68@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
-  'github-token': 'ghs_x'
-};
+const INPUTS: Record<string, string> = { 'github-token': 'ghs_x' };
 
 function decide(eventName: string, file: string, ref: string, inputs: Record<string, string> = {}) {
   const all = { ...INPUTS, ...inputs };

@@ -1,5 +1,24 @@
-import { describeIndex } from '../../../src/oci/manifest';
-import { parseChallenge, retryDelay } from '../../../src/registry/client';
+/**
+ * The distribution client: its retry and challenge parsing, then over real sockets on loopback
+ * (one test server): redirects, Basic and Bearer auth, retries, plain HTTP only where allowed,
+ * manifests that may not exist, a redirected manifest PUT, and HEAD of a manifest.
+ */
+import * as core from '@actions/core';
+import { sha256Digest } from '../../../src/oci/digest';
+import { RegistryClient, parseChallenge, retryDelay } from '../../../src/registry/client';
+import { Handler, serve } from './test-server';
+
+const noSleep = { sleep: () => Promise.resolve() };
+const BASIC = 'Basic ' + Buffer.from('u:p').toString('base64');
+const credentials = () => Promise.resolve({ username: 'u', password: 'p' });
+
+beforeEach(() => {
+  jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 };
 
@@ -25,37 +44,238 @@ test('parseChallenge', () => {
   expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic', params: { realm: 'Registry Realm' } });
 });
 
-describe('describeIndex', () => {
-  const manifest = (digest: string, platform?: object, annotations?: Record<string, string>) => ({
-    mediaType: 'm',
-    digest,
-    size: 1,
-    platform,
-    annotations
-  });
-  const index = (manifests: object[]) => ({ mediaType: 'i', digest: 'sha256:idx', bytes: Buffer.from(''), json: { manifests } }) as never;
+const BLOB = Buffer.from('hello');
+const BLOB_DIGEST = 'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
 
-  test('maps platforms and attestations', () => {
-    const r = describeIndex(
-      index([
-        manifest('sha256:a', { os: 'linux', architecture: 'amd64' }),
-        manifest('sha256:b', { os: 'linux', architecture: 'arm64', variant: 'v8' }),
-        manifest(
-          'sha256:c',
-          { os: 'unknown', architecture: 'unknown' },
-          { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'sha256:a' }
-        )
-      ])
+test('Authorization is not forwarded when a blob redirects to another host', async () => {
+  const storage = await serve((_req, res) => res.writeHead(200).end(BLOB));
+  const registry = await serve((req, res) => {
+    if (req.headers.authorization !== 'Basic ' + Buffer.from('u:p').toString('base64')) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+      return;
+    }
+    res.writeHead(307, { Location: `http://${storage.host}/blob-store/x` }).end();
+  });
+  try {
+    const client = new RegistryClient({ credentials: () => Promise.resolve({ username: 'u', password: 'p' }), ...noSleep });
+    expect(await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).toEqual(BLOB);
+    expect(registry.seen.at(-1)?.headers.authorization).toMatch(/^Basic /);
+    expect(storage.seen).toHaveLength(1);
+    expect(storage.seen[0].headers.authorization).toBeUndefined();
+  } finally {
+    await storage.close();
+    await registry.close();
+  }
+});
+
+test('408, 429 and 502 are retried; a 404 is not', async () => {
+  const statuses = [408, 429, 502];
+  const registry = await serve((req, res) => {
+    const s = statuses.shift();
+    if (s) res.writeHead(s, s === 429 ? { 'Retry-After': '0' } : {}).end();
+    else if (req.url?.includes('missing')) res.writeHead(404).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
+    else res.writeHead(200).end(BLOB);
+  });
+  try {
+    const client = new RegistryClient(noSleep);
+    expect(await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).toEqual(BLOB);
+    const before = registry.seen.length;
+    await expect(client.getBlob({ registry: registry.host, repository: 'a/missing' }, BLOB_DIGEST)).rejects.toThrow(
+      `registry ${registry.host}, repository a/missing: HTTP 404: GET blobs/${BLOB_DIGEST}: BLOB_UNKNOWN blob unknown`
     );
-    expect(r.digests).toEqual({ 'linux/amd64': 'sha256:a', 'linux/arm64': 'sha256:b' });
-    expect(r.attestations).toEqual({ 'sha256:c': 'sha256:a' });
+    expect(registry.seen.length - before).toBe(1);
+  } finally {
+    await registry.close();
+  }
+});
+
+test('retries stop after the configured attempts', async () => {
+  const registry = await serve((_req, res) => res.writeHead(503).end());
+  try {
+    const client = new RegistryClient({ retry: { attempts: 3 }, ...noSleep });
+    await expect(client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).rejects.toThrow(/HTTP 503/);
+    expect(registry.seen).toHaveLength(3);
+  } finally {
+    await registry.close();
+  }
+});
+
+test('a blob whose bytes do not match its digest is refused', async () => {
+  const registry = await serve((_req, res) => res.writeHead(200).end('tampered'));
+  try {
+    await expect(new RegistryClient(noSleep).getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).rejects.toThrow(
+      /failed verification/
+    );
+  } finally {
+    await registry.close();
+  }
+});
+
+test('a Bearer token is masked, reused until it expires, then renewed', async () => {
+  const core = await import('@actions/core');
+  const masked = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+  let issued = 0;
+  const tokens = await serve((_req, res) => res.writeHead(200).end(JSON.stringify({ token: `tok-${++issued}`, expires_in: 11 })));
+  const registry = await serve((req, res) => {
+    if (!req.headers.authorization?.startsWith('Bearer tok-')) {
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${tokens.host}/token",service="s"` }).end();
+      return;
+    }
+    res.writeHead(200).end(BLOB);
+  });
+  try {
+    const client = new RegistryClient({ credentials: () => Promise.resolve({ username: 'u', password: 'p' }), ...noSleep });
+    await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST);
+    await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST);
+    expect(issued).toBe(1);
+    expect(masked).toHaveBeenCalledWith('tok-1');
+    await new Promise(r => setTimeout(r, 1100)); // lifetime: expires_in minus a 10 s margin
+    await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST);
+    expect(issued).toBe(2);
+    expect(masked).toHaveBeenCalledWith('tok-2');
+  } finally {
+    masked.mockRestore();
+    await tokens.close();
+    await registry.close();
+  }
+});
+
+describe('plain HTTP only where allowed', () => {
+  // 0.0.0.0 reaches this machine's listeners but is not a loopback name: it stands in for a
+  // registry on the network. A plain-HTTP registry there that wants Basic credentials:
+  const wantsBasic: Handler = (req, res) => {
+    if (req.headers.authorization === 'Basic ' + Buffer.from('u:p').toString('base64')) res.writeHead(200).end(BLOB);
+    else res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+  };
+  const oneTry = { retry: { attempts: 1 }, ...noSleep };
+
+  test('a host not marked http = true (e.g. insecure = true) is never downgraded, so no credential goes out in clear', async () => {
+    const registry = await serve(wantsBasic, '0.0.0.0');
+    try {
+      const client = new RegistryClient({ credentials, plainHttpHosts: [], ...oneTry });
+      await expect(client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).rejects.toThrow(/registry 0\.0\.0\.0:\d+/);
+      expect(registry.seen).toEqual([]);
+    } finally {
+      await registry.close();
+    }
   });
 
-  test('a platform listed twice is an error', () => {
-    expect(() =>
-      describeIndex(
-        index([manifest('sha256:a', { os: 'linux', architecture: 'amd64' }), manifest('sha256:b', { os: 'linux', architecture: 'amd64' })])
-      )
-    ).toThrow(/lists linux\/amd64 twice/);
+  test('a host marked http = true is spoken to over plain HTTP, credentials included', async () => {
+    const registry = await serve(wantsBasic, '0.0.0.0');
+    try {
+      const client = new RegistryClient({ credentials, plainHttpHosts: [registry.host], ...oneTry });
+      expect(await client.getBlob({ registry: registry.host, repository: 'a/b' }, BLOB_DIGEST)).toEqual(BLOB);
+      expect(registry.seen.at(-1)?.headers.authorization).toMatch(/^Basic /);
+      // Its scheme is known: no TLS probe, just the challenge and the authorised request.
+      expect(client.requests).toBe(2);
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
+describe('findManifest and getManifest', () => {
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }));
+  const digest = sha256Digest(index);
+  const answer: Handler = (req, res) => {
+    if (req.url === '/v2/team/app/manifests/1.0') res.writeHead(200, { 'Docker-Content-Digest': digest }).end(index);
+    else res.writeHead(404).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
+  };
+
+  test('a tag that exists: its bytes, digest and media type', async () => {
+    const registry = await serve(answer);
+    try {
+      const m = await new RegistryClient(noSleep).findManifest({ registry: registry.host, repository: 'team/app' }, '1.0');
+      expect(m && { digest: m.digest, mediaType: m.mediaType, bytes: m.bytes.equals(index) }).toEqual({
+        digest,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        bytes: true
+      });
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('a tag that does not exist: findManifest answers undefined, getManifest throws naming it; one request each, no retry', async () => {
+    const registry = await serve(answer);
+    try {
+      const client = new RegistryClient(noSleep);
+      expect(await client.findManifest({ registry: registry.host, repository: 'team/app' }, 'missing')).toBeUndefined();
+      await expect(client.getManifest({ registry: registry.host, repository: 'team/app' }, 'missing')).rejects.toThrow(
+        `registry ${registry.host}, repository team/app: HTTP 404: manifest missing not found`
+      );
+      expect(registry.seen.map(s => `${s.method} ${s.url}`)).toEqual([
+        'GET /v2/team/app/manifests/missing',
+        'GET /v2/team/app/manifests/missing'
+      ]);
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
+test('a manifest PUT redirected (307) to another host keeps its body and Content-Type, and leaves Authorization behind', async () => {
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }));
+  const digest = sha256Digest(index);
+  const storage = await serve((_req, res) => res.writeHead(201, { 'Docker-Content-Digest': digest }).end());
+  const registry = await serve((req, res) => {
+    if (req.headers.authorization !== BASIC) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="r"' }).end();
+      return;
+    }
+    res.writeHead(307, { Location: `http://${storage.host}/store/team/app/manifests/1.0?sig=abc` }).end();
+  });
+  try {
+    const client = new RegistryClient({ credentials, ...noSleep });
+    const mediaType = 'application/vnd.oci.image.index.v1+json';
+    expect(await client.putManifest({ registry: registry.host, repository: 'team/app' }, '1.0', index, mediaType)).toBe(digest);
+    expect(registry.seen.map(s => [s.method, s.url, s.headers.authorization])).toEqual([
+      ['PUT', '/v2/team/app/manifests/1.0', undefined],
+      ['PUT', '/v2/team/app/manifests/1.0', BASIC]
+    ]);
+    expect(storage.seen).toHaveLength(1);
+    const [moved] = storage.seen;
+    expect(moved.method).toBe('PUT');
+    expect(moved.url).toBe('/store/team/app/manifests/1.0?sig=abc');
+    expect(moved.headers.authorization).toBeUndefined();
+    expect(moved.headers['content-type']).toBe(mediaType);
+    expect(moved.body.equals(index)).toBe(true);
+  } finally {
+    await storage.close();
+    await registry.close();
+  }
+});
+
+describe('hasManifest', () => {
+  const DIGEST = `sha256:${'c'.repeat(64)}`;
+
+  test.each([
+    [200, true],
+    [404, false]
+  ])('HEAD answered %i → %s', async (status, expected) => {
+    const registry = await serve((_req, res) => res.writeHead(status).end());
+    try {
+      const client = new RegistryClient({ retry: { attempts: 2 }, ...noSleep });
+      expect(await client.hasManifest({ registry: registry.host, repository: 'team/app' }, DIGEST)).toBe(expected);
+      expect(registry.seen).toHaveLength(1);
+      expect(registry.seen[0].method).toBe('HEAD');
+      expect(registry.seen[0].url).toBe(`/v2/team/app/manifests/${DIGEST}`);
+      expect(registry.seen[0].headers.accept).toContain('application/vnd.oci.image.index.v1+json');
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('HEAD answered 500 every time: retried, then an error naming registry, repository and status', async () => {
+    const registry = await serve((_req, res) => res.writeHead(500).end());
+    try {
+      const client = new RegistryClient({ retry: { attempts: 2 }, ...noSleep });
+      await expect(client.hasManifest({ registry: registry.host, repository: 'team/app' }, DIGEST)).rejects.toThrow(
+        `registry ${registry.host}, repository team/app: HTTP 500: HEAD manifests/${DIGEST}: no details`
+      );
+      expect(registry.seen.map(s => s.method)).toEqual(['HEAD', 'HEAD']);
+    } finally {
+      await registry.close();
+    }
   });
 });

@@ -164,7 +164,7 @@ beforeEach(async () => {
 afterEach(() => reg.stop());
 
 async function check(spec: ImageSpec, maxBytes = 64 * 1024 * 1024): Promise<ReturnType<typeof checkImageContent>> {
-  return checkImageContent(client, reg.host, REPO, push(reg, spec), spec.platform, { maxBytes });
+  return checkImageContent(client, { registry: reg.host, repository: REPO }, push(reg, spec), spec.platform, { maxBytes });
 }
 
 describe('checkImageContent', () => {
@@ -455,7 +455,9 @@ describe('checkImageContent', () => {
       config: { Entrypoint: ['/app'] }
     };
     const digest = push(reg, spec);
-    const c = await checkImageContent(client, reg.host, REPO, digest, spec.platform, { maxBytes: 64 * 1024 * 1024 });
+    const c = await checkImageContent(client, { registry: reg.host, repository: REPO }, digest, spec.platform, {
+      maxBytes: 64 * 1024 * 1024
+    });
     expect(c).toMatchObject({ ok: true, file: '/app', bounded: false });
     expect(c.bytesRead).toBeLessThan(1024 * 1024);
     const layerDigest = [...reg.sent.keys()].find(d => reg.sent.get(d)!.total > 1024 * 1024)!;
@@ -502,7 +504,7 @@ describe('openBlob', () => {
         sleep: () => Promise.resolve()
       });
       const host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
-      const body = await authed.openBlob(host, REPO, sha256Digest(Buffer.from('x')));
+      const body = await authed.openBlob({ registry: host, repository: REPO }, sha256Digest(Buffer.from('x')));
       const chunks: Buffer[] = [];
       for await (const c of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
       expect(Buffer.concat(chunks).toString()).toBe('not what the digest says');
@@ -538,7 +540,7 @@ describe('inspectPublished runs the content check for every platform', () => {
       { platform: 'linux/amd64', layers: [{ entries: [exe('app', AMD64)] }], config: { Entrypoint: ['/app'] } },
       { platform: 'linux/arm64', layers: [{ entries: [exe('app', ARM64)] }], config: { Entrypoint: ['/app'] } }
     ]);
-    const published = await inspectPublished(client, reg.host, REPO, digest, ['linux/amd64', 'linux/arm64']);
+    const published = await inspectPublished(client, { registry: reg.host, repository: REPO }, digest, ['linux/amd64', 'linux/arm64']);
     expect(Object.keys(published.digests).sort()).toEqual(['linux/amd64', 'linux/arm64']);
     expect(published.content.map(c => [c.platform, c.ok, c.file])).toEqual([
       ['linux/amd64', true, '/app'],
@@ -551,7 +553,9 @@ describe('inspectPublished runs the content check for every platform', () => {
       { platform: 'linux/amd64', layers: [{ entries: [exe('app', AMD64)] }], config: { Entrypoint: ['/app'] } },
       { platform: 'linux/arm64', layers: [{ entries: [exe('app', AMD64)] }], config: { Entrypoint: ['/app'] } }
     ]);
-    await expect(inspectPublished(client, reg.host, REPO, digest, ['linux/amd64', 'linux/arm64'])).rejects.toThrow(
+    await expect(
+      inspectPublished(client, { registry: reg.host, repository: REPO }, digest, ['linux/amd64', 'linux/arm64'])
+    ).rejects.toThrow(
       /^linux\/arm64: \/app is ELF 64-bit LSB x86-64, not ELF 64-bit LSB ARM aarch64\. .*base image has no linux\/arm64 variant.*preflight/
     );
   });
@@ -562,9 +566,9 @@ describe('inspectPublished runs the content check for every platform', () => {
       layers: [{ entries: [{ path: 'big', content: randomBytes(512 * 1024) }, exe('app', AMD64)] }],
       config: { Entrypoint: ['/app'] }
     });
-    const published = await inspectPublished(client, reg.host, REPO, digest, ['linux/arm64'], 64 * 1024);
+    const published = await inspectPublished(client, { registry: reg.host, repository: REPO }, digest, ['linux/arm64'], 64 * 1024);
     expect(published.content).toEqual([expect.objectContaining({ platform: 'linux/arm64', ok: true, bounded: true })]);
-    await expect(inspectPublished(client, reg.host, REPO, digest, ['linux/arm64'])).rejects.toThrow(
+    await expect(inspectPublished(client, { registry: reg.host, repository: REPO }, digest, ['linux/arm64'])).rejects.toThrow(
       /x86-64, not ELF 64-bit LSB ARM aarch64/
     );
   });

@@ -1,19 +1,19 @@
-import { RegistryClient } from '../../../src/registry/client';
 import { putTags } from '../../../src/registry/publish';
+import { FakeRegistry } from '../fake-registry';
 
 const index = { bytes: Buffer.from('{}'), digest: 'sha256:abc', mediaType: 'application/vnd.oci.image.index.v1+json' };
 
-/** A client whose PUT of `failing` is refused; records what was put. */
-function fakeClient(failing: string): { client: RegistryClient; put: string[] } {
+/** A registry that refuses the PUT of `failing`; `put` lists what was put. */
+function fakeClient(failing: string): { client: FakeRegistry; put: string[] } {
+  const client = new FakeRegistry();
+  client.refusePut = ref => ref === failing;
   const put: string[] = [];
-  const client = {
-    putManifest(registry: string, repository: string, reference: string) {
-      const ref = `${registry}/${repository}:${reference}`;
-      if (ref === failing) return Promise.reject(new Error('HTTP 403: denied'));
-      put.push(ref);
-      return Promise.resolve('sha256:x');
-    }
-  } as unknown as RegistryClient;
+  const putManifest = client.putManifest.bind(client);
+  client.putManifest = async (repo, reference, bytes, mediaType) => {
+    const digest = await putManifest(repo, reference, bytes, mediaType);
+    put.push(`${repo.registry}/${repo.repository}:${reference}`);
+    return digest;
+  };
   return { client, put };
 }
 

@@ -1,5 +1,5 @@
 /** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
-import { Inputs } from '../inputs/inputs';
+import { BuildInputs, Inputs } from '../inputs/inputs';
 
 export interface BuildPlan {
   builder: string;
@@ -11,25 +11,8 @@ export interface BuildPlan {
   pushByDigest?: string[];
 }
 
-export type BuildInputs = Pick<
-  Inputs,
-  | 'platforms'
-  | 'context'
-  | 'file'
-  | 'target'
-  | 'buildArgs'
-  | 'labels'
-  | 'annotations'
-  | 'network'
-  | 'noCache'
-  | 'pull'
-  | 'cacheFrom'
-  | 'cacheTo'
-  | 'outputs'
-  | 'load'
-  | 'provenance'
-  | 'sbom'
-> & { push: boolean };
+/** The build group of inputs, and whether this run pushes. */
+export type BuildCommandInputs = BuildInputs & { push: boolean };
 
 function repeat(flag: string, values: string[]): string[] {
   return values.flatMap(v => [flag, v]);
@@ -49,7 +32,7 @@ function attestationFlag(flag: string, value: string | undefined): string[] {
 }
 
 /** Pushes an OCI image index (buildx would otherwise pick Docker media types without attestations). */
-function outputFlags(cfg: BuildInputs, plan: BuildPlan): string[] {
+function outputFlags(cfg: BuildCommandInputs, plan: BuildPlan): string[] {
   if (cfg.outputs.length > 0) return repeat('--output', cfg.outputs);
   if (plan.pushByDigest) {
     // One CSV field holding several names must be quoted.
@@ -91,7 +74,7 @@ function buildArgFlags(buildArgs: string[]): BuildCommand {
 }
 
 /** The build command; the buildx version gate has already accepted these inputs. */
-export function buildArgs(cfg: BuildInputs, plan: BuildPlan): BuildCommand {
+export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCommand {
   const buildArgs = buildArgFlags(cfg.buildArgs);
   const args = [
     'build',

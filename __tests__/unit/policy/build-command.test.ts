@@ -1,4 +1,4 @@
-import { buildArgs, planCache } from '../../../src/policy/build-args';
+import { buildCommand, planCache } from '../../../src/policy/build-command';
 import { buildxProblems } from '../../../src/policy/buildx-support';
 
 const base = {
@@ -13,13 +13,17 @@ const base = {
   cacheTo: [],
   outputs: [],
   push: true,
-  load: false
+  load: false,
+  secrets: [],
+  preflight: true,
+  smokeTest: [],
+  allowSecretBuildArgs: false
 };
 const plan = { builder: 'b1', tags: ['ghcr.io/o/r:1'], secretFiles: {}, metadataFile: '/tmp/m.json' };
 
 describe('buildArgs', () => {
   test('minimal push', () => {
-    expect(buildArgs(base, plan).args).toEqual([
+    expect(buildCommand(base, plan).args).toEqual([
       'build',
       '--builder',
       'b1',
@@ -58,14 +62,14 @@ describe('buildArgs', () => {
     ['custom outputs replace push', { outputs: ['type=local,dest=out'], push: false }, ['--output', 'type=local,dest=out']],
     ['load without push', { push: false, load: true }, ['--load']]
   ])('%s', (_name, over, expected) => {
-    const { args } = buildArgs({ ...base, ...over }, plan);
+    const { args } = buildCommand({ ...base, ...over }, plan);
     const at = args.indexOf(expected[0]);
     expect(at).toBeGreaterThan(0);
     expect(args.slice(at, at + expected.length)).toEqual(expected);
   });
 
   test('build-arg values travel in the environment, never in the argv', () => {
-    const { args, env } = buildArgs({ ...base, buildArgs: ['A=1', 'B=x y', 'NPM_TOKEN=npm_s3cr3t', 'EMPTY='] }, plan);
+    const { args, env } = buildCommand({ ...base, buildArgs: ['A=1', 'B=x y', 'NPM_TOKEN=npm_s3cr3t', 'EMPTY='] }, plan);
     expect(args.slice(args.indexOf('--build-arg'), args.indexOf('--build-arg') + 8)).toEqual([
       '--build-arg',
       'A',
@@ -81,25 +85,25 @@ describe('buildArgs', () => {
   });
 
   test("names the build's own environment needs keep their value on the command line", () => {
-    const { args, env } = buildArgs({ ...base, buildArgs: ['PATH=/opt/bin', 'DOCKER_HOST=x'] }, plan);
+    const { args, env } = buildCommand({ ...base, buildArgs: ['PATH=/opt/bin', 'DOCKER_HOST=x'] }, plan);
     expect(args).toContain('PATH=/opt/bin');
     expect(args).toContain('DOCKER_HOST=x');
     expect(env).toEqual({ BUILDX_METADATA_PROVENANCE: 'disabled' });
   });
 
   test('buildx writes no provenance (which holds build-arg values) into the metadata file', () => {
-    expect(buildArgs(base, plan).env.BUILDX_METADATA_PROVENANCE).toBe('disabled');
-    const { env } = buildArgs({ ...base, buildArgs: ['BUILDX_METADATA_PROVENANCE=max'] }, plan);
+    expect(buildCommand(base, plan).env.BUILDX_METADATA_PROVENANCE).toBe('disabled');
+    const { env } = buildCommand({ ...base, buildArgs: ['BUILDX_METADATA_PROVENANCE=max'] }, plan);
     expect(env.BUILDX_METADATA_PROVENANCE).toBe('disabled');
   });
 
   test('secrets are passed as files, never values', () => {
-    const { args } = buildArgs(base, { ...plan, secretFiles: { npm: '/run/s/npm' } });
+    const { args } = buildCommand(base, { ...plan, secretFiles: { npm: '/run/s/npm' } });
     expect(args).toContain('id=npm,src=/run/s/npm');
   });
 
   test('the context is the last argument even when it looks like a flag', () => {
-    const { args } = buildArgs({ ...base, context: '--evil' }, plan);
+    const { args } = buildCommand({ ...base, context: '--evil' }, plan);
     expect(args[args.length - 1]).toBe('--evil');
   });
 });

@@ -1,0 +1,101 @@
+/** The input declarations: one source with action.yml, defaults applied, and undeclared inputs refused. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { RunContext } from '../../../src/inputs/context';
+import { BUILD_INPUTS, DECLARED_INPUTS, readInputs } from '../../../src/inputs/inputs';
+import { readGroup } from '../../../src/inputs/input-spec';
+import { Problems } from '../../../src/inputs/problems';
+import { givenInputs, inputVariable, suggestInput } from '../../../src/inputs/undeclared';
+
+const ACTION = parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>;
+};
+
+const ctx: RunContext = {
+  eventName: 'push',
+  payload: {},
+  repository: 'o/r',
+  actor: 'a',
+  sha: '0123456',
+  ref: 'refs/heads/main',
+  runId: '1',
+  runAttempt: '1',
+  serverUrl: 'https://github.com',
+  tempDir: '/tmp'
+};
+
+describe('the declarations are action.yml', () => {
+  test('the inputs action.yml declares are exactly the inputs the code reads', () => {
+    expect(DECLARED_INPUTS.map(i => i.name).sort()).toEqual(Object.keys(ACTION.inputs).sort());
+  });
+
+  test.each(DECLARED_INPUTS.map(i => [i.name, i.default]))('%s has the default action.yml gives it', (name, dflt) => {
+    expect(dflt).toEqual(ACTION.inputs[name].default === undefined ? undefined : String(ACTION.inputs[name].default));
+  });
+
+  test('each input is declared once', () => {
+    const names = DECLARED_INPUTS.map(i => i.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('defaults', () => {
+  test('an empty input takes its declared default, the same the runner fills in', () => {
+    const build = readGroup(BUILD_INPUTS, () => '', new Problems(), ctx);
+    expect(build.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(build.context).toBe('.');
+    expect(build.preflight).toBe(true);
+    expect(build.sbom).toBe('false');
+  });
+
+  test("an expression default (${{ github.token }}) is the runner's: nothing stands in for it", () => {
+    const p = new Problems();
+    expect(readInputs(() => '', ctx, p).githubToken).toBe('');
+    expect(p.list).toEqual([]);
+  });
+});
+
+describe('inputs the action does not declare', () => {
+  const problemsFor = (given: string[]): string[] => {
+    const p = new Problems();
+    readInputs(() => '', ctx, p, given);
+    return p.list;
+  };
+
+  test.each([
+    ['flavor', 'tag-rules'],
+    ['version', 'buildx-version'],
+    ['image', 'qemu-image'],
+    ['platfroms', 'platforms'],
+    ['build_args', 'build-args'],
+    ['cache-form', 'cache-from']
+  ])('%s is a problem that names %s', (given, meant) => {
+    expect(problemsFor([given])).toEqual([`\`${given}\` is not an input of this action; did you mean \`${meant}\`?`]);
+  });
+
+  test.each(['ssh', 'build-contexts', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
+    expect(problemsFor([given])).toEqual([
+      `\`${given}\` is not an input of this action; remove it (the README's Inputs table lists every input)`
+    ]);
+  });
+
+  test('every undeclared input is reported, declared ones are not', () => {
+    expect(problemsFor(['platforms', 'build-args', 'ssh', 'flavor'])).toHaveLength(2);
+  });
+
+  test('the runner names inputs INPUT_<NAME>: declared ones match, case and all', () => {
+    const env = { INPUT_PLATFORMS: 'x', 'INPUT_BUILD-ARGS': 'y', INPUT_SSH: 'default', PATH: '/bin', INPUT_: '' };
+    expect(givenInputs(env)).toEqual(['platforms', 'build-args', 'ssh']);
+    expect(inputVariable('build-args')).toBe('INPUT_BUILD-ARGS');
+  });
+
+  test('a name far from every input gets no suggestion', () => {
+    expect(
+      suggestInput(
+        'registry-auth',
+        DECLARED_INPUTS.map(i => i.name)
+      )
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * The build itself: logins, the builder phase, and the one `docker buildx build` with every
+ * argument planned before anything runs.
+ */
+import * as core from '@actions/core';
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { BuildMetadata, runBuild, writeSecretFiles } from '../docker/build';
+import { login } from '../docker/login';
+import { QemuResult } from '../docker/qemu';
+import { buildCommand, planCache } from '../policy/build-command';
+import { ImageMetadata, imageMetadata } from '../policy/labels';
+import { recordState } from '../report/state';
+import { prepareBuilder } from './builder';
+import { Run } from './run';
+
+/** What the build produced. */
+export interface Built {
+  meta: BuildMetadata;
+  metadata: ImageMetadata;
+  qemu: QemuResult;
+}
+
+/** Where the build sends its result: tags, or digest-only names (pushed, then checked, then tagged). */
+export interface BuildTarget {
+  tags: string[];
+  pushByDigest?: string[];
+  /** A fan-out leg (its own cache scope on GitHub). */
+  leg: boolean;
+}
+
+/**
+ * One registry after another: `docker login` rewrites the whole config.json it read at start, so
+ * two at once would drop one's entry. Each is recorded for the post step's logout as it lands.
+ */
+async function loginAll(r: Run): Promise<void> {
+  const done: string[] = [];
+  for (const l of r.cfg.logins) {
+    await login(r.run, l, r.env);
+    done.push(l.registry);
+    if (r.cfg.logout) recordState({ loggedIn: done });
+  }
+}
+
+/** Builds (and pushes) to the target, after every planned argument is known. */
+export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
+  const { cfg, ctx, run, env, bx } = r;
+  const metadata = imageMetadata(cfg, ctx, bx.version);
+  if (metadata.warning) core.warning(metadata.warning);
+  const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
+  const metadataFile = path.join(r.runDir, 'metadata.json');
+  const cache = planCache(cfg, { leg: target.leg, onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN), writeCache: cfg.trust.writeCache });
+  if (cache.refused.length > 0) core.notice(`cache-to not used: untrusted code only reads caches (${cache.refused.join('; ')})`);
+  const command = buildCommand(
+    { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
+    { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
+  );
+
+  // Logged in first, so pulls of the binfmt, BuildKit and base images count against our account.
+  await loginAll(r);
+  const qemu = await prepareBuilder(r, builder);
+  const meta = await runBuild(run, bx, command.args, { ...env, ...command.env }, metadataFile);
+  return { meta, metadata, qemu };
+}

@@ -1,0 +1,98 @@
+/**
+ * Layer `pipeline`: the steps a build or leg run takes, each in its module; `modes/` puts them in
+ * order. This module starts a run: its private directory and Docker config, its registry client,
+ * and its buildx, found while the base-image preflight reads the registry.
+ */
+import * as core from '@actions/core';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Buildx, resolveBuildx } from '../docker/buildx';
+import { Runner } from '../docker/command';
+import { createPrivateDockerConfig, dockerEnv, userDockerConfigDir } from '../docker/login';
+import { RunContext } from '../inputs/context';
+import { secretLookingBuildArgs } from '../inputs/secrets';
+import { Config } from '../policy/config';
+import { registryClient } from '../registry/publish';
+import { Registry } from '../registry/registry';
+import { recordState } from '../report/state';
+import { checkBaseImages } from './preflight';
+
+/** What one run of the build pipeline works with. */
+export interface Run {
+  cfg: Config;
+  ctx: RunContext;
+  run: Runner;
+  runDir: string;
+  env: Record<string, string>;
+  client: Registry;
+  bx: Buildx;
+}
+
+function createRunDir(ctx: RunContext): string {
+  const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  recordState({ runDir: dir });
+  return dir;
+}
+
+/** The docker config this run logs in to: private (removed in post) unless logout is false. */
+function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
+  const configDir = cfg.logout
+    ? createPrivateDockerConfig(
+        runDir,
+        cfg.logins.map(l => l.registry)
+      )
+    : userDockerConfigDir();
+  const env = dockerEnv(configDir);
+  recordState({ dockerConfig: configDir, buildxConfig: env.BUILDX_CONFIG });
+  return env;
+}
+
+function announce(cfg: Config): void {
+  core.info(`Platforms: ${cfg.platforms.join(', ')}`);
+  core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
+  if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
+    core.warning(
+      `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +
+        `pass it with secrets instead (${name}=..., then RUN --mount=type=secret,id=${name}). It is masked in this log.`
+    );
+  }
+}
+
+/**
+ * Waits for both, then fails with the first one's failure if it failed, else the second's: the
+ * error reported is the one the sequential pipeline would have hit first.
+ */
+export async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected' && b.status === 'rejected') core.warning(`Also failed meanwhile: ${(b.reason as Error).message}`);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+function findBuildx(cfg: Config, run: Runner, env: Record<string, string>): Promise<Buildx> {
+  const opts = {
+    wanted: cfg.buildxVersion,
+    downloadUrl: cfg.buildxDownloadUrl,
+    allowUnverified: cfg.buildxAllowUnverified,
+    nodeArch: process.arch,
+    use: cfg
+  };
+  return resolveBuildx(run, opts, env);
+}
+
+/**
+ * The run's private directory and docker config, its registry client, and its buildx. The preflight
+ * (registry reads) and finding buildx run at once; a preflight failure is the one reported.
+ */
+export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
+  announce(cfg);
+  const runDir = createRunDir(ctx);
+  const env = dockerConfigFor(cfg, runDir);
+  const client = registryClient(cfg, env.DOCKER_CONFIG, run);
+  const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, run, env));
+  return { cfg, ctx, run, runDir, env, client, bx };
+}

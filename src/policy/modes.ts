@@ -1,0 +1,47 @@
+/**
+ * What each mode demands of the inputs, in one table: a new mode cannot compile without its
+ * entry. The mode's runner is in `modes/`.
+ */
+import { Inputs, Mode } from '../inputs/inputs';
+
+export interface ModeChecks {
+  /** The run pushes (the trust decision). */
+  push: boolean;
+  /** The Actions runtime (artifacts) is reachable. */
+  actionsRuntime: boolean;
+}
+
+type ModeRule = (i: Inputs, run: ModeChecks) => string[];
+
+/** Leg records travel through artifacts on GitHub, else through a shared directory. */
+function handoffProblems(mode: Mode): ModeRule {
+  return (i, run) =>
+    run.push && i.handoffDir === '' && !run.actionsRuntime
+      ? [
+          `handoff-dir: a ${mode} off GitHub Actions hands leg records over through a directory the legs and the merge share; set handoff-dir`
+        ]
+      : [];
+}
+
+function legProblems(i: Inputs): string[] {
+  const out: string[] = [];
+  if (i.platforms.length > 1)
+    out.push(
+      `platforms: ${JSON.stringify(i.platforms.join(','))} must name exactly one platform in leg mode (the plan gives each leg one)`
+    );
+  if (i.tags.length > 0) out.push('tags: a leg pushes by digest only; give tags (or tag-rules) to the merge step');
+  if (i.outputs.length > 0 || i.load) out.push('outputs/load: a leg pushes by digest to the registry; they do not apply');
+  return out;
+}
+
+const MODE_RULES = {
+  build: () => [],
+  plan: () => [],
+  leg: (i, run) => [...legProblems(i), ...handoffProblems('leg')(i, run)],
+  merge: handoffProblems('merge')
+} satisfies Record<Mode, ModeRule>;
+
+/** The problems of the inputs for the mode they select. */
+export function modeProblems(i: Inputs, run: ModeChecks): string[] {
+  return MODE_RULES[i.mode](i, run);
+}

@@ -1,0 +1,36 @@
+/**
+ * The registry operations the layers use, as interfaces: the distribution client implements
+ * them, and so does the unit tests' in-memory fake (so a fake that falls behind does not compile).
+ * Every operation addresses a repository value, never a pair of strings.
+ */
+import { Manifest } from '../oci/manifest';
+import { Repo } from '../oci/reference';
+
+/** A blob's body as it arrives (unverified; the caller consumes or cancels it). */
+export type BlobStream = ReadableStream<Uint8Array> | AsyncIterable<Buffer>;
+
+export interface RegistryReader {
+  /** The manifest, or undefined when the registry has none under that tag or digest. */
+  findManifest(repo: Repo, reference: string): Promise<Manifest | undefined>;
+  /** The manifest; a missing one is an error. */
+  getManifest(repo: Repo, reference: string): Promise<Manifest>;
+  hasManifest(repo: Repo, reference: string): Promise<boolean>;
+  /** A blob, verified against its digest. */
+  getBlob(repo: Repo, digest: string): Promise<Buffer>;
+  openBlob(repo: Repo, digest: string): Promise<BlobStream>;
+  hasBlob(repo: Repo, digest: string): Promise<boolean>;
+}
+
+export type BlobCopy = 'present' | 'mounted' | 'uploaded';
+
+export interface RegistryWriter {
+  /** Makes a blob of `from` available in `to` (the same registry). */
+  copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy>;
+  /** PUTs exact manifest bytes under a tag or digest; returns their digest. */
+  putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string>;
+}
+
+export interface Registry extends RegistryReader, RegistryWriter {
+  /** HTTP requests sent so far, for the log and benchmarks. */
+  readonly requests: number;
+}
