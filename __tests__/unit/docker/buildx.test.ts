@@ -1,4 +1,3 @@
-import { parseMetadata } from '../../../src/docker/build';
 import {
   Buildx,
   bootBuilder,
@@ -8,7 +7,6 @@ import {
   parseBuilderPlatforms,
   parseBuildxVersion
 } from '../../../src/docker/buildx';
-import { plainHttpRegistries } from '../../../src/registry/plain-http-hosts';
 import { ok, stubRunner } from '../stub-runner';
 
 const bx = (version: string): Buildx => ({ command: 'docker', prefix: ['buildx'], version });
@@ -74,20 +72,6 @@ describe('buildx helpers', () => {
   test('download URL', () => {
     expect(downloadUrl('https://mirror/buildx', '0.30.1', 'amd64')).toBe('https://mirror/buildx/v0.30.1/buildx-v0.30.1.linux-amd64');
   });
-
-  test('metadata', () => {
-    const m = parseMetadata('{"containerimage.digest":"sha256:1","containerimage.config.digest":"sha256:2"}');
-    expect(m.digest).toBe('sha256:1');
-    expect(m.imageId).toBe('sha256:2');
-  });
-});
-
-test('plain-HTTP registries from an inline buildkitd config', () => {
-  const toml =
-    '[registry."127.0.0.1:5000"]\n  http = true\n[registry."reg.internal:5000"]\n  insecure = true\n[registry."docker.io"]\n  mirrors = ["m"]\n[worker.oci]\n  http = true\n';
-  // insecure = true skips TLS verification in BuildKit; it never means plain HTTP.
-  expect(plainHttpRegistries(toml)).toEqual(['127.0.0.1:5000']);
-  expect(plainHttpRegistries(undefined)).toEqual([]);
 });
 
 test('bootBuilder boots the builder and returns the platforms it lists, checking nothing', async () => {

@@ -1,45 +1,5 @@
-import { parsePlatformList } from '../../../src/inputs/inputs';
 import { hostPlatform, normalizePlatform, platformServes } from '../../../src/oci/platform';
 import { emulatorFor, nativePlatforms } from '../../../src/policy/emulation';
-
-describe('parsePlatformList', () => {
-  test.each([
-    ['linux/amd64,linux/arm64', ['linux/amd64', 'linux/arm64']],
-    ['linux/arm64/v8', ['linux/arm64']],
-    ['linux/arm', ['linux/arm/v7']],
-    ['linux/arm/v6', ['linux/arm/v6']],
-    ['linux/amd64/v1', ['linux/amd64']],
-    ['linux/amd64/v3', ['linux/amd64/v3']],
-    ['linux/aarch64', ['linux/arm64']],
-    ['linux/x86_64, Linux/AMD64', ['linux/amd64']],
-    ['linux/arm64,linux/arm64/v8,linux/arm64', ['linux/arm64']],
-    ['linux/amd64\nlinux/arm/v7\n', ['linux/amd64', 'linux/arm/v7']],
-    ['linux/386,linux/ppc64le,linux/s390x,linux/riscv64', ['linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64']]
-  ])('%j → %j', (raw, expected) => {
-    expect(parsePlatformList(raw)).toEqual({ platforms: expected, errors: [] });
-  });
-
-  test.each([
-    ['linux/sparc', /unknown architecture "sparc"/],
-    ['plan9/amd64', /unknown OS "plan9"/],
-    ['linux', /not os\/arch/],
-    ['linux/arm/v9', /unknown variant "v9"/],
-    ['linux/amd64/v2/x', /not os\/arch/],
-    ['linux//arm64', /not os\/arch/]
-  ])('%j is rejected', (raw, message) => {
-    const r = parsePlatformList(raw);
-    expect(r.platforms).toEqual([]);
-    expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(message);
-  });
-
-  test('reports every bad entry and keeps the good ones', () => {
-    const r = parsePlatformList('linux/amd64,linux/foo,windows/bar');
-    expect(r.platforms).toEqual(['linux/amd64']);
-    expect(r.errors).toHaveLength(2);
-  });
-});
-
 describe('host and emulators', () => {
   test.each([
     ['x64', 'linux/amd64', ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386']],

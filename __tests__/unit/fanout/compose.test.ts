@@ -1,70 +1,7 @@
 import { composeIndex, legDescriptors } from '../../../src/fanout/compose';
-import { planMatrix } from '../../../src/fanout/plan';
-import { LegRecord, selectRecords } from '../../../src/fanout/records';
-import { parseRunnerMap } from '../../../src/inputs/runners';
 import { sha256Digest } from '../../../src/oci/digest';
 import { Descriptor, Manifest } from '../../../src/oci/manifest';
 import { indexAnnotations } from '../../../src/policy/labels';
-
-describe('plan', () => {
-  test('default runner map', () => {
-    expect(planMatrix(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/386', 'linux/riscv64'], parseRunnerMap('').map)).toEqual({
-      include: [
-        { platform: 'linux/amd64', runner: 'ubuntu-24.04', slug: 'linux-amd64' },
-        { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm', slug: 'linux-arm64' },
-        { platform: 'linux/arm/v7', runner: 'ubuntu-24.04-arm', slug: 'linux-arm-v7' },
-        { platform: 'linux/386', runner: 'ubuntu-24.04', slug: 'linux-386' },
-        { platform: 'linux/riscv64', runner: 'ubuntu-24.04', slug: 'linux-riscv64' }
-      ]
-    });
-  });
-
-  test('self-hosted labels, several per platform, and a default', () => {
-    const { map, errors } = parseRunnerMap('linux/arm64/v8 = self-hosted, linux, arm64\ndefault=builder-x64');
-    expect(errors).toEqual([]);
-    expect(planMatrix(['linux/arm64', 'linux/s390x'], map).include.map(e => e.runner)).toEqual([
-      ['self-hosted', 'linux', 'arm64'],
-      'builder-x64'
-    ]);
-  });
-
-  test.each([
-    ['linux/arm64', /is not PLATFORM=LABEL/],
-    ['linux/sparc=x', /unknown architecture "sparc"/],
-    ['=x', /is not PLATFORM=LABEL/]
-  ])('bad runners line %j', (line, message) => {
-    const { errors } = parseRunnerMap(line);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(message);
-  });
-});
-
-const rec = (platform: string, n: string, runAttempt = 1): LegRecord => ({ platform, digest: `sha256:${n.repeat(64)}`, runAttempt });
-
-describe('selectRecords', () => {
-  test('the newest record per platform wins (a re-run leg supersedes)', () => {
-    const got = selectRecords(
-      [rec('linux/amd64', 'a'), rec('linux/arm64', 'b'), rec('linux/arm64', 'c', 2)],
-      ['linux/amd64', 'linux/arm64']
-    );
-    expect(got.map(r => r.digest[7])).toEqual(['a', 'c']);
-  });
-  test('two different results of one attempt for one platform are an error', () => {
-    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/amd64', 'b')], ['linux/amd64'])).toThrow(
-      /two leg results for linux\/amd64 in run attempt 1/
-    );
-  });
-  test('a missing leg is an error and nothing is tagged', () => {
-    expect(() => selectRecords([rec('linux/amd64', 'a')], ['linux/amd64', 'linux/arm64'])).toThrow(
-      'merge: no leg result for linux/arm64 (did that leg fail or not run?); nothing was tagged'
-    );
-  });
-  test('a platform outside the plan is an error', () => {
-    expect(() => selectRecords([rec('linux/amd64', 'a'), rec('linux/s390x', 'b')], ['linux/amd64'])).toThrow(
-      /not in the plan: linux\/s390x/
-    );
-  });
-});
 
 describe('composeIndex', () => {
   const manifestOf = (digest: string, json: object) => ({
