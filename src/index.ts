@@ -1,8 +1,8 @@
 /** Entry point for both the main and the post step (runs.main and runs.post share this bundle). */
 import * as core from '@actions/core';
 import { CommandError, runCommand } from './docker/command';
+import { withWorkflowRunRef } from './github/workflow-run';
 import { readRunContext } from './inputs/context';
-import { maskSecrets } from './inputs/inputs';
 import { InputError } from './inputs/problems';
 import { givenInputs } from './inputs/undeclared';
 import { MODE_RUNNERS } from './modes';
@@ -17,9 +17,10 @@ const readInput = (name: string): string => core.getInput(name);
 async function main(): Promise<void> {
   markMainStarted();
   try {
-    const ctx = readRunContext();
+    const token = readInput('github-token');
+    if (token) core.setSecret(token);
+    const ctx = await withWorkflowRunRef(readRunContext(), { tagsGiven: readInput('tags').trim() !== '', token });
     const cfg = loadConfig(readInput, ctx, givenInputs());
-    maskSecrets(cfg);
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {
     const err = e as Error;

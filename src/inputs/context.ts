@@ -23,6 +23,8 @@ export interface EventPayload {
   pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null } };
   head_commit?: { timestamp?: string } | null;
   repository?: PayloadRepository;
+  /** issue_comment: the issue, with pull_request set when it is a pull request. */
+  issue?: { number?: number; pull_request?: object | null };
   workflow_run?: {
     event?: string;
     head_repository?: PayloadRepository | null;
@@ -44,10 +46,14 @@ export interface RunContext {
   runId: string;
   runAttempt: string;
   serverUrl: string;
+  /** The GitHub API (GITHUB_API_URL; GitHub Enterprise Server has its own). */
+  apiUrl?: string;
   /** Directory for this run's private files (RUNNER_TEMP on GitHub). */
   tempDir: string;
   /** The Actions runtime (artifacts, cache service) is reachable: a job on GitHub Actions. */
   actionsRuntime?: boolean;
+  /** workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API. */
+  workflowRunRef?: { ref?: string; problem?: string };
 }
 
 /** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */
@@ -72,11 +78,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     runId: env.GITHUB_RUN_ID ?? String(process.pid),
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     tempDir: env.RUNNER_TEMP || os.tmpdir(),
     actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN)
   };
-}
-
-export function isPullRequestEvent(eventName: string): boolean {
-  return eventName === 'pull_request' || eventName === 'pull_request_target';
 }

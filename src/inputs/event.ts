@@ -5,8 +5,8 @@
  */
 import { RunContext } from './context';
 
-/** Events whose code is a pull request's. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** Events whose code is a pull request's (the review events run on the pull request's merge ref). */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'];
 
 /** Release activity types that publish (created and edited drafts do not). */
 const PUBLISHING_RELEASE_ACTIONS = ['published', 'released', 'prereleased'];
@@ -36,9 +36,11 @@ export interface RunEvent {
   /** Why the code built is untrusted; undefined for trusted events. */
   untrusted?: string;
   release?: ReleaseEvent;
-  /** The ref and commit whose code is being built. */
+  /** The ref and commit whose code is being built ('' when they cannot be told: see refProblem). */
   ref: string;
   sha: string;
+  /** Why the ref is unknown, for the error of a run that needs it. */
+  refProblem?: string;
   /** The repository's default branch, as the payload names it. */
   defaultBranch?: string;
 }
@@ -51,7 +53,13 @@ function refTag(ref: string): string | undefined {
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
-type EventContext = Pick<RunContext, 'eventName' | 'payload' | 'ref' | 'sha'>;
+export type EventContext = Pick<RunContext, 'eventName' | 'payload' | 'ref' | 'sha' | 'workflowRunRef'>;
+
+/** An issue_comment on a pull request (a ChatOps `/build`) acts on that pull request's code. */
+function commentedPullRequest(ctx: EventContext): number | undefined {
+  const issue = ctx.payload.issue;
+  return ctx.eventName === 'issue_comment' && issue?.pull_request ? issue.number : undefined;
+}
 
 /** A workflow_run whose triggering run built a pull request from another repository (a fork). */
 function forkOfWorkflowRun(ctx: EventContext): string | undefined {
@@ -64,12 +72,14 @@ function forkOfWorkflowRun(ctx: EventContext): string | undefined {
 }
 
 /**
- * The untrusted source of the code: pull requests (forks have no registry secrets, and
- * pull_request_target hands them the base repository's), a workflow_run triggered by a fork's
- * pull request, and a merge queue candidate.
+ * The untrusted source of the code: pull requests and the events about them (forks have no
+ * registry secrets, and pull_request_target hands them the base repository's), a comment on a
+ * pull request, a workflow_run triggered by a fork's pull request, and a merge queue candidate.
  */
 function untrustedSource(ctx: EventContext): string | undefined {
   if (isPullRequestEvent(ctx.eventName)) return ctx.eventName;
+  const commented = commentedPullRequest(ctx);
+  if (commented !== undefined) return `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
   if (ctx.eventName === 'merge_group') return 'merge_group (a merge queue candidate, not yet merged)';
   const fork = forkOfWorkflowRun(ctx);
   return fork ? `workflow_run of a pull request from ${fork}` : undefined;
@@ -78,6 +88,8 @@ function untrustedSource(ctx: EventContext): string | undefined {
 function pullRequestCode(ctx: EventContext): PullRequestCode | undefined {
   const p = ctx.payload;
   if (isPullRequestEvent(ctx.eventName)) return { number: p.pull_request?.number ?? p.number };
+  const commented = commentedPullRequest(ctx);
+  if (commented !== undefined) return { number: commented };
   const run = p.workflow_run;
   if (ctx.eventName !== 'workflow_run' || !run || !isPullRequestEvent(run.event ?? '')) return undefined;
   return { number: run.pull_requests?.[0]?.number, viaWorkflowRun: { headSha: run.head_sha } };
@@ -94,14 +106,27 @@ function releaseEvent(ctx: EventContext): ReleaseEvent | undefined {
   };
 }
 
+/**
+ * The code a run builds: GITHUB_REF and GITHUB_SHA, except for a workflow_run, which runs on the
+ * default branch but (in the usual pattern) builds the triggering run's commit: its head_sha, on
+ * the ref its head_branch names (a branch or a tag, told apart through the GitHub API beforehand).
+ */
+function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProblem'> {
+  const run = ctx.payload.workflow_run;
+  if (ctx.eventName !== 'workflow_run' || !run) return { ref: ctx.ref, sha: ctx.sha };
+  const sha = run.head_sha ?? '';
+  const resolved = ctx.workflowRunRef;
+  if (resolved?.ref) return { ref: resolved.ref, sha };
+  return { ref: '', sha, refProblem: resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly' };
+}
+
 export function classifyEvent(ctx: EventContext): RunEvent {
   return {
     name: ctx.eventName,
     pullRequest: pullRequestCode(ctx),
     untrusted: untrustedSource(ctx),
     release: releaseEvent(ctx),
-    ref: ctx.ref,
-    sha: ctx.sha,
+    ...builtCode(ctx),
     defaultBranch: ctx.payload.repository?.default_branch
   };
 }

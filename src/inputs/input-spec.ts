@@ -3,6 +3,7 @@
  * holds the two equal), and the reader that turns its text into a typed value. A group of
  * declarations is read in one call, and its value type is derived from the declarations.
  */
+import * as core from '@actions/core';
 import { RunContext } from './context';
 import { keyValueLines, listItems } from './lists';
 import { Problems } from './problems';
@@ -87,16 +88,32 @@ export const lines: Read<string[]> = raw => listItems(raw);
 /** One item per line or comma-separated. */
 export const list: Read<string[]> = raw => listItems(raw, { commas: true });
 
-/** KEY=VALUE lines; `keyPattern` says what a key may look like. */
+/**
+ * KEY=VALUE lines; `keyPattern` says what a key may look like. A malformed line is quoted only up
+ * to its `=` (what follows may be a secret), and that part is masked before anything can print it.
+ */
 export function keyValues(keyPattern = /^[^=\s]+$/): Read<string[]> {
   return (raw, rc) => {
     const out: string[] = [];
     for (const { line, key } of keyValueLines(raw)) {
-      if (key === '' || !keyPattern.test(line.slice(0, line.indexOf('=')))) rc.p.add(rc.name, line, 'is not KEY=VALUE');
-      else out.push(line);
+      const eq = line.indexOf('=');
+      if (key !== '' && keyPattern.test(line.slice(0, eq))) {
+        out.push(line);
+        continue;
+      }
+      if (eq < 0) rc.p.add(rc.name, line, 'is not KEY=VALUE');
+      else {
+        maskValue(line.slice(eq + 1));
+        rc.p.add(rc.name, `${line.slice(0, eq)}=…`, 'is not KEY=VALUE (KEY must be non-empty, without spaces; the value is not shown)');
+      }
     }
     return out;
   };
+}
+
+/** Masks a value (and each of its lines) in the step's log. */
+export function maskValue(value: string): void {
+  for (const v of [value, ...value.split(/\r?\n/)].map(x => x.trim())) if (v !== '') core.setSecret(v);
 }
 
 /** `true`, `false`, or buildx attestation attributes (`mode=max,builder-id=...`). */

@@ -23,6 +23,7 @@ import {
   keyValues,
   lines,
   list,
+  maskValue,
   optional,
   readGroup,
   text,
@@ -192,6 +193,8 @@ export const BUILD_INPUTS = {
   smokeTest: input('smoke-test', undefined, smokeTest),
   /** Accept secret-looking build-args with provenance mode=max (which records their values). */
   allowSecretBuildArgs: input('allow-secret-build-args', 'false', bool),
+  /** Pass build secrets and secret-looking build-args to untrusted code too. */
+  allowUntrustedSecrets: input('allow-untrusted-secrets', 'false', bool),
   network: input('network', undefined, optional),
   noCache: input('no-cache', 'false', bool),
   pull: input('pull', 'false', bool),
@@ -305,20 +308,18 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   // The docker driver is the engine's own builder: it is used, never created or removed.
   const builderName = builder.builder ?? (builder.driver === 'docker' ? 'default' : undefined);
   const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools };
+  maskSecrets(inputs);
   combinationProblems(inputs, builder.builder !== undefined, p);
   return inputs;
 }
 
 /**
- * Every secret value among the inputs, masked before anything can print it: build secrets,
- * passwords, and the values of build-args whose names look secret.
+ * Every secret value among the inputs, masked before anything can print it (problems included):
+ * build secrets, passwords, and the values of build-args whose names look secret.
  */
-export function maskSecrets(secrets: { secrets: BuildSecret[]; password: string; githubToken: string; buildArgs: string[] }): void {
-  const values = [...secrets.secrets.map(s => s.value), ...secretLookingBuildArgs(secrets.buildArgs).map(a => a.value)];
-  for (const value of values.filter(v => v !== '')) {
-    core.setSecret(value);
-    value.split(/\r?\n/).forEach(line => line.trim() && core.setSecret(line));
-  }
-  if (secrets.password) core.setSecret(secrets.password);
-  if (secrets.githubToken) core.setSecret(secrets.githubToken);
+function maskSecrets(i: Pick<Inputs, 'secrets' | 'password' | 'githubToken' | 'buildArgs'>): void {
+  const values = [...i.secrets.map(s => s.value), ...secretLookingBuildArgs(i.buildArgs).map(a => a.value)];
+  for (const value of values) maskValue(value);
+  if (i.password) core.setSecret(i.password);
+  if (i.githubToken) core.setSecret(i.githubToken);
 }

@@ -10,6 +10,7 @@ import { login } from '../docker/login';
 import { QemuResult } from '../docker/qemu';
 import { buildCommand, planCache } from '../policy/build-command';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
+import { SecretsPlan, planSecrets } from '../policy/trust';
 import { recordState } from '../report/state';
 import { prepareBuilder } from './builder';
 import { Run } from './run';
@@ -42,6 +43,19 @@ async function loginAll(r: Run): Promise<void> {
   }
 }
 
+/** Says what untrusted code did not get, and how to give it. */
+function noticeWithheld(withheld: SecretsPlan['withheld']): void {
+  const parts = [
+    ...(withheld.secrets.length > 0 ? [`secrets ${withheld.secrets.join(', ')}`] : []),
+    ...(withheld.buildArgs.length > 0 ? [`the build-args ${withheld.buildArgs.join(', ')}`] : [])
+  ];
+  if (parts.length === 0) return;
+  core.notice(
+    `Withheld from untrusted code: ${parts.join('; ')} (a Dockerfile line could send them anywhere); ` +
+      'allow-untrusted-secrets: true passes them'
+  );
+}
+
 /** Builds (and pushes) to the target, after every planned argument is known. */
 export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   const { cfg, ctx, run, env, bx } = r;
@@ -51,9 +65,11 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   const metadataFile = path.join(r.runDir, 'metadata.json');
   const cache = planCache(cfg, { leg: target.leg, onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN), writeCache: cfg.trust.writeCache });
   if (cache.refused.length > 0) core.notice(`cache-to not used: untrusted code only reads caches (${cache.refused.join('; ')})`);
+  const secrets = planSecrets(cfg, cfg.trust);
+  noticeWithheld(secrets.withheld);
   const command = buildCommand(
-    { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
-    { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, cfg.secrets), metadataFile, pushByDigest: target.pushByDigest }
+    { ...cfg, ...cache, buildArgs: secrets.buildArgs, labels: metadata.labels, annotations: metadata.annotations },
+    { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, secrets.secrets), metadataFile, pushByDigest: target.pushByDigest }
   );
 
   // Logged in first, so pulls of the binfmt, BuildKit and base images count against our account.

@@ -57,7 +57,7 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const p = new Problems();
   const inputs = readInputs(read, ctx, p, given);
   const event = classifyEvent(ctx);
-  const trust = decideTrust(event, { ...inputs, hasOutputs: inputs.outputs.length > 0 });
+  const trust = decideTrust(event, inputs);
   p.push(...trust.problems);
   const derived = derivedTags(inputs, event, p);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {

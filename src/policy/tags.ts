@@ -119,6 +119,7 @@ function baseEventTags(event: RunEvent, rules: TagRules): EventTags {
   }
   if (event.pullRequest) return pullRequestTags(event, event.pullRequest);
   if (event.name === 'schedule') return { tags: [{ tag: 'nightly', rule: 'schedule' }], version: 'nightly' };
+  if (event.refProblem) throw new Error(event.refProblem);
   if (!event.ref) throw new Error(`no ref for the ${event.name || 'unknown'} event; set tags explicitly`);
   // push, workflow_dispatch, and any other event: as a push of the ref it ran on.
   return refTags(event, rules);

@@ -22,6 +22,7 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     GITHUB_RUN_ID: '7',
     GITHUB_RUN_ATTEMPT: '2',
     GITHUB_SERVER_URL: 'https://ghes.example',
+    GITHUB_API_URL: 'https://ghes.example/api/v3',
     RUNNER_TEMP: '/runner/tmp'
   });
   expect(ctx).toEqual({
@@ -34,6 +35,7 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     runId: '7',
     runAttempt: '2',
     serverUrl: 'https://ghes.example',
+    apiUrl: 'https://ghes.example/api/v3',
     tempDir: '/runner/tmp',
     actionsRuntime: false
   });

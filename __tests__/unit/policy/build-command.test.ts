@@ -1,23 +1,15 @@
+import { RunContext } from '../../../src/inputs/context';
+import { readGroup } from '../../../src/inputs/input-spec';
+import { BUILD_INPUTS } from '../../../src/inputs/inputs';
+import { Problems } from '../../../src/inputs/problems';
 import { buildCommand, planCache } from '../../../src/policy/build-command';
 import { buildxProblems } from '../../../src/policy/buildx-support';
 
+/** The build group as the declarations default it (sbom left to buildx), pushing. */
 const base = {
-  platforms: ['linux/amd64', 'linux/arm64'],
-  context: '.',
-  buildArgs: [],
-  labels: [],
-  annotations: [],
-  noCache: false,
-  pull: false,
-  cacheFrom: [],
-  cacheTo: [],
-  outputs: [],
-  push: true,
-  load: false,
-  secrets: [],
-  preflight: true,
-  smokeTest: [],
-  allowSecretBuildArgs: false
+  ...readGroup(BUILD_INPUTS, () => '', new Problems(), {} as RunContext),
+  sbom: undefined,
+  push: true
 };
 const plan = { builder: 'b1', tags: ['ghcr.io/o/r:1'], secretFiles: {}, metadataFile: '/tmp/m.json' };
 

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { RunContext } from '../../../src/inputs/context';
 import { ConfigError } from '../../../src/inputs/problems';
 import { secretLookingBuildArgs } from '../../../src/inputs/secrets';
@@ -182,7 +183,7 @@ describe('loadConfig validation', () => {
     [{ driver: 'podman' }, /^driver: "podman" is not valid/],
     [{ network: 'bridge0' }, /^network: "bridge0" is not valid/],
     [{ 'build-args': 'NOEQUALS' }, /^build-args: "NOEQUALS" is not KEY=VALUE/],
-    [{ labels: '=x' }, /^labels: "=x" is not KEY=VALUE/],
+    [{ labels: '=x' }, /^labels: "=…" is not KEY=VALUE/],
     [{ provenance: 'loud' }, /^provenance: "loud" is not valid/],
     [{ images: 'ghcr.io/o/app:1.0' }, /^images: .* must be an image name without tag/],
     [{ tags: 'ghcr.io/o/app' }, /^tags: .* has no tag/],
@@ -214,6 +215,18 @@ describe('loadConfig validation', () => {
   test('every problem is reported at once', () => {
     const list = problems({ platforms: 'linux/foo', push: 'sure', qemu: 'x', 'build-args': 'bad' });
     expect(list).toHaveLength(4);
+  });
+
+  test('a malformed KEY=VALUE line is quoted only up to its =, and what follows is masked first', () => {
+    const masked = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+    try {
+      const list = problems({ 'build-args': 'NPM_TOKEN = npm_s3cr3tvalue\nVERSION=1' });
+      expect(list).toEqual(['build-args: "NPM_TOKEN =…" is not KEY=VALUE (KEY must be non-empty, without spaces; the value is not shown)']);
+      expect(list.join('\n')).not.toContain('s3cr3t');
+      expect(masked).toHaveBeenCalledWith('npm_s3cr3tvalue');
+    } finally {
+      masked.mockRestore();
+    }
   });
 
   test('a secret value never appears in an error', () => {

@@ -2,16 +2,26 @@
  * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
  * run push, log in, write the shared cache, and under which tags — with the default inputs.
  */
+import { classifyEvent } from '../../../src/inputs/event';
 import { loadConfig } from '../../../src/policy/config';
+import { planSecrets } from '../../../src/policy/trust';
 import { SHA, ctxFor } from './events';
 
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
 
 const INPUTS: Record<string, string> = { 'github-token': 'ghs_x' };
 
+/** A workflow_run's triggering ref, as the GitHub API tells it before the configuration is read. */
+const WORKFLOW_RUN_REFS: Record<string, string> = {
+  'workflow-run-push.json': 'refs/heads/main',
+  'workflow-run-feature-branch.json': 'refs/heads/feature/login-form',
+  'workflow-run-tag.json': 'refs/tags/v1.2.3'
+};
+
 function decide(eventName: string, file: string, ref: string, inputs: Record<string, string> = {}) {
   const all = { ...INPUTS, ...inputs };
-  const cfg = loadConfig(n => all[n] ?? '', ctxFor(eventName, file, ref));
+  const resolved = WORKFLOW_RUN_REFS[file];
+  const cfg = loadConfig(n => all[n] ?? '', { ...ctxFor(eventName, file, ref), workflowRunRef: resolved ? { ref: resolved } : undefined });
   return { push: cfg.push, login: cfg.logins.length > 0, writeCache: cfg.trust.writeCache, tags: cfg.derived?.tags.map(t => t.tag) ?? [] };
 }
 
@@ -30,7 +40,14 @@ const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
   ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, false, ['pr-42']],
   ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['sha-aaaabbb']],
   ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, ['pr-43']],
-  ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, EDGE],
+  // The triggering run's commit and ref, not the default branch's head (sha-aaaabbb, not sha-6113728).
+  ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, ['edge', 'sha-aaaabbb']],
+  ['workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main', true, true, true, ['feature-login-form', 'sha-fedcba9']],
+  ['workflow_run', 'workflow-run-tag.json', 'refs/heads/main', true, true, true, ['1.2.3', '1.2', '1', 'latest']],
+  ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main', false, false, false, ['pr-42']],
+  ['issue_comment', 'issue-comment-issue.json', 'refs/heads/main', true, true, true, EDGE],
+  ['pull_request_review', 'pull-request-review.json', 'refs/pull/42/merge', false, false, false, ['pr-42']],
+  ['pull_request_review_comment', 'pull-request-review-comment.json', 'refs/pull/42/merge', false, false, false, ['pr-42']],
   ['merge_group', 'merge-group.json', QUEUE_REF, false, false, false, [`gh-readonly-queue-main-pr-42-${SHA}`, 'sha-6113728']],
   ['schedule', 'schedule.json', 'refs/heads/main', true, true, true, ['nightly']],
   ['workflow_dispatch', 'workflow-dispatch.json', 'refs/heads/main', true, true, true, EDGE],
@@ -73,4 +90,51 @@ test.each([
 
 test('push: true on an untrusted event without the opt-in is refused before anything runs', () => {
   expect(() => decide('merge_group', 'merge-group.json', QUEUE_REF, { push: 'true' })).toThrow(/push-pull-requests: true/);
+});
+
+describe('build secrets never reach untrusted code unless opted in', () => {
+  const secretsOf = (event: string, file: string, ref: string, inputs: Record<string, string> = {}) => {
+    const all: Record<string, string> = { ...INPUTS, secrets: 'NPM_TOKEN=npm_x', 'build-args': 'NPM_TOKEN=npm_y\nVERSION=1', ...inputs };
+    const cfg = loadConfig(n => all[n] ?? '', ctxFor(event, file, ref));
+    return planSecrets(cfg, cfg.trust);
+  };
+
+  test.each(TABLE.filter(([event]) => event !== 'workflow_run'))('%s (%s)', (event, file, ref) => {
+    const untrusted = classifyEvent(ctxFor(event, file, ref)).untrusted !== undefined;
+    const plan = secretsOf(event, file, ref);
+    if (untrusted) {
+      expect(plan).toEqual({ secrets: [], buildArgs: ['VERSION=1'], withheld: { secrets: ['NPM_TOKEN'], buildArgs: ['NPM_TOKEN'] } });
+    } else {
+      expect(plan.secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
+      expect(plan.buildArgs).toEqual(['NPM_TOKEN=npm_y', 'VERSION=1']);
+    }
+  });
+
+  test('push-pull-requests publishes untrusted code but still withholds its secrets; allow-untrusted-secrets passes them', () => {
+    const pr = ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge'] as const;
+    expect(secretsOf(...pr, { 'push-pull-requests': 'true' }).secrets).toEqual([]);
+    expect(secretsOf(...pr, { 'allow-untrusted-secrets': 'true' }).secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
+  });
+});
+
+describe('custom outputs that push follow the trust decision', () => {
+  test.each([
+    ['type=registry,name=ghcr.io/o/r:pr', true],
+    ['type=image,name=ghcr.io/o/r:pr,push=true', true],
+    ['type=local,dest=out', false],
+    ['type=docker,name=app', false]
+  ])('%s on a pull_request: refused %s', (output, refused) => {
+    const run = () => decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { outputs: output });
+    if (refused) expect(run).toThrow(/outputs: ".*" pushes, and a pull_request event builds untrusted code, .* push-pull-requests: true/);
+    else expect(run).not.toThrow();
+    expect(() =>
+      decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { outputs: output, 'push-pull-requests': 'true' })
+    ).not.toThrow();
+  });
+
+  test('on a trusted event a pushing output is the user’s to give', () => {
+    expect(() =>
+      decide('push', 'push-default-branch.json', 'refs/heads/main', { outputs: 'type=registry,name=ghcr.io/o/r:x' })
+    ).not.toThrow();
+  });
 });

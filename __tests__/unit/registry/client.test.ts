@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { sha256Digest } from '../../../src/oci/digest';
 import { RegistryClient, parseChallenge, retryDelay } from '../../../src/registry/client';
-import { Handler, serve } from './test-server';
+import { Handler, serve } from '../test-server';
 
 const noSleep = { sleep: () => Promise.resolve() };
 const BASIC = 'Basic ' + Buffer.from('u:p').toString('base64');

@@ -1,4 +1,4 @@
-/** A registry stand-in for unit tests: a server that records every request, with its full body, before answering. */
+/** A stand-in server for unit tests (registries, APIs): it that records every request, with its full body, before answering. */
 import * as http from 'http';
 import { AddressInfo } from 'net';
 
