@@ -69,7 +69,13 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   noticeWithheld(secrets.withheld);
   const command = buildCommand(
     { ...cfg, ...cache, buildArgs: secrets.buildArgs, labels: metadata.labels, annotations: metadata.annotations },
-    { builder, tags: target.tags, secretFiles: writeSecretFiles(r.runDir, secrets.secrets), metadataFile, pushByDigest: target.pushByDigest }
+    {
+      builder,
+      tags: target.tags,
+      secretFiles: writeSecretFiles(r.runDir, secrets.secrets),
+      metadataFile,
+      pushByDigest: target.pushByDigest
+    }
   );
 
   // Logged in first, so pulls of the binfmt, BuildKit and base images count against our account.
