@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as zlib from 'zlib';
 import {
   TarEntry,
@@ -205,6 +209,117 @@ describe('readTar', () => {
     }
     expect(names).toEqual(['big', 'tail']);
     expect(held).toBeLessThan(8 * 1024 * 1024);
+  });
+});
+
+/** Whether a 512-byte block of the archive is a header with this name and typeflag (to check a fixture holds what its test is about). */
+function hasHeader(archive: Buffer, name: string, typeflag: string): boolean {
+  for (let at = 0; at + 512 <= archive.length; at += 512) {
+    if (archive.toString('latin1', at, at + name.length) === name && archive[at + 156] === typeflag.charCodeAt(0)) return true;
+  }
+  return false;
+}
+
+/** The archive the real GNU tar writes (with `args`) of what `populate` puts into an empty directory. */
+function gnuTar(args: string[], populate: (dir: string) => void): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tar-fixture-'));
+  try {
+    populate(dir);
+    const stable = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0'];
+    return execFileSync('tar', [...args, ...stable, '-cf', '-', ...fs.readdirSync(dir).sort()], { cwd: dir, maxBuffer: 1 << 20 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('archives written by GNU tar', () => {
+  const D60 = 'd'.repeat(60);
+  const LONG_DIR = `${D60}/${D60}`;
+  const LONG_FILE = `${LONG_DIR}/file-${'n'.repeat(30)}`;
+  const LONG_COMPONENT = 'f'.repeat(150);
+  const LONG_SYMLINK_TARGET = 't'.repeat(150);
+
+  /** In the order `--sort=name` writes them. */
+  const WRITTEN: Seen[] = [
+    { path: D60, type: 'directory', typeflag: '5', size: 0, linkname: '', mode: 0o755 },
+    { path: LONG_DIR, type: 'directory', typeflag: '5', size: 0, linkname: '', mode: 0o755 },
+    { path: LONG_FILE, type: 'file', typeflag: '0', size: 6, linkname: '', mode: 0o755, head: 'hello\n' },
+    { path: LONG_COMPONENT, type: 'file', typeflag: '0', size: 6, linkname: '', mode: 0o644, head: 'world\n' },
+    // The long file's second name: a hard link whose target is longer than 100 bytes.
+    { path: 'hard', type: 'hardlink', typeflag: '1', size: 0, linkname: LONG_FILE, mode: 0o755 },
+    { path: 'sym', type: 'symlink', typeflag: '2', size: 0, linkname: LONG_SYMLINK_TARGET, mode: 0o777 }
+  ];
+
+  function populate(dir: string): void {
+    fs.mkdirSync(path.join(dir, LONG_DIR), { recursive: true });
+    fs.writeFileSync(path.join(dir, LONG_FILE), 'hello\n');
+    fs.writeFileSync(path.join(dir, LONG_COMPONENT), 'world\n');
+    fs.linkSync(path.join(dir, LONG_FILE), path.join(dir, 'hard'));
+    fs.symlinkSync(LONG_SYMLINK_TARGET, path.join(dir, 'sym'));
+    for (const [p, mode] of [
+      [D60, 0o755],
+      [LONG_DIR, 0o755],
+      [LONG_FILE, 0o755],
+      [LONG_COMPONENT, 0o644]
+    ] as const) {
+      fs.chmodSync(path.join(dir, p), mode);
+    }
+  }
+
+  const archives: Record<'gnu' | 'posix' | 'override', Buffer> = {
+    gnu: Buffer.alloc(0),
+    posix: Buffer.alloc(0),
+    override: Buffer.alloc(0)
+  };
+
+  beforeAll(() => {
+    archives.gnu = gnuTar(['--format=gnu'], populate);
+    // A `keyword=value` option goes into a global (g) header at the start of the archive.
+    archives.posix = gnuTar(['--format=posix', '--pax-option=comment=written by a test'], populate);
+    // A `keyword:=value` option goes into every entry's extended (x) header: here a path that overrides the ustar name.
+    archives.override = gnuTar(['--format=posix', '--pax-option=path:=over/ridden'], dir =>
+      fs.writeFileSync(path.join(dir, 'original'), 'renamed\n')
+    );
+  });
+
+  test('GNU: long names (L) and long link names (K) for a hard link and a symlink', async () => {
+    const archive = archives.gnu;
+    expect(hasHeader(archive, '././@LongLink', 'L')).toBe(true);
+    expect(hasHeader(archive, '././@LongLink', 'K')).toBe(true);
+    expect(await list(chunked(archive, [512, 100, 7]))).toEqual(WRITTEN);
+  });
+
+  test('POSIX: PAX paths and link paths past 100 bytes; the global (g) and extended (x) headers are not entries', async () => {
+    const archive = archives.posix;
+    expect(archive[156]).toBe('g'.charCodeAt(0));
+    expect(archive.toString('latin1')).toContain('comment=written by a test');
+    expect(archive.toString('latin1')).toContain(`linkpath=${LONG_SYMLINK_TARGET}`);
+    expect(await list(chunked(archive, [512, 100, 7]))).toEqual(WRITTEN);
+  });
+
+  test('POSIX: a PAX path record overrides the ustar name', async () => {
+    const archive = archives.override;
+    expect(hasHeader(archive, 'original', '0')).toBe(true);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type, e.head])).toEqual([['over/ridden', 'file', 'renamed\n']]);
+  });
+});
+
+describe('PAX size', () => {
+  test('a PAX size smaller than the ustar size field: the PAX size decides where the next header is', async () => {
+    const local = paxRecords({ size: '5' });
+    const archive = Buffer.concat([
+      tarHeader({ name: 'PaxHeaders/f', type: 'x', size: local.length }, 'pax'),
+      Buffer.concat([local, Buffer.alloc(512 - local.length)]),
+      tarHeader({ name: 'f', type: '0', size: 2048 }, 'pax'),
+      Buffer.concat([Buffer.from('hello'), Buffer.alloc(507)]),
+      tarHeader({ name: 'next', type: '0', size: 4 }, 'pax'),
+      Buffer.concat([Buffer.from('more'), Buffer.alloc(508)]),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive, [300]))).map(e => [e.path, e.size, e.head])).toEqual([
+      ['f', 5, 'hello'],
+      ['next', 4, 'more']
+    ]);
   });
 });
 
