@@ -86,6 +86,16 @@ describe('readTar', () => {
     }
   });
 
+  test('reads at the same time get the same bytes', async () => {
+    const content = randomBytes(3000);
+    for await (const e of readTar(chunked(tarArchive([{ path: 'f', content }]), [512, 10, 700]))) {
+      const [long, short, again] = await Promise.all([e.read(2000), e.read(5), e.read(2000)]);
+      expect(long).toEqual(content.subarray(0, 2000));
+      expect(short).toEqual(content.subarray(0, 5));
+      expect(again).toEqual(long);
+    }
+  });
+
   test('content cannot be read once the reader has moved on', async () => {
     const entries: TarEntry[] = [];
     for await (const e of readTar(
@@ -187,6 +197,73 @@ describe('readTar', () => {
     }
     expect(closed).toBe(true);
     expect(pulled).toBe(4096);
+  });
+
+  test('stopping while the source is waiting returns at once; the source is closed when it yields', async () => {
+    // A directory header is taken whole, so the reader asks for the next chunk, which does not come yet.
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>(r => (release = r));
+    let closed = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        yield tarHeader({ name: 'dir/', type: '5', size: 0 }, 'ustar');
+        await stalled;
+        yield tarHeader({ name: 'never', type: '0', size: 0 }, 'ustar');
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const e of readTar(source())) {
+      expect(e.path).toBe('dir');
+      break;
+    }
+    // Here already: the loop ended without waiting for the source.
+    release();
+    await new Promise(r => setTimeout(r, 20));
+    expect(closed).toBe(true);
+  });
+
+  test('a source error reaches the caller as it is, between entries and inside a head', async () => {
+    const failure = new Error('the connection dropped');
+    const archive = tarArchive([
+      { path: 'a', content: 'A' },
+      { path: 'b', content: randomBytes(4096) }
+    ]);
+    async function* failing(after: number): AsyncGenerator<Buffer> {
+      yield* chunked(archive.subarray(0, after), [512]);
+      throw failure;
+    }
+    await expect(list(failing(1024))).rejects.toBe(failure);
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of readTar(failing(2048))) {
+        seen.push(e.path);
+        await e.read(4096);
+      }
+    })();
+    await expect(reading).rejects.toBe(failure);
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  test('a source that fails after the caller stopped leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): number => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      async function* source(): AsyncGenerator<Buffer> {
+        yield tarHeader({ name: 'dir/', type: '5', size: 0 }, 'ustar');
+        await new Promise(r => setTimeout(r, 10));
+        throw new Error('failed after the caller stopped');
+      }
+      for await (const e of readTar(source())) {
+        expect(e.path).toBe('dir');
+        break;
+      }
+      await new Promise(r => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   test('skipping a large file does not hold it', async () => {
@@ -304,22 +381,46 @@ describe('archives written by GNU tar', () => {
   });
 });
 
-describe('PAX size', () => {
+/** A PAX extended header (x, or g for a global one) with its records, padded to whole blocks. */
+function paxHeader(type: 'x' | 'g', records: Buffer): Buffer {
+  return Buffer.concat([tarHeader({ name: `PaxHeaders/${type}`, type, size: records.length }, 'pax'), padded(records)]);
+}
+
+function padded(data: Buffer | string): Buffer {
+  const bytes = Buffer.from(data);
+  return Buffer.concat([bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512)]);
+}
+
+describe('PAX records', () => {
   test('a PAX size smaller than the ustar size field: the PAX size decides where the next header is', async () => {
-    const local = paxRecords({ size: '5' });
     const archive = Buffer.concat([
-      tarHeader({ name: 'PaxHeaders/f', type: 'x', size: local.length }, 'pax'),
-      Buffer.concat([local, Buffer.alloc(512 - local.length)]),
+      paxHeader('x', paxRecords({ size: '5' })),
       tarHeader({ name: 'f', type: '0', size: 2048 }, 'pax'),
-      Buffer.concat([Buffer.from('hello'), Buffer.alloc(507)]),
+      padded('hello'),
       tarHeader({ name: 'next', type: '0', size: 4 }, 'pax'),
-      Buffer.concat([Buffer.from('more'), Buffer.alloc(508)]),
+      padded('more'),
       Buffer.alloc(1024)
     ]);
     expect((await list(chunked(archive, [300]))).map(e => [e.path, e.size, e.head])).toEqual([
       ['f', 5, 'hello'],
       ['next', 4, 'more']
     ]);
+  });
+
+  test('values with spaces, `=` and UTF-8', async () => {
+    const archive = Buffer.concat([
+      paxHeader('x', paxRecords({ path: 'a b=c', linkpath: 'ü' })),
+      tarHeader({ name: 'l', type: '2', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.linkname])).toEqual([['a b=c', 'ü']]);
+  });
+});
+
+describe('unusual archives', () => {
+  test('a regular file whose name ends in a slash is a directory (v7 archives)', async () => {
+    const archive = Buffer.concat([tarHeader({ name: 'old/', type: '0', size: 0 }, 'ustar'), Buffer.alloc(1024)]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type])).toEqual([['old', 'directory']]);
   });
 });
 
