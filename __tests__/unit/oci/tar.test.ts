@@ -3,16 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import {
-  TarEntry,
-  decompressLayer,
-  layerCompression,
-  normalizeTarPath,
-  parsePax,
-  readTar,
-  whiteout,
-  zstdDecompressor
-} from '../../../src/oci/tar';
+import { TarEntry, decompressLayer, layerCompression, normalizeTarPath, readTar, whiteout, zstdDecompressor } from '../../../src/oci/tar';
 import { FixtureEntry, TarFormat, chunked, fakeElf, paxRecords, randomBytes, tarArchive, tarHeader } from './tar-fixture';
 
 type Seen = Omit<TarEntry, 'read'> & { head?: string };
@@ -415,12 +406,95 @@ describe('PAX records', () => {
     ]);
     expect((await list(chunked(archive))).map(e => [e.path, e.linkname])).toEqual([['a b=c', 'ü']]);
   });
+
+  test('a malformed record is read as far as it goes, not refused', async () => {
+    // The record says 99 bytes where 10 are: tar-stream takes the value to the end of the data
+    // (Go's archive/tar refuses the header).
+    const archive = Buffer.concat([
+      paxHeader('x', Buffer.from('99 path=x\n')),
+      tarHeader({ name: 'f', type: '0', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['x\n']);
+  });
+
+  test('a global path applies only to an entry with a PAX header of its own', async () => {
+    // tar-stream merges global records into an entry's own PAX records only (POSIX applies them to
+    // every later entry).
+    const archive = Buffer.concat([
+      paxHeader('g', paxRecords({ path: 'global' })),
+      tarHeader({ name: 'plain', type: '0', size: 0 }, 'pax'),
+      paxHeader('x', paxRecords({ mtime: '0' })),
+      tarHeader({ name: 'with-pax', type: '0', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['plain', 'global']);
+  });
 });
 
 describe('unusual archives', () => {
   test('a regular file whose name ends in a slash is a directory (v7 archives)', async () => {
     const archive = Buffer.concat([tarHeader({ name: 'old/', type: '0', size: 0 }, 'ustar'), Buffer.alloc(1024)]);
     expect((await list(chunked(archive))).map(e => [e.path, e.type])).toEqual([['old', 'directory']]);
+  });
+
+  test('a type tar-stream does not name: typeflag ?, its content skipped', async () => {
+    const archive = Buffer.concat([
+      tarHeader({ name: 'sparse', type: 'S', size: 3 }, 'gnu'),
+      padded('abc'),
+      tarHeader({ name: 'next', type: '0', size: 0 }, 'gnu'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type, e.typeflag, e.size])).toEqual([
+      ['sparse', 'other', '?', 3],
+      ['next', 'file', '0', 0]
+    ]);
+  });
+
+  test('a symlink with a size is refused: readers disagree on whether content follows it', async () => {
+    // Go's archive/tar reads no content after a link; tar-stream would take the next 1024 bytes, the
+    // header and content of `hidden`, for the link's content.
+    const archive = Buffer.concat([
+      tarHeader({ name: 'link', type: '2', size: 1024, linkname: 'target' }, 'ustar'),
+      tarHeader({ name: 'hidden', type: '0', size: 3 }, 'ustar'),
+      padded('abc'),
+      Buffer.alloc(1024)
+    ]);
+    await expect(list(chunked(archive))).rejects.toThrow(
+      'tar entry link is a symlink with a size of 1024 bytes: tar readers disagree on whether content follows it'
+    );
+  });
+
+  test('metadata past 4 MiB is refused', async () => {
+    // tar-stream's bound on a PAX or GNU long-name header.
+    const archive = Buffer.concat([tarHeader({ name: 'PaxHeaders/x', type: 'x', size: 5 * 1024 * 1024 }, 'pax'), Buffer.alloc(1024)]);
+    await expect(list(chunked(archive))).rejects.toThrow(/^corrupt tar archive before its first entry: Header exceeds max size$/);
+  });
+
+  test('archives one after the other are read as one', async () => {
+    // tar-stream skips end-of-archive blocks (Go's archive/tar stops at the first).
+    const archive = Buffer.concat([tarArchive([{ path: 'a', content: 'A' }]), tarArchive([{ path: 'b', content: 'B' }])]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['a', 'b']);
+  });
+
+  test('bytes after the end-of-archive blocks are read as headers', async () => {
+    // Go's archive/tar stops at the end-of-archive blocks; tar-stream reads on.
+    const archive = Buffer.concat([tarArchive([{ path: 'a', content: 'A' }]), padded('not a header')]);
+    await expect(list(chunked(archive))).rejects.toThrow('corrupt tar archive: bad header checksum after a');
+  });
+
+  test('a bad checksum after the first entry names the entry before it', async () => {
+    const archive = tarArchive([
+      { path: 'a', content: 'A' },
+      { path: 'b', content: 'B' }
+    ]);
+    archive[1024] = 0x63;
+    await expect(list(chunked(archive))).rejects.toThrow(/^corrupt tar archive: bad header checksum after a$/);
+  });
+
+  test('a truncated archive says at which byte, and after which entry', async () => {
+    const archive = tarArchive([{ path: 'a', content: randomBytes(2000) }]).subarray(0, 1500);
+    await expect(list(chunked(archive, [100]))).rejects.toThrow(/^tar archive truncated at byte 1500 \(in or after a\)$/);
   });
 });
 
@@ -442,11 +516,6 @@ describe('helpers', () => {
     expect(whiteout('.wh..wh..opq')).toEqual({ kind: 'opaque', dir: '' });
     expect(whiteout('etc/passwd')).toBeUndefined();
     expect(whiteout('etc/x.wh.y')).toBeUndefined();
-  });
-
-  test('parsePax', () => {
-    expect(parsePax(paxRecords({ path: 'a b=c', linkpath: 'ü' }))).toEqual({ path: 'a b=c', linkpath: 'ü' });
-    expect(() => parsePax(Buffer.from('99 path=x\n'))).toThrow(/malformed PAX record/);
   });
 
   test.each([
