@@ -1,12 +1,13 @@
 /**
- * A minimal streaming tar reader for image layers: ustar, GNU (long names and link names, base-256
- * sizes) and PAX (per-entry and global `path`, `linkpath`, `size`) headers over an async iterable
- * of chunks. It yields one entry at a time and lets the caller read the first bytes of a regular
- * file; the rest of the file is skipped chunk by chunk, never buffered. Also: layer decompression
- * by media type, and OCI whiteout names.
+ * Reading image layers. tar-stream parses the archive (headers, checksums, PAX and GNU long names,
+ * sizes); this module shapes its entries for the layer content check: paths normalised, links and
+ * directories typed, the first bytes of a regular file on request while the rest streams by
+ * unheld, and errors that say where an archive went wrong. Also: OCI whiteout names, and layer
+ * decompression by media type.
  */
 import * as path from 'path';
 import { Readable, Transform, pipeline } from 'stream';
+import type { Entry, Extract, Headers } from 'tar-stream';
 import * as zlib from 'zlib';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -15,7 +16,7 @@ export interface TarEntry {
   /** Normalised: relative to the archive root, no `./` or leading `/`, no trailing `/` (the root itself is ''). */
   path: string;
   type: TarEntryType;
-  /** The typeflag character as written ('0' for a regular file, '5' for a directory, ...). */
+  /** The typeflag character as written ('0' for a regular file, '5' for a directory, ...); '?' for a type tar-stream does not name (GNU sparse 'S', ...). */
   typeflag: string;
   /** Bytes of content that follow the header (0 for links, directories and devices). */
   size: number;
@@ -29,125 +30,52 @@ export interface TarEntry {
   read: (n: number) => Promise<Buffer>;
 }
 
-const BLOCK = 512;
-/** The most a GNU long name or a PAX header may hold: more is not a layer this reader trusts. */
-const MAX_META_BYTES = 1024 * 1024;
+type TarStreamType = NonNullable<Headers['type']>;
 
-/** Consumes an async iterable of chunks by exact lengths, keeping only what it has not handed out. */
-class ByteReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private ended = false;
-  /** Bytes handed out or skipped so far. */
-  offset = 0;
+/** How each of tar-stream's types is typed here, and the typeflag it is written as. */
+const TYPES: Record<TarStreamType, { type: TarEntryType; typeflag: string }> = {
+  file: { type: 'file', typeflag: '0' },
+  link: { type: 'hardlink', typeflag: '1' },
+  symlink: { type: 'symlink', typeflag: '2' },
+  'character-device': { type: 'other', typeflag: '3' },
+  'block-device': { type: 'other', typeflag: '4' },
+  directory: { type: 'directory', typeflag: '5' },
+  fifo: { type: 'other', typeflag: '6' },
+  'contiguous-file': { type: 'file', typeflag: '7' },
+  // Metadata that tar-stream applies to the entry after it, never an entry itself.
+  'pax-header': { type: 'other', typeflag: 'x' },
+  'pax-global-header': { type: 'other', typeflag: 'g' },
+  'gnu-long-link-path': { type: 'other', typeflag: 'K' },
+  'gnu-long-path': { type: 'other', typeflag: 'L' }
+};
 
-  constructor(private readonly source: AsyncIterator<Buffer>) {}
+/**
+ * Types without content whatever their size field says, as Go's archive/tar (which Docker and
+ * containerd read layers with) has it. tar-stream agrees for a directory only.
+ */
+const HEADER_ONLY = new Set<TarStreamType>(['link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo']);
 
-  /** Buffers at least `n` bytes unless the source ends first; true when it has them. */
-  private async fill(n: number): Promise<boolean> {
-    while (this.buffered < n && !this.ended) {
-      const r = await this.source.next();
-      if (r.done) this.ended = true;
-      else if (r.value.length > 0) {
-        this.chunks.push(r.value);
-        this.buffered += r.value.length;
-      }
-    }
-    return this.buffered >= n;
-  }
-
-  /** Up to `n` bytes without consuming them. */
-  async peek(n: number): Promise<Buffer> {
-    await this.fill(n);
-    const head = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-    this.chunks = head.length > 0 ? [head] : [];
-    return head.subarray(0, Math.min(n, head.length));
-  }
-
-  /** Exactly `n` bytes, or undefined when the source is already at its end; a partial read throws. */
-  async take(n: number): Promise<Buffer | undefined> {
-    if (!(await this.fill(n))) {
-      if (this.buffered === 0) return undefined;
-      throw new Error(`tar archive truncated at byte ${this.offset + this.buffered} (wanted ${n} more bytes)`);
-    }
-    const out = await this.peek(n);
-    await this.skip(n);
-    return Buffer.from(out);
-  }
-
-  /** Discards `n` bytes, pulling and dropping chunks as they come. */
-  async skip(n: number): Promise<void> {
-    let left = n;
-    while (left > 0) {
-      if (this.buffered === 0 && !(await this.fill(1))) {
-        throw new Error(`tar archive truncated at byte ${this.offset} (${left} bytes of content missing)`);
-      }
-      const first = this.chunks[0];
-      if (first.length <= left) {
-        this.chunks.shift();
-        this.buffered -= first.length;
-        this.offset += first.length;
-        left -= first.length;
-      } else {
-        this.chunks[0] = first.subarray(left);
-        this.buffered -= left;
-        this.offset += left;
-        left = 0;
-      }
-    }
-  }
-
-  async close(): Promise<void> {
-    this.chunks = [];
-    this.buffered = 0;
-    await this.source.return?.();
-  }
+function typeOf(header: Headers): { type: TarEntryType; typeflag: string } {
+  const known = header.type ? TYPES[header.type] : { type: 'other' as const, typeflag: '?' };
+  // Old (v7) archives mark a directory by a trailing slash on a regular file; tar-stream keeps it a file.
+  return header.type === 'file' && header.name.endsWith('/') ? { ...known, type: 'directory' } : known;
 }
 
-function cString(buf: Buffer, start: number, length: number): string {
-  const field = buf.subarray(start, start + length);
-  const nul = field.indexOf(0);
-  return field.subarray(0, nul < 0 ? field.length : nul).toString('utf8');
+function contentSize(header: Headers): number {
+  return header.type && HEADER_ONLY.has(header.type) ? 0 : (header.size ?? 0);
 }
 
-/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
-function numeric(buf: Buffer, start: number, length: number): number {
-  const field = buf.subarray(start, start + length);
-  if (field[0] & 0x80) {
-    let value = field[0] & 0x7f;
-    for (let i = 1; i < field.length; i++) value = value * 256 + field[i];
-    return value;
+/**
+ * tar-stream reads the bytes a link's or device's size field announces as its content, where Go
+ * reads none and takes them for the next header: the two would see different entries after it.
+ */
+function refuseSizedHeaderOnly(header: Headers): void {
+  const size = header.size ?? 0;
+  if (header.type && header.type !== 'directory' && HEADER_ONLY.has(header.type) && size > 0) {
+    throw new Error(
+      `tar entry ${header.name} is a ${header.type} with a size of ${size} bytes: tar readers disagree on whether content follows it`
+    );
   }
-  const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new Error(`tar header has a non-octal number "${text}"`);
-  return parseInt(text, 8);
-}
-
-function checksumOk(header: Buffer): boolean {
-  const stored = numeric(header, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
-  return sum === stored;
-}
-
-/** PAX records: `<length> <key>=<value>\n`, the length counting the whole record. */
-export function parsePax(data: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space < 0) break;
-    const length = parseInt(data.toString('latin1', pos, space), 10);
-    if (!Number.isFinite(length) || length <= space - pos || pos + length > data.length) {
-      throw new Error(`malformed PAX record at byte ${pos}`);
-    }
-    const record = data.toString('utf8', space + 1, pos + length - 1); // without the trailing newline
-    const eq = record.indexOf('=');
-    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
-    pos += length;
-  }
-  return out;
 }
 
 /** `./a/b/`, `/a/b` and `a//b` → `a/b`; `..` cannot climb above the root. */
@@ -158,177 +86,217 @@ export function normalizeTarPath(p: string): string {
     .replace(/\/+$/, '');
 }
 
-/** Header-only types: whatever their size field says, no content follows (as Go's archive/tar). */
-const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
+/** Where the reader has got to, for error messages, and the source's own failure (passed on as it is). */
+interface Progress {
+  bytesIn: number;
+  /** The last entry handed out, as written. */
+  lastEntry?: string;
+  sourceError?: unknown;
+}
 
-function entryType(typeflag: string): TarEntryType {
-  switch (typeflag) {
-    case '0':
-    case '7':
-      return 'file';
-    case '1':
-      return 'hardlink';
-    case '2':
-      return 'symlink';
-    case '5':
-      return 'directory';
-    default:
-      return 'other';
+/** tar-stream 3.1's messages for a header whose checksum does not match, and for input that ends inside an entry or header. */
+const BAD_CHECKSUM = /^Invalid tar header\. Maybe the tar is corrupted/;
+const UNEXPECTED_END = /^Unexpected end of data/;
+
+/** tar-stream's error, said with where the archive went wrong; the source's error as it is. */
+function explain(e: unknown, progress: Progress): Error {
+  const error = e instanceof Error ? e : new Error(String(e));
+  if (e === progress.sourceError) return error;
+  const last = progress.lastEntry;
+  const where = last === undefined ? 'before its first entry' : `in or after ${last}`;
+  let message = `corrupt tar archive ${where}: ${error.message}`;
+  if (BAD_CHECKSUM.test(error.message)) {
+    // The first member starts at byte 0; when its header is not tar, the input most likely is not either.
+    message =
+      last === undefined ? 'not a tar archive: bad header checksum at byte 0' : `corrupt tar archive: bad header checksum after ${last}`;
+  } else if (UNEXPECTED_END.test(error.message)) {
+    message = `tar archive truncated at byte ${progress.bytesIn} (${where})`;
   }
+  return new Error(message, { cause: error });
 }
 
-function padding(size: number): number {
-  return (BLOCK - (size % BLOCK)) % BLOCK;
+/** Resolves on the first of `events`, and stops listening. */
+function firstOf(emitter: NodeJS.EventEmitter, events: string[]): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      for (const event of events) emitter.off(event, done);
+      resolve();
+    };
+    for (const event of events) emitter.on(event, done);
+  });
 }
 
-/** A header block that passed its checksum, with the fields every entry type has. */
-interface TarHeader {
-  block: Buffer;
-  /** Byte offset of the block in the archive, for messages. */
-  at: number;
-  typeflag: string;
-  /** The size field (a PAX `size` record may override it). */
-  size: number;
-}
-
-/** The next header; undefined at the end-of-archive marker (an all-zero block) or the end of the input. */
-async function readHeader(reader: ByteReader): Promise<TarHeader | undefined> {
-  const at = reader.offset;
-  const block = await reader.take(BLOCK);
-  if (!block || block.every(b => b === 0)) return undefined;
-  if (!checksumOk(block)) throw new Error(`not a tar archive: bad header checksum at byte ${at}`);
-  const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
-  return { block, at, typeflag, size: numeric(block, 124, 12) };
-}
-
-/** GNU long name (L) and long link name (K), PAX per-entry (x) and global (g) headers: they describe the entries after them. */
-const META_TYPEFLAGS = new Set(['L', 'K', 'x', 'g']);
-
-async function readMetaContent(reader: ByteReader, header: TarHeader): Promise<Buffer> {
-  if (header.size > MAX_META_BYTES) throw new Error(`tar metadata entry of ${header.size} bytes at byte ${header.at}`);
-  const data = (await reader.take(header.size)) ?? Buffer.alloc(0);
-  await reader.skip(padding(header.size));
-  return data;
-}
-
-/** What the metadata entries read so far say about the next entry. */
-interface EntryMeta {
-  pax: Record<string, string>;
-  longName?: string;
-  longLink?: string;
-}
-
-/** Metadata entries waiting for the entry they describe; global PAX records stay for every later entry. */
-class PendingMeta {
-  private readonly globalPax: Record<string, string> = {};
-  private localPax: Record<string, string> = {};
-  private longName: string | undefined;
-  private longLink: string | undefined;
-
-  add(typeflag: string, data: Buffer): void {
-    if (typeflag === 'L') this.longName = cString(data, 0, data.length);
-    else if (typeflag === 'K') this.longLink = cString(data, 0, data.length);
-    else if (typeflag === 'x') this.localPax = { ...this.localPax, ...parsePax(data) };
-    else Object.assign(this.globalPax, parsePax(data));
-  }
-
-  /** The metadata for the entry whose header was just read; the per-entry part is used up. */
-  takeForEntry(): EntryMeta {
-    const meta = { pax: { ...this.globalPax, ...this.localPax }, longName: this.longName, longLink: this.longLink };
-    this.localPax = {};
-    this.longName = undefined;
-    this.longLink = undefined;
-    return meta;
-  }
-}
-
-/** The path as the archive writes it: PAX, then a GNU long name, then the header's (ustar prefix + name). */
-function rawPathOf(block: Buffer, meta: EntryMeta): string {
-  let name = cString(block, 0, 100);
-  // POSIX ustar splits long names into prefix + name; GNU ("ustar  ") uses that space for other fields.
-  if (block.toString('latin1', 257, 263) === 'ustar\0') {
-    const prefix = cString(block, 345, 155);
-    if (prefix) name = `${prefix}/${name}`;
-  }
-  return meta.pax.path ?? meta.longName ?? name;
-}
-
-function contentSize(header: TarHeader, pax: Record<string, string>): number {
-  if (HEADER_ONLY.has(header.typeflag)) return 0;
-  const paxSize = pax.size !== undefined ? Number(pax.size) : NaN;
-  return Number.isFinite(paxSize) ? paxSize : header.size;
-}
-
-/** The start of the current entry's content, readable only until the reader moves past it. */
-class EntryContent {
-  private current = true;
-  private readonly start: number;
+/**
+ * Writes the source's chunks into the extractor, pulling the next only once the extractor has
+ * taken the last (its write buffer holds one byte): nothing is read ahead of the entry the caller
+ * is on, and the source is closed when the extractor is done or destroyed.
+ */
+class Feeder {
+  private pulling = false;
+  private stopped = false;
+  private readonly done: Promise<void>;
 
   constructor(
-    private readonly reader: ByteReader,
-    readonly size: number,
-    private readonly rawPath: string
+    private readonly source: AsyncIterator<Buffer>,
+    private readonly extractor: Extract,
+    private readonly progress: Progress
   ) {
-    this.start = reader.offset;
+    this.done = this.run();
+  }
+
+  /** Stops feeding; resolves once the source is closed, or at once while a pull (which may wait on the network) is in flight: the source is closed when it settles. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (!this.pulling) await this.done;
+  }
+
+  private feeding(): boolean {
+    return !this.stopped && !this.extractor.destroyed;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.feed();
+    } catch (e) {
+      this.progress.sourceError = e;
+      this.extractor.destroy(e as Error);
+    } finally {
+      await Promise.resolve(this.source.return?.()).catch(() => undefined);
+    }
+  }
+
+  private async feed(): Promise<void> {
+    while (this.feeding()) {
+      this.pulling = true;
+      const next = await this.source.next();
+      this.pulling = false;
+      if (!this.feeding()) return;
+      if (next.done) {
+        this.extractor.end();
+        return;
+      }
+      this.progress.bytesIn += next.value.length;
+      if (!this.extractor.write(next.value)) await firstOf(this.extractor, ['drain', 'close']);
+    }
+  }
+}
+
+/** The start of an entry's content, pulled from tar-stream's entry stream only as far as asked. */
+class EntryHead {
+  private readonly chunks: Buffer[] = [];
+  private held = 0;
+  private current = true;
+  private finished = false;
+  private failure: unknown;
+  private waiting: Promise<void> | undefined;
+  /** Ends the wait for data when the stream ends or closes. */
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly stream: Entry,
+    readonly size: number,
+    private readonly progress: Progress
+  ) {
+    stream.on('error', (e: unknown) => (this.failure = e));
+    stream.on('end', () => this.finish());
+    stream.on('close', () => this.finish());
   }
 
   async read(n: number): Promise<Buffer> {
     if (!this.current) throw new Error('tar entry content read after moving to the next entry');
-    if (this.reader.offset !== this.start) throw new Error('tar entry content already consumed');
     const want = Math.min(n, this.size);
-    const head = await this.reader.peek(want);
-    if (head.length < want) throw new Error(`tar archive truncated inside ${this.rawPath}`);
-    return Buffer.from(head);
+    while (this.held < want && !this.finished) await this.nextChunk();
+    if (this.held < want) throw explain(this.failure ?? new Error('tar entry content read after the reader stopped'), this.progress);
+    return Buffer.from(Buffer.concat(this.chunks, this.held).subarray(0, want));
   }
 
-  /** Skips the rest of the content and its padding. */
-  async skipRest(): Promise<void> {
+  /** Moving on: what is held is dropped, and the rest of the content streams by unread. */
+  release(): void {
     this.current = false;
-    await this.reader.skip(this.size + padding(this.size));
+    this.chunks.length = 0;
+    this.held = 0;
+    this.stream.resume();
+  }
+
+  /** The next chunk of content, or the stream's end; reads at the same time share one wait. */
+  private nextChunk(): Promise<void> {
+    this.waiting ??= new Promise(resolve => {
+      const onData = (chunk: Buffer): void => {
+        this.chunks.push(chunk);
+        this.held += chunk.length;
+        stop();
+      };
+      const stop = (): void => {
+        this.stream.pause();
+        this.stream.off('data', onData);
+        this.wake = undefined;
+        this.waiting = undefined;
+        resolve();
+      };
+      this.wake = stop;
+      this.stream.on('data', onData);
+    });
+    return this.waiting;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.wake?.();
   }
 }
 
-/** The entry a (non-metadata) header and the metadata before it describe; its content is read through `content`. */
-function toEntry(header: TarHeader, meta: EntryMeta, rawPath: string, content: EntryContent): TarEntry {
-  const { block, typeflag } = header;
-  const rawLink = meta.pax.linkpath ?? meta.longLink ?? cString(block, 157, 100);
-  // Old (v7) archives mark a directory by a trailing slash on a regular-file entry.
-  const type = typeflag === '0' && rawPath.endsWith('/') ? 'directory' : entryType(typeflag);
+function toTarEntry(header: Headers, head: EntryHead): TarEntry {
+  const { type, typeflag } = typeOf(header);
+  const linkname = header.linkname ?? '';
   return {
-    path: normalizeTarPath(rawPath),
+    path: normalizeTarPath(header.name),
     type,
     typeflag,
-    size: content.size,
-    linkname: type === 'hardlink' ? normalizeTarPath(rawLink) : type === 'symlink' ? rawLink : '',
-    mode: numeric(block, 100, 8),
-    read: (n: number) => content.read(n)
+    size: head.size,
+    linkname: type === 'hardlink' ? normalizeTarPath(linkname) : type === 'symlink' ? linkname : '',
+    mode: header.mode ?? 0,
+    read: (n: number) => head.read(n)
   };
 }
 
+async function nextEntry(entries: AsyncIterator<Entry>, progress: Progress): Promise<Entry | undefined> {
+  try {
+    const next = await entries.next();
+    return next.done ? undefined : next.value;
+  } catch (e) {
+    throw explain(e, progress);
+  }
+}
+
+/** tar-stream, loaded when the first layer is read (a separate chunk of the bundle: only the post-push content check needs it). */
+const tarStream = (): Promise<typeof import('tar-stream')> => import('tar-stream');
+
 /**
- * Entries of a tar archive, read as the chunks arrive. Reading stops at the first all-zero block
- * (the end-of-archive marker) or the end of the input; a bad header checksum or a truncated
- * archive throws. Ending the iteration early (break, return, throw) closes the source.
+ * Entries of a tar archive, read as the chunks arrive. A bad header checksum, a truncated archive,
+ * or a link or device whose size field is not 0 throws. Ending the iteration early (break, return,
+ * throw) destroys the extractor and closes the source.
  */
 export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry, void, undefined> {
-  const reader = new ByteReader(source[Symbol.asyncIterator]());
-  const pending = new PendingMeta();
+  const { extract } = await tarStream();
+  // Unknown format: v7 headers have no ustar magic. A one-byte write buffer: see Feeder.
+  const extractor = extract({ allowUnknownFormat: true, highWaterMark: 1 });
+  const entries = extractor[Symbol.asyncIterator]();
+  const progress: Progress = { bytesIn: 0 };
+  const feeder = new Feeder(source[Symbol.asyncIterator](), extractor, progress);
+  let head: EntryHead | undefined;
   try {
-    for (;;) {
-      const header = await readHeader(reader);
-      if (!header) return;
-      if (META_TYPEFLAGS.has(header.typeflag)) {
-        pending.add(header.typeflag, await readMetaContent(reader, header));
-        continue;
-      }
-      const meta = pending.takeForEntry();
-      const rawPath = rawPathOf(header.block, meta);
-      const content = new EntryContent(reader, contentSize(header, meta.pax), rawPath);
-      yield toEntry(header, meta, rawPath, content);
-      await content.skipRest();
+    for (let entry = await nextEntry(entries, progress); entry; entry = await nextEntry(entries, progress)) {
+      refuseSizedHeaderOnly(entry.header);
+      head = new EntryHead(entry, contentSize(entry.header), progress);
+      progress.lastEntry = entry.header.name;
+      yield toTarEntry(entry.header, head);
+      head.release();
     }
   } finally {
-    await reader.close();
+    head?.release();
+    const stopped = feeder.stop();
+    await entries.return?.();
+    await stopped;
   }
 }
 

@@ -1,14 +1,9 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as zlib from 'zlib';
-import {
-  TarEntry,
-  decompressLayer,
-  layerCompression,
-  normalizeTarPath,
-  parsePax,
-  readTar,
-  whiteout,
-  zstdDecompressor
-} from '../../../src/oci/tar';
+import { TarEntry, decompressLayer, layerCompression, normalizeTarPath, readTar, whiteout, zstdDecompressor } from '../../../src/oci/tar';
 import { FixtureEntry, TarFormat, chunked, fakeElf, paxRecords, randomBytes, tarArchive, tarHeader } from './tar-fixture';
 
 type Seen = Omit<TarEntry, 'read'> & { head?: string };
@@ -79,6 +74,16 @@ describe('readTar', () => {
     for await (const e of readTar(chunked(tarArchive([{ path: 'f', content: 'abc' }])))) {
       expect((await e.read(64)).toString()).toBe('abc');
       expect((await e.read(2)).toString()).toBe('ab');
+    }
+  });
+
+  test('reads at the same time get the same bytes', async () => {
+    const content = randomBytes(3000);
+    for await (const e of readTar(chunked(tarArchive([{ path: 'f', content }]), [512, 10, 700]))) {
+      const [long, short, again] = await Promise.all([e.read(2000), e.read(5), e.read(2000)]);
+      expect(long).toEqual(content.subarray(0, 2000));
+      expect(short).toEqual(content.subarray(0, 5));
+      expect(again).toEqual(long);
     }
   });
 
@@ -185,6 +190,73 @@ describe('readTar', () => {
     expect(pulled).toBe(4096);
   });
 
+  test('stopping while the source is waiting returns at once; the source is closed when it yields', async () => {
+    // A directory header is taken whole, so the reader asks for the next chunk, which does not come yet.
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>(r => (release = r));
+    let closed = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        yield tarHeader({ name: 'dir/', type: '5', size: 0 }, 'ustar');
+        await stalled;
+        yield tarHeader({ name: 'never', type: '0', size: 0 }, 'ustar');
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const e of readTar(source())) {
+      expect(e.path).toBe('dir');
+      break;
+    }
+    // Here already: the loop ended without waiting for the source.
+    release();
+    await new Promise(r => setTimeout(r, 20));
+    expect(closed).toBe(true);
+  });
+
+  test('a source error reaches the caller as it is, between entries and inside a head', async () => {
+    const failure = new Error('the connection dropped');
+    const archive = tarArchive([
+      { path: 'a', content: 'A' },
+      { path: 'b', content: randomBytes(4096) }
+    ]);
+    async function* failing(after: number): AsyncGenerator<Buffer> {
+      yield* chunked(archive.subarray(0, after), [512]);
+      throw failure;
+    }
+    await expect(list(failing(1024))).rejects.toBe(failure);
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of readTar(failing(2048))) {
+        seen.push(e.path);
+        await e.read(4096);
+      }
+    })();
+    await expect(reading).rejects.toBe(failure);
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  test('a source that fails after the caller stopped leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): number => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      async function* source(): AsyncGenerator<Buffer> {
+        yield tarHeader({ name: 'dir/', type: '5', size: 0 }, 'ustar');
+        await new Promise(r => setTimeout(r, 10));
+        throw new Error('failed after the caller stopped');
+      }
+      for await (const e of readTar(source())) {
+        expect(e.path).toBe('dir');
+        break;
+      }
+      await new Promise(r => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('skipping a large file does not hold it', async () => {
     // 16 MiB of content in 64 KiB chunks: each chunk is dropped as soon as it is skipped.
     const chunk = Buffer.alloc(65536, 1);
@@ -208,6 +280,224 @@ describe('readTar', () => {
   });
 });
 
+/** Whether a 512-byte block of the archive is a header with this name and typeflag (to check a fixture holds what its test is about). */
+function hasHeader(archive: Buffer, name: string, typeflag: string): boolean {
+  for (let at = 0; at + 512 <= archive.length; at += 512) {
+    if (archive.toString('latin1', at, at + name.length) === name && archive[at + 156] === typeflag.charCodeAt(0)) return true;
+  }
+  return false;
+}
+
+/** The archive the real GNU tar writes (with `args`) of what `populate` puts into an empty directory. */
+function gnuTar(args: string[], populate: (dir: string) => void): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tar-fixture-'));
+  try {
+    populate(dir);
+    const stable = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0'];
+    return execFileSync('tar', [...args, ...stable, '-cf', '-', ...fs.readdirSync(dir).sort()], { cwd: dir, maxBuffer: 1 << 20 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('archives written by GNU tar', () => {
+  const D60 = 'd'.repeat(60);
+  const LONG_DIR = `${D60}/${D60}`;
+  const LONG_FILE = `${LONG_DIR}/file-${'n'.repeat(30)}`;
+  const LONG_COMPONENT = 'f'.repeat(150);
+  const LONG_SYMLINK_TARGET = 't'.repeat(150);
+
+  /** In the order `--sort=name` writes them. */
+  const WRITTEN: Seen[] = [
+    { path: D60, type: 'directory', typeflag: '5', size: 0, linkname: '', mode: 0o755 },
+    { path: LONG_DIR, type: 'directory', typeflag: '5', size: 0, linkname: '', mode: 0o755 },
+    { path: LONG_FILE, type: 'file', typeflag: '0', size: 6, linkname: '', mode: 0o755, head: 'hello\n' },
+    { path: LONG_COMPONENT, type: 'file', typeflag: '0', size: 6, linkname: '', mode: 0o644, head: 'world\n' },
+    // The long file's second name: a hard link whose target is longer than 100 bytes.
+    { path: 'hard', type: 'hardlink', typeflag: '1', size: 0, linkname: LONG_FILE, mode: 0o755 },
+    { path: 'sym', type: 'symlink', typeflag: '2', size: 0, linkname: LONG_SYMLINK_TARGET, mode: 0o777 }
+  ];
+
+  function populate(dir: string): void {
+    fs.mkdirSync(path.join(dir, LONG_DIR), { recursive: true });
+    fs.writeFileSync(path.join(dir, LONG_FILE), 'hello\n');
+    fs.writeFileSync(path.join(dir, LONG_COMPONENT), 'world\n');
+    fs.linkSync(path.join(dir, LONG_FILE), path.join(dir, 'hard'));
+    fs.symlinkSync(LONG_SYMLINK_TARGET, path.join(dir, 'sym'));
+    for (const [p, mode] of [
+      [D60, 0o755],
+      [LONG_DIR, 0o755],
+      [LONG_FILE, 0o755],
+      [LONG_COMPONENT, 0o644]
+    ] as const) {
+      fs.chmodSync(path.join(dir, p), mode);
+    }
+  }
+
+  const archives: Record<'gnu' | 'posix' | 'override', Buffer> = {
+    gnu: Buffer.alloc(0),
+    posix: Buffer.alloc(0),
+    override: Buffer.alloc(0)
+  };
+
+  beforeAll(() => {
+    archives.gnu = gnuTar(['--format=gnu'], populate);
+    // A `keyword=value` option goes into a global (g) header at the start of the archive.
+    archives.posix = gnuTar(['--format=posix', '--pax-option=comment=written by a test'], populate);
+    // A `keyword:=value` option goes into every entry's extended (x) header: here a path that overrides the ustar name.
+    archives.override = gnuTar(['--format=posix', '--pax-option=path:=over/ridden'], dir =>
+      fs.writeFileSync(path.join(dir, 'original'), 'renamed\n')
+    );
+  });
+
+  test('GNU: long names (L) and long link names (K) for a hard link and a symlink', async () => {
+    const archive = archives.gnu;
+    expect(hasHeader(archive, '././@LongLink', 'L')).toBe(true);
+    expect(hasHeader(archive, '././@LongLink', 'K')).toBe(true);
+    expect(await list(chunked(archive, [512, 100, 7]))).toEqual(WRITTEN);
+  });
+
+  test('POSIX: PAX paths and link paths past 100 bytes; the global (g) and extended (x) headers are not entries', async () => {
+    const archive = archives.posix;
+    expect(archive[156]).toBe('g'.charCodeAt(0));
+    expect(archive.toString('latin1')).toContain('comment=written by a test');
+    expect(archive.toString('latin1')).toContain(`linkpath=${LONG_SYMLINK_TARGET}`);
+    expect(await list(chunked(archive, [512, 100, 7]))).toEqual(WRITTEN);
+  });
+
+  test('POSIX: a PAX path record overrides the ustar name', async () => {
+    const archive = archives.override;
+    expect(hasHeader(archive, 'original', '0')).toBe(true);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type, e.head])).toEqual([['over/ridden', 'file', 'renamed\n']]);
+  });
+});
+
+/** A PAX extended header (x, or g for a global one) with its records, padded to whole blocks. */
+function paxHeader(type: 'x' | 'g', records: Buffer): Buffer {
+  return Buffer.concat([tarHeader({ name: `PaxHeaders/${type}`, type, size: records.length }, 'pax'), padded(records)]);
+}
+
+function padded(data: Buffer | string): Buffer {
+  const bytes = Buffer.from(data);
+  return Buffer.concat([bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512)]);
+}
+
+describe('PAX records', () => {
+  test('a PAX size smaller than the ustar size field: the PAX size decides where the next header is', async () => {
+    const archive = Buffer.concat([
+      paxHeader('x', paxRecords({ size: '5' })),
+      tarHeader({ name: 'f', type: '0', size: 2048 }, 'pax'),
+      padded('hello'),
+      tarHeader({ name: 'next', type: '0', size: 4 }, 'pax'),
+      padded('more'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive, [300]))).map(e => [e.path, e.size, e.head])).toEqual([
+      ['f', 5, 'hello'],
+      ['next', 4, 'more']
+    ]);
+  });
+
+  test('values with spaces, `=` and UTF-8', async () => {
+    const archive = Buffer.concat([
+      paxHeader('x', paxRecords({ path: 'a b=c', linkpath: 'ü' })),
+      tarHeader({ name: 'l', type: '2', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.linkname])).toEqual([['a b=c', 'ü']]);
+  });
+
+  test('a malformed record is read as far as it goes, not refused', async () => {
+    // The record says 99 bytes where 10 are: tar-stream takes the value to the end of the data
+    // (Go's archive/tar refuses the header).
+    const archive = Buffer.concat([
+      paxHeader('x', Buffer.from('99 path=x\n')),
+      tarHeader({ name: 'f', type: '0', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['x\n']);
+  });
+
+  test('a global path applies only to an entry with a PAX header of its own', async () => {
+    // tar-stream merges global records into an entry's own PAX records only (POSIX applies them to
+    // every later entry).
+    const archive = Buffer.concat([
+      paxHeader('g', paxRecords({ path: 'global' })),
+      tarHeader({ name: 'plain', type: '0', size: 0 }, 'pax'),
+      paxHeader('x', paxRecords({ mtime: '0' })),
+      tarHeader({ name: 'with-pax', type: '0', size: 0 }, 'pax'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['plain', 'global']);
+  });
+});
+
+describe('unusual archives', () => {
+  test('a regular file whose name ends in a slash is a directory (v7 archives)', async () => {
+    const archive = Buffer.concat([tarHeader({ name: 'old/', type: '0', size: 0 }, 'ustar'), Buffer.alloc(1024)]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type])).toEqual([['old', 'directory']]);
+  });
+
+  test('a type tar-stream does not name: typeflag ?, its content skipped', async () => {
+    const archive = Buffer.concat([
+      tarHeader({ name: 'sparse', type: 'S', size: 3 }, 'gnu'),
+      padded('abc'),
+      tarHeader({ name: 'next', type: '0', size: 0 }, 'gnu'),
+      Buffer.alloc(1024)
+    ]);
+    expect((await list(chunked(archive))).map(e => [e.path, e.type, e.typeflag, e.size])).toEqual([
+      ['sparse', 'other', '?', 3],
+      ['next', 'file', '0', 0]
+    ]);
+  });
+
+  test('a symlink with a size is refused: readers disagree on whether content follows it', async () => {
+    // Go's archive/tar reads no content after a link; tar-stream would take the next 1024 bytes, the
+    // header and content of `hidden`, for the link's content.
+    const archive = Buffer.concat([
+      tarHeader({ name: 'link', type: '2', size: 1024, linkname: 'target' }, 'ustar'),
+      tarHeader({ name: 'hidden', type: '0', size: 3 }, 'ustar'),
+      padded('abc'),
+      Buffer.alloc(1024)
+    ]);
+    await expect(list(chunked(archive))).rejects.toThrow(
+      'tar entry link is a symlink with a size of 1024 bytes: tar readers disagree on whether content follows it'
+    );
+  });
+
+  test('metadata past 4 MiB is refused', async () => {
+    // tar-stream's bound on a PAX or GNU long-name header.
+    const archive = Buffer.concat([tarHeader({ name: 'PaxHeaders/x', type: 'x', size: 5 * 1024 * 1024 }, 'pax'), Buffer.alloc(1024)]);
+    await expect(list(chunked(archive))).rejects.toThrow(/^corrupt tar archive before its first entry: Header exceeds max size$/);
+  });
+
+  test('archives one after the other are read as one', async () => {
+    // tar-stream skips end-of-archive blocks (Go's archive/tar stops at the first).
+    const archive = Buffer.concat([tarArchive([{ path: 'a', content: 'A' }]), tarArchive([{ path: 'b', content: 'B' }])]);
+    expect((await list(chunked(archive))).map(e => e.path)).toEqual(['a', 'b']);
+  });
+
+  test('bytes after the end-of-archive blocks are read as headers', async () => {
+    // Go's archive/tar stops at the end-of-archive blocks; tar-stream reads on.
+    const archive = Buffer.concat([tarArchive([{ path: 'a', content: 'A' }]), padded('not a header')]);
+    await expect(list(chunked(archive))).rejects.toThrow('corrupt tar archive: bad header checksum after a');
+  });
+
+  test('a bad checksum after the first entry names the entry before it', async () => {
+    const archive = tarArchive([
+      { path: 'a', content: 'A' },
+      { path: 'b', content: 'B' }
+    ]);
+    archive[1024] = 0x63;
+    await expect(list(chunked(archive))).rejects.toThrow(/^corrupt tar archive: bad header checksum after a$/);
+  });
+
+  test('a truncated archive says at which byte, and after which entry', async () => {
+    const archive = tarArchive([{ path: 'a', content: randomBytes(2000) }]).subarray(0, 1500);
+    await expect(list(chunked(archive, [100]))).rejects.toThrow(/^tar archive truncated at byte 1500 \(in or after a\)$/);
+  });
+});
+
 describe('helpers', () => {
   test.each([
     ['./a/b/', 'a/b'],
@@ -226,11 +516,6 @@ describe('helpers', () => {
     expect(whiteout('.wh..wh..opq')).toEqual({ kind: 'opaque', dir: '' });
     expect(whiteout('etc/passwd')).toBeUndefined();
     expect(whiteout('etc/x.wh.y')).toBeUndefined();
-  });
-
-  test('parsePax', () => {
-    expect(parsePax(paxRecords({ path: 'a b=c', linkpath: 'ü' }))).toEqual({ path: 'a b=c', linkpath: 'ü' });
-    expect(() => parsePax(Buffer.from('99 path=x\n'))).toThrow(/malformed PAX record/);
   });
 
   test.each([
