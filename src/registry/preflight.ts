@@ -9,7 +9,7 @@ import { platformServes } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { RegistryClient } from './client';
 import { configPlatform } from './readback';
-import { dockerfileBases } from '../policy/dockerfile';
+import { dockerfileBases } from '../policy/base-images';
 
 export interface BaseImageUse {
   image: string;

@@ -1,4 +1,4 @@
-import { BaseImage, dockerfileBases, DockerfileBasesOptions } from '../../../src/policy/dockerfile';
+import { BaseImage, dockerfileBases, DockerfileBasesOptions } from '../../../src/policy/base-images';
 
 const AMD = 'linux/amd64';
 const ARM = 'linux/arm64';
