@@ -10,11 +10,6 @@ function bases(lines: string[], over: Partial<DockerfileBasesOptions> = {}) {
   return dockerfileBases(lines.join('\n'), { ...OPTIONS, ...over });
 }
 
-/** `image@line` per entry, for compact expectations. */
-function refs(lines: string[], over: Partial<DockerfileBasesOptions> = {}): string[] {
-  return bases(lines, over).images.map(i => `${i.image}@${i.line}`);
-}
-
 function img(image: string, line: number, platforms: string[] = BOTH): BaseImage {
   return { image, line, platforms };
 }
@@ -221,62 +216,14 @@ describe('the stages the target needs', () => {
   });
 });
 
-describe('reading the Dockerfile', () => {
+describe('reading the Dockerfile, end to end (the syntax itself: __tests__/unit/dockerfile/)', () => {
   test.each<[string, string[], string[]]>([
-    ['comments and blank lines', ['# a comment', '', '  # indented comment', 'FROM alpine'], ['alpine@4']],
-    ['lower-case instruction', ['from alpine as base', 'from base'], ['alpine@1']],
-    [
-      'continuation: the first line counts',
-      ['FROM --platform=$TARGETPLATFORM \\', '    golang:1.22 \\', '    AS build', 'FROM alpine', 'COPY --from=build / /'],
-      ['golang:1.22@1', 'alpine@4']
-    ],
-    ['continuation with trailing blanks', ['FROM \\  ', 'alpine'], ['alpine@1']],
-    ['comment and blank lines inside a continuation', ['FROM \\', '# note', '', '  alpine AS a', 'FROM a'], ['alpine@1']],
-    ['escape directive: backtick continues', ['# escape=`', 'FROM `', '  alpine:3.19 AS base', 'FROM base'], ['alpine:3.19@2']],
-    [
-      'escape directive: backslash does not continue',
-      ['# escape=`', 'FROM alpine AS a', 'RUN dir C:\\', 'FROM busybox', 'COPY --from=a / /'],
-      ['alpine@2', 'busybox@4']
-    ],
-    [
-      'escape directive after syntax directive',
-      ['# syntax=docker/dockerfile:1', '#escape = `', 'FROM alpine AS a', 'RUN dir C:\\', 'FROM busybox', 'COPY --from=a / /'],
-      ['alpine@3', 'busybox@5']
-    ],
-    ['a directive after a comment is a comment', ['# hello', '# escape=`', 'FROM alpine', 'RUN dir C:\\', 'FROM busybox'], ['alpine@3']],
     ['backtick escape in a FROM reference', ['# escape=`', 'ARG TAG=3', 'FROM alpine:${TAG}'], ['alpine:3@3']],
     ['byte-order mark and CRLF', ['\uFEFFARG V=1\r', 'FROM alpine:${V} AS a\r', 'FROM a\r'], ['alpine:1@2']]
   ])('%s', (_name, lines, expected) => {
     const result = bases(lines);
     expect(result.problems).toEqual([]);
     expect(result.images.map(i => `${i.image}@${i.line}`)).toEqual(expected);
-  });
-
-  test('heredoc bodies are not instructions and still count as lines', () => {
-    // Without heredoc handling the last stage would be `FROM evil:four`.
-    const lines = [
-      'FROM alpine AS a',
-      'RUN <<EOF',
-      'FROM evil:one',
-      'EOF',
-      'FROM busybox AS b',
-      'COPY <<-"EOT" /x',
-      '\tFROM evil:two',
-      '\tEOT',
-      'FROM debian:12',
-      'COPY --from=a / /',
-      'COPY --from=b / /',
-      "RUN cat <<A 2<<'B'",
-      'FROM evil:three',
-      'A',
-      'FROM evil:four',
-      'B'
-    ];
-    expect(bases(lines)).toEqual({ images: [img('alpine', 1), img('busybox', 5), img('debian:12', 9)], warnings: [], problems: [] });
-  });
-
-  test('a shift in a RUN is not a heredoc', () => {
-    expect(refs(['FROM alpine AS a', 'RUN echo $((1<<2)) "<<X"', 'FROM a'])).toEqual(['alpine@1']);
   });
 });
 
