@@ -154,3 +154,168 @@ describe('flags, arguments and ARG declarations', () => {
     expect(run.words).toEqual(['true']);
   });
 });
+
+describe('syntax cases, as BuildKit reads them', () => {
+  test.each<[string, string[], string[]]>([
+    ['a `# syntax=` line is a directive, not an instruction', ['# syntax=docker/dockerfile:1.7', 'FROM alpine'], ['2 FROM alpine']],
+    [
+      'escape directive: a backtick-continued Windows RUN, and backslashes as plain characters',
+      [
+        '# escape=`',
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+        'RUN powershell -Command `',
+        "    $ErrorActionPreference = 'Stop'; `",
+        '    Write-Host hi',
+        'COPY app C:\\app\\'
+      ],
+      [
+        '2 FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+        "3 RUN powershell -Command $ErrorActionPreference = 'Stop'; Write-Host hi",
+        '6 COPY app C:\\app\\'
+      ]
+    ],
+    [
+      'an escaped escape character at the end of a line does not continue it (the Docker docs example)',
+      ['FROM mcr.microsoft.com/windows/nanoserver', 'COPY testfile.txt c:\\\\', 'RUN dir c:\\'],
+      ['1 FROM mcr.microsoft.com/windows/nanoserver', '2 COPY testfile.txt c:\\\\', '3 RUN dir c:']
+    ],
+    [
+      'a continuation inside JSON (exec) form',
+      ['FROM alpine', 'RUN ["sh", "-c", \\', '  "curl https://e.com/amd64/t"]', 'COPY --from=busybox:1 ["/bin/busybox", \\', '   "/x"]'],
+      ['1 FROM alpine', '2 RUN ["sh", "-c", "curl https://e.com/amd64/t"]', '4 COPY --from=busybox:1 ["/bin/busybox", "/x"]']
+    ],
+    [
+      'comment lines inside a continued RUN are left out, indented or not',
+      [
+        'FROM alpine',
+        'RUN --mount=type=bind,from=node:20,target=/n \\',
+        '# a comment',
+        '  curl -fsSL https://e.com/t \\',
+        '    # was: curl https://e.com/amd64/t',
+        '  && true'
+      ],
+      ['1 FROM alpine', '2 RUN --mount=type=bind,from=node:20,target=/n curl -fsSL https://e.com/t && true']
+    ],
+    [
+      'an unknown directive ends the directives: a later `# escape=` is a comment',
+      ['# foo=bar', '# escape=`', 'FROM alpine', 'RUN dir C:\\', 'FROM busybox'],
+      ['3 FROM alpine', '4 RUN dir C:FROM busybox']
+    ]
+  ])('%s', (_name, lines, expected) => {
+    expect(summary(lines)).toEqual(expected);
+  });
+
+  test.each<[string, string[], [string, string[]][]]>([
+    [
+      '<<- with a single-quoted marker, << with a double-quoted one',
+      ['FROM alpine', "RUN <<-'EOT' sh", '\techo hi', '\tEOT', 'COPY <<"A" /a', 'x', 'A', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ["2 RUN <<-'EOT' sh", ['\techo hi']],
+        ['5 COPY <<"A" /a', ['x']],
+        ['8 FROM busybox', []]
+      ]
+    ],
+    [
+      'a quoted marker with a space in it',
+      ['FROM alpine', 'RUN cat <<"E O F"', 'FROM evil', 'E O F', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat <<"E O F"', ['FROM evil']],
+        ['5 FROM busybox', []]
+      ]
+    ],
+    [
+      'a partly quoted marker',
+      ['FROM alpine', 'RUN cat <<E"O"F', 'FROM evil', 'EOF', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat <<E"O"F', ['FROM evil']],
+        ['5 FROM busybox', []]
+      ]
+    ],
+    [
+      '<<- strips the tabs before its own terminator only',
+      ['FROM alpine', 'RUN cat <<-A <<B', '\ta', '\tA', 'b', '\tB', 'B', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat <<-A <<B', ['\ta', 'b\n\tB']],
+        ['8 FROM busybox', []]
+      ]
+    ],
+    [
+      '<< inside a quoted word is not a heredoc',
+      ['FROM alpine', 'RUN sed -i "s/ <<x/y/" f', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN sed -i "s/ <<x/y/" f', []],
+        ['3 FROM busybox', []]
+      ]
+    ],
+    [
+      '<< followed by a space is not a heredoc',
+      ['FROM alpine', 'RUN cat << EOF', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat << EOF', []],
+        ['3 FROM busybox', []]
+      ]
+    ],
+    [
+      'a CRLF terminator',
+      ['FROM alpine\r', 'RUN <<EOF\r', 'FROM evil\r', 'EOF\r', 'FROM busybox\r'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN <<EOF', ['FROM evil']],
+        ['5 FROM busybox', []]
+      ]
+    ]
+  ])('heredoc: %s', (_name, lines, expected) => {
+    expect(read(lines).map(i => [`${i.line} ${i.text}`, i.heredocs])).toEqual(expected);
+  });
+
+  test.each<[string, string, { name: string; value: string }[], string[]]>([
+    [
+      'FROM --platform=$BUILDPLATFORM',
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build',
+      [{ name: 'platform', value: '$BUILDPLATFORM' }],
+      ['golang:1.22', 'AS', 'build']
+    ],
+    [
+      'FROM --platform=${BUILDPLATFORM}',
+      'FROM --platform=${BUILDPLATFORM} tool',
+      [{ name: 'platform', value: '${BUILDPLATFORM}' }],
+      ['tool']
+    ],
+    ['COPY --from=<image>', 'COPY --from=busybox:1.36 /bin/busybox /', [{ name: 'from', value: 'busybox:1.36' }], ['/bin/busybox', '/']],
+    [
+      'COPY --from and --chmod',
+      'COPY --chmod=755 --from=build /app /app',
+      [
+        { name: 'chmod', value: '755' },
+        { name: 'from', value: 'build' }
+      ],
+      ['/app', '/app']
+    ]
+  ])('%s', (_name, line, flags, words) => {
+    const [instruction] = read([line]);
+    expect(instruction.flags).toMatchObject(flags);
+    expect(instruction.words).toEqual(words);
+  });
+
+  test('RUN --mount=type=bind,from=<image>', () => {
+    const [run] = read(['RUN --mount=type=bind,from=ghcr.io/o/tools:1,target=/t /t/run']);
+    expect(run.flags).toEqual([
+      {
+        name: 'mount',
+        value: 'type=bind,from=ghcr.io/o/tools:1,target=/t',
+        fields: [
+          ['type', 'bind'],
+          ['from', 'ghcr.io/o/tools:1'],
+          ['target', '/t']
+        ]
+      }
+    ]);
+    expect(run.words).toEqual(['/t/run']);
+  });
+});

@@ -225,6 +225,32 @@ describe('reading the Dockerfile, end to end (the syntax itself: __tests__/unit/
     expect(result.problems).toEqual([]);
     expect(result.images.map(i => `${i.image}@${i.line}`)).toEqual(expected);
   });
+
+  test('a continued RUN and COPY in JSON form: the warning and the --from image name their first line', () => {
+    const lines = [
+      'FROM alpine',
+      'RUN ["sh", "-c", \\',
+      '  "curl https://e.com/amd64/t"]',
+      'COPY --from=busybox:1 ["/bin/busybox", \\',
+      '   "/x"]'
+    ];
+    expect(bases(lines)).toEqual({
+      images: [img('alpine', 1), img('busybox:1', 4)],
+      warnings: [{ line: 2, arch: 'amd64', text: 'RUN ["sh", "-c", "curl https://e.com/amd64/t"]' }],
+      problems: []
+    });
+  });
+
+  test('a comment inside a continued RUN is not part of it: no warning for the URL in it', () => {
+    const lines = [
+      'FROM alpine',
+      'RUN --mount=type=bind,from=node:20,target=/n \\',
+      '  curl -fsSL https://e.com/tool.tgz \\',
+      '    # was: https://e.com/tool-amd64.tgz',
+      '  | tar xz'
+    ];
+    expect(bases(lines)).toEqual({ images: [img('alpine', 1), img('node:20', 2)], warnings: [], problems: [] });
+  });
 });
 
 describe('deduplication', () => {
