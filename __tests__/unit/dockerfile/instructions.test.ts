@@ -129,6 +129,12 @@ describe('flags, arguments and ARG declarations', () => {
     ]);
   });
 
+  test('several ARG names without defaults on one line, and a continued ARG', () => {
+    const [first, second] = read(['ARG TARGETOS TARGETARCH', 'ARG A="x y" \\', '  B']);
+    expect(first.declarations).toEqual([{ name: 'TARGETOS' }, { name: 'TARGETARCH' }]);
+    expect(second.declarations).toEqual([{ name: 'A', value: '"x y"' }, { name: 'B' }]);
+  });
+
   test('several --mount flags, each with its fields', () => {
     const [, run] = read(['FROM alpine', 'RUN --mount=type=cache,target=/c --mount=type=bind,source=/x,from=node:20,target=/n true']);
     expect(run.flags).toEqual([

@@ -35,6 +35,7 @@ describe('global ARGs and substitution in FROM', () => {
     ['a default uses an earlier ARG', ['ARG V=3.19', 'ARG IMG=alpine:${V}', 'FROM ${IMG}'], { V: '3.20' }, 'alpine:3.20'],
     ['quoted default', ['ARG IMG="alpine:3.19"', 'FROM ${IMG}'], {}, 'alpine:3.19'],
     ['several ARGs on one line', ['ARG NAME=alpine TAG=3.19', 'FROM ${NAME}:${TAG}'], {}, 'alpine:3.19'],
+    ['several ARGs without defaults on one line', ['ARG V', 'ARG IMG V', 'FROM ${IMG:-alpine}:${V:-3}'], {}, 'alpine:3'],
     [
       'registry and digest',
       ['ARG REG=ghcr.io', 'FROM ${REG}/o/base@sha256:' + 'a'.repeat(64)],
@@ -55,6 +56,11 @@ describe('global ARGs and substitution in FROM', () => {
       img('tool:linux-amd64', 1, [AMD]),
       img('tool:linux-arm-v7', 1, ['linux/arm/v7'])
     ]);
+  });
+
+  test('redeclaring automatic args globally (ARG TARGETOS TARGETARCH) keeps their values', () => {
+    const lines = ['ARG TARGETOS TARGETARCH', 'FROM tool:${TARGETOS}-${TARGETARCH}'];
+    expect(bases(lines).images).toEqual([img('tool:linux-amd64', 2, [AMD]), img('tool:linux-arm64', 2, [ARM])]);
   });
 
   test('a build arg overrides an automatic arg, as in BuildKit', () => {
