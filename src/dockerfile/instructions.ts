@@ -1,9 +1,26 @@
 /**
  * Dockerfile text → the instructions BuildKit's Dockerfile frontend reads from it (moby/buildkit
- * frontend/dockerfile/parser): parser directives (the escape character), comments, continued lines,
- * heredocs, instruction flags and ARG declarations. Syntax only: what the instructions mean is decided
- * by the layers above.
+ * frontend/dockerfile/parser). dockerfile-ast does the parsing: parser directives and the escape
+ * character, comments, continued lines, JSON form, keywords and lines, arguments, flags and their fields.
+ * Kept here, because the library reads them differently from BuildKit (each shown by a test in
+ * __tests__/unit/dockerfile/instructions.test.ts):
+ * - where the parser directives end: BuildKit stops at the first comment that is not a known directive;
+ * - a line ending in an escaped escape character (`c:\\`) does not continue in BuildKit;
+ * - heredocs: which words start one (`2<<'B'`, `<<"E O F"`; not `"s/ <<x/"`), their names, and `<<-`
+ *   per marker.
+ * The last two decide where an instruction ends; where the library ends one elsewhere, it is asked again
+ * from the line BuildKit goes on at. Syntax only: what the instructions mean is decided above.
  */
+import {
+  Arg,
+  Argument,
+  Dockerfile,
+  DockerfileParser,
+  Flag as AstFlag,
+  Heredoc,
+  Instruction as AstInstruction,
+  ModifiableInstruction
+} from 'dockerfile-ast';
 
 export interface Flag {
   /** Lower-case, without the leading `--`. */
@@ -32,7 +49,7 @@ export interface Instruction {
   text: string;
   /** The `--name=value` flags before the arguments; a name may repeat (--mount). */
   flags: Flag[];
-  /** The arguments after the flags, as written. */
+  /** The arguments after the flags, split on whitespace, as written. */
   words: string[];
   /** ARG's declarations; empty for other instructions. */
   declarations: ArgDeclaration[];
@@ -46,101 +63,175 @@ export interface ParsedDockerfile {
   instructions: Instruction[];
 }
 
-interface Cursor {
-  lines: string[];
-  at: number;
+export function readDockerfile(text: string): ParsedDockerfile {
+  // BuildKit splits lines on \n only; the library would also split on a lone \r.
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map(line => line.replace(/\r/g, ' '));
+  const shown = hideUnknownDirective(lines);
+  const parsed = parse(shown);
+  const escape = parsed.getEscapeCharacter();
+  return { escape, instructions: fromParsed(parsed.getInstructions(), { lines: shown, offset: 0, escape }) };
 }
 
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const DIRECTIVE_NAMES = ['syntax', 'escape', 'check'];
-const SKIPPED_LINE = /^\s*(?:#|$)/;
+
+/** dockerfile-ast takes any `# name=value` line for a directive; BuildKit stops at the first unknown one. */
+function hideUnknownDirective(lines: string[]): string[] {
+  const at = lines.findIndex(line => !DIRECTIVE_NAMES.includes(DIRECTIVE.exec(line.trimStart())?.[1].toLowerCase() ?? ''));
+  if (at < 0 || !lines[at].trimStart().startsWith('#')) return lines;
+  // A bare `#` is a comment to both, and ends the library's directives there too.
+  return lines.map((line, i) => (i === at ? '#' : line));
+}
+
+/**
+ * The library keeps an escape character at the very end of the text in the argument before it; BuildKit
+ * drops it as a continuation (`RUN dir c:\` → `dir c:`), as the library does when a line break follows.
+ */
+function parse(lines: string[]): Dockerfile {
+  return DockerfileParser.parse(lines.join('\n') + '\n');
+}
+
+/** The text being read, and where the library's line 0 is in it. */
+interface Source {
+  lines: string[];
+  offset: number;
+  escape: string;
+}
+
+function fromParsed(nodes: AstInstruction[], source: Source): Instruction[] {
+  const instructions: Instruction[] = [];
+  for (const node of nodes) {
+    const { instruction, end } = readInstruction(node, source);
+    instructions.push(instruction);
+    if (end !== node.getRange().end.line + source.offset) return [...instructions, ...readFrom(end + 1, source)];
+  }
+  return instructions;
+}
+
+/** Parses again from `first` on, under the same escape character. */
+function readFrom(first: number, source: Source): Instruction[] {
+  const rest = [`# escape=${source.escape}`, ...source.lines.slice(first)];
+  const nodes = parse(rest).getInstructions();
+  return fromParsed(nodes, { ...source, offset: first - 1 });
+}
+
+/** One instruction as BuildKit reads it, and the last line (0-based, in source.lines) it takes. */
+function readInstruction(node: AstInstruction, source: Source): { instruction: Instruction; end: number } {
+  const lastLine = firstLogicalLineEnd(node, source);
+  const onFirstLine = (arg: Argument): boolean => arg.getRange().start.line + source.offset <= lastLine;
+  const flags = node instanceof ModifiableInstruction ? node.getFlags() : [];
+  const words = node
+    .getArguments()
+    .filter(onFirstLine)
+    .map(arg => written(arg, source));
+  const flagWords = flags.map(flag => written(flag, source));
+  const instruction: Instruction = {
+    keyword: node.getKeyword(),
+    line: node.getRange().start.line + source.offset + 1,
+    text: [node.getInstruction(), ...flagWords, ...words].join(' '),
+    flags: flags.map(toFlag),
+    words,
+    declarations: node instanceof Arg ? argDeclarations(node, onFirstLine, source) : [],
+    heredocs: []
+  };
+  const markers = heredocMarkers(instruction);
+  if (markers.length === 0) return { instruction, end: lastLine };
+  const { bodies, end } = readHeredocBodies(source.lines, lastLine + 1, markers);
+  instruction.heredocs = bodies;
+  return { instruction, end };
+}
+
+/**
+ * The last line of the instruction before any heredoc body: the library's, unless a line on the way
+ * ends in an escaped escape character, which BuildKit does not take for a continuation.
+ */
+function firstLogicalLineEnd(node: AstInstruction, source: Source): number {
+  const { start, end } = node.getRange();
+  // A heredoc body starts on a later line than its instruction (the library may place an empty one on it).
+  const bodyStarts = libraryHeredocs(node)
+    .flatMap(h => h.getContentRange() ?? h.getDelimiterRange() ?? [])
+    .filter(range => range.start.line > start.line);
+  const libraryEnd = Math.min(end.line, ...bodyStarts.map(range => range.start.line - 1)) + source.offset;
+  const e = source.escape === '`' ? '`' : '\\\\';
+  const escapedEscape = new RegExp(`${e}${e}[ \\t]*$`);
+  for (let i = start.line + source.offset; i < libraryEnd; i++) {
+    const line = source.lines[i];
+    if (!/^\s*#/.test(line) && escapedEscape.test(line)) return i;
+  }
+  return libraryEnd;
+}
+
 const HEREDOC_KEYWORDS = ['RUN', 'COPY', 'ADD'];
+
+/** Instruction.getHeredocs is public on Run and Copy only in 0.7.1's typings; Add and Onbuild have it too. */
+function libraryHeredocs(node: AstInstruction): Heredoc[] {
+  const keyword = node.getKeyword();
+  if (!HEREDOC_KEYWORDS.includes(keyword) && keyword !== 'ONBUILD') return [];
+  return (node as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
+}
+
+/** An argument or flag as written when it sits on one line; the library's joined value when it spans several. */
+function written(part: Argument | AstFlag, source: Source): string {
+  const { start, end } = part.getRange();
+  if (start.line !== end.line) return part instanceof Argument ? part.getValue() : part.toString();
+  return source.lines[start.line + source.offset].slice(start.character, end.character);
+}
+
+function toFlag(flag: AstFlag): Flag {
+  const fields = flag.getOptions().map((option): [string, string] => [option.getName().toLowerCase(), option.getValue() ?? '']);
+  return { name: flag.getName().toLowerCase(), value: flag.getValue() ?? '', fields };
+}
+
+/**
+ * Each word is a declaration. The library's ARG properties follow ENV's old `ENV name value` form, so
+ * `ARG TARGETOS TARGETARCH` would be one ARG with a default; its property words are BuildKit's words.
+ */
+function argDeclarations(node: Arg, onFirstLine: (arg: Argument) => boolean, source: Source): ArgDeclaration[] {
+  return node
+    .getPropertyArguments()
+    .filter(onFirstLine)
+    .map(arg => {
+      const word = written(arg, source);
+      const eq = word.indexOf('=');
+      return eq < 0 ? { name: word } : { name: word.slice(0, eq), value: word.slice(eq + 1) };
+    });
+}
+
+interface HeredocMarker {
+  name: string;
+  /** `<<-`: tabs before the terminator are ignored. */
+  chomp: boolean;
+}
+
 const HEREDOC_WORD = /^\d*<<(-?)\s*([^<]+)$/;
 
-export function readDockerfile(text: string): ParsedDockerfile {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const escape = escapeCharacter(lines);
-  const continuation = continuationPattern(escape);
-  const cursor: Cursor = { lines, at: 0 };
-  const instructions: Instruction[] = [];
-  while (cursor.at < lines.length) {
-    if (SKIPPED_LINE.test(lines[cursor.at])) {
-      cursor.at++;
-      continue;
-    }
-    const line = cursor.at + 1;
-    const instruction = toInstruction(joinContinued(cursor, continuation), line);
-    instruction.heredocs = readHeredocs(cursor, instruction);
-    instructions.push(instruction);
-  }
-  return { escape, instructions };
-}
-
-/** The `# escape=` parser directive's character; directives end at the first other line. */
-function escapeCharacter(lines: string[]): string {
-  for (const line of lines) {
-    const m = DIRECTIVE.exec(line.trimStart());
-    if (!m || !DIRECTIVE_NAMES.includes(m[1].toLowerCase())) break;
-    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
-  }
-  return '\\';
-}
-
-/** A line ending in the escape character (not itself escaped) continues on the next line. */
-function continuationPattern(escape: string): RegExp {
-  const e = escape === '`' ? '`' : '\\\\';
-  return new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
-}
-
-function joinContinued(cursor: Cursor, continuation: RegExp): string {
-  let joined = '';
-  let line: string | undefined = cursor.lines[cursor.at++];
-  while (line !== undefined && continuation.test(line)) {
-    joined += line.replace(continuation, '$1');
-    line = nextContentLine(cursor);
-  }
-  return joined + (line ?? '');
-}
-
-/** BuildKit drops comment and blank lines inside a continued instruction. */
-function nextContentLine(cursor: Cursor): string | undefined {
-  while (cursor.at < cursor.lines.length) {
-    const line = cursor.lines[cursor.at++];
-    if (!SKIPPED_LINE.test(line)) return line;
-  }
-  return undefined;
-}
-
-function toInstruction(joined: string, line: number): Instruction {
-  const [written = '', ...args] = shellWords(joined);
-  const keyword = written.toUpperCase();
-  const { flags, words } = splitFlags(args);
-  const declarations = keyword === 'ARG' ? parseArgDeclarations(args) : [];
-  return { keyword, line, text: [written, ...args].join(' '), flags, words, declarations, heredocs: [] };
-}
-
-function readHeredocs(cursor: Cursor, instruction: Instruction): string[] {
-  if (!HEREDOC_KEYWORDS.includes(instruction.keyword) || !instruction.text.includes('<<')) return [];
-  return heredocMarkers(instruction.words).map(marker => readHeredocBody(cursor, marker));
-}
-
-function heredocMarkers(words: string[]): { name: string; chomp: boolean }[] {
-  return words.flatMap(word => {
+/** BuildKit's heredoc words: an optional file descriptor, `<<` or `<<-`, and a name whose quotes do not count. */
+function heredocMarkers(instruction: Instruction): HeredocMarker[] {
+  const keyword = instruction.keyword === 'ONBUILD' ? (instruction.words[0] ?? '').toUpperCase() : instruction.keyword;
+  if (!HEREDOC_KEYWORDS.includes(keyword) || !instruction.text.includes('<<')) return [];
+  return shellWords(instruction.words.join(' ')).flatMap(word => {
     const m = HEREDOC_WORD.exec(word);
     const name = m?.[2].replace(/["']/g, '') ?? '';
     return m && name ? [{ name, chomp: m[1] === '-' }] : [];
   });
 }
 
-/** Consumes the body up to its terminator (`<<-` strips leading tabs before comparing). */
-function readHeredocBody(cursor: Cursor, marker: { name: string; chomp: boolean }): string {
-  const body: string[] = [];
-  while (cursor.at < cursor.lines.length) {
-    const line = cursor.lines[cursor.at++];
-    if ((marker.chomp ? line.replace(/^\t+/, '') : line) === marker.name) break;
-    body.push(line);
-  }
-  return body.join('\n');
+/** Reads each body up to its terminator line; `end` is the last line taken. */
+function readHeredocBodies(lines: string[], first: number, markers: HeredocMarker[]): { bodies: string[]; end: number } {
+  let at = first;
+  const bodies = markers.map(marker => {
+    const body: string[] = [];
+    for (; at < lines.length; at++) {
+      if ((marker.chomp ? lines[at].replace(/^\t+/, '') : lines[at]) === marker.name) break;
+      body.push(lines[at]);
+    }
+    at++;
+    return body.join('\n');
+  });
+  return { bodies, end: Math.min(at, lines.length) - 1 };
 }
 
 /** Splits on unquoted whitespace, keeping quotes and backslash escapes in the words. */
@@ -161,32 +252,4 @@ function shellWords(text: string): string[] {
   }
   if (word) words.push(word);
   return words;
-}
-
-/** Leading `--name=value` flags and the words after them. */
-function splitFlags(words: string[]): { flags: Flag[]; words: string[] } {
-  const flags: Flag[] = [];
-  let i = 0;
-  for (; i < words.length && words[i].startsWith('--'); i++) {
-    const [name, ...value] = words[i].slice(2).split('=');
-    flags.push(toFlag(name, value.join('=')));
-  }
-  return { flags, words: words.slice(i) };
-}
-
-function toFlag(name: string, value: string): Flag {
-  const fields = value.includes('=')
-    ? value.split(',').map((field): [string, string] => {
-        const [key, ...rest] = field.split('=');
-        return [key.trim().toLowerCase(), rest.join('=')];
-      })
-    : [];
-  return { name: name.toLowerCase(), value, fields };
-}
-
-function parseArgDeclarations(words: string[]): ArgDeclaration[] {
-  return words.map(word => {
-    const eq = word.indexOf('=');
-    return eq < 0 ? { name: word } : { name: word.slice(0, eq), value: word.slice(eq + 1) };
-  });
 }

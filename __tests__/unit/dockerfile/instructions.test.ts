@@ -268,6 +268,15 @@ describe('syntax cases, as BuildKit reads them', () => {
       ]
     ],
     [
+      'ONBUILD RUN (the heredoc belongs to the instruction ONBUILD adds)',
+      ['FROM alpine', 'ONBUILD RUN <<EOF', 'FROM evil', 'EOF', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 ONBUILD RUN <<EOF', ['FROM evil']],
+        ['5 FROM busybox', []]
+      ]
+    ],
+    [
       'a CRLF terminator',
       ['FROM alpine\r', 'RUN <<EOF\r', 'FROM evil\r', 'EOF\r', 'FROM busybox\r'],
       [
