@@ -206,15 +206,15 @@ interface HeredocMarker {
   chomp: boolean;
 }
 
-const HEREDOC_WORD = /^\d*<<(-?)\s*([^<]+)$/;
+const HEREDOC_WORD = /^\d*<<(-?)\s*([^<]*)$/;
 
-/** BuildKit's heredoc words: an optional file descriptor, `<<` or `<<-`, and a name whose quotes do not count. */
+/** BuildKit's heredoc words: an optional file descriptor, `<<` or `<<-`, and a name as the shell reads it. */
 function heredocMarkers(instruction: Instruction): HeredocMarker[] {
   const keyword = instruction.keyword === 'ONBUILD' ? (instruction.words[0] ?? '').toUpperCase() : instruction.keyword;
   if (!HEREDOC_KEYWORDS.includes(keyword) || !instruction.text.includes('<<')) return [];
   return shellWords(instruction.words.join(' ')).flatMap(word => {
     const m = HEREDOC_WORD.exec(word);
-    const name = m?.[2].replace(/["']/g, '') ?? '';
+    const name = m ? unquote(m[2]) : '';
     return m && name ? [{ name, chomp: m[1] === '-' }] : [];
   });
 }
@@ -234,7 +234,10 @@ function readHeredocBodies(lines: string[], first: number, markers: HeredocMarke
   return { bodies, end: Math.min(at, lines.length) - 1 };
 }
 
-/** Splits on unquoted whitespace, keeping quotes and backslash escapes in the words. */
+/**
+ * Splits on unquoted whitespace, keeping quotes and backslash escapes in the words, as BuildKit's shell
+ * lexer does when it looks for heredocs; like it (Dockerfile frontend 1.16 on), `<<` takes the blanks after it.
+ */
 function shellWords(text: string): string[] {
   const words: string[] = [];
   let word = '';
@@ -245,6 +248,10 @@ function shellWords(text: string): string[] {
     else if (c === quote || (!quote && (c === '"' || c === "'"))) {
       quote = quote ? '' : c;
       word += c;
+    } else if (!quote && text.startsWith('<<', i)) {
+      const operator = /^<<[ \t]*/.exec(text.slice(i))?.[0] ?? '<<';
+      word += operator;
+      i += operator.length - 1;
     } else if (!quote && /\s/.test(c)) {
       if (word) words.push(word);
       word = '';
@@ -252,4 +259,17 @@ function shellWords(text: string): string[] {
   }
   if (word) words.push(word);
   return words;
+}
+
+/** A heredoc name as the shell reads it: quotes removed, backslash escapes resolved. */
+function unquote(word: string): string {
+  let name = '';
+  let quote = '';
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i];
+    if (c === '\\' && quote !== "'" && i + 1 < word.length) name += word[++i];
+    else if (c === quote || (!quote && (c === '"' || c === "'"))) quote = quote ? '' : c;
+    else name += c;
+  }
+  return name;
 }

@@ -259,12 +259,31 @@ describe('syntax cases, as BuildKit reads them', () => {
       ]
     ],
     [
-      '<< followed by a space is not a heredoc',
-      ['FROM alpine', 'RUN cat << EOF', 'FROM busybox'],
+      '<< followed by blanks starts one too (Dockerfile frontend 1.16 and later), and a name may start with -',
+      ['FROM alpine', 'RUN cat <<  EOF', 'FROM evil', 'EOF', 'RUN cat << -EOF', 'FROM evil', '-EOF', 'FROM busybox'],
       [
         ['1 FROM alpine', []],
-        ['2 RUN cat << EOF', []],
+        ['2 RUN cat << EOF', ['FROM evil']],
+        ['5 RUN cat << -EOF', ['FROM evil']],
+        ['8 FROM busybox', []]
+      ]
+    ],
+    [
+      '<<- followed by a blank names nothing: not a heredoc',
+      ['FROM alpine', 'RUN cat <<- EOF', 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat <<- EOF', []],
         ['3 FROM busybox', []]
+      ]
+    ],
+    [
+      'a backslash-escaped quote in a name is part of it',
+      ['FROM alpine', "RUN <<eo\\'f", 'FROM evil', "eo'f", 'FROM busybox'],
+      [
+        ['1 FROM alpine', []],
+        ["2 RUN <<eo\\'f", ['FROM evil']],
+        ['5 FROM busybox', []]
       ]
     ],
     [
