@@ -1,31 +1,15 @@
 /**
- * Dockerfile text → the instructions BuildKit's Dockerfile frontend reads from it (moby/buildkit
- * frontend/dockerfile/parser). dockerfile-ast does the parsing: parser directives and the escape
- * character, comments, continued lines, JSON form, keywords and lines, arguments, flags and their fields.
- * Kept here, because the library reads them differently from BuildKit (each shown by a test in
- * __tests__/unit/dockerfile/instructions.test.ts):
- * - where the parser directives end: BuildKit stops at the first comment that is not a known directive;
- * - a line ending in an escaped escape character (`c:\\`) does not continue in BuildKit;
- * - heredocs: which words start one (`2<<'B'`, `<<"E O F"`; not `"s/ <<x/"`), their names, and `<<-`
- *   per marker.
- * The last two decide where an instruction ends; where the library ends one elsewhere, it is asked again
- * from the line BuildKit goes on at. Syntax only: what the instructions mean is decided above.
+ * Dockerfile text → the instructions BuildKit's Dockerfile frontend reads from it, step by step as its
+ * parser does (moby/buildkit frontend/dockerfile/parser): parser directives (the escape character),
+ * comments, continued lines, heredocs, instruction flags and ARG declarations. Syntax only: what the
+ * instructions mean is decided by the layers above.
  */
-import {
-  Arg,
-  Argument,
-  Dockerfile,
-  DockerfileParser,
-  Flag as AstFlag,
-  Heredoc,
-  Instruction as AstInstruction,
-  ModifiableInstruction
-} from 'dockerfile-ast';
+import { HeredocMarker, heredocMarkers } from './heredocs';
 
 export interface Flag {
   /** Lower-case, without the leading `--`. */
   name: string;
-  /** Empty when the flag has none. */
+  /** Quotes removed and escapes resolved, as BuildKit reads it; empty when the flag has none. */
   value: string;
   /** The value's comma-separated `key=value` fields (as --mount has), keys lower-case. */
   fields: [string, string][];
@@ -43,13 +27,13 @@ export interface Instruction {
   /** 1-based line of the instruction (its first line when continued). */
   line: number;
   /**
-   * The instruction on one line: the keyword as written, then its flags and arguments separated by single
-   * spaces (continued lines joined, comment lines and heredoc bodies left out).
+   * The instruction on one line: the keyword as written, then its flags and arguments as written, separated
+   * by single spaces (continued lines joined, comment lines and heredoc bodies left out).
    */
   text: string;
   /** The `--name=value` flags before the arguments; a name may repeat (--mount). */
   flags: Flag[];
-  /** The arguments after the flags, split on whitespace, as written. */
+  /** The arguments after the flags, split on blanks outside quotes (FROM's on every blank), as written. */
   words: string[];
   /** ARG's declarations; empty for other instructions. */
   declarations: ArgDeclaration[];
@@ -63,213 +47,213 @@ export interface ParsedDockerfile {
   instructions: Instruction[];
 }
 
-export function readDockerfile(text: string): ParsedDockerfile {
-  // BuildKit splits lines on \n only; the library would also split on a lone \r.
-  const lines = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .map(line => line.replace(/\r/g, ' '));
-  const shown = hideUnknownDirective(lines);
-  const parsed = parse(shown);
-  const escape = parsed.getEscapeCharacter();
-  return { escape, instructions: fromParsed(parsed.getInstructions(), { lines: shown, offset: 0, escape }) };
+interface Cursor {
+  lines: string[];
+  at: number;
+}
+
+/** An instruction line cut as BuildKit's splitCommand cuts it. */
+interface InstructionParts {
+  keyword: string;
+  flags: Flag[];
+  /** The flags as written, and the `--` that ends them if there is one. */
+  flagWords: string[];
+  /** What follows the flags. */
+  args: string;
 }
 
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const DIRECTIVE_NAMES = ['syntax', 'escape', 'check'];
-
-/** dockerfile-ast takes any `# name=value` line for a directive; BuildKit stops at the first unknown one. */
-function hideUnknownDirective(lines: string[]): string[] {
-  const at = lines.findIndex(line => !DIRECTIVE_NAMES.includes(DIRECTIVE.exec(line.trimStart())?.[1].toLowerCase() ?? ''));
-  if (at < 0 || !lines[at].trimStart().startsWith('#')) return lines;
-  // A bare `#` is a comment to both, and ends the library's directives there too.
-  return lines.map((line, i) => (i === at ? '#' : line));
-}
-
-/**
- * The library keeps an escape character at the very end of the text in the argument before it; BuildKit
- * drops it as a continuation (`RUN dir c:\` → `dir c:`), as the library does when a line break follows.
- */
-function parse(lines: string[]): Dockerfile {
-  return DockerfileParser.parse(lines.join('\n') + '\n');
-}
-
-/** The text being read, and where the library's line 0 is in it. */
-interface Source {
-  lines: string[];
-  offset: number;
-  escape: string;
-}
-
-function fromParsed(nodes: AstInstruction[], source: Source): Instruction[] {
-  const instructions: Instruction[] = [];
-  for (const node of nodes) {
-    const { instruction, end } = readInstruction(node, source);
-    instructions.push(instruction);
-    if (end !== node.getRange().end.line + source.offset) return [...instructions, ...readFrom(end + 1, source)];
-  }
-  return instructions;
-}
-
-/** Parses again from `first` on, under the same escape character. */
-function readFrom(first: number, source: Source): Instruction[] {
-  const rest = [`# escape=${source.escape}`, ...source.lines.slice(first)];
-  const nodes = parse(rest).getInstructions();
-  return fromParsed(nodes, { ...source, offset: first - 1 });
-}
-
-/** One instruction as BuildKit reads it, and the last line (0-based, in source.lines) it takes. */
-function readInstruction(node: AstInstruction, source: Source): { instruction: Instruction; end: number } {
-  const lastLine = firstLogicalLineEnd(node, source);
-  const onFirstLine = (arg: Argument): boolean => arg.getRange().start.line + source.offset <= lastLine;
-  const flags = node instanceof ModifiableInstruction ? node.getFlags() : [];
-  const words = node
-    .getArguments()
-    .filter(onFirstLine)
-    .map(arg => written(arg, source));
-  const flagWords = flags.map(flag => written(flag, source));
-  const instruction: Instruction = {
-    keyword: node.getKeyword(),
-    line: node.getRange().start.line + source.offset + 1,
-    text: [node.getInstruction(), ...flagWords, ...words].join(' '),
-    flags: flags.map(toFlag),
-    words,
-    declarations: node instanceof Arg ? argDeclarations(node, onFirstLine, source) : [],
-    heredocs: []
-  };
-  const markers = heredocMarkers(instruction);
-  if (markers.length === 0) return { instruction, end: lastLine };
-  const { bodies, end } = readHeredocBodies(source.lines, lastLine + 1, markers);
-  instruction.heredocs = bodies;
-  return { instruction, end };
-}
-
-/**
- * The last line of the instruction before any heredoc body: the library's, unless a line on the way
- * ends in an escaped escape character, which BuildKit does not take for a continuation.
- */
-function firstLogicalLineEnd(node: AstInstruction, source: Source): number {
-  const { start, end } = node.getRange();
-  // A heredoc body starts on a later line than its instruction (the library may place an empty one on it).
-  const bodyStarts = libraryHeredocs(node)
-    .flatMap(h => h.getContentRange() ?? h.getDelimiterRange() ?? [])
-    .filter(range => range.start.line > start.line);
-  const libraryEnd = Math.min(end.line, ...bodyStarts.map(range => range.start.line - 1)) + source.offset;
-  const e = source.escape === '`' ? '`' : '\\\\';
-  const escapedEscape = new RegExp(`${e}${e}[ \\t]*$`);
-  for (let i = start.line + source.offset; i < libraryEnd; i++) {
-    const line = source.lines[i];
-    if (!/^\s*#/.test(line) && escapedEscape.test(line)) return i;
-  }
-  return libraryEnd;
-}
-
+const SKIPPED_LINE = /^\s*(?:#|$)/;
+/** BuildKit's reWhitespace separates the keyword from the rest, and FROM's words. */
+const BLANKS = /[\t\v\f\r ]+/;
+const KEYWORD = /^([^\t\v\f\r ]*)[\t\v\f\r ]*/;
+const NOT_BLANK = /\S|$/;
 const HEREDOC_KEYWORDS = ['RUN', 'COPY', 'ADD'];
 
-/** Instruction.getHeredocs is public on Run and Copy only in 0.7.1's typings; Add and Onbuild have it too. */
-function libraryHeredocs(node: AstInstruction): Heredoc[] {
-  const keyword = node.getKeyword();
-  if (!HEREDOC_KEYWORDS.includes(keyword) && keyword !== 'ONBUILD') return [];
-  return (node as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
-}
-
-/** An argument or flag as written when it sits on one line; the library's joined value when it spans several. */
-function written(part: Argument | AstFlag, source: Source): string {
-  const { start, end } = part.getRange();
-  if (start.line !== end.line) return part instanceof Argument ? part.getValue() : part.toString();
-  return source.lines[start.line + source.offset].slice(start.character, end.character);
-}
-
-function toFlag(flag: AstFlag): Flag {
-  const fields = flag.getOptions().map((option): [string, string] => [option.getName().toLowerCase(), option.getValue() ?? '']);
-  return { name: flag.getName().toLowerCase(), value: flag.getValue() ?? '', fields };
-}
-
-/**
- * Each word is a declaration. The library's ARG properties follow ENV's old `ENV name value` form, so
- * `ARG TARGETOS TARGETARCH` would be one ARG with a default; its property words are BuildKit's words.
- */
-function argDeclarations(node: Arg, onFirstLine: (arg: Argument) => boolean, source: Source): ArgDeclaration[] {
-  return node
-    .getPropertyArguments()
-    .filter(onFirstLine)
-    .map(arg => {
-      const word = written(arg, source);
-      const eq = word.indexOf('=');
-      return eq < 0 ? { name: word } : { name: word.slice(0, eq), value: word.slice(eq + 1) };
-    });
-}
-
-interface HeredocMarker {
-  name: string;
-  /** `<<-`: tabs before the terminator are ignored. */
-  chomp: boolean;
-}
-
-const HEREDOC_WORD = /^\d*<<(-?)\s*([^<]*)$/;
-
-/** BuildKit's heredoc words: an optional file descriptor, `<<` or `<<-`, and a name as the shell reads it. */
-function heredocMarkers(instruction: Instruction): HeredocMarker[] {
-  const keyword = instruction.keyword === 'ONBUILD' ? (instruction.words[0] ?? '').toUpperCase() : instruction.keyword;
-  if (!HEREDOC_KEYWORDS.includes(keyword) || !instruction.text.includes('<<')) return [];
-  return shellWords(instruction.words.join(' ')).flatMap(word => {
-    const m = HEREDOC_WORD.exec(word);
-    const name = m ? unquote(m[2]) : '';
-    return m && name ? [{ name, chomp: m[1] === '-' }] : [];
-  });
-}
-
-/** Reads each body up to its terminator line; `end` is the last line taken. */
-function readHeredocBodies(lines: string[], first: number, markers: HeredocMarker[]): { bodies: string[]; end: number } {
-  let at = first;
-  const bodies = markers.map(marker => {
-    const body: string[] = [];
-    for (; at < lines.length; at++) {
-      if ((marker.chomp ? lines[at].replace(/^\t+/, '') : lines[at]) === marker.name) break;
-      body.push(lines[at]);
+export function readDockerfile(text: string): ParsedDockerfile {
+  // BuildKit splits on \n and takes the \r (any number of them) off each line's end.
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map(line => line.replace(/\r+$/, ''));
+  const escape = escapeCharacter(lines);
+  const continuation = continuationPattern(escape);
+  const cursor: Cursor = { lines, at: 0 };
+  const instructions: Instruction[] = [];
+  while (cursor.at < lines.length) {
+    if (SKIPPED_LINE.test(lines[cursor.at])) {
+      cursor.at++;
+      continue;
     }
-    at++;
-    return body.join('\n');
-  });
-  return { bodies, end: Math.min(at, lines.length) - 1 };
+    const line = cursor.at + 1;
+    const joined = joinContinued(cursor, continuation);
+    const parts = splitInstruction(joined, escape);
+    const instruction = toInstruction(parts, line, escape);
+    if (joined.includes('<<') && takesHeredocs(parts, escape)) {
+      instruction.heredocs = heredocMarkers(joined).map(marker => readHeredocBody(cursor, marker));
+    }
+    instructions.push(instruction);
+  }
+  return { escape, instructions };
+}
+
+/** The `# escape=` parser directive's character; directives end at the first line that is not a known one. */
+function escapeCharacter(lines: string[]): string {
+  for (const line of lines) {
+    const m = DIRECTIVE.exec(line.trimStart());
+    if (!m || !DIRECTIVE_NAMES.includes(m[1].toLowerCase())) break;
+    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
+  }
+  return '\\';
 }
 
 /**
- * Splits on unquoted whitespace, keeping quotes and backslash escapes in the words, as BuildKit's shell
- * lexer does when it looks for heredocs; like it (Dockerfile frontend 1.16 on), `<<` takes the blanks after it.
+ * A line ending in the escape character continues on the next line, unless that character is itself
+ * escaped (`c:\\` ends the instruction): BuildKit's lineContinuationRegex.
  */
-function shellWords(text: string): string[] {
+function continuationPattern(escape: string): RegExp {
+  const e = escape === '`' ? '`' : '\\\\';
+  return new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+}
+
+function joinContinued(cursor: Cursor, continuation: RegExp): string {
+  let joined = '';
+  let line: string | undefined = cursor.lines[cursor.at++];
+  while (line !== undefined && continuation.test(line)) {
+    joined += line.replace(continuation, '$1');
+    line = nextContentLine(cursor);
+  }
+  return joined + (line ?? '');
+}
+
+/** BuildKit drops comment and blank lines inside a continued instruction. */
+function nextContentLine(cursor: Cursor): string | undefined {
+  while (cursor.at < cursor.lines.length) {
+    const line = cursor.lines[cursor.at++];
+    if (!SKIPPED_LINE.test(line)) return line;
+  }
+  return undefined;
+}
+
+function splitInstruction(line: string, escape: string): InstructionParts {
+  const trimmed = line.trim();
+  const [cut = '', keyword = ''] = KEYWORD.exec(trimmed) ?? [];
+  return { keyword, ...readFlags(trimmed.slice(cut.length), escape) };
+}
+
+function toInstruction(parts: InstructionParts, line: number, escape: string): Instruction {
+  const keyword = parts.keyword.toUpperCase();
+  // BuildKit splits FROM's arguments on blanks even inside quotes: `AS "my stage"` is two words there.
+  const words = keyword === 'FROM' ? parts.args.split(BLANKS).filter(Boolean) : splitWords(parts.args, escape, true);
+  return {
+    keyword,
+    line,
+    text: [parts.keyword, ...parts.flagWords, ...words].join(' '),
+    flags: parts.flags,
+    words,
+    declarations: keyword === 'ARG' ? splitWords(parts.args, escape, false).map(toDeclaration) : [],
+    heredocs: []
+  };
+}
+
+/** Leading words starting with `--` are flags; a bare `--` ends them (BuildKit's extractBuilderFlags). */
+function readFlags(rest: string, escape: string): Omit<InstructionParts, 'keyword'> {
+  const flags: Flag[] = [];
+  const flagWords: string[] = [];
+  let at = rest.search(NOT_BLANK);
+  while (rest.startsWith('--', at)) {
+    const { value, end } = readFlagWord(rest, at, escape);
+    flagWords.push(rest.slice(at, end));
+    at = end + rest.slice(end).search(NOT_BLANK);
+    if (value === '--') break;
+    const [name, ...fieldValue] = value.slice(2).split('=');
+    flags.push(toFlag(name, fieldValue.join('=')));
+  }
+  return { flags, flagWords, args: rest.slice(at).trim() };
+}
+
+/** A flag word up to the first blank outside quotes: quotes removed, the escape character taking the next one. */
+function readFlagWord(rest: string, start: number, escape: string): { value: string; end: number } {
+  let value = '';
+  let quote = '';
+  let at = start;
+  for (; at < rest.length; at++) {
+    const c = rest[at];
+    if (!quote && /\s/.test(c)) break;
+    if (c === quote) quote = '';
+    else if (!quote && (c === '"' || c === "'")) quote = c;
+    else if (c === escape) value += rest[++at] ?? '';
+    else value += c;
+  }
+  return { value, end: Math.min(at, rest.length) };
+}
+
+function toFlag(name: string, value: string): Flag {
+  const fields = value.includes('=')
+    ? value.split(',').map((field): [string, string] => {
+        const [key, ...rest] = field.split('=');
+        return [key.trim().toLowerCase(), rest.join('=')];
+      })
+    : [];
+  return { name: name.toLowerCase(), value, fields };
+}
+
+/**
+ * Splits on blanks outside quotes, keeping quotes and escapes in the words (BuildKit's parseWords): the
+ * escape character keeps the next character in the word, except inside single quotes. BuildKit drops an
+ * escape character left alone at the very end (`ARG A=x\\\`); `asWritten` keeps it.
+ */
+function splitWords(text: string, escape: string, asWritten: boolean): string[] {
   const words: string[] = [];
   let word = '';
   let quote = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\\' && quote !== "'") word += c + (text[++i] ?? '');
-    else if (c === quote || (!quote && (c === '"' || c === "'"))) {
-      quote = quote ? '' : c;
-      word += c;
-    } else if (!quote && text.startsWith('<<', i)) {
-      const operator = /^<<[ \t]*/.exec(text.slice(i))?.[0] ?? '<<';
-      word += operator;
-      i += operator.length - 1;
+    if (c === escape && quote !== "'") {
+      if (i + 1 < text.length) word += c + text[++i];
+      else if (asWritten) word += c;
     } else if (!quote && /\s/.test(c)) {
       if (word) words.push(word);
       word = '';
-    } else word += c;
+    } else {
+      if (c === quote) quote = '';
+      else if (!quote && (c === '"' || c === "'")) quote = c;
+      word += c;
+    }
   }
   if (word) words.push(word);
   return words;
 }
 
-/** A heredoc name as the shell reads it: quotes removed, backslash escapes resolved. */
-function unquote(word: string): string {
-  let name = '';
-  let quote = '';
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i];
-    if (c === '\\' && quote !== "'" && i + 1 < word.length) name += word[++i];
-    else if (c === quote || (!quote && (c === '"' || c === "'"))) quote = quote ? '' : c;
-    else name += c;
+function toDeclaration(word: string): ArgDeclaration {
+  const eq = word.indexOf('=');
+  return eq < 0 ? { name: word } : { name: word.slice(0, eq), value: word.slice(eq + 1) };
+}
+
+/** RUN, COPY and ADD take heredocs, also after ONBUILD, but not in JSON form. */
+function takesHeredocs(parts: InstructionParts, escape: string): boolean {
+  const own = parts.keyword.toUpperCase() === 'ONBUILD' ? splitInstruction(parts.args, escape) : parts;
+  return HEREDOC_KEYWORDS.includes(own.keyword.toUpperCase()) && !isJsonForm(own.args);
+}
+
+function isJsonForm(args: string): boolean {
+  if (!args.startsWith('[')) return false;
+  try {
+    const parsed: unknown = JSON.parse(args);
+    return Array.isArray(parsed) && parsed.every(item => typeof item === 'string');
+  } catch {
+    return false;
   }
-  return name;
+}
+
+/** Consumes the body up to its terminator (`<<-` ignores the tabs before it). */
+function readHeredocBody(cursor: Cursor, marker: HeredocMarker): string {
+  const body: string[] = [];
+  while (cursor.at < cursor.lines.length) {
+    const line = cursor.lines[cursor.at++];
+    if ((marker.chomp ? line.replace(/^\t+/, '') : line) === marker.name) break;
+    body.push(line);
+  }
+  return body.join('\n');
 }
