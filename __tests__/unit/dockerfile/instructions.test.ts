@@ -287,6 +287,26 @@ describe('syntax cases, as BuildKit reads them', () => {
       ]
     ],
     [
+      'a line the shell lexer cannot read (an unterminated quote) starts none',
+      ['FROM alpine', "RUN echo it's <<EOF", 'FROM evil', 'EOF'],
+      [
+        ['1 FROM alpine', []],
+        ["2 RUN echo it's <<EOF", []],
+        ['3 FROM evil', []],
+        ['4 EOF', []]
+      ]
+    ],
+    [
+      '${x:-y} empties the word before it: <<EOF${x:-y} starts none',
+      ['FROM alpine', 'RUN cat <<EOF${x:-y}', 'FROM evil', 'EOF'],
+      [
+        ['1 FROM alpine', []],
+        ['2 RUN cat <<EOF${x:-y}', []],
+        ['3 FROM evil', []],
+        ['4 EOF', []]
+      ]
+    ],
+    [
       'ONBUILD RUN (the heredoc belongs to the instruction ONBUILD adds)',
       ['FROM alpine', 'ONBUILD RUN <<EOF', 'FROM evil', 'EOF', 'FROM busybox'],
       [
@@ -322,6 +342,20 @@ describe('syntax cases, as BuildKit reads them', () => {
       ['tool']
     ],
     ['COPY --from=<image>', 'COPY --from=busybox:1.36 /bin/busybox /', [{ name: 'from', value: 'busybox:1.36' }], ['/bin/busybox', '/']],
+    [
+      'a quoted flag value loses its quotes',
+      'COPY --from="busybox" /bin/busybox /',
+      [{ name: 'from', value: 'busybox' }],
+      ['/bin/busybox', '/']
+    ],
+    [
+      'a single-quoted --mount',
+      "RUN --mount='type=bind,from=ghcr.io/o/t:1,target=/t' /t/run",
+      [{ name: 'mount', value: 'type=bind,from=ghcr.io/o/t:1,target=/t' }],
+      ['/t/run']
+    ],
+    ['a bare -- ends the flags', 'COPY --chmod=755 -- --x /a', [{ name: 'chmod', value: '755' }], ['--x', '/a']],
+    ['FROM splits on every blank, quoted or not', 'FROM alpine AS "my stage"', [], ['alpine', 'AS', '"my', 'stage"']],
     [
       'COPY --from and --chmod',
       'COPY --chmod=755 --from=build /app /app',

@@ -167,6 +167,12 @@ describe('stage references', () => {
     expect(bases(lines).images).toEqual([img('golang', 1, [AMD]), img('tonistiigi/xx:1.6', 2, BOTH)]);
   });
 
+  test('a quoted --from image is pulled without its quotes (as in BuildKit)', () => {
+    const result = bases(['FROM alpine', 'COPY --from="busybox:1.36" /bin/busybox /']);
+    expect(result.problems).toEqual([]);
+    expect(result.images).toEqual([img('alpine', 1), img('busybox:1.36', 2)]);
+  });
+
   test('a variable in --from or from= is a problem (BuildKit does not expand it)', () => {
     const lines = ['FROM alpine', 'ARG IMG=busybox', 'COPY --from=$IMG / /', 'RUN --mount=from=${IMG},target=/x true'];
     const result = bases(lines);
