@@ -8,7 +8,7 @@ import { platformServes } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { RegistryReader } from './registry';
 import { configPlatform } from './readback';
-import { dockerfileBases } from '../policy/dockerfile';
+import { dockerfileBases } from '../policy/base-images';
 
 export interface BaseImageUse {
   image: string;

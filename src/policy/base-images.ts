@@ -1,11 +1,12 @@
 /**
- * The base-image preflight's decisions, read from a Dockerfile's text (no I/O): which image
+ * The base-image preflight's decisions, read from a Dockerfile's instructions (no I/O): which image
  * references the build pulls, for which platforms, and RUN lines that hard-code one architecture.
- * It follows BuildKit's Dockerfile frontend (moby/buildkit frontend/dockerfile): parser directives,
- * continuations, heredocs, global ARGs, stage references and the stages the target needs. Each target
- * platform is evaluated on its own, as BuildKit does, since `FROM x:${TARGETARCH}` or
- * `FROM build-${TARGETARCH}` name a different image or stage per platform.
+ * It follows BuildKit's Dockerfile frontend (moby/buildkit frontend/dockerfile/dockerfile2llb): global
+ * ARGs, stage references and the stages the target needs. Each target platform is evaluated on its own,
+ * as BuildKit does, since `FROM x:${TARGETARCH}` or `FROM build-${TARGETARCH}` name a different image
+ * or stage per platform. Reading the text into instructions is src/dockerfile/'s.
  */
+import { ArgDeclaration, Instruction, readDockerfile } from '../dockerfile/instructions';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 
@@ -38,152 +39,7 @@ export interface DockerfileBasesOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading instructions: directives, comments, continuations, heredocs.
-
-interface Instruction {
-  /** Upper-case. */
-  keyword: string;
-  args: string;
-  /** The instruction as written, continued lines joined. */
-  text: string;
-  line: number;
-  heredocs: string[];
-}
-
-interface Cursor {
-  lines: string[];
-  at: number;
-}
-
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
-const DIRECTIVE_NAMES = ['syntax', 'escape', 'check'];
-const SKIPPED_LINE = /^\s*(?:#|$)/;
-const HEREDOC_KEYWORDS = ['RUN', 'COPY', 'ADD'];
-const HEREDOC_WORD = /^\d*<<(-?)\s*([^<]+)$/;
-
-/** The `# escape=` parser directive's character; directives end at the first other line. */
-function escapeCharacter(lines: string[]): string {
-  for (const line of lines) {
-    const m = DIRECTIVE.exec(line.trimStart());
-    if (!m || !DIRECTIVE_NAMES.includes(m[1].toLowerCase())) break;
-    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
-  }
-  return '\\';
-}
-
-/** A line ending in the escape character (not itself escaped) continues on the next line. */
-function continuationPattern(escape: string): RegExp {
-  const e = escape === '`' ? '`' : '\\\\';
-  return new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
-}
-
-function readInstructions(text: string): { instructions: Instruction[]; escape: string } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const escape = escapeCharacter(lines);
-  const continuation = continuationPattern(escape);
-  const cursor: Cursor = { lines, at: 0 };
-  const instructions: Instruction[] = [];
-  while (cursor.at < lines.length) {
-    if (SKIPPED_LINE.test(lines[cursor.at])) {
-      cursor.at++;
-      continue;
-    }
-    const line = cursor.at + 1;
-    const instruction = toInstruction(joinContinued(cursor, continuation).trim(), line);
-    instruction.heredocs = readHeredocs(cursor, instruction);
-    instructions.push(instruction);
-  }
-  return { instructions, escape };
-}
-
-function joinContinued(cursor: Cursor, continuation: RegExp): string {
-  let joined = '';
-  let line: string | undefined = cursor.lines[cursor.at++];
-  while (line !== undefined && continuation.test(line)) {
-    joined += line.replace(continuation, '$1');
-    line = nextContentLine(cursor);
-  }
-  return joined + (line ?? '');
-}
-
-/** BuildKit drops comment and blank lines inside a continued instruction. */
-function nextContentLine(cursor: Cursor): string | undefined {
-  while (cursor.at < cursor.lines.length) {
-    const line = cursor.lines[cursor.at++];
-    if (!SKIPPED_LINE.test(line)) return line;
-  }
-  return undefined;
-}
-
-function toInstruction(text: string, line: number): Instruction {
-  const [, keyword = '', args = ''] = /^(\S*)\s*([\s\S]*)$/.exec(text) ?? [];
-  return { keyword: keyword.toUpperCase(), args, text, line, heredocs: [] };
-}
-
-function readHeredocs(cursor: Cursor, instruction: Instruction): string[] {
-  if (!HEREDOC_KEYWORDS.includes(instruction.keyword) || !instruction.args.includes('<<')) return [];
-  return heredocMarkers(instruction.args).map(marker => readHeredocBody(cursor, marker));
-}
-
-function heredocMarkers(args: string): { name: string; chomp: boolean }[] {
-  return shellWords(args).flatMap(word => {
-    const m = HEREDOC_WORD.exec(word);
-    const name = m?.[2].replace(/["']/g, '') ?? '';
-    return m && name ? [{ name, chomp: m[1] === '-' }] : [];
-  });
-}
-
-/** Consumes the body up to its terminator (`<<-` strips leading tabs before comparing). */
-function readHeredocBody(cursor: Cursor, marker: { name: string; chomp: boolean }): string {
-  const body: string[] = [];
-  while (cursor.at < cursor.lines.length) {
-    const line = cursor.lines[cursor.at++];
-    if ((marker.chomp ? line.replace(/^\t+/, '') : line) === marker.name) break;
-    body.push(line);
-  }
-  return body.join('\n');
-}
-
-/** Splits on unquoted whitespace, keeping quotes and backslash escapes in the words. */
-function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && quote !== "'") word += c + (text[++i] ?? '');
-    else if (c === quote || (!quote && (c === '"' || c === "'"))) {
-      quote = quote ? '' : c;
-      word += c;
-    } else if (!quote && /\s/.test(c)) {
-      if (word) words.push(word);
-      word = '';
-    } else word += c;
-  }
-  if (word) words.push(word);
-  return words;
-}
-
-/** Leading `--name=value` flags (a name may repeat, as --mount does) and the words after them. */
-function splitFlags(args: string): { flags: Map<string, string[]>; words: string[] } {
-  const words = shellWords(args);
-  const flags = new Map<string, string[]>();
-  let i = 0;
-  for (; i < words.length && words[i].startsWith('--'); i++) {
-    const [rawName, ...value] = words[i].slice(2).split('=');
-    const name = rawName.toLowerCase();
-    flags.set(name, [...(flags.get(name) ?? []), value.join('=')]);
-  }
-  return { flags, words: words.slice(i) };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Stages and global ARGs.
-
-interface ArgDeclaration {
-  name: string;
-  value?: string;
-}
 
 interface Stage {
   index: number;
@@ -204,19 +60,19 @@ interface Dockerfile {
 }
 
 function parseDockerfile(text: string): Dockerfile {
-  const { instructions, escape } = readInstructions(text);
+  const { instructions, escape } = readDockerfile(text);
   const df: Dockerfile = { escape, globalArgs: [], stages: [], problems: [] };
   for (const instruction of instructions) {
     const current = df.stages.at(-1);
     if (instruction.keyword === 'FROM') df.stages.push(parseFrom(instruction, df.stages.length, df.problems));
     else if (current) current.instructions.push(instruction);
-    else if (instruction.keyword === 'ARG') df.globalArgs.push(...parseArgDeclarations(instruction.args));
+    else if (instruction.keyword === 'ARG') df.globalArgs.push(...instruction.declarations);
   }
   return df;
 }
 
 function parseFrom(from: Instruction, index: number, problems: string[]): Stage {
-  const { flags, words } = splitFlags(from.args);
+  const { words } = from;
   const named = words.length === 3 && words[1].toLowerCase() === 'as';
   if (words.length !== 1 && !named) problems.push(`line ${from.line}: FROM takes one image and optionally AS <name>: ${from.text}`);
   return {
@@ -224,16 +80,13 @@ function parseFrom(from: Instruction, index: number, problems: string[]): Stage 
     name: named ? words[2].toLowerCase() : undefined,
     line: from.line,
     base: words[0] ?? '',
-    platform: flags.get('platform')?.[0],
+    platform: flagValues(from, 'platform')[0],
     instructions: []
   };
 }
 
-function parseArgDeclarations(args: string): ArgDeclaration[] {
-  return shellWords(args).map(word => {
-    const eq = word.indexOf('=');
-    return eq < 0 ? { name: word } : { name: word.slice(0, eq), value: word.slice(eq + 1) };
-  });
+function flagValues(instruction: Instruction, name: string): string[] {
+  return instruction.flags.filter(f => f.name === name).map(f => f.value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,15 +283,10 @@ function addPull(plan: StagePlan, ref: Expansion, written: string, line: number,
 
 /** Where an instruction reads from: COPY --from=<ref> and each RUN --mount=...,from=<ref>. */
 function sourceRefs(instruction: Instruction): string[] {
-  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'RUN') return [];
-  const { flags } = splitFlags(instruction.args);
-  if (instruction.keyword === 'COPY') return flags.get('from') ?? [];
-  return (flags.get('mount') ?? []).flatMap(mount =>
-    mount.split(',').flatMap(field => {
-      const [key, ...value] = field.split('=');
-      return key.trim().toLowerCase() === 'from' ? [value.join('=')] : [];
-    })
-  );
+  if (instruction.keyword === 'COPY') return flagValues(instruction, 'from');
+  if (instruction.keyword !== 'RUN') return [];
+  const mounts = instruction.flags.filter(f => f.name === 'mount');
+  return mounts.flatMap(mount => mount.fields.filter(([key]) => key === 'from').map(([, value]) => value));
 }
 
 function addSource(plan: StagePlan, ref: string, line: number, ctx: TargetContext): void {
@@ -546,7 +394,7 @@ function archWarnings(stages: Stage[], platformsByStage: Map<number, Set<string>
 }
 
 function runWarning(run: Instruction): ArchWarning[] {
-  const arch = hardCodedArch([run.args, ...run.heredocs].join('\n'));
+  const arch = hardCodedArch([run.text, ...run.heredocs].join('\n'));
   return arch ? [{ line: run.line, arch, text: excerpt(run.text) }] : [];
 }
 

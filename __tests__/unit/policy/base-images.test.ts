@@ -1,4 +1,4 @@
-import { BaseImage, dockerfileBases, DockerfileBasesOptions } from '../../../src/policy/dockerfile';
+import { BaseImage, dockerfileBases, DockerfileBasesOptions } from '../../../src/policy/base-images';
 
 const AMD = 'linux/amd64';
 const ARM = 'linux/arm64';
@@ -8,11 +8,6 @@ const OPTIONS: DockerfileBasesOptions = { buildArgs: {}, targetPlatforms: BOTH, 
 
 function bases(lines: string[], over: Partial<DockerfileBasesOptions> = {}) {
   return dockerfileBases(lines.join('\n'), { ...OPTIONS, ...over });
-}
-
-/** `image@line` per entry, for compact expectations. */
-function refs(lines: string[], over: Partial<DockerfileBasesOptions> = {}): string[] {
-  return bases(lines, over).images.map(i => `${i.image}@${i.line}`);
 }
 
 function img(image: string, line: number, platforms: string[] = BOTH): BaseImage {
@@ -40,6 +35,7 @@ describe('global ARGs and substitution in FROM', () => {
     ['a default uses an earlier ARG', ['ARG V=3.19', 'ARG IMG=alpine:${V}', 'FROM ${IMG}'], { V: '3.20' }, 'alpine:3.20'],
     ['quoted default', ['ARG IMG="alpine:3.19"', 'FROM ${IMG}'], {}, 'alpine:3.19'],
     ['several ARGs on one line', ['ARG NAME=alpine TAG=3.19', 'FROM ${NAME}:${TAG}'], {}, 'alpine:3.19'],
+    ['several ARGs without defaults on one line', ['ARG V', 'ARG IMG V', 'FROM ${IMG:-alpine}:${V:-3}'], {}, 'alpine:3'],
     [
       'registry and digest',
       ['ARG REG=ghcr.io', 'FROM ${REG}/o/base@sha256:' + 'a'.repeat(64)],
@@ -60,6 +56,11 @@ describe('global ARGs and substitution in FROM', () => {
       img('tool:linux-amd64', 1, [AMD]),
       img('tool:linux-arm-v7', 1, ['linux/arm/v7'])
     ]);
+  });
+
+  test('redeclaring automatic args globally (ARG TARGETOS TARGETARCH) keeps their values', () => {
+    const lines = ['ARG TARGETOS TARGETARCH', 'FROM tool:${TARGETOS}-${TARGETARCH}'];
+    expect(bases(lines).images).toEqual([img('tool:linux-amd64', 2, [AMD]), img('tool:linux-arm64', 2, [ARM])]);
   });
 
   test('a build arg overrides an automatic arg, as in BuildKit', () => {
@@ -166,6 +167,12 @@ describe('stage references', () => {
     expect(bases(lines).images).toEqual([img('golang', 1, [AMD]), img('tonistiigi/xx:1.6', 2, BOTH)]);
   });
 
+  test('a quoted --from image is pulled without its quotes (as in BuildKit)', () => {
+    const result = bases(['FROM alpine', 'COPY --from="busybox:1.36" /bin/busybox /']);
+    expect(result.problems).toEqual([]);
+    expect(result.images).toEqual([img('alpine', 1), img('busybox:1.36', 2)]);
+  });
+
   test('a variable in --from or from= is a problem (BuildKit does not expand it)', () => {
     const lines = ['FROM alpine', 'ARG IMG=busybox', 'COPY --from=$IMG / /', 'RUN --mount=from=${IMG},target=/x true'];
     const result = bases(lines);
@@ -221,29 +228,8 @@ describe('the stages the target needs', () => {
   });
 });
 
-describe('reading the Dockerfile', () => {
+describe('reading the Dockerfile, end to end (the syntax itself: __tests__/unit/dockerfile/)', () => {
   test.each<[string, string[], string[]]>([
-    ['comments and blank lines', ['# a comment', '', '  # indented comment', 'FROM alpine'], ['alpine@4']],
-    ['lower-case instruction', ['from alpine as base', 'from base'], ['alpine@1']],
-    [
-      'continuation: the first line counts',
-      ['FROM --platform=$TARGETPLATFORM \\', '    golang:1.22 \\', '    AS build', 'FROM alpine', 'COPY --from=build / /'],
-      ['golang:1.22@1', 'alpine@4']
-    ],
-    ['continuation with trailing blanks', ['FROM \\  ', 'alpine'], ['alpine@1']],
-    ['comment and blank lines inside a continuation', ['FROM \\', '# note', '', '  alpine AS a', 'FROM a'], ['alpine@1']],
-    ['escape directive: backtick continues', ['# escape=`', 'FROM `', '  alpine:3.19 AS base', 'FROM base'], ['alpine:3.19@2']],
-    [
-      'escape directive: backslash does not continue',
-      ['# escape=`', 'FROM alpine AS a', 'RUN dir C:\\', 'FROM busybox', 'COPY --from=a / /'],
-      ['alpine@2', 'busybox@4']
-    ],
-    [
-      'escape directive after syntax directive',
-      ['# syntax=docker/dockerfile:1', '#escape = `', 'FROM alpine AS a', 'RUN dir C:\\', 'FROM busybox', 'COPY --from=a / /'],
-      ['alpine@3', 'busybox@5']
-    ],
-    ['a directive after a comment is a comment', ['# hello', '# escape=`', 'FROM alpine', 'RUN dir C:\\', 'FROM busybox'], ['alpine@3']],
     ['backtick escape in a FROM reference', ['# escape=`', 'ARG TAG=3', 'FROM alpine:${TAG}'], ['alpine:3@3']],
     ['byte-order mark and CRLF', ['\uFEFFARG V=1\r', 'FROM alpine:${V} AS a\r', 'FROM a\r'], ['alpine:1@2']]
   ])('%s', (_name, lines, expected) => {
@@ -252,31 +238,30 @@ describe('reading the Dockerfile', () => {
     expect(result.images.map(i => `${i.image}@${i.line}`)).toEqual(expected);
   });
 
-  test('heredoc bodies are not instructions and still count as lines', () => {
-    // Without heredoc handling the last stage would be `FROM evil:four`.
+  test('a continued RUN and COPY in JSON form: the warning and the --from image name their first line', () => {
     const lines = [
-      'FROM alpine AS a',
-      'RUN <<EOF',
-      'FROM evil:one',
-      'EOF',
-      'FROM busybox AS b',
-      'COPY <<-"EOT" /x',
-      '\tFROM evil:two',
-      '\tEOT',
-      'FROM debian:12',
-      'COPY --from=a / /',
-      'COPY --from=b / /',
-      "RUN cat <<A 2<<'B'",
-      'FROM evil:three',
-      'A',
-      'FROM evil:four',
-      'B'
+      'FROM alpine',
+      'RUN ["sh", "-c", \\',
+      '  "curl https://e.com/amd64/t"]',
+      'COPY --from=busybox:1 ["/bin/busybox", \\',
+      '   "/x"]'
     ];
-    expect(bases(lines)).toEqual({ images: [img('alpine', 1), img('busybox', 5), img('debian:12', 9)], warnings: [], problems: [] });
+    expect(bases(lines)).toEqual({
+      images: [img('alpine', 1), img('busybox:1', 4)],
+      warnings: [{ line: 2, arch: 'amd64', text: 'RUN ["sh", "-c", "curl https://e.com/amd64/t"]' }],
+      problems: []
+    });
   });
 
-  test('a shift in a RUN is not a heredoc', () => {
-    expect(refs(['FROM alpine AS a', 'RUN echo $((1<<2)) "<<X"', 'FROM a'])).toEqual(['alpine@1']);
+  test('a comment inside a continued RUN is not part of it: no warning for the URL in it', () => {
+    const lines = [
+      'FROM alpine',
+      'RUN --mount=type=bind,from=node:20,target=/n \\',
+      '  curl -fsSL https://e.com/tool.tgz \\',
+      '    # was: https://e.com/tool-amd64.tgz',
+      '  | tar xz'
+    ];
+    expect(bases(lines)).toEqual({ images: [img('alpine', 1), img('node:20', 2)], warnings: [], problems: [] });
   });
 });
 
