@@ -8,6 +8,7 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -147,7 +148,7 @@ export async function startTokenServer(o: {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push(url.searchParams.get('scope') ?? '');
+    requests.push(url.searchParams.getAll('scope').join(' '));
     const expected = 'Basic ' + Buffer.from(`${o.user}:${o.password}`).toString('base64');
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"bad credentials"}');
@@ -227,4 +228,59 @@ export async function startFaultProxy(
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return { host: `127.0.0.1:${port}`, log, times, stop: () => server.close() };
+}
+
+/**
+ * A TLS front for a plain-HTTP registry, misconfigured the way such proxies can be: it turns
+ * blob mounts into plain uploads and hands out upload Locations with `http://` on its own host
+ * and port. That port speaks plain HTTP too, and every request that reaches it that way is
+ * recorded with the Authorization it carried: a client that follows the Location as given sends
+ * its credentials in clear.
+ */
+export async function startDowngradingTlsFront(
+  target: string,
+  certs: { cert: string; key: string }
+): Promise<{ host: string; plainRequests: { line: string; authorization?: string }[]; stop: () => void }> {
+  const plainRequests: { line: string; authorization?: string }[] = [];
+  let host = '';
+  const [targetHost, targetPort] = target.split(':');
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST') url.searchParams.delete('mount');
+    const upstream = http.request(
+      {
+        host: targetHost,
+        port: Number(targetPort),
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: { ...req.headers, host: target }
+      },
+      up => {
+        const headers = { ...up.headers };
+        if (typeof headers.location === 'string')
+          headers.location = new URL(headers.location, `http://${host}`).toString().replace(/^https?:\/\/[^/]+/, `http://${host}`);
+        res.writeHead(up.statusCode ?? 502, headers);
+        up.pipe(res);
+      }
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  };
+  const plain = http.createServer((req, res) => {
+    plainRequests.push({ line: `${req.method} ${req.url}`, authorization: req.headers.authorization });
+    forward(req, res);
+  });
+  const secure = https.createServer({ cert: fs.readFileSync(certs.cert), key: fs.readFileSync(certs.key) }, forward);
+  const server = net.createServer(socket => {
+    socket.once('readable', () => {
+      const first = socket.read(1) as Buffer | null;
+      if (!first) return;
+      socket.unshift(first);
+      // A TLS record starts with 0x16 (handshake).
+      (first[0] === 0x16 ? secure : plain).emit('connection', socket);
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { host, plainRequests, stop: () => server.close() };
 }

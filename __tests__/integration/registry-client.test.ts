@@ -7,7 +7,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActionRun, REGISTRY, manifest, runAction, tagList, uniqueRepo } from './stack';
-import { RunningRegistry, selfSignedCert, startFaultProxy, startRegistry, startTokenServer, tempDir } from './registries';
+import {
+  RunningRegistry,
+  selfSignedCert,
+  startDowngradingTlsFront,
+  startFaultProxy,
+  startRegistry,
+  startTokenServer,
+  tempDir
+} from './registries';
 import { pushSyntheticImage, writeLegRecords } from '../../scripts/synthetic-image.js';
 
 jest.setTimeout(300_000);
@@ -88,6 +96,28 @@ describe('htpasswd over TLS with a self-signed certificate', () => {
     );
   });
 
+  test('an http:// upload Location from the TLS front is followed over TLS: no credential goes out in clear', async () => {
+    // A plain-HTTP registry with Basic auth behind the TLS front, sharing the storage.
+    const basic = await startRegistry({ storage, htpasswd: { user: USER, password: PASSWORD } });
+    const front = await startDowngradingTlsFront(basic.host, certs);
+    try {
+      const repo = uniqueRepo('downgrade-source');
+      const target = uniqueRepo('downgrade-target');
+      const dir = await legsVia(open.host, repo);
+      const r = await merge(`${front.host}/${repo}`, dir, {
+        inputs: { username: USER, password: PASSWORD, tags: `${front.host}/${target}:merged` },
+        env: { NODE_EXTRA_CA_CERTS: certs.cert }
+      });
+      expect(r.main.stdout).not.toMatch(/::error::/);
+      expect(r.main.code).toBe(0);
+      expect(await tagList(open.host, target)).toEqual(['merged']);
+      expect(front.plainRequests).toEqual([]);
+    } finally {
+      front.stop();
+      await basic.stop();
+    }
+  });
+
   test('credentials also come from the docker config (DOCKER_CONFIG)', async () => {
     const repo = uniqueRepo('tls-config');
     const image = `${secure.host}/${repo}`;
@@ -147,6 +177,22 @@ describe('Bearer tokens from a token server', () => {
     expect(await tagList(open.host, repo)).toEqual(['merged']);
     // pull for the reads, pull,push for the PUT: two scopes, two tokens, however many requests.
     expect(tokens.requests).toEqual([`repository:${repo}:pull`, `repository:${repo}:pull,push`]);
+  });
+
+  test('tags in another repository: the children are mounted across repositories, with a token that may pull the source', async () => {
+    const repo = uniqueRepo('bearer-source');
+    const target = uniqueRepo('bearer-target');
+    const dir = await legsVia(open.host, repo);
+    const r = await merge(`${tokenized.host}/${repo}`, dir, {
+      inputs: { username: USER, password: PASSWORD, tags: `${tokenized.host}/${target}:merged` }
+    });
+    expect(r.main.stdout).not.toMatch(/::error::/);
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toContain(`merge: copying 2 manifest(s) from ${tokenized.host}/${repo} to ${tokenized.host}/${target}`);
+    expect(await tagList(open.host, target)).toEqual(['merged']);
+    expect((await manifest(open.host, target, 'merged'))._digest).toBe(r.outputs.digest);
+    // The mount's token carries pull on the source as well as push on the target.
+    expect(tokens.requests).toContain(`repository:${target}:pull,push repository:${repo}:pull`);
   });
 
   test('a token server that refuses the credentials fails fast and clearly', async () => {

@@ -272,6 +272,34 @@ describe('failures', () => {
     expect(r.post?.code).toBe(0);
   });
 
+  test('a with: block pasted from another action: each undeclared input is an error naming what was meant, and a malformed secret line shows no value', async () => {
+    const repo = uniqueRepo('undeclared');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64',
+        images: `${REGISTRY}/${repo}`,
+        flavor: 'latest=auto',
+        'cache-form': 'type=gha',
+        'build-args': 'NPM_TOKEN = npm_s3cr3t_in_a_bad_line'
+      }
+    });
+    expect(r.main.code).toBe(1);
+    const out = log(r);
+    expect(out).toContain('::error::Invalid input (3 problems)');
+    expect(out).toContain('`flavor` is not an input of this action; did you mean `tag-rules`?');
+    expect(out).toContain('`cache-form` is not an input of this action; did you mean `cache-from`?');
+    expect(out).toContain('build-args: "NPM_TOKEN =…" is not KEY=VALUE');
+    // Masked before the error names its line, and never printed otherwise.
+    const lines = out.split('\n');
+    const mask = lines.indexOf('::add-mask::npm_s3cr3t_in_a_bad_line');
+    expect(mask).toBeGreaterThanOrEqual(0);
+    expect(mask).toBeLessThan(lines.findIndex(l => l.startsWith('::error::')));
+    expect(lines.filter(l => !l.startsWith('::add-mask::')).join('\n')).not.toContain('npm_s3cr3t');
+    expect(out).not.toContain('[command]');
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+  });
+
   test('a failing RUN step surfaces as one clear message, with the log in a group', async () => {
     const repo = uniqueRepo('broken');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-'));

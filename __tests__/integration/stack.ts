@@ -19,6 +19,8 @@ export function runAction(opts: {
   env?: Record<string, string>;
   toolCache?: string;
   post?: boolean;
+  /** What `${{ github.token }}` input defaults become. */
+  token?: string;
 }): Promise<ActionRun> {
   return runner.runAction({ echo: process.env.ECHO_ACTION === '1', ...opts, inputs: withStackBuildx(opts.inputs) });
 }

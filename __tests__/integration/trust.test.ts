@@ -1,17 +1,22 @@
 /**
  * Event trust through the bundled action: untrusted code (a workflow_run of a fork's pull
- * request, a merge queue candidate) is built without login or push; a pull request that pushes
- * (push-pull-requests) still never writes the shared cache; `mode: Merge` is the merge, never a
- * build; a malformed event payload is one clear error.
+ * request, a merge queue candidate, a comment or review on a pull request) is built without login
+ * or push, and without build secrets; a pull request that pushes (push-pull-requests) still never
+ * writes the shared cache; a workflow_run publishes the triggering run's commit under its own
+ * tags; `mode: Merge` is the merge, never a build; a malformed event payload is one clear error.
  */
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import {
   ActionRun,
   FIXTURES,
   REGISTRY,
+  blobJson,
   commandLines,
   errorLines,
+  imageManifest,
   localStackInputs,
   manifest,
   runAction,
@@ -175,4 +180,173 @@ test('a malformed event payload is one clear error, without a stack trace', asyn
   }
   expect(commandLines(r.main.stdout)).toEqual([]);
   expect(await tagList(REGISTRY, repo)).toBeUndefined();
+});
+
+describe('build secrets never reach untrusted code unless opted in', () => {
+  const SECRET = 'npm_s3cr3t_from_secrets';
+  const ARG = 'npm_s3cr3t_from_build_args';
+
+  /** Builds the fixture that tries to read both into its image, exported to a local directory. */
+  async function secretBuild(eventName: string, fixture: string, ref: string, inputs: Record<string, string> = {}) {
+    const out = tempDir('untrusted-secret-out-');
+    const run = await runAction({
+      eventName,
+      event: event(fixture),
+      env: { GITHUB_REF: ref },
+      inputs: {
+        ...localStackInputs(),
+        file: path.join(FIXTURES, 'untrusted-secret', 'Dockerfile'),
+        platforms: 'linux/amd64',
+        secrets: `NPM_TOKEN=${SECRET}`,
+        'build-args': `NPM_TOKEN=${ARG}`,
+        outputs: `type=local,dest=${out}`,
+        ...inputs
+      }
+    });
+    const read = (f: string): string => fs.readFileSync(path.join(out, f), 'utf8').trim();
+    return { run, secret: read('secret.txt'), buildArg: read('build-arg.txt') };
+  }
+
+  test('pull_request_target with the fork head: the Dockerfile reads neither, and a notice names both', async () => {
+    const { run, secret, buildArg } = await secretBuild('pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main');
+    expect(run.main.code).toBe(0);
+    expect(secret).toBe('no secret mounted');
+    expect(buildArg).toBe('build-arg: not passed');
+    expect(run.main.stdout).toContain(
+      '::notice::Withheld from untrusted code: secrets NPM_TOKEN; the build-args NPM_TOKEN (a Dockerfile line could send them anywhere); ' +
+        'allow-untrusted-secrets: true passes them'
+    );
+    const printed = run.main.stdout
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n');
+    expect(printed).not.toContain(SECRET);
+    expect(printed).not.toContain(ARG);
+  });
+
+  test('allow-untrusted-secrets: true passes them to untrusted code, as asked', async () => {
+    const { run, secret, buildArg } = await secretBuild('pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', {
+      'allow-untrusted-secrets': 'true'
+    });
+    expect(run.main.code).toBe(0);
+    expect(secret).toBe(SECRET);
+    expect(buildArg).toBe(`build-arg: ${ARG}`);
+    expect(run.main.stdout).not.toContain('Withheld from untrusted code');
+  });
+
+  test('control: a push to the default branch gets both', async () => {
+    const { run, secret, buildArg } = await secretBuild('push', 'push-default-branch.json', 'refs/heads/main');
+    expect(run.main.code).toBe(0);
+    expect(secret).toBe(SECRET);
+    expect(buildArg).toBe(`build-arg: ${ARG}`);
+  });
+});
+
+describe('untrusted events the review found', () => {
+  test.each([
+    [
+      'issue_comment',
+      'issue-comment-pull-request.json',
+      'refs/heads/main',
+      "issue_comment on pull request #42 (a comment that builds the pull request's code)"
+    ],
+    ['pull_request_review', 'pull-request-review.json', 'refs/pull/42/merge', 'pull_request_review']
+  ])('%s builds without login or push', async (eventName, fixture, ref, notice) => {
+    const { run, repo } = await untrustedBuild(eventName, fixture, ref);
+    await expectBuiltWithoutLoginOrPush(run, repo, eventName, notice);
+    expect(run.outputs.tags).toBe(`${REGISTRY}/${repo}:pr-42`);
+  });
+
+  test('an output that pushes is refused on a pull request before anything runs', async () => {
+    const repo = uniqueRepo('pr-output');
+    const run = await runAction({
+      eventName: 'pull_request',
+      event: event('pull-request-fork.json'),
+      env: { GITHUB_REF: 'refs/pull/42/merge' },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', outputs: `type=registry,name=${REGISTRY}/${repo}:pr` }
+    });
+    expect(run.main.code).toBe(1);
+    expect(errorLines(run.main.stdout).join('\n')).toMatch(
+      /outputs: "type=registry,.*" pushes, and a pull_request event builds untrusted code/
+    );
+    expect(commandLines(run.main.stdout)).toEqual([]);
+    expect(await tagList(REGISTRY, repo)).toBeUndefined();
+  });
+});
+
+describe("workflow_run publishes the triggering run's commit under its own tags", () => {
+  let api: { url: string; asked: string[]; stop: () => void };
+
+  /** A stand-in of the GitHub API: v1.2.3 is an annotated tag of the tag run's head_sha; no other tag exists. */
+  beforeAll(async () => {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      const json = (status: number, body: object): void =>
+        void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (/\/git\/ref\/tags(%2F|\/)v1\.2\.3$/.test(req.url ?? ''))
+        json(200, { ref: 'refs/tags/v1.2.3', object: { type: 'tag', sha: 'cafe' } });
+      else if (req.url?.endsWith('/git/tags/cafe'))
+        json(200, { object: { type: 'commit', sha: '1234567890abcdef1234567890abcdef12345678' } });
+      else json(404, { message: 'Not Found' });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    api = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked, stop: () => server.close() };
+  });
+
+  afterAll(() => api.stop());
+
+  async function workflowRun(fixture: string) {
+    const repo = uniqueRepo('workflow-run');
+    const run = await runAction({
+      eventName: 'workflow_run',
+      event: event(fixture),
+      token: 'ghs_stand_in_token',
+      env: { GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'Octo-Org/Hello-World' },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
+    });
+    return { run, repo };
+  }
+
+  /** The revision label of the linux/amd64 image a tag names (an index when buildx added provenance). */
+  const revision = async (repo: string, tag: string): Promise<string | undefined> => {
+    const top = await manifest(REGISTRY, repo, tag);
+    const digest = 'manifests' in top ? top.manifests.find(d => d.platform?.architecture === 'amd64')?.digest : top._digest;
+    const m = await imageManifest(REGISTRY, repo, digest ?? '');
+    return (await blobJson(REGISTRY, repo, m.config.digest)).config?.Labels?.['org.opencontainers.image.revision'];
+  };
+
+  test('a feature branch run: its branch name and its sha- tag, its commit as the revision', async () => {
+    const { run, repo } = await workflowRun('workflow-run-feature-branch.json');
+    expect(run.main.code).toBe(0);
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['feature-login-form', 'sha-fedcba9']);
+    expect(await revision(repo, 'feature-login-form')).toBe('fedcba9876543210fedcba9876543210fedcba98');
+    expect(api.asked).toContain('/repos/Octo-Org/Hello-World/git/ref/tags%2Ffeature%2Flogin-form');
+  });
+
+  test('a tag run: published as the release', async () => {
+    const { run, repo } = await workflowRun('workflow-run-tag.json');
+    expect(run.main.code).toBe(0);
+    expect((await tagList(REGISTRY, repo))?.sort()).toEqual(['1', '1.2', '1.2.3', 'latest']);
+    expect(await revision(repo, '1.2.3')).toBe('1234567890abcdef1234567890abcdef12345678');
+  });
+
+  test('without the API, a run that derives tags stops before anything runs, saying why', async () => {
+    const repo = uniqueRepo('workflow-run-no-api');
+    const run = await runAction({
+      eventName: 'workflow_run',
+      event: event('workflow-run-tag.json'),
+      token: '',
+      env: { GITHUB_REF: 'refs/heads/main' },
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
+    });
+    expect(run.main.code).toBe(1);
+    expect(errorLines(run.main.stdout).join('\n')).toContain(
+      'tags: none given, and none can be derived from the event: workflow_run: github-token is needed to tell whether \\"v1.2.3\\"'.replace(
+        /\\"/g,
+        '"'
+      )
+    );
+    expect(commandLines(run.main.stdout)).toEqual([]);
+  });
 });

@@ -159,7 +159,7 @@ export class RegistryClient implements Registry {
     if (from.registry !== to.registry) throw new Error(`copyBlob: ${from.registry} and ${to.registry} are different registries`);
     if (await this.hasBlob(to, digest)) return 'present';
     const mount = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
-    const res = await this.request(to, 'POST', mount, { push: true });
+    const res = await this.request(to, 'POST', mount, { push: true, alsoPull: from });
     await drain(res);
     if (res.status === 201) return 'mounted';
     const location = res.headers.get('location');
@@ -206,13 +206,17 @@ export class RegistryClient implements Registry {
 
   /** A host marked `http = true` is plain HTTP (no probe round trip); loopback is probed once. */
   private initialScheme(host: string): Promise<string> {
-    if ((this.options.plainHttpHosts ?? []).includes(host)) return Promise.resolve('http');
+    if (this.plainHttpMarked(host)) return Promise.resolve('http');
     return isLoopback(host) ? this.probeScheme(host) : Promise.resolve('https');
   }
 
   /** Plain HTTP (and credentials over it) only to this machine or a host marked `http = true`. */
   private mayUsePlainHttp(host: string): boolean {
-    return isLoopback(host) || (this.options.plainHttpHosts ?? []).includes(host);
+    return isLoopback(host) || this.plainHttpMarked(host);
+  }
+
+  private plainHttpMarked(host: string): boolean {
+    return (this.options.plainHttpHosts ?? []).includes(host);
   }
 
   private async probeScheme(host: string): Promise<string> {
@@ -258,19 +262,32 @@ export class RegistryClient implements Registry {
     }
   }
 
+  /**
+   * The URL of a request: a path under the repository, or an absolute upload Location, which is
+   * never followed over a weaker scheme than the client speaks to that host (an `http://`
+   * Location from a registry reached over TLS is upgraded, unless the host is allowed plain HTTP).
+   */
+  private async requestUrl(host: string, repository: string, path: string): Promise<string> {
+    const base = await this.baseUrl(host);
+    if (!/^https?:\/\//.test(path)) return `${base}${repository}/${path}`;
+    const url = new URL(path);
+    if (url.host === host && url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpMarked(host)) url.protocol = 'https:';
+    return url.toString();
+  }
+
   private async request(
     { registry, repository }: Repo,
     method: string,
     path: string,
-    opts: { headers?: Record<string, string>; body?: Buffer; push?: boolean; allow404?: boolean }
+    opts: { headers?: Record<string, string>; body?: Buffer; push?: boolean; allow404?: boolean; alsoPull?: Repo }
   ): Promise<Response> {
     const host = apiHost(registry);
-    const scope = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;
+    const scope = requestScope(repository, opts);
     const fail = (status: number | undefined, detail: string): RegistryError =>
       new RegistryError(registry, repository, status, `${method} ${path}: ${detail}`);
     const send = async (): Promise<Response> => {
-      // An upload Location is absolute; credentials still go only to the registry's own host.
-      const url = /^https?:\/\//.test(path) ? path : `${await this.baseUrl(host)}${repository}/${path}`;
+      // Credentials go only to the registry's own host, over the scheme it was reached by.
+      const url = await this.requestUrl(host, repository, path);
       const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
       const headers: Record<string, string> = { ...opts.headers };
       if (cached && cached.expires > Date.now() && new URL(url).host === host) headers.Authorization = cached.header;
@@ -340,7 +357,9 @@ export class RegistryClient implements Registry {
     }
     const tokenUrl = new URL(params.realm);
     if (params.service) tokenUrl.searchParams.set('service', params.service);
-    tokenUrl.searchParams.set('scope', scope);
+    // Ours, and any the registry's challenge names besides (a mount also needs pull on its source).
+    for (const s of new Set([...scope.split(' '), ...(params.scope ?? '').split(' ')].filter(Boolean)))
+      tokenUrl.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
     // Credentials travel to a token server only over TLS (or where plain HTTP is allowed).
     if (cred && (tokenUrl.protocol === 'https:' || this.mayUsePlainHttp(tokenUrl.host))) {
@@ -361,6 +380,12 @@ export class RegistryClient implements Registry {
 }
 
 /** A masked Basic Authorization header value. */
+/** The token scopes a request needs: its repository, and pull on a mount's source repository. */
+function requestScope(repository: string, opts: { push?: boolean; alsoPull?: Repo }): string {
+  const own = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;
+  return opts.alsoPull && opts.alsoPull.repository !== repository ? `${own} repository:${opts.alsoPull.repository}:pull` : own;
+}
+
 function basicAuth(cred: Credential): string {
   const value = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
   core.setSecret(value);

@@ -279,3 +279,28 @@ describe('hasManifest', () => {
     }
   });
 });
+
+test('a mount asks for a token that may also pull the source repository', async () => {
+  const scopes: string[][] = [];
+  const tokens = await serve((req, res) => {
+    scopes.push(new URL(req.url, 'http://x').searchParams.getAll('scope'));
+    res.writeHead(200).end(JSON.stringify({ token: 'tok', expires_in: 300 }));
+  });
+  const registry = await serve((req, res) => {
+    if (!req.headers.authorization) {
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${tokens.host}/token",service="s"` }).end();
+      return;
+    }
+    if (req.method === 'HEAD') res.writeHead(404).end();
+    else res.writeHead(201).end();
+  });
+  try {
+    const client = new RegistryClient({ credentials, ...noSleep });
+    const to = { registry: registry.host, repository: 'team/mirror' };
+    expect(await client.copyBlob({ registry: registry.host, repository: 'team/app' }, to, `sha256:${'a'.repeat(64)}`)).toBe('mounted');
+    expect(scopes).toContainEqual(['repository:team/mirror:pull,push', 'repository:team/app:pull']);
+  } finally {
+    await tokens.close();
+    await registry.close();
+  }
+});

@@ -118,8 +118,17 @@ describe('where the action comes from', () => {
   test("a leg checks out the caller's code first (that checkout empties the workspace), without keeping credentials", () => {
     const [first, second] = job('leg').steps;
     expect(first.uses).toMatch(/^actions\/checkout@/);
-    expect(first.with).toEqual({ 'persist-credentials': false });
+    expect(first.with).toEqual(expect.objectContaining({ 'persist-credentials': false }));
     expect(second.with?.path).toBe(SIDE_PATH);
+  });
+
+  test("a leg of a workflow_run builds the triggering run's commit; other events check out the defaults", () => {
+    const [first] = job('leg').steps;
+    expect(first.with).toEqual({
+      repository: '${{ github.event.workflow_run.head_repository.full_name || github.repository }}',
+      ref: "${{ github.event.workflow_run.head_sha || '' }}",
+      'persist-credentials': false
+    });
   });
 });
 
