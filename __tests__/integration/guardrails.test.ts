@@ -17,6 +17,7 @@ import {
   imageManifest,
   localStackInputs,
   qemuHandlers,
+  registryGet,
   runAction,
   tagList,
   uniqueRepo
@@ -206,6 +207,66 @@ describe('preflight: a base image that exists only for linux/amd64, built for li
     expect(unreadable.main.stdout).toContain('Preflight: could not read base image 127.0.0.1:1/nowhere/base:1');
     const off = await runAction({ inputs: { ...inputs, preflight: 'false' } });
     expect(off.main.stdout).not.toContain('Preflight');
+  });
+});
+
+describe('preflight: a base image indexed the way most Docker Official Images are', () => {
+  let base: string;
+
+  /**
+   * An index like golang's or python's: linux/amd64 (the real busybox image), linux/arm64/v8,
+   * windows/amd64 twice (one per os.version), a platform this action does not know, and an
+   * attestation manifest; PUT straight to the registry.
+   */
+  beforeAll(async () => {
+    const amd64 = await amd64OnlyBase();
+    const repo = amd64.slice(`${REGISTRY}/`.length, -':1'.length);
+    const child = await registryGet(REGISTRY, `${repo}/manifests/1`);
+    const digest = child.headers.get('docker-content-digest') ?? '';
+    const d = { mediaType: child.headers.get('content-type') ?? '', digest, size: child.body.length };
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { ...d, platform: { os: 'linux', architecture: 'amd64' } },
+        { ...d, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        { ...d, platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.2655' } },
+        { ...d, platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.6189' } },
+        { ...d, platform: { os: 'linux', architecture: 'sparc64' } },
+        {
+          ...d,
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': digest }
+        }
+      ]
+    });
+    const put = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/official`, {
+      method: 'PUT',
+      body: index,
+      headers: { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }
+    });
+    expect(put.status).toBe(201);
+    base = `${REGISTRY}/${repo}:official`;
+  });
+
+  test('is read and checked, not skipped with a warning: a platform it lacks fails before anything runs', async () => {
+    const repo = uniqueRepo('official-miss');
+    const r = await buildFrom(base, repo, { platforms: 'linux/amd64,linux/riscv64' });
+    expect(r.main.code).toBe(1);
+    expect(r.main.stdout).not.toContain('could not read base image');
+    const errors = errorLines(r.main.stdout);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`base image ${base} has no linux/riscv64 (it has linux/amd64, linux/arm64, windows/amd64)`);
+    expect(commandLines(r.main.stdout)).toEqual([]);
+  });
+
+  test('a platform it has passes the check, and the build uses it', async () => {
+    const repo = uniqueRepo('official-ok');
+    const r = await buildFrom(base, repo, { platforms: 'linux/amd64', provenance: 'false' });
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).not.toContain('could not read base image');
+    expect(r.main.stdout).toMatch(/Preflight: 1 base image use\(s\) checked for linux\/amd64 in \d+ ms/);
+    expect(await tagList(REGISTRY, repo)).toEqual(['1']);
   });
 });
 

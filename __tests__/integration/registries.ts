@@ -284,3 +284,45 @@ export async function startDowngradingTlsFront(
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { host, plainRequests, stop: () => server.close() };
 }
+
+/**
+ * A proxy in front of a registry that holds the first request whose `METHOD path` matches until
+ * the test releases it: a run is stopped between the reads it made and the writes it is about to make.
+ */
+export async function startHoldingProxy(
+  target: string,
+  hold: RegExp
+): Promise<{ host: string; arrived: Promise<void>; release: () => void; stop: () => void }> {
+  const [targetHost, targetPort] = target.split(':');
+  let arrive: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const arrived = new Promise<void>(r => (arrive = r));
+  const released = new Promise<void>(r => (release = r));
+  let holding = true;
+  const server = http.createServer((req, res) => {
+    const forward = (): void => {
+      const upstream = http.request(
+        { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
+        up => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (holding && hold.test(`${req.method} ${req.url}`)) {
+      holding = false;
+      req.pause();
+      arrive();
+      void released.then(() => {
+        req.resume();
+        forward();
+      });
+      return;
+    }
+    forward();
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, release, stop: () => server.close() };
+}

@@ -20,6 +20,7 @@ import {
   tagList,
   uniqueRepo
 } from './stack';
+import { startHoldingProxy } from './registries';
 
 jest.setTimeout(600_000);
 
@@ -140,6 +141,65 @@ describe('2.3.3, then 2.4.0 with the pre-release checkbox, then the stable hotfi
     for (const t of ['2.3.4', '2.3', '2', 'latest']) expect((await manifest(REGISTRY, repo, t))._digest).toBe(hotfix.outputs.digest);
     expect((await manifest(REGISTRY, repo, '2.4.0'))._digest).toBe(pre.outputs.digest);
   });
+});
+
+describe('two releases at once: 2.5.1 has read its tags and built when 3.0.0 is published', () => {
+  const repo = uniqueRepo('interleaved');
+
+  function release(tag: string, registry: string): Promise<ActionRun> {
+    const payload = event('release-published-stable.json');
+    payload.release = { tag_name: `v${tag}`, prerelease: false };
+    return runAction({
+      eventName: 'release',
+      event: payload,
+      env: { GITHUB_REF: `refs/tags/v${tag}` },
+      inputs: { ...localStackInputs([registry]), platforms: 'linux/amd64', images: `${registry}/${repo}`, provenance: 'false' }
+    });
+  }
+
+  test('2.5.1, held between its reads and its writes, moves 2.5.1, 2.5 and 2, and leaves latest at 3.0.0', async () => {
+    expect((await release('2.5.0', REGISTRY)).main.code).toBe(0);
+    // 2.5.1 goes through a proxy that holds its first tag PUT: it has read latest (2.5.0) by then.
+    const proxy = await startHoldingProxy(REGISTRY, /^PUT \/v2\/.*\/manifests\/2\.5\.1$/);
+    try {
+      const older = release('2.5.1', proxy.host);
+      await proxy.arrived;
+      const newer = await release('3.0.0', REGISTRY);
+      expect(newer.main.code).toBe(0);
+      proxy.release();
+      const held = await older;
+      expect(held.main.code).toBe(0);
+      expect(held.main.stdout).toContain(`::notice::Not moving ${proxy.host}/${repo}:latest: it points at 3.0.0, newer than 2.5.1`);
+      expect((await manifest(REGISTRY, repo, 'latest'))._digest).toBe(newer.outputs.digest);
+      for (const t of ['2.5.1', '2.5', '2']) expect((await manifest(REGISTRY, repo, t))._digest).toBe(held.outputs.digest);
+    } finally {
+      proxy.stop();
+    }
+  });
+});
+
+test('a push to a branch named like a release tag (7.2) leaves that tag on the release', async () => {
+  const repo = uniqueRepo('branch-7-2');
+  const image = `${REGISTRY}/${repo}`;
+  const payload = event('release-published-stable.json');
+  payload.release = { tag_name: 'v7.2.1', prerelease: false };
+  const released = await runAction({
+    eventName: 'release',
+    event: payload,
+    env: { GITHUB_REF: 'refs/tags/v7.2.1' },
+    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image, provenance: 'false' }
+  });
+  expect(released.main.code).toBe(0);
+  const branch = await runAction({
+    eventName: 'push',
+    event: event('push-feature-branch.json'),
+    env: { GITHUB_REF: 'refs/heads/7.2' },
+    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image, provenance: 'false' }
+  });
+  expect(branch.main.code).toBe(0);
+  expect(branch.main.stdout).toContain(`::notice::Not moving ${image}:7.2: it points at 7.2.1, a release, and this build (7.2) is none`);
+  expect((await manifest(REGISTRY, repo, '7.2'))._digest).toBe(released.outputs.digest);
+  expect((await manifest(REGISTRY, repo, 'sha-0123456'))._digest).toBe(branch.outputs.digest);
 });
 
 test('a fork pull request builds without login or push, and says so', async () => {

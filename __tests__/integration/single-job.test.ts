@@ -2,6 +2,7 @@
  * The single-job path, driven through dist/ under Node 24 like a runner does, against the real
  * Docker engine, buildx, BuildKit, QEMU through binfmt_misc, and registries.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -242,6 +243,24 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
     // A single-platform build reports its config digest as the image ID.
     const single = await imageManifest(REGISTRY, repo, 'native');
     expect(r.outputs.imageid).toBe(single.config.digest);
+  });
+});
+
+describe('load: true while pushing', () => {
+  test('the image is pushed, checked and tagged, and also loaded into the engine under its tags', async () => {
+    const repo = uniqueRepo('push-and-load');
+    const tag = `${REGISTRY}/${repo}:loaded`;
+    const r = await runAction({
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64,linux/arm64', tags: tag, load: 'true', 'qemu-image': BINFMT_STANDIN }
+    });
+    try {
+      expect(r.main.code).toBe(0);
+      expect(await tagList(REGISTRY, repo)).toEqual(['loaded']);
+      const id = docker(['image', 'inspect', '--format', '{{.Id}}', tag]).trim();
+      expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    } finally {
+      spawnSync('docker', ['image', 'rm', tag]);
+    }
   });
 });
 

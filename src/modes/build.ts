@@ -23,7 +23,7 @@ export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner): P
   }
   // Pushed by digest to every repository a tag names, verified, and tagged only then.
   const repos = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
-  const built = await buildImage(r, { tags: [], pushByDigest: repos, leg: false });
+  const built = await buildImage(r, { tags: [], pushByDigest: repos, loadTags: refs, leg: false });
   const image = await readBack(r, repos[0], built.meta.digest);
   if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${image.digest}`);
   await tagPushed(r, repos[0], image, refs);

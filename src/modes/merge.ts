@@ -12,7 +12,7 @@ import { RunContext } from '../inputs/context';
 import { MEDIA_TYPES } from '../oci/manifest';
 import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
-import { putTags, registryClient, resolveTags } from '../registry/publish';
+import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
 import { prepareTargets } from '../registry/targets';
 import { setMergeOutputs } from '../report/outputs';
 
@@ -31,7 +31,12 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
   await prepareTargets(client, merged, refs);
-  await putTags(client, refs, { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex });
+  await putTags(
+    client,
+    refs,
+    { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex },
+    lastMomentGuard(cfg, client)
+  );
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
   setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });

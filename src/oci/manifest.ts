@@ -49,7 +49,10 @@ export interface IndexContents {
   attestations: Record<string, string>;
 }
 
-/** Maps the index's runnable manifests by platform; a duplicate platform is an error. */
+/**
+ * Maps the runnable manifests of an index we wrote (or had buildx write) by platform; a duplicate
+ * or missing platform is an error there. Read someone else's index with `offeredPlatforms`.
+ */
 export function describeIndex(index: Manifest): IndexContents {
   const digests: Record<string, string> = {};
   const attestations: Record<string, string> = {};
@@ -64,4 +67,22 @@ export function describeIndex(index: Manifest): IndexContents {
     digests[p] = d.digest;
   }
   return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
+}
+
+/**
+ * The platforms someone else's index offers, read tolerantly: many published images list a
+ * platform several times (Docker Official Images have one windows/amd64 per os.version) or name
+ * platforms this action does not know; those are kept once or skipped, never fatal.
+ */
+export function offeredPlatforms(index: Manifest): string[] {
+  const out = new Set<string>();
+  for (const d of index.json.manifests ?? []) {
+    if (isAttestation(d) || !d.platform) continue;
+    try {
+      out.add(normalizePlatform(d.platform));
+    } catch {
+      // A platform this action cannot build for cannot be asked for either.
+    }
+  }
+  return [...out];
 }

@@ -26,6 +26,8 @@ export interface Built {
 export interface BuildTarget {
   tags: string[];
   pushByDigest?: string[];
+  /** With pushByDigest and load: the references the image is loaded into the engine under. */
+  loadTags?: string[];
   /** A fan-out leg (its own cache scope on GitHub). */
   leg: boolean;
 }
@@ -74,7 +76,8 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
       tags: target.tags,
       secretFiles: writeSecretFiles(r.runDir, secrets.secrets),
       metadataFile,
-      pushByDigest: target.pushByDigest
+      pushByDigest: target.pushByDigest,
+      loadTags: target.loadTags
     }
   );
 

@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { smokeTest } from '../docker/smoke';
 import { repoOf } from '../oci/reference';
-import { putTags } from '../registry/publish';
+import { lastMomentGuard, putTags } from '../registry/publish';
 import { PublishedImage, inspectPublished } from '../registry/readback';
 import { prepareTargets } from '../registry/targets';
 import { ReportedError } from '../report/reported-error';
@@ -52,5 +52,5 @@ export async function smokeTestPushed(r: Run, image: string): Promise<void> {
 export async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<void> {
   const children = image.manifest.json.manifests?.map(d => d.digest) ?? [];
   await prepareTargets(r.client, { source, children, fetched: Object.values(image.digests) }, refs);
-  await putTags(r.client, refs, image.manifest);
+  await putTags(r.client, refs, image.manifest, lastMomentGuard(r.cfg, r.client));
 }

@@ -7,8 +7,10 @@ export interface BuildPlan {
   /** Files holding secret values, by secret id (written 0600 in the run's private dir). */
   secretFiles: Record<string, string>;
   metadataFile: string;
-  /** Leg mode: push to these images by digest only, no tags. */
+  /** Push to these images by digest only, no tags (tags move after the checks). */
   pushByDigest?: string[];
+  /** With pushByDigest and load: the references the image is loaded into the engine under. */
+  loadTags?: string[];
 }
 
 /** The build group of inputs, and whether this run pushes. */
@@ -37,7 +39,11 @@ function outputFlags(cfg: BuildCommandInputs, plan: BuildPlan): string[] {
   if (plan.pushByDigest) {
     // One CSV field holding several names must be quoted.
     const names = `"name=${plan.pushByDigest.join(',')}"`;
-    return ['--output', `type=image,${names},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`];
+    const push = ['--output', `type=image,${names},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`];
+    // A second exporter (buildx 0.13 and newer; the version gate refuses push with load before),
+    // put first: the metadata file keeps the last exporter's digest, which must be the pushed one.
+    const load = cfg.load ? ['--output', `type=docker,"name=${(plan.loadTags ?? []).join(',')}",oci-mediatypes=true`] : [];
+    return [...load, ...push];
   }
   const out: string[] = [];
   if (cfg.push) out.push('--output', 'type=image,push=true,oci-mediatypes=true');

@@ -138,26 +138,35 @@ export function eventTags(event: RunEvent, rules: TagRules): EventTags {
   return { ...base, tags };
 }
 
+/** A tag that reads as a version (7, 7.2, v7.2.1, 7.2.1-rc.1): a branch of that name could overwrite a release's tag. */
+const VERSION_LIKE = /^v?\d+(\.\d+){0,2}([-+.][0-9A-Za-z.-]*)?$/;
+
 /**
  * Tags never move backwards: a tag that already points at a newer stable release than this one
  * stays where it is (publishing 2.2.9 after 2.3.4 moves `2.2` but not `2` or `latest`). Judged
  * per tag from the version it points at now (`current`: tag → its version annotation), so any
  * `semver=` template works, and a release no tag points at (a pre-release) holds nothing back.
+ * A build that is no release (a branch named `7.2`) never moves a tag that holds a release.
  */
 export function holdBackwardMoves(
   derived: EventTags,
   current: Map<string, string | undefined>
 ): { kept: DerivedTag[]; held: DerivedTag[] } {
   const v = derived.release;
-  if (!v) return { kept: derived.tags, held: [] };
   const kept: DerivedTag[] = [];
   const held: DerivedTag[] = [];
   for (const t of derived.tags) {
     const now = semver.parse(current.get(t.tag) ?? '');
-    const newer = now !== null && now.prerelease.length === 0 && semver.gt(now, v);
-    (newer ? held : kept).push(t);
+    const holdsRelease = now !== null && now.prerelease.length === 0;
+    const hold = holdsRelease && (v ? semver.gt(now, v) : VERSION_LIKE.test(t.tag));
+    (hold ? held : kept).push(t);
   }
   return { kept, held };
+}
+
+/** The tags whose current version decides whether they move: every tag of a release, version-like tags otherwise. */
+export function guardedTags(derived: EventTags): DerivedTag[] {
+  return derived.release ? derived.tags : derived.tags.filter(t => VERSION_LIKE.test(t.tag));
 }
 
 /** `tags` wins verbatim; otherwise every image gets every derived tag. */
@@ -186,11 +195,12 @@ export async function publishTags(
 ): Promise<PublishTags> {
   if (cfg.tags.length > 0) return { refs: cfg.tags, table: cfg.tags.map(t => ({ tag: t, rule: 'tags input' })), held: [] };
   const derived = cfg.derived as EventTags;
-  if (!derived.release || !publishedVersion) return { refs: imageRefs(cfg.images, derived.tags), table: derived.tags, held: [] };
+  const guarded = guardedTags(derived);
+  if (guarded.length === 0 || !publishedVersion) return { refs: imageRefs(cfg.images, derived.tags), table: derived.tags, held: [] };
   const perImage = await Promise.all(
     cfg.images.map(async image => {
-      const versions = await Promise.all(derived.tags.map(t => publishedVersion(image, t.tag)));
-      const current = new Map(derived.tags.map((t, i) => [t.tag, versions[i]]));
+      const versions = await Promise.all(guarded.map(t => publishedVersion(image, t.tag)));
+      const current = new Map(guarded.map((t, i) => [t.tag, versions[i]]));
       const { kept, held } = holdBackwardMoves(derived, current);
       return {
         kept,

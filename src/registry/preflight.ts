@@ -3,7 +3,7 @@
  * it is built for. An image that cannot be read is a warning (the build may still have access).
  */
 import * as core from '@actions/core';
-import { describeIndex } from '../oci/manifest';
+import { offeredPlatforms } from '../oci/manifest';
 import { platformServes } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { RegistryReader } from './registry';
@@ -24,11 +24,11 @@ export type BaseImageCheck =
   | { use: BaseImageUse; status: 'unreadable'; reason: string };
 
 /** The platforms an image reference offers: its index's, or a single manifest's own. Undefined: no such image. */
-async function offeredPlatforms(client: RegistryReader, image: string): Promise<string[] | undefined> {
+async function platformsOfImage(client: RegistryReader, image: string): Promise<string[] | undefined> {
   const ref = parseReference(image);
   const m = await client.findManifest(ref, ref.digest ?? ref.tag ?? 'latest');
   if (!m) return undefined;
-  if (m.json.manifests) return Object.keys(describeIndex(m).digests);
+  if (m.json.manifests) return offeredPlatforms(m);
   return [await configPlatform(client, ref, m)];
 }
 
@@ -50,7 +50,7 @@ export async function checkBaseImages(client: RegistryReader, uses: BaseImageUse
   const offered = (image: string): Promise<string[] | undefined> => {
     let p = lookups.get(image);
     if (!p) {
-      p = offeredPlatforms(client, image);
+      p = platformsOfImage(client, image);
       lookups.set(image, p);
     }
     return p;

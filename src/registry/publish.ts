@@ -2,9 +2,9 @@
 import * as core from '@actions/core';
 import { Runner } from '../docker/command';
 import { Manifest, isAttestation } from '../oci/manifest';
-import { parseReference, repoOf } from '../oci/reference';
+import { imageName, parseReference, repoOf } from '../oci/reference';
 import { Config } from '../policy/config';
-import { PublishTags, publishTags } from '../policy/tags';
+import { PublishTags, PublishedVersion, guardedTags, holdBackwardMoves, publishTags } from '../policy/tags';
 import { RegistryClient } from './client';
 import { Registry, RegistryReader, RegistryWriter } from './registry';
 import { dockerConfigCredentials, firstOf, staticCredentials } from './credentials';
@@ -37,9 +37,9 @@ async function versionAt(client: RegistryReader, image: string, tag: string): Pr
   return config.config?.Labels?.[VERSION_KEY];
 }
 
-/** Tags to publish; for a stable release, each tag is first checked against what it points at now. */
-export async function resolveTags(cfg: Config, client: RegistryReader): Promise<PublishTags> {
-  const published = async (image: string, tag: string): Promise<string | undefined> => {
+/** The version `image:tag` publishes now, or undefined (no such tag, or it cannot be read: warned). */
+function publishedVersion(client: RegistryReader): PublishedVersion {
+  return async (image, tag) => {
     try {
       return await versionAt(client, image, tag);
     } catch (e) {
@@ -47,28 +47,67 @@ export async function resolveTags(cfg: Config, client: RegistryReader): Promise<
       return undefined;
     }
   };
-  const result = await publishTags(cfg, cfg.push ? published : undefined);
+}
+
+function noticeHeld(cfg: Config, h: { ref: string; version: string }): void {
+  const why = cfg.derived?.release ? `newer than ${cfg.derived.version}` : `a release, and this build (${cfg.derived?.version}) is none`;
+  core.notice(`Not moving ${h.ref}: it points at ${h.version}, ${why}`);
+}
+
+/** Tags to publish; for a stable release (and version-like tags), each is first checked against what it points at now. */
+export async function resolveTags(cfg: Config, client: RegistryReader): Promise<PublishTags> {
+  const result = await publishTags(cfg, cfg.push ? publishedVersion(client) : undefined);
   core.info(['Tags:', ...result.table.map(t => `  ${t.tag.padEnd(24)} <- ${t.rule}`)].join('\n'));
-  for (const h of result.held) {
-    core.notice(`Not moving ${h.ref}: it points at ${h.version}, newer than ${cfg.derived?.version}`);
-  }
+  for (const h of result.held) noticeHeld(cfg, h);
   return result;
 }
 
+/** Asked right before a tag's PUT: whether it may still move. */
+export type TagGuard = (ref: string) => Promise<boolean>;
+
 /**
- * PUTs one index (or manifest) under every reference, in order. A failure part-way says exactly
- * which references already point at it and which do not.
+ * The backport guard once more, right before each PUT: the tags were judged before the build,
+ * minutes ago, and another release may have moved them since (3.0.0 published while 2.5.1 was
+ * building must keep latest). Undefined when no tag is guarded.
  */
-export async function putTags(client: RegistryWriter, refs: string[], m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<void> {
+export function lastMomentGuard(cfg: Config, client: RegistryReader): TagGuard | undefined {
+  const derived = cfg.derived;
+  if (cfg.tags.length > 0 || !derived || guardedTags(derived).length === 0) return undefined;
+  const read = publishedVersion(client);
+  return async ref => {
+    const { registry, repository, tag } = parseReference(ref);
+    const entry = derived.tags.find(t => t.tag === tag);
+    if (!entry || !guardedTags(derived).includes(entry)) return true;
+    const version = await read(imageName({ registry, repository }), entry.tag);
+    const { held } = holdBackwardMoves({ ...derived, tags: [entry] }, new Map([[entry.tag, version]]));
+    if (held.length > 0) noticeHeld(cfg, { ref, version: version ?? '' });
+    return held.length === 0;
+  };
+}
+
+/**
+ * PUTs one index (or manifest) under every reference, in order, each first asked of `guard`. A
+ * failure part-way says exactly which references already point at it and which do not.
+ */
+export async function putTags(
+  client: RegistryWriter,
+  refs: string[],
+  m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>,
+  guard?: TagGuard
+): Promise<void> {
   const { bytes, digest } = m;
+  const moved: string[] = [];
   for (const [i, r] of refs.entries()) {
     const ref = parseReference(r);
+    if (guard && !(await guard(r))) continue;
     try {
       await client.putManifest(ref, ref.tag as string, bytes, m.mediaType);
     } catch (e) {
-      const moved = refs.slice(0, i).join(', ') || 'none';
-      throw new Error(`tagging ${r} failed: ${(e as Error).message}; moved to ${digest}: ${moved}; not moved: ${refs.slice(i).join(', ')}`);
+      throw new Error(
+        `tagging ${r} failed: ${(e as Error).message}; moved to ${digest}: ${moved.join(', ') || 'none'}; not moved: ${refs.slice(i).join(', ')}`
+      );
     }
+    moved.push(r);
     core.info(`Tagged ${r} → ${digest}`);
   }
 }

@@ -94,6 +94,20 @@ describe('buildArgs', () => {
     expect(args).toContain('id=npm,src=/run/s/npm');
   });
 
+  test('pushed by digest and loaded: two exporters, the engine gets the tags', () => {
+    const pushed = { ...plan, tags: [], pushByDigest: ['ghcr.io/o/r'], loadTags: ['ghcr.io/o/r:1', 'ghcr.io/o/r:latest'] };
+    const outputs = (load: boolean): string[] => {
+      const { args } = buildCommand({ ...base, load }, pushed);
+      return args.flatMap((a, i) => (a === '--output' ? [args[i + 1]] : []));
+    };
+    expect(outputs(false)).toEqual(['type=image,"name=ghcr.io/o/r",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true']);
+    // The push last: the metadata file keeps the last exporter's digest.
+    expect(outputs(true)).toEqual([
+      'type=docker,"name=ghcr.io/o/r:1,ghcr.io/o/r:latest",oci-mediatypes=true',
+      'type=image,"name=ghcr.io/o/r",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true'
+    ]);
+  });
+
   test('the context is the last argument even when it looks like a flag', () => {
     const { args } = buildCommand({ ...base, context: '--evil' }, plan);
     expect(args[args.length - 1]).toBe('--evil');

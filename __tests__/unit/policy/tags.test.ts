@@ -3,7 +3,7 @@ import { classifyEvent } from '../../../src/inputs/event';
 import { DEFAULT_TAG_RULES, parseTagRules } from '../../../src/inputs/tag-rules';
 import { loadConfig } from '../../../src/policy/config';
 import { ctxFor } from './events';
-import { eventTags, holdBackwardMoves, publishTags, sanitizeTag } from '../../../src/policy/tags';
+import { eventTags, guardedTags, holdBackwardMoves, publishTags, sanitizeTag } from '../../../src/policy/tags';
 
 const DEFAULT_INPUTS: Record<string, string> = { 'github-token': 'ghs_x' };
 
@@ -161,6 +161,26 @@ describe('tags never move backwards', () => {
     const cfg = { tags: [], images: ['ghcr.io/o/app'], tagRules: DEFAULT_TAG_RULES, derived };
     const result = await publishTags(cfg, (_image, tag) => Promise.resolve(tag === 'latest' || tag === '2' ? '3.0.0' : undefined));
     expect(result.table.map(t => t.tag)).toEqual(['2.3.4', '2.3']);
+  });
+});
+
+describe('a branch named like a version never moves a release’s tag', () => {
+  const branch = (name: string) =>
+    eventTags(classifyEvent({ ...ctxFor('push', 'push-feature-branch.json', `refs/heads/${name}`) }), DEFAULT_TAG_RULES);
+
+  test.each([
+    ['7.2 holds the release 7.2.1: held', '7.2', { '7.2': '7.2.1' }, ['sha-6113728']],
+    ['7.2 holds another branch build (version 7.2, no release): moves', '7.2', { '7.2': '7.2' }, ['7.2', 'sha-6113728']],
+    ['v7 holds the release 7.0.0: held', 'v7', { v7: '7.0.0' }, ['sha-6113728']],
+    ['7.2 holds a pre-release: moves', '7.2', { '7.2': '7.3.0-rc.1' }, ['7.2', 'sha-6113728']],
+    ['a branch not named like a version is never held', 'feature', { feature: '1.0.0' }, ['feature', 'sha-6113728']]
+  ])('%s', (_n, name, current: Record<string, string>, kept) => {
+    expect(holdBackwardMoves(branch(name), new Map(Object.entries(current))).kept.map(t => t.tag)).toEqual(kept);
+  });
+
+  test('only version-like tags are read for a branch build', () => {
+    expect(guardedTags(branch('7.2')).map(t => t.tag)).toEqual(['7.2']);
+    expect(guardedTags(branch('feature'))).toEqual([]);
   });
 });
 

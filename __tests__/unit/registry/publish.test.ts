@@ -1,4 +1,7 @@
-import { putTags } from '../../../src/registry/publish';
+import * as core from '@actions/core';
+import { loadConfig } from '../../../src/policy/config';
+import { lastMomentGuard, putTags } from '../../../src/registry/publish';
+import { ctxFor } from '../policy/events';
 import { FakeRegistry } from '../fake-registry';
 
 const index = { bytes: Buffer.from('{}'), digest: 'sha256:abc', mediaType: 'application/vnd.oci.image.index.v1+json' };
@@ -30,4 +33,44 @@ test('a tag PUT failing part-way says exactly which references moved and which d
 test('a failure on the first tag moved nothing', async () => {
   const { client } = fakeClient('ghcr.io/o/app:1');
   await expect(putTags(client, ['ghcr.io/o/app:1'], index)).rejects.toThrow('moved to sha256:abc: none; not moved: ghcr.io/o/app:1');
+});
+
+describe('the backport guard once more, right before each PUT', () => {
+  const release = ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4');
+  const cfg = loadConfig(n => ({ 'github-token': 'x', images: 'ghcr.io/o/app' })[n] ?? '', release);
+  const annotated = (version: string) =>
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: index.mediaType,
+        manifests: [],
+        annotations: { 'org.opencontainers.image.version': version }
+      })
+    );
+
+  test('a tag another release moved since the tags were read is left where it is; the others move', async () => {
+    const { client, put } = fakeClient('none');
+    const app = { registry: 'ghcr.io', repository: 'o/app' };
+    // Read before the build: latest at 2.3.3. Meanwhile 3.0.0 was published and moved latest.
+    await client.putManifest(app, 'latest', annotated('3.0.0'), index.mediaType);
+    await client.putManifest(app, '2', annotated('2.3.3'), index.mediaType);
+    put.length = 0;
+    const refs = ['2.3.4', '2.3', '2', 'latest'].map(t => `ghcr.io/o/app:${t}`);
+    const notice = jest.spyOn(core, 'notice').mockImplementation(() => undefined);
+    jest.spyOn(core, 'info').mockImplementation(() => undefined);
+    try {
+      await putTags(client, refs, index, lastMomentGuard(cfg, client));
+      expect(put).toEqual(['ghcr.io/o/app:2.3.4', 'ghcr.io/o/app:2.3', 'ghcr.io/o/app:2']);
+      expect(notice).toHaveBeenCalledWith('Not moving ghcr.io/o/app:latest: it points at 3.0.0, newer than 2.3.4');
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  test('no guard for explicit tags, or for a build whose tags hold no release', () => {
+    const explicit = loadConfig(n => ({ 'github-token': 'x', tags: 'ghcr.io/o/app:1' })[n] ?? '', release);
+    expect(lastMomentGuard(explicit, new FakeRegistry())).toBeUndefined();
+    const branch = loadConfig(n => ({ 'github-token': 'x' })[n] ?? '', ctxFor('push', 'push-feature-branch.json', 'refs/heads/feature/x'));
+    expect(lastMomentGuard(branch, new FakeRegistry())).toBeUndefined();
+  });
 });
