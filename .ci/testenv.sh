@@ -357,7 +357,11 @@ bins() {
 }
 
 binfmt_standin_image() {
-  if docker image inspect "$BINFMT_STANDIN_IMAGE" >/dev/null 2>&1; then return 0; fi
+  # Rebuilt whenever the entrypoint changes (its hash is a label of the image).
+  local want have
+  want=$(sha256sum "$ROOT/__tests__/fixtures/binfmt-standin/entrypoint.sh" | cut -c1-64)
+  have=$(docker image inspect --format '{{index .Config.Labels "test-fixture.entrypoint"}}' "$BINFMT_STANDIN_IMAGE" 2>/dev/null || true)
+  [ "$have" = "$want" ] && return 0
   local W="$TESTENV_DIR/binfmt-standin"; rm -rf "$W"; mkdir -p "$W/rootfs/bin" "$W/rootfs/usr/bin" "$W/rootfs/etc/binfmt.d"
   cp "$FIXTURE_BIN_DIR/busybox-amd64" "$W/rootfs/bin/busybox"
   for l in sh mount cat grep sed echo printf ls tr cut head basename; do ln -sf busybox "$W/rootfs/bin/$l"; done
@@ -366,7 +370,7 @@ binfmt_standin_image() {
   done
   cp "$ROOT/__tests__/fixtures/binfmt-standin/entrypoint.sh" "$W/rootfs/bin/binfmt"
   chmod +x "$W/rootfs/bin/binfmt"
-  printf '%s\n' 'FROM scratch' 'COPY rootfs/ /' 'ENTRYPOINT ["/bin/binfmt"]' >"$W/Dockerfile"
+  printf '%s\n' 'FROM scratch' 'COPY rootfs/ /' "LABEL test-fixture.entrypoint=$want" 'ENTRYPOINT ["/bin/binfmt"]' >"$W/Dockerfile"
   docker build -q --network=host -t "$BINFMT_STANDIN_IMAGE" "$W" >/dev/null
 }
 

@@ -57,7 +57,8 @@ describe('a build-arg whose name looks secret', () => {
         file: path.join(FIXTURES, 'secret-arg', 'Dockerfile'),
         platforms: 'linux/amd64',
         tags: `${REGISTRY}/${repo}:1`,
-        'build-args': `NPM_TOKEN=${token}\nVERSION=1.0`,
+        // DOCKER_PASSWORD is no setting buildx reads: its value travels like NPM_TOKEN's.
+        'build-args': `NPM_TOKEN=${token}\nDOCKER_PASSWORD=${token}-docker\nVERSION=1.0`,
         provenance: 'false'
       }
     });
@@ -94,7 +95,7 @@ describe('a build-arg whose name looks secret', () => {
   test('no value is in the [command] echo of the build', () => {
     const build = commandLines(stdout).filter(l => l.includes(' build '));
     expect(build).toHaveLength(1);
-    expect(build[0]).toContain('--build-arg NPM_TOKEN --build-arg VERSION ');
+    expect(build[0]).toContain('--build-arg NPM_TOKEN --build-arg DOCKER_PASSWORD --build-arg VERSION ');
     expect(build[0]).not.toContain(token);
     expect(build[0]).not.toContain('1.0');
   });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  BINFMT_DIR,
   BINFMT_STANDIN,
   REGISTRY,
   ActionRun,
@@ -14,6 +15,7 @@ import {
   builderContainers,
   byBuildx,
   clearQemuHandlers,
+  commandLines,
   docker,
   errorLines,
   imageIndex,
@@ -246,6 +248,35 @@ describe('host fallback: the binfmt image cannot be pulled, so the runner qemu-u
   });
 });
 
+describe('QEMU repairs a handler that is registered but unusable', () => {
+  /** Registers qemu-aarch64 as the stand-in image would, then spoils it (disabled, or without the F flag). */
+  function spoiledHandler(how: 'disabled' | 'no fix-binary flag'): void {
+    clearQemuHandlers();
+    const flags = how === 'disabled' ? 'F' : '';
+    const conf = fs.readFileSync('/usr/lib/binfmt.d/qemu-aarch64.conf', 'utf8').trim();
+    fs.writeFileSync(`${BINFMT_DIR}/register`, conf.replace(/:[^:]*:[A-Z]*$/, `:/usr/bin/qemu-aarch64-static:${flags}`));
+    if (how === 'disabled') fs.writeFileSync(`${BINFMT_DIR}/qemu-aarch64`, '0');
+  }
+
+  test.each(['disabled', 'no fix-binary flag'] as const)('%s: removed and installed again, and the arm64 build runs', async how => {
+    spoiledHandler(how);
+    const repo = uniqueRepo('qemu-repair');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/arm64',
+        tags: `${REGISTRY}/${repo}:1`,
+        provenance: 'false',
+        'qemu-image': BINFMT_STANDIN
+      }
+    });
+    expect(r.main.code).toBe(0);
+    expect(log(r)).toContain('uninstalling: qemu-aarch64 OK');
+    expect(log(r)).toContain('RUN step executed as aarch64');
+    expect(qemuHandlers()['qemu-aarch64']).toMatch(/^enabled\n[\s\S]*flags: F/);
+  });
+});
+
 describe('load: true while pushing', () => {
   test('the image is pushed, checked and tagged, and also loaded into the engine under its tags', async () => {
     const repo = uniqueRepo('push-and-load');
@@ -317,6 +348,48 @@ describe('failures', () => {
     expect(lines.filter(l => !l.startsWith('::add-mask::')).join('\n')).not.toContain('npm_s3cr3t');
     expect(out).not.toContain('[command]');
     expect(await tagList(REGISTRY, repo)).toBeUndefined();
+  });
+
+  test('a bogus cache type, a buildkitd config that is not TOML and a plain-HTTP buildx mirror are refused before anything runs', async () => {
+    const repo = uniqueRepo('bad-three');
+    const r = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64',
+        images: `${REGISTRY}/${repo}`,
+        'cache-from': 'type=bogus',
+        'buildkitd-config-inline': '[registry."127.0.0.1:5000"]\n  http = yes',
+        'buildx-version': '0.13.1',
+        'buildx-download-url': 'http://mirror.example/buildx'
+      }
+    });
+    expect(r.main.code).toBe(1);
+    const out = log(r);
+    expect(out).toContain('::error::Invalid input (3 problems)');
+    expect(out).toContain('cache-from: "type=bogus" has an unknown cache type bogus');
+    expect(out).toContain('buildkitd-config-inline: is not TOML (line 2)');
+    expect(out).toContain('buildx-download-url: "http://mirror.example/buildx" is plain HTTP');
+    expect(commandLines(out)).toEqual([]);
+  });
+
+  test('a push the registry would refuse (no credentials) fails before anything is built, naming the image, registry and inputs', async () => {
+    const basic = await startRegistry({ storage: tempDir('refusing-'), htpasswd: { user: 'u', password: 'p' } });
+    try {
+      const repo = uniqueRepo('refused');
+      const r = await runAction({
+        inputs: { ...localStackInputs([basic.host]), platforms: 'linux/amd64', images: `${basic.host}/${repo}` }
+      });
+      expect(r.main.code).toBe(1);
+      const errors = errorLines(r.main.stdout);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        new RegExp(`pushing to ${basic.host}/${repo} would be refused \\(.*HTTP 401.*\\); give credentials for ${basic.host}`)
+      );
+      expect(errors[0]).toContain('nothing was built');
+      expect(commandLines(r.main.stdout).filter(l => l.includes('buildx build'))).toEqual([]);
+    } finally {
+      await basic.stop();
+    }
   });
 
   test('a failing RUN step surfaces as one clear message, with the log in a group', async () => {

@@ -97,6 +97,11 @@ export class FakeRegistry implements Registry {
     return Promise.resolve(sha256Digest(bytes));
   }
 
+  checkPushAccess(repo: Repo): Promise<void> {
+    this.calls.push(`checkPushAccess ${repo.registry}/${repo.repository}`);
+    return this.refusePut?.(`${imageName(repo)}:*`) ? Promise.reject(new Error('HTTP 401: unauthorized')) : Promise.resolve();
+  }
+
   private read(repo: Repo, reference: string): Manifest | undefined {
     const m = this.store(this.manifests, repo).get(reference);
     if (!m) return undefined;

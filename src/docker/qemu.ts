@@ -82,7 +82,7 @@ function ensureBinfmtMounted(dir: string): void {
   throw new Error(`binfmt_misc is not mounted at ${dir}; mount it (mount -t binfmt_misc binfmt_misc ${dir}) or set qemu: false`);
 }
 
-async function installWithImage(env: QemuEnv, image: string, platforms: string[]): Promise<string> {
+async function installWithImage(env: QemuEnv, image: string, platforms: string[], replace: string[]): Promise<string> {
   if (!parseReference(image).digest) {
     log(env).warning(
       `QEMU: ${image} runs --privileged but is not pinned by digest (image:tag@sha256:…); a moved tag would run as root on this runner`
@@ -90,15 +90,16 @@ async function installWithImage(env: QemuEnv, image: string, platforms: string[]
   }
   const names = [...new Set(platforms.map(p => emulatorFor(p).install))];
   await pullWithRetry(env, image);
-  const result = await env.run('docker', binfmtInstallArgs(image, names), { silent: true, env: env.dockerEnv });
-  log(env).info(result.stdout.trim());
+  const result = await env.run('docker', binfmtInstallArgs(image, names, replace), { silent: true, env: env.dockerEnv });
+  // The image logs its progress on stderr and prints the resulting JSON on stdout.
+  log(env).info([result.stderr.trim(), result.stdout.trim()].filter(Boolean).join('\n'));
   parseBinfmtOutput(result.stdout);
   const version = await env.run('docker', ['run', '--privileged', '--rm', image, '--version'], {
     silent: true,
     allowFailure: true,
     env: env.dockerEnv
   });
-  return version.stdout.trim() || 'unknown';
+  return version.stdout.trim() || version.stderr.trim() || 'unknown';
 }
 
 /** Writes a binfmt_misc control file: directly as root, else through `sudo -n tee` (hosted runners). */
@@ -140,6 +141,25 @@ function hostHandlersAvailable(env: QemuEnv, platforms: string[]): boolean {
   return platforms.every(p => fs.existsSync(path.join(dir, `${emulatorFor(p).handler}.conf`)));
 }
 
+/**
+ * Installs emulators through the binfmt image, or (when it cannot be used) registers the runner's
+ * own qemu-user-static handlers. Handlers already registered for those platforms (disabled, no
+ * fix-binary flag, or reinstalled on request) are removed first.
+ */
+async function installEmulators(env: QemuEnv, image: string, toInstall: string[]): Promise<Pick<QemuResult, 'method' | 'version'>> {
+  const handlers = readBinfmtHandlers(env.binfmtDir ?? BINFMT_DIR);
+  const replace = [...new Set(toInstall.map(p => emulatorFor(p).handler))].filter(h => handlers.has(h));
+  try {
+    return { method: 'binfmt-image', version: await installWithImage(env, image, toInstall, replace) };
+  } catch (e) {
+    if (!hostHandlersAvailable(env, toInstall)) throw e;
+    log(env).warning(
+      `QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`
+    );
+    return { method: 'host-qemu-user-static', version: await registerHostHandlers(env, toInstall) };
+  }
+}
+
 export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', image: string, platforms: string[]): Promise<QemuResult> {
   const binfmtDir = env.binfmtDir ?? BINFMT_DIR;
   const plan = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
@@ -159,18 +179,7 @@ export async function setupQemu(env: QemuEnv, mode: 'auto' | 'true' | 'false', i
   const toInstall = mode === 'true' ? emulated : plan.missing;
   ensureBinfmtMounted(binfmtDir);
   log(env).info(`QEMU: installing emulators for ${toInstall.join(', ')} on this ${env.host} runner`);
-  let method: QemuResult['method'] = 'binfmt-image';
-  let version: string;
-  try {
-    version = await installWithImage(env, image, toInstall);
-  } catch (e) {
-    if (!hostHandlersAvailable(env, toInstall)) throw e;
-    log(env).warning(
-      `QEMU: could not use ${image} (${(e as Error).message.split('\n')[0]}); registering this runner's qemu-user-static handlers from ${env.hostConfDir ?? HOST_BINFMT_CONF_DIR} instead`
-    );
-    method = 'host-qemu-user-static';
-    version = await registerHostHandlers(env, toInstall);
-  }
+  const { method, version } = await installEmulators(env, image, toInstall);
   log(env).info(`QEMU: emulator version ${version}`);
   const after = planEmulation(platforms, env.host, readBinfmtHandlers(binfmtDir));
   if (after.missing.length > 0) {

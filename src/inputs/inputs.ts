@@ -35,6 +35,7 @@ import { Problems } from './problems';
 import { RunnerMap, parseRunnerMap } from './runners';
 import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
 import { TagRules, parseTagRules } from './tag-rules';
+import { parseToml } from './toml';
 import { undeclaredInputProblems } from './undeclared';
 
 export type { InputReader } from './input-spec';
@@ -101,6 +102,39 @@ const tags: Read<string[]> = (raw, rc) => {
   }
   return [...new Set(out)];
 };
+
+/** A buildkitd.toml, parsed here so a typo is one problem naming its line, not a failure inside buildx create. */
+const buildkitdConfig: Read<string | undefined> = (raw, rc) => {
+  const text = raw.trim() || undefined;
+  if (text === undefined) return undefined;
+  try {
+    parseToml(text);
+  } catch (e) {
+    const err = e as Error & { line?: number };
+    rc.p.push(`${rc.name}: is not TOML${err.line ? ` (line ${err.line})` : ''}: ${err.message.split('\n')[0]}`);
+  }
+  return text;
+};
+
+/** Cache types buildx knows, for reading and for writing. */
+const CACHE_TYPES = { from: ['registry', 'local', 'gha', 's3', 'azblob'], to: ['registry', 'local', 'gha', 's3', 'azblob', 'inline'] };
+
+/** cache-from/cache-to lines: `type=…,…` of a known type, or an image reference (a registry cache). */
+function cacheEntries(types: string[]): Read<string[]> {
+  return (raw, rc) => {
+    const out = lines(raw, rc);
+    for (const line of out) {
+      if (!line.includes('=')) {
+        imageReference(line, rc);
+        continue;
+      }
+      const type = /(?:^|,)\s*type=([^,]*)/.exec(line)?.[1].trim();
+      if (!type) rc.p.add(rc.name, line, `names no type; use type=${types.join('|')},… or an image reference`);
+      else if (!types.includes(type)) rc.p.add(rc.name, line, `has an unknown cache type ${type}; use one of: ${types.join(', ')}`);
+    }
+    return out;
+  };
+}
 
 const buildxVersion: Read<string | undefined> = (raw, rc) => {
   const value = raw.trim();
@@ -198,8 +232,8 @@ export const BUILD_INPUTS = {
   network: input('network', undefined, optional),
   noCache: input('no-cache', 'false', bool),
   pull: input('pull', 'false', bool),
-  cacheFrom: input('cache-from', undefined, lines),
-  cacheTo: input('cache-to', undefined, lines),
+  cacheFrom: input('cache-from', undefined, cacheEntries(CACHE_TYPES.from)),
+  cacheTo: input('cache-to', undefined, cacheEntries(CACHE_TYPES.to)),
   outputs: input('outputs', undefined, lines),
   load: input('load', 'false', bool),
   provenance: input('provenance', undefined, attestation),
@@ -228,7 +262,7 @@ export const BUILDER_INPUTS = {
   builder: input('builder', undefined, optional),
   driver: input('driver', 'docker-container', choice(DRIVERS)),
   driverOpts: input('driver-opts', undefined, keyValues()),
-  buildkitdConfigInline: input('buildkitd-config-inline', undefined, optional)
+  buildkitdConfigInline: input('buildkitd-config-inline', undefined, buildkitdConfig)
 };
 
 /** The native-runner fan-out (mode: plan, leg, merge). */
@@ -267,8 +301,23 @@ const GROUPS: InputGroup[] = [MODE_INPUTS, BUILD_INPUTS, FANOUT_INPUTS, PUBLISH_
 /** Every input the action declares (action.yml must declare exactly these). */
 export const DECLARED_INPUTS: InputSpec<unknown>[] = GROUPS.flatMap(g => Object.values(g));
 
+/** A download over plain HTTP from another machine: the binary and its checksums from one unauthenticated origin. */
+function unauthenticatedDownload(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
 /** Inputs that contradict each other, whatever the event and mode. */
 function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): void {
+  if (i.buildxVersion && unauthenticatedDownload(i.buildxDownloadUrl) && !i.buildxAllowUnverified) {
+    p.add(
+      'buildx-download-url',
+      i.buildxDownloadUrl,
+      'is plain HTTP: buildx and the checksums that verify it would come unauthenticated from one origin; use https://, ' +
+        'or set buildx-allow-unverified: true to accept that'
+    );
+  }
   if (i.network !== undefined && !NETWORKS.includes(i.network))
     p.add('network', i.network, `is not valid; use one of: ${NETWORKS.join(', ')}`);
   if (i.pushMode === 'true' && i.outputs.length > 0)

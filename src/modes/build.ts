@@ -10,6 +10,7 @@ import { Config } from '../policy/config';
 import { resolveTags } from '../registry/publish';
 import { buildImage } from '../pipeline/build';
 import { reportBuild } from '../pipeline/outputs';
+import { checkPushAccess } from '../pipeline/push-access';
 import { startRun } from '../pipeline/run';
 import { readBack, smokeTestPushed, tagPushed } from '../pipeline/verify';
 
@@ -23,6 +24,7 @@ export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner): P
   }
   // Pushed by digest to every repository a tag names, verified, and tagged only then.
   const repos = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
+  await checkPushAccess(r.client, repos);
   const built = await buildImage(r, { tags: [], pushByDigest: repos, loadTags: refs, leg: false });
   const image = await readBack(r, repos[0], built.meta.digest);
   if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${image.digest}`);

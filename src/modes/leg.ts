@@ -7,6 +7,7 @@ import { RunContext } from '../inputs/context';
 import { Config } from '../policy/config';
 import { buildImage } from '../pipeline/build';
 import { reportBuild } from '../pipeline/outputs';
+import { checkPushAccess } from '../pipeline/push-access';
 import { startRun } from '../pipeline/run';
 import { readBack, smokeTestPushed } from '../pipeline/verify';
 
@@ -20,6 +21,7 @@ async function handOff(cfg: Config, ctx: RunContext, digest: string): Promise<vo
 
 export async function runLegMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
   const r = await startRun(cfg, ctx, run);
+  if (cfg.push) await checkPushAccess(r.client, cfg.images);
   const built = await buildImage(r, { tags: [], pushByDigest: cfg.push ? cfg.images : undefined, leg: true });
   if (!cfg.push) {
     await reportBuild(r, [], built);

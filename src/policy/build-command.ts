@@ -57,8 +57,25 @@ export interface BuildCommand {
   env: Record<string, string>;
 }
 
-/** Names the build's own environment needs: their values stay on the command line. */
-const RESERVED_ENV = /^(PATH|HOME|TMPDIR|USER|DOCKER_.*|BUILDX_.*|BUILDKIT_.*)$/;
+/**
+ * Names buildx and the docker CLI read from their own environment (settings, the daemon, TLS,
+ * proxies, the Go runtime, tracing): a build-arg of that name must keep NAME=VALUE on the command
+ * line, or its value would configure buildx itself (an HTTPS_PROXY build-arg would proxy buildx).
+ */
+const BUILDX_READS = new RegExp(
+  '^(' +
+    [
+      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+',
+      '(HTTPS?|FTP|ALL|NO)_PROXY|(https?|ftp|all|no)_proxy',
+      'DOCKER_(HOST|CONFIG|CONTEXT|TLS|TLS_VERIFY|CERT_PATH|API_VERSION|DEFAULT_PLATFORM|BUILDKIT|CLI_[A-Z_]+)',
+      'BUILDX_[A-Z_]+|BUILDKIT_[A-Z_]+|EXPERIMENTAL_BUILDKIT_[A-Z_]+'
+    ].join('|') +
+    ')$'
+);
+
+export function buildxReads(name: string): boolean {
+  return BUILDX_READS.test(name);
+}
 
 /**
  * `--build-arg NAME` with the value in the child's environment, so no value shows in the
@@ -69,7 +86,7 @@ function buildArgFlags(buildArgs: string[]): BuildCommand {
   const env: Record<string, string> = {};
   for (const line of buildArgs) {
     const name = line.slice(0, line.indexOf('='));
-    if (RESERVED_ENV.test(name)) {
+    if (buildxReads(name)) {
       args.push('--build-arg', line);
       continue;
     }

@@ -8,7 +8,7 @@ import { RunEvent, classifyEvent } from '../inputs/event';
 import { InputReader, Inputs, readInputs } from '../inputs/inputs';
 import { Problems } from '../inputs/problems';
 import { secretLookingBuildArgs } from '../inputs/secrets';
-import { DOCKER_DRIVER_PUSH } from './build-command';
+import { DOCKER_DRIVER_PUSH, buildxReads } from './build-command';
 import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { modeProblems } from './modes';
@@ -39,6 +39,17 @@ function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undef
   }
 }
 
+/** A secret-looking build-arg named like a setting buildx reads would have its value on the command line. */
+function reservedSecretArgProblems(i: Inputs): string[] {
+  return secretLookingBuildArgs(i.buildArgs)
+    .filter(a => buildxReads(a.name))
+    .map(
+      a =>
+        `build-args: ${a.name} looks secret, and buildx reads that name from its own environment, so its value would be on the ` +
+        'command line any process can read; rename the build-arg, or pass it with secrets (RUN --mount=type=secret)'
+    );
+}
+
 /** provenance mode=max records every build-arg value in the attestation pushed with the image. */
 function secretArgProblems(i: Inputs): string[] {
   const names = secretLookingBuildArgs(i.buildArgs).map(a => a.name);
@@ -67,7 +78,7 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
     const use = { ...inputs, push: trust.push };
     p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
   }
-  p.push(...secretArgProblems(inputs));
+  p.push(...secretArgProblems(inputs), ...reservedSecretArgProblems(inputs));
   if (trust.push && inputs.driver === 'docker' && inputs.builder === 'default') p.push(DOCKER_DRIVER_PUSH);
   p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime) }));
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;

@@ -125,6 +125,11 @@ export function parseBinfmtOutput(stdout: string): { supported: string[]; emulat
   throw new Error(`the binfmt image printed no {"supported":[...]} JSON; output was: ${stdout.trim().slice(-300)}`);
 }
 
-export function binfmtInstallArgs(image: string, installNames: string[]): string[] {
-  return ['run', '--privileged', '--rm', image, '--install', installNames.join(',')];
+/**
+ * The binfmt image's arguments: handlers to remove first (the image leaves an already registered
+ * handler as it is, even a disabled one or one without the fix-binary flag), then what to install.
+ */
+export function binfmtInstallArgs(image: string, installNames: string[], uninstallHandlers: string[] = []): string[] {
+  const uninstall = uninstallHandlers.length > 0 ? ['--uninstall', uninstallHandlers.join(',')] : [];
+  return ['run', '--privileged', '--rm', image, ...uninstall, '--install', installNames.join(',')];
 }

@@ -171,6 +171,16 @@ export class RegistryClient implements Registry {
     return 'uploaded';
   }
 
+  async checkPushAccess(repo: Repo): Promise<void> {
+    const res = await this.request(repo, 'POST', 'blobs/uploads/', { push: true });
+    await drain(res);
+    const location = res.headers.get('location');
+    // Best effort: an abandoned upload session expires on its own.
+    if (!location) return;
+    const session = new URL(location, await this.baseUrl(apiHost(repo.registry))).toString();
+    await this.request(repo, 'DELETE', session, { push: true, allow404: true }).then(drain, () => undefined);
+  }
+
   /** PUTs exact manifest bytes under a tag or digest and verifies the digest the registry reports. */
   async putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);

@@ -1,19 +1,21 @@
 /** Which registry hosts the user's buildkitd.toml lets the action's client reach over plain HTTP. */
+import { parseToml } from '../inputs/toml';
 
 /**
  * Registries a buildkitd.toml marks `http = true` (`[registry."host"]`): the action's client may
  * speak plain HTTP there too. `insecure = true` only tells BuildKit to skip TLS verification; it
  * never means plain HTTP, so such hosts are spoken to over verified HTTPS (trust a private CA
- * with NODE_EXTRA_CA_CERTS).
+ * with NODE_EXTRA_CA_CERTS). A config that is not TOML was refused with the inputs.
  */
 export function plainHttpRegistries(toml: string | undefined): string[] {
-  const out: string[] = [];
-  let current: string | undefined;
-  for (const line of (toml ?? '').split(/\r?\n/)) {
-    const header = /^\s*\[\s*registry\."([^"]+)"\s*\]/.exec(line);
-    if (header) current = header[1];
-    else if (/^\s*\[/.test(line)) current = undefined;
-    else if (current && /^\s*http\s*=\s*true\b/.test(line) && !out.includes(current)) out.push(current);
+  let registries: unknown;
+  try {
+    registries = parseToml(toml ?? '').registry;
+  } catch {
+    return [];
   }
-  return out;
+  if (typeof registries !== 'object' || registries === null) return [];
+  return Object.entries(registries as Record<string, { http?: unknown }>)
+    .filter(([, r]) => r.http === true)
+    .map(([host]) => host);
 }

@@ -28,6 +28,8 @@ export interface RegistryWriter {
   copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy>;
   /** PUTs exact manifest bytes under a tag or digest; returns their digest. */
   putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string>;
+  /** Starts an upload and cancels it: throws (with the registry's answer) when a push would be refused. */
+  checkPushAccess(repo: Repo): Promise<void>;
 }
 
 export interface Registry extends RegistryReader, RegistryWriter {

@@ -132,12 +132,43 @@ describe('through the binfmt image', () => {
     expect(argv(calls).map(a => a[1])).toEqual(['image', 'run', 'run']);
   });
 
+  // The image leaves a registered handler as it is: it is removed first (--uninstall), then installed.
   test('qemu: true reinstalls an emulator that is already registered', async () => {
     const dir = binfmtDir({ 'qemu-aarch64': handlerEntry('enabled', 'F') });
     const { run, calls } = installingDocker(dir, true);
     const r = await setupQemu({ run, host: 'linux/amd64', binfmtDir: dir }, 'true', PINNED, ['linux/arm64']);
     expect(r.method).toBe('binfmt-image');
-    expect(argv(calls)).toContainEqual(['docker', 'run', '--privileged', '--rm', PINNED, '--install', 'arm64']);
+    expect(argv(calls)).toContainEqual([
+      'docker',
+      'run',
+      '--privileged',
+      '--rm',
+      PINNED,
+      '--uninstall',
+      'qemu-aarch64',
+      '--install',
+      'arm64'
+    ]);
+  });
+
+  test.each([
+    ['disabled', handlerEntry('disabled', 'F')],
+    ['without the fix-binary flag', handlerEntry('enabled', '')]
+  ])('a handler registered but %s (qemu: auto) is removed, then installed again', async (_what, entry) => {
+    const dir = binfmtDir({ 'qemu-aarch64': entry });
+    const { run, calls } = installingDocker(dir, true);
+    await setupQemu({ run, host: 'linux/amd64', binfmtDir: dir }, 'auto', PINNED, ['linux/arm64']);
+    expect(argv(calls)).toContainEqual([
+      'docker',
+      'run',
+      '--privileged',
+      '--rm',
+      PINNED,
+      '--uninstall',
+      'qemu-aarch64',
+      '--install',
+      'arm64'
+    ]);
   });
 
   test('with a log given, every line and warning goes there, in order, and none to the step log', async () => {

@@ -76,6 +76,24 @@ describe('buildArgs', () => {
     expect(args.join(' ')).not.toContain('npm_s3cr3t');
   });
 
+  test.each([
+    ['DOCKER_PASSWORD', false],
+    ['DOCKER_USER', false],
+    ['USER', false],
+    ['DOCKER_HOST', true],
+    ['DOCKER_CONFIG', true],
+    ['HTTPS_PROXY', true],
+    ['no_proxy', true],
+    ['BUILDKIT_PROGRESS', true],
+    ['BUILDX_BUILDER', true],
+    ['GODEBUG', true],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', true]
+  ])('%s: buildx reads it from its environment: %s', (name, reads) => {
+    const { args, env } = buildCommand({ ...base, buildArgs: [`${name}=v`] }, plan);
+    expect(args.includes(`${name}=v`)).toBe(reads);
+    expect(name in env).toBe(!reads);
+  });
+
   test("names the build's own environment needs keep their value on the command line", () => {
     const { args, env } = buildCommand({ ...base, buildArgs: ['PATH=/opt/bin', 'DOCKER_HOST=x'] }, plan);
     expect(args).toContain('PATH=/opt/bin');

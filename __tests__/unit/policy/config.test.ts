@@ -150,6 +150,12 @@ describe('secret-looking build-args', () => {
     ]);
   });
 
+  test('one named like a setting buildx reads (its value would be on the command line) is refused', () => {
+    expect(problems({ 'build-args': 'BUILDKIT_TOKEN=x\nHTTPS_PROXY=http://proxy:3128' })).toEqual([
+      expect.stringMatching(/^build-args: BUILDKIT_TOKEN looks secret, and buildx reads that name from its own environment/)
+    ]);
+  });
+
   test('the opt-in accepts the risk; without mode=max they are only warned about (at run time)', () => {
     expect(load({ 'build-args': 'NPM_TOKEN=x', provenance: 'mode=max', 'allow-secret-build-args': 'true' }).buildArgs).toEqual([
       'NPM_TOKEN=x'
@@ -206,10 +212,36 @@ describe('loadConfig validation', () => {
     [{ mode: 'merge' }, /^handoff-dir: a merge off GitHub Actions/],
     [{ secrets: 'a=1\n"key=-----BEGIN KEY-----\nAAA==' }, /^secrets: line 2 opens a quote that is never closed/],
     [{ secrets: 'a=1\nb=2\na=3' }, /^secrets: line 3 repeats the id a; each secret id may appear once/],
-    [{ driver: 'remote' }, /^driver: "remote" is not valid/]
+    [{ driver: 'remote' }, /^driver: "remote" is not valid/],
+    [
+      { 'cache-from': 'type=bogus' },
+      /^cache-from: "type=bogus" has an unknown cache type bogus; use one of: registry, local, gha, s3, azblob$/
+    ],
+    [{ 'cache-to': 'mode=max,ref=x' }, /^cache-to: "mode=max,ref=x" names no type/],
+    [{ 'cache-from': 'Not An Image' }, /^cache-from: "Not An Image" is not an image reference/],
+    [{ 'buildkitd-config-inline': '[registry."h"]\nhttp = yes' }, /^buildkitd-config-inline: is not TOML \(line 2\): /],
+    [
+      { 'buildx-version': '0.30.1', 'buildx-download-url': 'http://mirror.example/buildx' },
+      /^buildx-download-url: "http:\/\/mirror.example\/buildx" is plain HTTP: .* buildx-allow-unverified: true/
+    ]
   ])('%j', (inputs, message) => {
     const list = problems(inputs);
     expect(list.some(p => message.test(p))).toBe(true);
+  });
+
+  test('good cache entries, TOML and mirrors pass', () => {
+    expect(() =>
+      load({
+        'cache-from': 'type=gha\nghcr.io/o/app:cache\ntype=registry,ref=ghcr.io/o/app:cache',
+        'cache-to': 'type=inline\ntype=gha,mode=max',
+        'buildkitd-config-inline': '[registry."127.0.0.1:5000"]\n  http = true',
+        'buildx-version': '0.30.1',
+        'buildx-download-url': 'http://127.0.0.1:8080/buildx'
+      })
+    ).not.toThrow();
+    expect(() =>
+      load({ 'buildx-version': '0.30.1', 'buildx-download-url': 'http://mirror.example/buildx', 'buildx-allow-unverified': 'true' })
+    ).not.toThrow();
   });
 
   test('every problem is reported at once', () => {
