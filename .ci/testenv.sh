@@ -178,6 +178,38 @@ dockerd_start() {
   log "dockerd ($TESTENV_STACK stack) did not start; see $TESTENV_DIR/dockerd.log"; return 1
 }
 
+# A second engine of the same stack with the classic image store, which hosted runners' Docker 28
+# uses by default: the tests that depend on the image store run against it too (DOCKER_HOST).
+CLASSIC_SOCK=/var/run/docker-classic.sock
+classic() { DOCKER_HOST="unix://$CLASSIC_SOCK" "$@"; }
+
+classic_start() {
+  if [ -n "$(our_pid dockerd-classic)" ] && [ "$(cat "$TESTENV_DIR/dockerd-classic.stack" 2>/dev/null)" = "$TESTENV_STACK" ]; then
+    classic_images; return
+  fi
+  stop_pid dockerd-classic
+  local dockerd=$DOCKERD; ubuntu && dockerd=$(command -v dockerd)
+  echo '{"features":{"containerd-snapshotter":false}}' >"$TESTENV_DIR/daemon-classic.json"
+  PATH="$(dirname "$dockerd"):$PATH" nohup "$dockerd" --config-file "$TESTENV_DIR/daemon-classic.json" \
+    --iptables=false --ip6tables=false --bridge=none -H "unix://$CLASSIC_SOCK" \
+    --data-root "$DATA_ROOT-classic" --exec-root /var/run/docker-classic --pidfile /var/run/docker-classic.pid \
+    >"$TESTENV_DIR/dockerd-classic.log" 2>&1 &
+  echo $! >"$TESTENV_DIR/dockerd-classic.pid"
+  echo "$TESTENV_STACK" >"$TESTENV_DIR/dockerd-classic.stack"
+  for _ in $(seq 1 120); do classic docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  classic docker info >/dev/null 2>&1 || { log "the classic-store dockerd did not start; see $TESTENV_DIR/dockerd-classic.log"; return 1; }
+  classic_images
+}
+
+# The BuildKit image and the binfmt stand-in, copied from the main engine when missing or different.
+classic_images() {
+  local image same='{{.Created}} {{json .Config.Labels}}'
+  for image in "$BUILDKIT_IMAGE" "$BINFMT_STANDIN_IMAGE"; do
+    [ "$(classic docker image inspect --format "$same" "$image" 2>/dev/null)" = "$(docker image inspect --format "$same" "$image")" ] && continue
+    docker save "$image" | classic docker load -q >/dev/null
+  done
+}
+
 engine_version() { docker version --format '{{.Server.Version}}' 2>/dev/null; }
 engine_matches() { case "$(engine_version)" in "$ENGINE_VERSION"*) return 0 ;; *) return 1 ;; esac; }
 
@@ -401,11 +433,16 @@ check() {
   [[ "$buildx" == "$BUILDX_VERSION"* ]] || { echo "the $TESTENV_STACK stack's buildx $BUILDX_VERSION* (found: ${buildx:-none}); $fix"; bad=1; }
   buildkit=$(buildkit_image_version)
   [ "$buildkit" = "$BUILDKIT_VERSION" ] || { echo "the $TESTENV_STACK stack's BuildKit image $BUILDKIT_VERSION (found: ${buildkit:-no version label}); $fix"; bad=1; }
+  case "$(classic docker version --format '{{.Server.Version}}' 2>/dev/null)" in
+    "$ENGINE_VERSION"*) ;;
+    *) echo "the $TESTENV_STACK stack's classic-store engine at $CLASSIC_SOCK; $fix"; bad=1 ;;
+  esac
   return $bad
 }
 
 status() {
   versions
+  echo "classic-store engine=$(classic docker version --format '{{.Server.Version}}' 2>/dev/null || echo none) at $CLASSIC_SOCK"
   docker image inspect "$BUILDKIT_IMAGE" --format "$BUILDKIT_IMAGE {{.Id}}" 2>/dev/null || echo "no $BUILDKIT_IMAGE"
   curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null && echo "registry http://$REGISTRY_ADDR up"
   ls /proc/sys/fs/binfmt_misc
@@ -418,7 +455,7 @@ our_pid() {
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
   exe=$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)" 2>/dev/null)
-  case "$1:$exe" in dockerd:dockerd | registry:docker-registry) echo "$pid" ;; esac
+  case "$1:$exe" in dockerd:dockerd | dockerd-classic:dockerd | registry:docker-registry) echo "$pid" ;; esac
 }
 
 stop_pid() {
@@ -448,6 +485,7 @@ remove_builders() {
 down() {
   remove_builders
   stop_pid registry
+  stop_pid dockerd-classic
   stop_pid dockerd
   unlink_buildx_plugin
 }
@@ -465,7 +503,8 @@ started() {
 }
 
 case "${1:-up}" in
-  up) packages; dockerd_start; registry_start; buildkit_image; fixtures; status ;;
+  up) packages; dockerd_start; registry_start; buildkit_image; fixtures; classic_start; status ;;
+  classic) classic_start ;;
   packages) packages ;;
   dockerd) dockerd_start ;;
   registry) registry_start ;;

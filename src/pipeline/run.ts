@@ -16,6 +16,7 @@ import { Config } from '../policy/config';
 import { registryClient } from '../registry/publish';
 import { Registry } from '../registry/registry';
 import { recordState } from '../report/state';
+import { checkEngineStore } from './engine-store';
 import { checkBaseImages } from './preflight';
 
 /** What one run of the build pipeline works with. */
@@ -94,5 +95,6 @@ export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promi
   const env = dockerConfigFor(cfg, runDir);
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
   const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, run, env));
+  await checkEngineStore(cfg, run, env);
   return { cfg, ctx, run, runDir, env, client, bx };
 }

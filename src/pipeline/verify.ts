@@ -3,6 +3,7 @@
  * checked), smoke-tested when asked, and only then tagged, so no tag ever names a broken image.
  */
 import * as core from '@actions/core';
+import { engineImageStore } from '../docker/engine';
 import { smokeTest } from '../docker/smoke';
 import { repoOf } from '../oci/reference';
 import { lastMomentGuard, putTags } from '../registry/publish';
@@ -30,7 +31,9 @@ export async function readBack(r: Run, image: string, digest: string | undefined
  */
 export async function smokeTestPushed(r: Run, image: string): Promise<void> {
   const { cfg } = r;
-  const results = await smokeTest(r.run, r.env, { image, platforms: cfg.platforms, command: cfg.smokeTest, network: cfg.network });
+  const onePlatformAtATime = (await engineImageStore(r.run, r.env)) === 'classic';
+  const test = { image, platforms: cfg.platforms, command: cfg.smokeTest, network: cfg.network, onePlatformAtATime };
+  const results = await smokeTest(r.run, r.env, test);
   for (const s of results) {
     core.startGroup(`Smoke test on ${s.platform}: exit code ${s.exitCode}`);
     core.info(`$ ${s.command}`);

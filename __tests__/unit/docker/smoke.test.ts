@@ -42,3 +42,15 @@ test('a failing platform is reported with its output, the others still run, and 
   ]);
   expect(calls.at(-1)?.args).toEqual(['image', 'rm', 'r/app@sha256:abc']);
 });
+
+test('on the classic image store the platforms run one after the other, the image removed in between', async () => {
+  const { run, calls } = stubRunner(() => ({ exitCode: 0, stdout: 'ok', stderr: '' }));
+  await smokeTest(
+    run,
+    {},
+    { image: 'r/app@sha256:abc', platforms: ['linux/amd64', 'linux/arm64'], command: ['/bin/true'], onePlatformAtATime: true }
+  );
+  const step = (args: string[]): string =>
+    args.includes('--platform') ? `run ${args[args.indexOf('--platform') + 1]}` : args.slice(0, 2).join(' ');
+  expect(calls.map(c => step(c.args))).toEqual(['run linux/amd64', 'image rm', 'run linux/arm64', 'image rm']);
+});
