@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { CommandError, runCommand } from './docker/command';
 import { withWorkflowRunRef } from './github/workflow-run';
 import { readRunContext } from './inputs/context';
+import { readMode } from './inputs/inputs';
 import { InputError } from './inputs/problems';
 import { givenInputs } from './inputs/undeclared';
 import { MODE_RUNNERS } from './modes';
@@ -19,7 +20,10 @@ async function main(): Promise<void> {
   try {
     const token = readInput('github-token');
     if (token) core.setSecret(token);
-    const ctx = await withWorkflowRunRef(readRunContext(), { tagsGiven: readInput('tags').trim() !== '', token });
+    const run = readRunContext();
+    // A plan derives no tags: it needs no ref.
+    const tagsGiven = readInput('tags').trim() !== '' || readMode(readInput, run) === 'plan';
+    const ctx = await withWorkflowRunRef(run, { tagsGiven, token });
     const cfg = loadConfig(readInput, ctx, givenInputs());
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {

@@ -20,7 +20,7 @@ export interface EventPayload {
   action?: string;
   number?: number;
   release?: { tag_name?: string; prerelease?: boolean; published_at?: string };
-  pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null } };
+  pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null; sha?: string } };
   head_commit?: { timestamp?: string } | null;
   repository?: PayloadRepository;
   /** issue_comment: the issue, with pull_request set when it is a pull request. */
@@ -52,8 +52,11 @@ export interface RunContext {
   tempDir: string;
   /** The Actions runtime (artifacts, cache service) is reachable: a job on GitHub Actions. */
   actionsRuntime?: boolean;
-  /** workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API. */
-  workflowRunRef?: { ref?: string; problem?: string };
+  /**
+   * workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API,
+   * and the release it published when it ran on a release.
+   */
+  workflowRunRef?: { ref?: string; release?: { tagName: string; prerelease: boolean }; problem?: string };
 }
 
 /** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */

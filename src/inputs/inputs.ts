@@ -10,6 +10,7 @@ import { parse as parseShellWords } from 'shell-quote';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
 import { RunContext } from './context';
+import { csvFields } from './csv';
 import {
   GroupValues,
   InputGroup,
@@ -119,7 +120,7 @@ const buildkitdConfig: Read<string | undefined> = (raw, rc) => {
 /** Cache types buildx knows, for reading and for writing. */
 const CACHE_TYPES = { from: ['registry', 'local', 'gha', 's3', 'azblob'], to: ['registry', 'local', 'gha', 's3', 'azblob', 'inline'] };
 
-/** cache-from/cache-to lines: `type=…,…` of a known type, or an image reference (a registry cache). */
+/** cache-from/cache-to lines: `type=…,…` of a known type (keys as buildx reads them), or an image reference (a registry cache). */
 function cacheEntries(types: string[]): Read<string[]> {
   return (raw, rc) => {
     const out = lines(raw, rc);
@@ -128,7 +129,7 @@ function cacheEntries(types: string[]): Read<string[]> {
         imageReference(line, rc);
         continue;
       }
-      const type = /(?:^|,)\s*type=([^,]*)/.exec(line)?.[1].trim();
+      const type = csvFields(line).get('type')?.toLowerCase();
       if (!type) rc.p.add(rc.name, line, `names no type; use type=${types.join('|')},… or an image reference`);
       else if (!types.includes(type)) rc.p.add(rc.name, line, `has an unknown cache type ${type}; use one of: ${types.join(', ')}`);
     }

@@ -31,14 +31,10 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
   await prepareTargets(client, merged, refs);
-  await putTags(
-    client,
-    refs,
-    { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex },
-    lastMomentGuard(cfg, client)
-  );
+  const index = { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex };
+  const moved = await putTags(client, refs, index, lastMomentGuard(cfg, client));
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
-  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });
+  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs: moved, platforms: cfg.platforms });
   core.info(`merge: ${client.requests} HTTP requests`);
 }

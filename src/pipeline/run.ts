@@ -12,6 +12,7 @@ import { Runner } from '../docker/command';
 import { createPrivateDockerConfig, dockerEnv, userDockerConfigDir } from '../docker/login';
 import { RunContext } from '../inputs/context';
 import { secretLookingBuildArgs } from '../inputs/secrets';
+import { GITHUB_CACHE_ENV } from '../policy/build-command';
 import { Config } from '../policy/config';
 import { registryClient } from '../registry/publish';
 import { Registry } from '../registry/registry';
@@ -50,10 +51,24 @@ function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
   return env;
 }
 
+/** Says what untrusted code did not get, and how to give it. */
+function noticeWithheld(withheld: Config['withheld']): void {
+  const parts = [
+    ...(withheld.secrets.length > 0 ? [`secrets ${withheld.secrets.join(', ')}`] : []),
+    ...(withheld.buildArgs.length > 0 ? [`the build-args ${withheld.buildArgs.join(', ')}`] : [])
+  ];
+  if (parts.length === 0) return;
+  core.notice(
+    `Withheld from untrusted code: ${parts.join('; ')} (a Dockerfile line could send them anywhere); ` +
+      'allow-untrusted-secrets: true passes them'
+  );
+}
+
 function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  noticeWithheld(cfg.withheld);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
     core.warning(
       `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +
@@ -92,7 +107,9 @@ function findBuildx(cfg: Config, run: Runner, env: Record<string, string>): Prom
 export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
   announce(cfg);
   const runDir = createRunDir(ctx);
-  const env = dockerConfigFor(cfg, runDir);
+  // Untrusted code with the base repository's token: no docker or buildx command gets the cache token.
+  const withoutGithubCache = cfg.trust.githubCache === 'none' ? Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, ''])) : {};
+  const env = { ...dockerConfigFor(cfg, runDir), ...withoutGithubCache };
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
   const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, run, env));
   await checkEngineStore(cfg, run, env);

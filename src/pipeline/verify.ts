@@ -50,10 +50,11 @@ export async function smokeTestPushed(r: Run, image: string): Promise<void> {
 
 /**
  * Puts the tags on an image pushed by digest to `source` and read back from there (children
- * copied where a tag needs them; those the read-back fetched are known to be in `source`).
+ * copied where a tag needs them; those the read-back fetched are known to be in `source`), and
+ * returns the references that moved.
  */
-export async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<void> {
+export async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<string[]> {
   const children = image.manifest.json.manifests?.map(d => d.digest) ?? [];
   await prepareTargets(r.client, { source, children, fetched: Object.values(image.digests) }, refs);
-  await putTags(r.client, refs, image.manifest, lastMomentGuard(r.cfg, r.client));
+  return putTags(r.client, refs, image.manifest, lastMomentGuard(r.cfg, r.client));
 }

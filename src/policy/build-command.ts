@@ -1,5 +1,7 @@
 /** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
+import { csvFields } from '../inputs/csv';
 import { BuildInputs, Inputs } from '../inputs/inputs';
+import { GithubCache } from './trust';
 
 export interface BuildPlan {
   builder: string;
@@ -59,13 +61,15 @@ export interface BuildCommand {
 
 /**
  * Names buildx and the docker CLI read from their own environment (settings, the daemon, TLS,
- * proxies, the Go runtime, tracing): a build-arg of that name must keep NAME=VALUE on the command
- * line, or its value would configure buildx itself (an HTTPS_PROXY build-arg would proxy buildx).
+ * proxies, the Go runtime, tracing, git, the gha/s3/azblob cache credentials): a build-arg of that
+ * name must keep NAME=VALUE on the command line, or its value would configure buildx itself (an
+ * HTTPS_PROXY build-arg would proxy buildx).
  */
 const BUILDX_READS = new RegExp(
   '^(' +
     [
-      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+',
+      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+|LD_[A-Z_]+|KUBECONFIG|GIT_[A-Z_]+',
+      'ACTIONS_[A-Z_]+|AWS_[A-Z_]+|AZURE_[A-Z_]+',
       '(HTTPS?|FTP|ALL|NO)_PROXY|(https?|ftp|all|no)_proxy',
       'DOCKER_(HOST|CONFIG|CONTEXT|TLS|TLS_VERIFY|CERT_PATH|API_VERSION|DEFAULT_PLATFORM|BUILDKIT|CLI_[A-Z_]+)',
       'BUILDX_[A-Z_]+|BUILDKIT_[A-Z_]+|EXPERIMENTAL_BUILDKIT_[A-Z_]+'
@@ -139,25 +143,35 @@ const METADATA_ENV = { BUILDX_METADATA_PROVENANCE: 'disabled' };
 export interface CachePlan {
   cacheFrom: string[];
   cacheTo: string[];
-  /** cache-to entries not used because untrusted code must not write a cache others read. */
+  /** The types of the cache entries not used (never their values: an s3 entry may hold a key). */
   refused: string[];
+  /** The Actions cache token stays out of buildx's environment. */
+  withoutGithubCache: boolean;
 }
+
+const isGithubCache = (entry: string): boolean => csvFields(entry).get('type')?.toLowerCase() === 'gha';
 
 /**
  * The caches a build reads and writes. A fan-out leg on GitHub (`onGitHub`: the cache service is
  * reachable) defaults to a GitHub Actions cache scope per image and platform. Untrusted events
- * (`writeCache` false) only ever read: release builds read the same scopes.
+ * (`writeCache` false) only ever read: release builds read the same scopes; with the base
+ * repository's token (`githubCache: none`) the Actions cache is not used at all.
  */
 export function planCache(
   cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>,
-  opts: { leg: boolean; onGitHub: boolean; writeCache: boolean }
+  opts: { leg: boolean; onGitHub: boolean; writeCache: boolean; githubCache: GithubCache }
 ): CachePlan {
   let { cacheFrom, cacheTo } = cfg;
-  if (opts.leg && opts.onGitHub && cacheFrom.length === 0 && cacheTo.length === 0) {
+  if (opts.leg && opts.onGitHub && cacheFrom.length === 0 && cacheTo.length === 0 && opts.githubCache !== 'none') {
     const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
     cacheFrom = [`type=gha,scope=${scope}`];
     cacheTo = [`type=gha,mode=max,scope=${scope}`];
   }
-  if (opts.writeCache) return { cacheFrom, cacheTo, refused: [] };
-  return { cacheFrom, cacheTo: [], refused: cfg.cacheTo };
+  const dropped = opts.githubCache === 'none' ? cacheFrom.filter(isGithubCache) : [];
+  cacheFrom = cacheFrom.filter(c => !dropped.includes(c));
+  const refused = [...dropped, ...(opts.writeCache ? [] : cfg.cacheTo)].map(c => `type=${csvFields(c).get('type') ?? 'registry'}`);
+  return { cacheFrom, cacheTo: opts.writeCache ? cacheTo : [], refused, withoutGithubCache: opts.githubCache === 'none' };
 }
+
+/** What buildx would hand to BuildKit (and to a frontend the Dockerfile names) for `type=gha`. */
+export const GITHUB_CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];

@@ -13,7 +13,7 @@ import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { modeProblems } from './modes';
 import { EventTags, eventTags } from './tags';
-import { TrustDecision, decideTrust } from './trust';
+import { SecretsPlan, TrustDecision, decideTrust, planSecrets } from './trust';
 
 export type Config = Readonly<
   Inputs & {
@@ -23,6 +23,8 @@ export type Config = Readonly<
     /** Why push is on or off, for the log. */
     pushReason: string;
     trust: TrustDecision;
+    /** What the build does not get of `secrets` and `build-args` (untrusted code): named for a notice. */
+    withheld: SecretsPlan['withheld'];
     logins: RegistryLogin[];
     /** Tags derived from the event (also computed when `tags` is given, for the version). */
     derived?: EventTags;
@@ -33,8 +35,9 @@ function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undef
   try {
     return eventTags(event, i.tagRules);
   } catch (e) {
-    // With explicit tags the event only names the version; without them it must yield tags.
-    if (i.tags.length === 0) p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
+    // With explicit tags the event only names the version; without them it must yield tags (a plan needs none).
+    if (i.tags.length === 0 && i.mode !== 'plan')
+      p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -84,5 +87,18 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
   const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
   p.throwIfAny();
-  return Object.freeze({ ...inputs, event, push: trust.push, pushReason: trust.reason, trust, logins, derived });
+  // From here on every step (the preflight included) sees only what the build may get.
+  const { secrets, buildArgs, withheld } = planSecrets(inputs, trust);
+  return Object.freeze({
+    ...inputs,
+    secrets,
+    buildArgs,
+    withheld,
+    event,
+    push: trust.push,
+    pushReason: trust.reason,
+    trust,
+    logins,
+    derived
+  });
 }

@@ -2,12 +2,16 @@
  * Layer `policy`: pure decisions. This module owns trust: from the event alone, whether this run
  * may push, log in to registries, and write the shared build cache.
  */
-import { RunEvent } from '../inputs/event';
+import { csvFields, goBool } from '../inputs/csv';
+import { RunEvent, UntrustedCode } from '../inputs/event';
 import { BuildInputs, PublishInputs } from '../inputs/inputs';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
 
 export type TrustOptions = Pick<PublishInputs, 'pushMode' | 'pushPullRequests' | 'allowPullRequestTarget'> &
   Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets'>;
+
+/** How a build may use GitHub's Actions cache (`type=gha`), whose token buildx hands to BuildKit. */
+export type GithubCache = 'read-write' | 'read' | 'none';
 
 export interface TrustDecision {
   push: boolean;
@@ -15,9 +19,15 @@ export interface TrustDecision {
   reason: string;
   /** Registry credentials are used only by a run that pushes. */
   login: boolean;
-  /** May write the shared (GitHub Actions) build cache that release builds read. */
+  /** May write the shared build cache that release builds read. */
   writeCache: boolean;
-  /** Build secrets and secret-looking build-arg values reach the build (never untrusted code, unless opted in). */
+  /**
+   * The Actions cache: untrusted code only reads it, and never when it runs with the base
+   * repository's token (which can write the default branch's cache, and which buildx would hand
+   * to a frontend the Dockerfile names).
+   */
+  githubCache: GithubCache;
+  /** Build secrets and secret-looking build-arg values reach the build (never foreign untrusted code, unless opted in). */
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
   untrusted?: string;
@@ -25,37 +35,41 @@ export interface TrustDecision {
   problems: string[];
 }
 
-/** Outputs whose exporter pushes to a registry (`type=registry`, or `push=true` on an image exporter). */
+/** Outputs whose exporter pushes: `type=registry`, or any `push` that Go does not read as false (an empty one included). */
 export function pushingOutputs(outputs: string[]): string[] {
   return outputs.filter(o => {
-    const fields = new Map(o.split(',').map(f => [f.split('=')[0].trim(), f.slice(f.indexOf('=') + 1).trim()]));
-    return fields.get('type') === 'registry' || fields.get('push') === 'true';
+    const fields = csvFields(o);
+    const push = fields.get('push');
+    return fields.get('type')?.toLowerCase() === 'registry' || (fields.has('push') && goBool(push ?? '') !== false);
   });
 }
 
-function problems(event: RunEvent, o: TrustOptions, untrusted: boolean, wantsPush: boolean): string[] {
+function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[] {
+  const untrusted = event.untrusted;
+  if (!untrusted) return [];
   const out: string[] = [];
-  for (const output of untrusted && !o.pushPullRequests ? pushingOutputs(o.outputs) : []) {
+  for (const output of o.pushPullRequests ? [] : pushingOutputs(o.outputs)) {
     out.push(
       `outputs: ${JSON.stringify(output)} pushes, and a ${event.name} event builds untrusted code, which is never published ` +
         'unless push-pull-requests: true; use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
-  if (untrusted && o.pushMode === 'true' && !o.pushPullRequests) {
+  if (o.pushMode === 'true' && !o.pushPullRequests) {
     out.push(`push: "true" pushes from a ${event.name} event (untrusted code) only with push-pull-requests: true`);
   }
-  if (event.name === 'pull_request_target' && wantsPush && !o.allowPullRequestTarget) {
+  if (untrusted.withBaseSecrets && wantsPush && !o.allowPullRequestTarget) {
     out.push(
-      "allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository's secrets) needs allow-pull-request-target: true"
+      `allow-pull-request-target: pushing from ${untrusted.reason} (untrusted code with the base repository's secrets) ` +
+        'needs allow-pull-request-target: true as well'
     );
   }
   return out;
 }
 
-function pushAndReason(event: RunEvent, o: TrustOptions, untrusted: boolean): { push: boolean; reason: string } {
+function pushAndReason(event: RunEvent, o: TrustOptions): { push: boolean; reason: string } {
   if (o.pushMode !== 'auto') return { push: o.pushMode === 'true', reason: `push: ${o.pushMode}` };
   if (o.outputs.length > 0) return { push: false, reason: 'outputs given' };
-  if (untrusted && !o.pushPullRequests) return { push: false, reason: `${event.name} event (build only)` };
+  if (event.untrusted && !o.pushPullRequests) return { push: false, reason: `${event.name} event (build only)` };
   if (event.release && !event.release.publishes) {
     const action = event.release.action;
     return { push: false, reason: `release ${action ?? 'event'} (only published, released or prereleased releases publish)` };
@@ -63,21 +77,29 @@ function pushAndReason(event: RunEvent, o: TrustOptions, untrusted: boolean): { 
   return { push: true, reason: `${event.name || 'local'} event` };
 }
 
+function githubCache(untrusted: UntrustedCode | undefined): GithubCache {
+  if (!untrusted) return 'read-write';
+  return untrusted.withBaseSecrets ? 'none' : 'read';
+}
+
 export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
-  const source = event.untrusted;
-  const untrusted = source !== undefined;
+  const untrusted = event.untrusted;
   const wantsPush = o.pushMode === 'true' || (o.pushMode === 'auto' && o.outputs.length === 0 && (!untrusted || o.pushPullRequests));
-  const { push, reason } = pushAndReason(event, o, untrusted);
+  const { push, reason } = pushAndReason(event, o);
   return {
     push,
     reason,
     login: push,
     // Opt-ins included: a cache written from untrusted code would be read by release builds.
     writeCache: !untrusted,
-    passSecrets: !untrusted || o.allowUntrustedSecrets,
+    githubCache: githubCache(untrusted),
+    // A same-repository pull request's author could push here anyway: only foreign code is kept from secrets.
+    passSecrets: !untrusted?.foreign || o.allowUntrustedSecrets,
     untrusted:
-      source && !push ? `${source}: building without login or push (untrusted code; push-pull-requests: true publishes it)` : undefined,
-    problems: problems(event, o, untrusted, wantsPush)
+      untrusted && !push
+        ? `${untrusted.reason}: building without login or push (untrusted code; push-pull-requests: true publishes it)`
+        : undefined,
+    problems: problems(event, o, wantsPush)
   };
 }
 

@@ -306,6 +306,10 @@ export class RegistryClient implements Registry {
     let res = await this.sendWithRetry(send, fail);
     if (res.status === 401) {
       await drain(res);
+      // Only the registry's own challenge is answered: another host (a redirect target, an upload
+      // Location) must not pick the token server our credentials go to.
+      const from = res.url ? new URL(res.url).host : host;
+      if (from !== host) throw fail(401, `${from} asked for authentication; only ${host} gets this registry's credentials`);
       await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
       res = await this.sendWithRetry(send, fail);
     }

@@ -85,9 +85,32 @@ test.each(TABLE)('%s (%s)', (event, file, githubRef, resolved, expected) => {
   const ctx = { ...ctxFor(event, file, githubRef), workflowRunRef: resolved ? { ref: resolved } : undefined };
   const e = classifyEvent(ctx);
   expect(e.pullRequest?.number).toBe(expected.pr);
-  if (expected.untrusted) expect(e.untrusted).toMatch(expected.untrusted);
+  if (expected.untrusted) expect(e.untrusted?.reason).toMatch(expected.untrusted);
   else expect(e.untrusted).toBeUndefined();
   expect({ ref: e.ref, sha: e.sha }).toEqual({ ref: expected.ref, sha: expected.sha });
+});
+
+test.each([
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { withBaseSecrets: false, foreign: true }],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['pull_request_review', 'pull-request-review.json', 'refs/pull/42/merge', { withBaseSecrets: false, foreign: true }],
+  ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['merge_group', 'merge-group.json', QUEUE_REF, { withBaseSecrets: true, foreign: true }],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['push', 'push-feature-branch.json', 'refs/heads/gh-readonly-queue/main/pr-42-abc', { withBaseSecrets: true, foreign: true }]
+])("%s (%s): base repository's secrets, foreign code", (event, file, ref, expected) => {
+  expect(classifyEvent(ctxFor(event, file, ref)).untrusted).toEqual(expect.objectContaining(expected));
+});
+
+test('a workflow_run after a release run is that release, with its pre-release checkbox (told through the API)', () => {
+  const ctx = ctxFor('workflow_run', 'workflow-run-tag.json', 'refs/heads/main');
+  const resolved = { ref: 'refs/tags/v1.2.3', release: { tagName: 'v1.2.3', prerelease: true } };
+  expect(classifyEvent({ ...ctx, workflowRunRef: resolved }).release).toEqual({
+    tagName: 'v1.2.3',
+    prerelease: true,
+    action: 'published',
+    publishes: true
+  });
 });
 
 test('a workflow_run whose ref could not be told carries the reason', () => {

@@ -148,31 +148,37 @@ describe('the buildx version gate', () => {
 
 describe('planCache', () => {
   const cfg = { cacheFrom: [], cacheTo: [], images: ['ghcr.io/o/app'], platforms: ['linux/arm64'] };
-  const trusted = { leg: true, onGitHub: true, writeCache: true };
+  const trusted = { leg: true, onGitHub: true, writeCache: true, githubCache: 'read-write' as const };
   const scoped = ['type=gha,scope=ghcr.io/o/app@linux/arm64'];
+  const plan = (cacheFrom: string[], cacheTo: string[], refused: string[] = [], withoutGithubCache = false) => ({
+    cacheFrom,
+    cacheTo,
+    refused,
+    withoutGithubCache
+  });
 
   test('a leg on GitHub: a GHA cache scope per image and platform', () => {
-    expect(planCache(cfg, trusted)).toEqual({
-      cacheFrom: scoped,
-      cacheTo: ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64'],
-      refused: []
-    });
+    expect(planCache(cfg, trusted)).toEqual(plan(scoped, ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64']));
   });
   test('off GitHub, in a single build, or with caches given: the inputs as they are', () => {
-    expect(planCache(cfg, { ...trusted, onGitHub: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
-    expect(planCache(cfg, { ...trusted, leg: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
+    expect(planCache(cfg, { ...trusted, onGitHub: false })).toEqual(plan([], []));
+    expect(planCache(cfg, { ...trusted, leg: false })).toEqual(plan([], []));
     const own = { ...cfg, cacheFrom: ['type=registry,ref=x'] };
-    expect(planCache(own, trusted)).toEqual({ cacheFrom: ['type=registry,ref=x'], cacheTo: [], refused: [] });
+    expect(planCache(own, trusted)).toEqual(plan(['type=registry,ref=x'], []));
   });
   test('untrusted code reads the leg scope but never writes it', () => {
-    expect(planCache(cfg, { ...trusted, writeCache: false })).toEqual({ cacheFrom: scoped, cacheTo: [], refused: [] });
+    expect(planCache(cfg, { ...trusted, writeCache: false, githubCache: 'read' })).toEqual(plan(scoped, []));
   });
-  test("untrusted code never writes the user's cache-to either, and it is reported", () => {
-    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'] };
-    expect(planCache(own, { leg: false, onGitHub: true, writeCache: false })).toEqual({
-      cacheFrom: ['type=gha'],
-      cacheTo: [],
-      refused: ['type=gha,mode=max']
-    });
+  test("untrusted code never writes the user's cache-to either, and it is reported by type only (an s3 entry may hold a key)", () => {
+    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max', 'type=s3,secret_access_key=AKxyz'] };
+    expect(planCache(own, { leg: false, onGitHub: true, writeCache: false, githubCache: 'read' })).toEqual(
+      plan(['type=gha'], [], ['type=gha', 'type=s3'])
+    );
+  });
+  test("untrusted code with the base repository's token gets no Actions cache at all: no leg default, no gha source, no token", () => {
+    const base = { ...trusted, writeCache: false, githubCache: 'none' as const };
+    expect(planCache(cfg, base)).toEqual(plan([], [], [], true));
+    const own = { ...cfg, cacheFrom: ['type=gha,scope=main', 'Type=GHA', 'type=registry,ref=x'] };
+    expect(planCache(own, { ...base, leg: false })).toEqual(plan(['type=registry,ref=x'], [], ['type=gha', 'type=GHA'], true));
   });
 });

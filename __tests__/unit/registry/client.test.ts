@@ -280,6 +280,25 @@ describe('hasManifest', () => {
   });
 });
 
+test("a 401 from another host (a redirect target) is not answered with the registry's credentials", async () => {
+  const thief = await serve((req, res) => {
+    if (req.url.startsWith('/token')) res.writeHead(200).end('{"token":"x"}');
+    else res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${thief.host}/token",service="s"` }).end();
+  });
+  const registry = await serve((_req, res) => res.writeHead(307, { Location: `http://${thief.host}/blob` }).end());
+  try {
+    const client = new RegistryClient({ credentials, ...noSleep });
+    await expect(client.getBlob({ registry: registry.host, repository: 'a/b' }, `sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+      `${thief.host} asked for authentication; only ${registry.host} gets this registry's credentials`
+    );
+    // The thief's token realm was never asked, so no Basic credentials went there.
+    expect(thief.seen.map(s => s.url)).toEqual(['/blob']);
+  } finally {
+    await thief.close();
+    await registry.close();
+  }
+});
+
 test('a mount asks for a token that may also pull the source repository', async () => {
   const scopes: string[][] = [];
   const tokens = await serve((req, res) => {

@@ -439,8 +439,10 @@ describe('concurrency', () => {
   const concurrency = workflow.concurrency;
   const group = typeof concurrency === 'string' ? concurrency : (concurrency?.group ?? '');
 
-  test('one group per ref and images', () => {
+  test('one group per built ref and images: the pull request, a workflow_run head branch, else the ref', () => {
     expect(group).toContain('github.ref');
+    expect(group).toContain("format('pr-{0}', github.event.pull_request.number || github.event.issue.number)");
+    expect(group).toContain('github.event.workflow_run.head_branch');
     expect(group).toContain('inputs.images');
   });
 
