@@ -9,6 +9,7 @@ import * as semver from 'semver';
 import { parse as parseShellWords } from 'shell-quote';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
+import { addHosts, allow, attests, buildContexts, call, secretEnvs, secretFiles, shmSize, ssh, ulimits } from './build-options';
 import { RunContext } from './context';
 import { csvFields } from './csv';
 import {
@@ -238,7 +239,20 @@ export const BUILD_INPUTS = {
   outputs: input('outputs', undefined, lines),
   load: input('load', 'false', bool),
   provenance: input('provenance', undefined, attestation),
-  sbom: input('sbom', 'false', attestation)
+  sbom: input('sbom', 'false', attestation),
+  attests: input('attests', undefined, attests),
+  addHosts: input('add-hosts', undefined, addHosts),
+  allow: input('allow', undefined, allow),
+  buildContexts: input('build-contexts', undefined, buildContexts),
+  /** buildx's --call: check, outline or targets evaluate the build instead of running it. */
+  call: input('call', undefined, call),
+  cgroupParent: input('cgroup-parent', undefined, optional),
+  noCacheFilters: input('no-cache-filters', undefined, list),
+  secretEnvs: input('secret-envs', undefined, secretEnvs),
+  secretFiles: input('secret-files', undefined, secretFiles),
+  shmSize: input('shm-size', undefined, shmSize),
+  ssh: input('ssh', undefined, ssh),
+  ulimit: input('ulimit', undefined, ulimits)
 };
 
 /** Where it goes, and with which credentials. */
@@ -324,6 +338,13 @@ function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): 
   if (i.pushMode === 'true' && i.outputs.length > 0)
     p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
   if (i.load && i.outputs.length > 0) p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
+  if (i.call && !/^build\b/i.test(i.call) && (i.pushMode === 'true' || i.load || i.outputs.length > 0)) {
+    p.add(
+      'call',
+      i.call,
+      'evaluates the build without running it, so nothing is pushed, loaded or output; drop push: true, load or outputs'
+    );
+  }
   if (explicitBuilder && (i.driverOpts.length > 0 || i.buildkitdConfigInline)) {
     p.push(
       'builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates'
@@ -365,10 +386,15 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
 
 /**
  * Every secret value among the inputs, masked before anything can print it (problems included):
- * build secrets, passwords, and the values of build-args whose names look secret.
+ * build secrets (values and the environment variables secret-envs names), passwords, and the
+ * values of build-args whose names look secret.
  */
-function maskSecrets(i: Pick<Inputs, 'secrets' | 'password' | 'githubToken' | 'buildArgs'>): void {
-  const values = [...i.secrets.map(s => s.value), ...secretLookingBuildArgs(i.buildArgs).map(a => a.value)];
+function maskSecrets(i: Pick<Inputs, 'secrets' | 'secretEnvs' | 'password' | 'githubToken' | 'buildArgs'>): void {
+  const values = [
+    ...i.secrets.map(s => s.value),
+    ...i.secretEnvs.map(s => process.env[s.env] ?? ''),
+    ...secretLookingBuildArgs(i.buildArgs).map(a => a.value)
+  ];
   for (const value of values) maskValue(value);
   if (i.password) core.setSecret(i.password);
   if (i.githubToken) core.setSecret(i.githubToken);

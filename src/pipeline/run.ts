@@ -55,6 +55,7 @@ function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
 function noticeWithheld(withheld: Config['withheld']): void {
   const parts = [
     ...(withheld.secrets.length > 0 ? [`secrets ${withheld.secrets.join(', ')}`] : []),
+    ...(withheld.ssh.length > 0 ? [`SSH ${withheld.ssh.join(', ')}`] : []),
     ...(withheld.buildArgs.length > 0 ? [`the build-args ${withheld.buildArgs.join(', ')}`] : [])
   ];
   if (parts.length === 0) return;

@@ -1,4 +1,5 @@
 /** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
+import { evaluatesOnly } from '../inputs/build-options';
 import { csvFields } from '../inputs/csv';
 import { BuildInputs, Inputs } from '../inputs/inputs';
 import { GithubCache } from './trust';
@@ -100,9 +101,51 @@ function buildArgFlags(buildArgs: string[]): BuildCommand {
   return { args, env };
 }
 
+/** What the Dockerfile is read with: its file, target, build-args, extra contexts. */
+function sourceFlags(cfg: BuildCommandInputs, buildArgs: string[]): string[] {
+  return [
+    ...(cfg.file ? ['--file', cfg.file] : []),
+    ...(cfg.target ? ['--target', cfg.target] : []),
+    ...buildArgs,
+    ...repeat('--build-context', cfg.buildContexts)
+  ];
+}
+
+/** What RUN steps get: secrets (files only, never values), SSH, network, hosts and limits. */
+function runFlags(cfg: BuildCommandInputs, plan: BuildPlan): string[] {
+  return [
+    ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
+    ...cfg.secretEnvs.flatMap(s => ['--secret', `id=${s.id},env=${s.env}`]),
+    ...cfg.secretFiles.flatMap(s => ['--secret', `id=${s.id},src=${s.path}`]),
+    ...repeat('--ssh', cfg.ssh),
+    ...(cfg.network ? ['--network', cfg.network] : []),
+    ...repeat('--add-host', cfg.addHosts),
+    ...repeat('--allow', cfg.allow),
+    ...(cfg.shmSize ? ['--shm-size', cfg.shmSize] : []),
+    ...repeat('--ulimit', cfg.ulimit),
+    ...(cfg.cgroupParent ? ['--cgroup-parent', cfg.cgroupParent] : [])
+  ];
+}
+
+/** Cache use and the attestations written beside the image. */
+function cacheAndAttestFlags(cfg: BuildCommandInputs): string[] {
+  return [
+    ...(cfg.noCache ? ['--no-cache'] : []),
+    ...repeat('--no-cache-filter', cfg.noCacheFilters),
+    ...(cfg.pull ? ['--pull'] : []),
+    ...repeat('--cache-from', cfg.cacheFrom),
+    ...repeat('--cache-to', cfg.cacheTo),
+    ...attestationFlag('--provenance', cfg.provenance),
+    ...attestationFlag('--sbom', cfg.sbom),
+    ...repeat('--attest', cfg.attests)
+  ];
+}
+
 /** The build command; the buildx version gate has already accepted these inputs. */
 export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCommand {
   const buildArgs = buildArgFlags(cfg.buildArgs);
+  // --call evaluates the build instead of running it: nothing is exported.
+  const evaluates = evaluatesOnly(cfg);
   const args = [
     'build',
     '--builder',
@@ -111,21 +154,13 @@ export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCom
     'plain',
     '--platform',
     cfg.platforms.join(','),
-    ...(cfg.file ? ['--file', cfg.file] : []),
-    ...(cfg.target ? ['--target', cfg.target] : []),
-    ...buildArgs.args,
+    ...sourceFlags(cfg, buildArgs.args),
     ...repeat('--label', cfg.labels),
     ...repeat('--annotation', cfg.annotations),
-    ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
-    ...(cfg.network ? ['--network', cfg.network] : []),
-    ...(cfg.noCache ? ['--no-cache'] : []),
-    ...(cfg.pull ? ['--pull'] : []),
-    ...repeat('--cache-from', cfg.cacheFrom),
-    ...repeat('--cache-to', cfg.cacheTo),
-    ...attestationFlag('--provenance', cfg.provenance),
-    ...attestationFlag('--sbom', cfg.sbom),
-    ...outputFlags(cfg, plan),
-    ...repeat('--tag', plan.tags),
+    ...runFlags(cfg, plan),
+    ...cacheAndAttestFlags(cfg),
+    ...(cfg.call ? ['--call', cfg.call] : []),
+    ...(evaluates ? [] : [...outputFlags(cfg, plan), ...repeat('--tag', plan.tags)]),
     '--metadata-file',
     plan.metadataFile,
     cfg.context

@@ -88,12 +88,9 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
   p.throwIfAny();
   // From here on every step (the preflight included) sees only what the build may get.
-  const { secrets, buildArgs, withheld } = planSecrets(inputs, trust);
   return Object.freeze({
     ...inputs,
-    secrets,
-    buildArgs,
-    withheld,
+    ...planSecrets(inputs, trust),
     event,
     push: trust.push,
     pushReason: trust.reason,

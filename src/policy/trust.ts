@@ -5,10 +5,11 @@
 import { csvFields, goBool } from '../inputs/csv';
 import { RunEvent, UntrustedCode } from '../inputs/event';
 import { BuildInputs, PublishInputs } from '../inputs/inputs';
+import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
 
 export type TrustOptions = Pick<PublishInputs, 'pushMode' | 'pushPullRequests' | 'allowPullRequestTarget'> &
-  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets'>;
+  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets' | 'allow' | 'call'>;
 
 /** How a build may use GitHub's Actions cache (`type=gha`), whose token buildx hands to BuildKit. */
 export type GithubCache = 'read-write' | 'read' | 'none';
@@ -54,6 +55,13 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
         'unless push-pull-requests: true; use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
+  for (const entitlement of o.allow) {
+    out.push(
+      `allow: ${entitlement} is refused on a ${event.name} event: it would give untrusted code ${
+        entitlement === 'network.host' ? "the runner's network" : 'a privileged build container'
+      }`
+    );
+  }
   if (o.pushMode === 'true' && !o.pushPullRequests) {
     out.push(`push: "true" pushes from a ${event.name} event (untrusted code) only with push-pull-requests: true`);
   }
@@ -69,6 +77,7 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
 function pushAndReason(event: RunEvent, o: TrustOptions): { push: boolean; reason: string } {
   if (o.pushMode !== 'auto') return { push: o.pushMode === 'true', reason: `push: ${o.pushMode}` };
   if (o.outputs.length > 0) return { push: false, reason: 'outputs given' };
+  if (evaluatesOnly(o)) return { push: false, reason: `call: ${o.call} (the build is evaluated, nothing is built)` };
   if (event.untrusted && !o.pushPullRequests) return { push: false, reason: `${event.name} event (build only)` };
   if (event.release && !event.release.publishes) {
     const action = event.release.action;
@@ -84,7 +93,8 @@ function githubCache(untrusted: UntrustedCode | undefined): GithubCache {
 
 export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
   const untrusted = event.untrusted;
-  const wantsPush = o.pushMode === 'true' || (o.pushMode === 'auto' && o.outputs.length === 0 && (!untrusted || o.pushPullRequests));
+  const wantsPush =
+    o.pushMode === 'true' || (o.pushMode === 'auto' && o.outputs.length === 0 && !evaluatesOnly(o) && (!untrusted || o.pushPullRequests));
   const { push, reason } = pushAndReason(event, o);
   return {
     push,
@@ -106,21 +116,31 @@ export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
 /** What a build gets of its secrets: all of them, or (untrusted code without the opt-in) none, named in `withheld`. */
 export interface SecretsPlan {
   secrets: BuildSecret[];
+  secretEnvs: SecretEnv[];
+  secretFiles: SecretFile[];
+  ssh: string[];
   buildArgs: string[];
-  /** What was withheld, for the notice: secret ids and build-arg names. */
-  withheld: { secrets: string[]; buildArgs: string[] };
+  /** What was withheld, for the notice: secret ids, SSH entries and build-arg names. */
+  withheld: { secrets: string[]; ssh: string[]; buildArgs: string[] };
 }
 
+type SecretInputs = Pick<BuildInputs, 'secrets' | 'secretEnvs' | 'secretFiles' | 'ssh' | 'buildArgs'>;
+
 /**
- * Untrusted code gets no build secret and no value of a secret-looking build-arg (a Dockerfile
- * line could send them anywhere), unless allow-untrusted-secrets says so.
+ * Foreign untrusted code gets no build secret (from secrets, secret-envs or secret-files), no SSH
+ * agent or key, and no value of a secret-looking build-arg (a Dockerfile line could send them
+ * anywhere), unless allow-untrusted-secrets says so.
  */
-export function planSecrets(cfg: Pick<BuildInputs, 'secrets' | 'buildArgs'>, trust: Pick<TrustDecision, 'passSecrets'>): SecretsPlan {
-  if (trust.passSecrets) return { secrets: cfg.secrets, buildArgs: cfg.buildArgs, withheld: { secrets: [], buildArgs: [] } };
-  const secretArgs = secretLookingBuildArgs(cfg.buildArgs).map(a => a.name);
+export function planSecrets(cfg: SecretInputs, trust: Pick<TrustDecision, 'passSecrets'>): SecretsPlan {
+  const { secrets, secretEnvs, secretFiles, ssh, buildArgs } = cfg;
+  if (trust.passSecrets) return { secrets, secretEnvs, secretFiles, ssh, buildArgs, withheld: { secrets: [], ssh: [], buildArgs: [] } };
+  const secretArgs = secretLookingBuildArgs(buildArgs).map(a => a.name);
   return {
     secrets: [],
-    buildArgs: cfg.buildArgs.filter(l => !secretArgs.includes(l.slice(0, l.indexOf('=')))),
-    withheld: { secrets: cfg.secrets.map(s => s.id), buildArgs: secretArgs }
+    secretEnvs: [],
+    secretFiles: [],
+    ssh: [],
+    buildArgs: buildArgs.filter(l => !secretArgs.includes(l.slice(0, l.indexOf('=')))),
+    withheld: { secrets: [...secrets, ...secretEnvs, ...secretFiles].map(s => s.id), ssh, buildArgs: secretArgs }
   };
 }

@@ -74,14 +74,14 @@ describe('inputs the action does not declare', () => {
     expect(problemsFor([given])).toEqual([`\`${given}\` is not an input of this action; did you mean \`${meant}\`?`]);
   });
 
-  test.each(['ssh', 'build-contexts', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
+  test.each(['bake-target', 'no-such-input', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
     expect(problemsFor([given])).toEqual([
       `\`${given}\` is not an input of this action; remove it (the README's Inputs table lists every input)`
     ]);
   });
 
   test('every undeclared input is reported, declared ones are not', () => {
-    expect(problemsFor(['platforms', 'build-args', 'ssh', 'flavor'])).toHaveLength(2);
+    expect(problemsFor(['platforms', 'build-args', 'ssh', 'bake-target', 'flavor'])).toHaveLength(2);
   });
 
   test('the runner names inputs INPUT_<NAME>: declared ones match, case and all', () => {

@@ -213,6 +213,21 @@ describe('loadConfig validation', () => {
     [{ secrets: 'a=1\n"key=-----BEGIN KEY-----\nAAA==' }, /^secrets: line 2 opens a quote that is never closed/],
     [{ secrets: 'a=1\nb=2\na=3' }, /^secrets: line 3 repeats the id a; each secret id may appear once/],
     [{ driver: 'remote' }, /^driver: "remote" is not valid/],
+    [{ 'add-hosts': 'docker' }, /^add-hosts: "docker" is not valid; use HOST:IP/],
+    [{ allow: 'network.host,root' }, /^allow: "root" is not valid; use network.host or security.insecure/],
+    [{ attests: 'type=bogus' }, /^attests: "type=bogus" is not valid; use type=provenance/],
+    [{ 'build-contexts': 'nocontext' }, /^build-contexts: "nocontext" is not valid; use NAME=VALUE/],
+    [{ call: 'lint' }, /^call: "lint" is not valid; use one of: build, check, outline, targets/],
+    [{ call: 'check', push: 'true' }, /^call: "check" evaluates the build without running it/],
+    [
+      { 'secret-envs': 'npm=NOT_SET_ANYWHERE_X' },
+      /^secret-envs: npm reads the environment variable NOT_SET_ANYWHERE_X, which this step does not set/
+    ],
+    [{ 'secret-envs': 'bad' }, /^secret-envs: "bad" is not ID=ENV_NAME/],
+    [{ 'secret-files': 'netrc=/nonexistent/.netrc' }, /^secret-files: netrc: no file at \/nonexistent\/.netrc/],
+    [{ 'shm-size': 'lots' }, /^shm-size: "lots" is not a size/],
+    [{ ssh: 'default=a b' }, /^ssh: .* is not valid; use default/],
+    [{ ulimit: 'nofile' }, /^ulimit: "nofile" is not valid; use NAME=SOFT\[:HARD\]/],
     [
       { 'cache-from': 'type=bogus' },
       /^cache-from: "type=bogus" has an unknown cache type bogus; use one of: registry, local, gha, s3, azblob$/

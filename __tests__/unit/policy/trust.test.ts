@@ -109,7 +109,11 @@ describe('build secrets never reach untrusted code unless opted in', () => {
     const untrusted = classifyEvent(ctxFor(event, file, ref)).untrusted !== undefined;
     const plan = secretsOf(event, file, ref);
     if (untrusted) {
-      expect(plan).toEqual({ secrets: [], buildArgs: ['VERSION=1'], withheld: { secrets: ['NPM_TOKEN'], buildArgs: ['NPM_TOKEN'] } });
+      expect(plan).toEqual({
+        secrets: [],
+        buildArgs: ['VERSION=1'],
+        withheld: { secrets: ['NPM_TOKEN'], ssh: [], buildArgs: ['NPM_TOKEN'] }
+      });
     } else {
       expect(plan.secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
       expect(plan.buildArgs).toEqual(['NPM_TOKEN=npm_y', 'VERSION=1']);
@@ -166,6 +170,33 @@ test.each([
   if (!branch) (ctx.payload.workflow_run as { event: string }).event = 'merge_group';
   expect(classifyEvent({ ...ctx, workflowRunRef: { ref: 'refs/heads/main' } }).untrusted?.withBaseSecrets).toBe(true);
   expect(how).toBeTruthy();
+});
+
+test.each(['network.host', 'security.insecure'])('allow: %s is refused on untrusted events, accepted on trusted ones', entitlement => {
+  expect(() => decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { allow: entitlement })).toThrow(
+    new RegExp(`allow: ${entitlement} is refused on a pull_request event`)
+  );
+  expect(() => decide('push', 'push-default-branch.json', 'refs/heads/main', { allow: entitlement })).not.toThrow();
+});
+
+test('secret-envs, secret-files and ssh follow the rule of secrets', () => {
+  process.env.TRUST_TEST_SECRET = 'from-env';
+  const inputs: Record<string, string> = {
+    ...INPUTS,
+    'secret-envs': 'npm=TRUST_TEST_SECRET',
+    'secret-files': `file=${__filename}`,
+    ssh: 'default'
+  };
+  const cfgOf = (event: string, file: string, ref: string) => loadConfig(n => inputs[n] ?? '', ctxFor(event, file, ref));
+  const fork = cfgOf('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge');
+  expect([fork.secretEnvs, fork.secretFiles, fork.ssh]).toEqual([[], [], []]);
+  expect(fork.withheld).toEqual({ secrets: ['npm', 'file'], ssh: ['default'], buildArgs: [] });
+  const main = cfgOf('push', 'push-default-branch.json', 'refs/heads/main');
+  expect([main.secretEnvs.length, main.secretFiles.length, main.ssh]).toEqual([1, 1, ['default']]);
+});
+
+test('call: check pushes nothing, whatever the event', () => {
+  expect(decide('push', 'push-default-branch.json', 'refs/heads/main', { call: 'check' }).push).toBe(false);
 });
 
 describe('custom outputs that push follow the trust decision', () => {
