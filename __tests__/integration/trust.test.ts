@@ -82,8 +82,8 @@ describe('untrusted events build without login or push', () => {
   test('workflow_run of a fork pull request (on refs/heads/main)', async () => {
     const { run, repo } = await untrustedBuild('workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main');
     await expectBuiltWithoutLoginOrPush(run, repo, 'workflow_run', 'workflow_run of a pull request from contributor/Hello-World');
-    // The fork's code, not the default branch's: a sha- tag, never main or latest.
-    expect(run.outputs.tags).toBe(`${REGISTRY}/${repo}:sha-aaaabbb`);
+    // The fork's code, not the default branch's: a fork-sha- tag, never main, latest or a trusted sha- tag.
+    expect(run.outputs.tags).toBe(`${REGISTRY}/${repo}:fork-sha-aaaabbb`);
   });
 
   test('merge_group (a merge queue candidate)', async () => {

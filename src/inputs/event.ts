@@ -93,7 +93,10 @@ function workflowRunSource(ctx: EventContext): UntrustedCode | undefined {
   }
   if (!isPullRequestEvent(run.event ?? '')) return undefined;
   const head = run.head_repository?.full_name;
-  if (sameRepository(head, ctx.payload.repository?.full_name)) return undefined;
+  // A same-repository pull request is still unreviewed code, run here with the base repository's token.
+  if (sameRepository(head, ctx.payload.repository?.full_name)) {
+    return { reason: `workflow_run of pull request code from ${head ?? 'this repository'}`, withBaseSecrets: true, foreign: false };
+  }
   return { reason: `workflow_run of a pull request from ${head ?? 'a deleted fork'}`, withBaseSecrets: true, foreign: true };
 }
 
@@ -109,7 +112,7 @@ function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
     const reason = `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
     return { reason, withBaseSecrets: true, foreign: true };
   }
-  if (ctx.eventName === 'merge_group' || (ctx.eventName === 'push' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
+  if (ctx.eventName === 'merge_group' || (ctx.eventName !== 'workflow_run' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
     return { reason: `${ctx.eventName} (a merge queue candidate, not yet merged)`, withBaseSecrets: true, foreign: true };
   }
   return ctx.eventName === 'workflow_run' ? workflowRunSource(ctx) : undefined;

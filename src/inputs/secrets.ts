@@ -101,9 +101,23 @@ function nameWords(name: string): string[] {
     .map(w => w.toUpperCase());
 }
 
-/** `build-args` entries (KEY=VALUE) whose name has a secret-sounding word (as a whole word). */
+/** Words unlikely to mean anything else even run together with others (NPMTOKEN, DBPASSWORD, SECRETKEY). */
+const SECRET_PARTS = ['TOKEN', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'APIKEY', 'PRIVATEKEY', 'CREDENTIAL'];
+
+function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  return (
+    SECRET_PARTS.some(part => upper.includes(part)) ||
+    nameWords(name).some(w => SECRET_WORDS.has(w) || SECRET_WORDS.has(w.replace(/S$/, '')))
+  );
+}
+
+/**
+ * `build-args` entries (KEY=VALUE) whose name looks like it carries a credential: a secret-sounding
+ * word as a whole word (NPM_TOKEN, api-key, githubPat), or a strong one anywhere (NPMTOKEN).
+ */
 export function secretLookingBuildArgs(buildArgs: string[]): { name: string; value: string }[] {
   return buildArgs
     .map(line => ({ name: line.slice(0, line.indexOf('=')), value: line.slice(line.indexOf('=') + 1) }))
-    .filter(a => nameWords(a.name).some(w => SECRET_WORDS.has(w) || SECRET_WORDS.has(w.replace(/S$/, ''))));
+    .filter(a => looksSecret(a.name));
 }

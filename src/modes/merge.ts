@@ -29,7 +29,9 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const annotations = indexAnnotations(cfg.annotations, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
   const merged = await mergeLegs(client, cfg.images, chosen, annotations);
   const { refs } = await resolveTags(cfg, client);
-  if (refs.length === 0) throw new Error('merge: no tags to publish under; set tags or images');
+  if (refs.length === 0) {
+    throw new Error('merge: none of the tags may move (see the notices above: each points at a newer release); nothing was tagged');
+  }
   await prepareTargets(client, merged, refs);
   const index = { bytes: merged.bytes, digest: merged.digest, mediaType: MEDIA_TYPES.ociIndex };
   const moved = await putTags(client, refs, index, lastMomentGuard(cfg, client));

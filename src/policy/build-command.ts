@@ -62,15 +62,15 @@ export interface BuildCommand {
 
 /**
  * Names buildx and the docker CLI read from their own environment (settings, the daemon, TLS,
- * proxies, the Go runtime, tracing, git, the gha/s3/azblob cache credentials): a build-arg of that
- * name must keep NAME=VALUE on the command line, or its value would configure buildx itself (an
+ * proxies, the Go runtime, tracing, the git it runs for build metadata): a build-arg of that name
+ * must keep NAME=VALUE on the command line, or its value would configure buildx itself (an
  * HTTPS_PROXY build-arg would proxy buildx).
  */
 const BUILDX_READS = new RegExp(
   '^(' +
     [
-      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+|LD_[A-Z_]+|KUBECONFIG|GIT_[A-Z_]+',
-      'ACTIONS_[A-Z_]+|AWS_[A-Z_]+|AZURE_[A-Z_]+',
+      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+|LD_[A-Z_]+|KUBECONFIG|ACTIONS_[A-Z_]+',
+      'GIT_(DIR|WORK_TREE|CONFIG[A-Z_]*|SSH[A-Z_]*|ASKPASS|TERMINAL_PROMPT|TRACE[A-Z_]*|EXEC_PATH|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|SSL_[A-Z_]+|PROXY_COMMAND)',
       '(HTTPS?|FTP|ALL|NO)_PROXY|(https?|ftp|all|no)_proxy',
       'DOCKER_(HOST|CONFIG|CONTEXT|TLS|TLS_VERIFY|CERT_PATH|API_VERSION|DEFAULT_PLATFORM|BUILDKIT|CLI_[A-Z_]+)',
       'BUILDX_[A-Z_]+|BUILDKIT_[A-Z_]+|EXPERIMENTAL_BUILDKIT_[A-Z_]+'
@@ -78,20 +78,29 @@ const BUILDX_READS = new RegExp(
     ')$'
 );
 
-export function buildxReads(name: string): boolean {
-  return BUILDX_READS.test(name);
+/** Cloud credentials buildx reads only for a cache of that kind (s3, azblob). */
+const CACHE_CREDENTIALS: [RegExp, string][] = [
+  [/^AWS_[A-Z_]+$/, 's3'],
+  [/^AZURE_[A-Z_]+$/, 'azblob']
+];
+
+/** Whether buildx reads `name` from its environment, given the caches this build uses. */
+export function buildxReads(name: string, caches: string[] = []): boolean {
+  if (BUILDX_READS.test(name)) return true;
+  const types = caches.map(c => csvFields(c).get('type')?.toLowerCase());
+  return CACHE_CREDENTIALS.some(([pattern, type]) => pattern.test(name) && types.includes(type));
 }
 
 /**
  * `--build-arg NAME` with the value in the child's environment, so no value shows in the
  * `[command]` echo or in the argv any process on the runner can read.
  */
-function buildArgFlags(buildArgs: string[]): BuildCommand {
+function buildArgFlags(buildArgs: string[], caches: string[]): BuildCommand {
   const args: string[] = [];
   const env: Record<string, string> = {};
   for (const line of buildArgs) {
     const name = line.slice(0, line.indexOf('='));
-    if (buildxReads(name)) {
+    if (buildxReads(name, caches)) {
       args.push('--build-arg', line);
       continue;
     }
@@ -143,7 +152,7 @@ function cacheAndAttestFlags(cfg: BuildCommandInputs): string[] {
 
 /** The build command; the buildx version gate has already accepted these inputs. */
 export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCommand {
-  const buildArgs = buildArgFlags(cfg.buildArgs);
+  const buildArgs = buildArgFlags(cfg.buildArgs, [...cfg.cacheFrom, ...cfg.cacheTo]);
   // --call evaluates the build instead of running it: nothing is exported.
   const evaluates = evaluatesOnly(cfg);
   const args = [

@@ -45,7 +45,7 @@ function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undef
 /** A secret-looking build-arg named like a setting buildx reads would have its value on the command line. */
 function reservedSecretArgProblems(i: Inputs): string[] {
   return secretLookingBuildArgs(i.buildArgs)
-    .filter(a => buildxReads(a.name))
+    .filter(a => buildxReads(a.name, [...i.cacheFrom, ...i.cacheTo]))
     .map(
       a =>
         `build-args: ${a.name} looks secret, and buildx reads that name from its own environment, so its value would be on the ` +

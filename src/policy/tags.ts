@@ -109,7 +109,8 @@ function pullRequestTags(event: RunEvent, pr: PullRequestCode): EventTags {
   if (n) return { tags: [{ tag: `pr-${n}`, rule: 'workflow_run of a pull request' }], version: `pr-${n}` };
   const sha = pr.viaWorkflowRun.headSha;
   if (!sha) throw new Error('workflow_run of a pull request without a number or head_sha; set tags explicitly');
-  const tag = `sha-${sha.slice(0, 7)}`;
+  // Not sha-<7 hex>: a fork could craft a commit whose short hash names a trusted build's tag.
+  const tag = `fork-sha-${sha.slice(0, 7)}`;
   return { tags: [{ tag, rule: 'workflow_run of a fork pull request' }], version: tag };
 }
 
@@ -133,8 +134,11 @@ export function eventTags(event: RunEvent, rules: TagRules): EventTags {
   const add = (t: DerivedTag): void => {
     if (!tags.some(x => x.tag === t.tag)) tags.push(t);
   };
-  // prefix and suffix go on raw tags too, as users of docker/metadata-action expect.
-  for (const t of [...base.tags, ...rules.raw.map(tag => ({ tag, rule: 'raw' }))]) {
+  // prefix and suffix go on raw tags too, as users of docker/metadata-action expect. Untrusted code
+  // gets its own tags only (a raw latest would publish a fork as latest); a raw tag is guarded
+  // like a branch name (a branch build's raw latest never moves a release's latest).
+  const raw = event.untrusted ? [] : rules.raw.map(tag => ({ tag, rule: 'raw', refName: tag }));
+  for (const t of [...base.tags, ...raw]) {
     add({ ...t, tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag') });
   }
   return { ...base, tags };

@@ -49,10 +49,13 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
   const untrusted = event.untrusted;
   if (!untrusted) return [];
   const out: string[] = [];
-  for (const output of o.pushPullRequests ? [] : pushingOutputs(o.outputs)) {
+  // Untrusted code is published only with the opt-ins, however it would be pushed (outputs included).
+  const optedIn = o.pushPullRequests && (!untrusted.withBaseSecrets || o.allowPullRequestTarget);
+  for (const output of optedIn ? [] : pushingOutputs(o.outputs)) {
     out.push(
       `outputs: ${JSON.stringify(output)} pushes, and a ${event.name} event builds untrusted code, which is never published ` +
-        'unless push-pull-requests: true; use a non-pushing output (type=local, type=tar, type=docker)'
+        `unless push-pull-requests: true${untrusted.withBaseSecrets ? ' and allow-pull-request-target: true' : ''}; ` +
+        'use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
   for (const entitlement of o.allow) {

@@ -4,6 +4,7 @@
  * honour Retry-After, and redirects that never carry Authorization to another host.
  */
 import * as core from '@actions/core';
+import * as net from 'net';
 import { sha256Digest } from '../oci/digest';
 import { MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, apiHost } from '../oci/reference';
@@ -72,9 +73,14 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme: m[1].toLowerCase(), params };
 }
 
+/** Whether a URL is on `host` (as written, e.g. reg:443, which a URL writes as reg). */
+function isHost(url: URL, host: string): boolean {
+  return url.host === new URL(`${url.protocol}//${host}`).host;
+}
+
 function isLoopback(host: string): boolean {
   const h = host.replace(/:\d+$/, '');
-  return h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+  return h === 'localhost' || (net.isIPv4(h) && h.startsWith('127.')) || h === '[::1]';
 }
 
 interface CachedAuth {
@@ -281,7 +287,7 @@ export class RegistryClient implements Registry {
     const base = await this.baseUrl(host);
     if (!/^https?:\/\//.test(path)) return `${base}${repository}/${path}`;
     const url = new URL(path);
-    if (url.host === host && url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpMarked(host)) url.protocol = 'https:';
+    if (isHost(url, host) && url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpMarked(host)) url.protocol = 'https:';
     return url.toString();
   }
 
@@ -300,7 +306,7 @@ export class RegistryClient implements Registry {
       const url = await this.requestUrl(host, repository, path);
       const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
       const headers: Record<string, string> = { ...opts.headers };
-      if (cached && cached.expires > Date.now() && new URL(url).host === host) headers.Authorization = cached.header;
+      if (cached && cached.expires > Date.now() && isHost(new URL(url), host)) headers.Authorization = cached.header;
       return this.fetchFollowing(url, { method, headers, body: opts.body });
     };
     let res = await this.sendWithRetry(send, fail);
@@ -308,8 +314,9 @@ export class RegistryClient implements Registry {
       await drain(res);
       // Only the registry's own challenge is answered: another host (a redirect target, an upload
       // Location) must not pick the token server our credentials go to.
-      const from = res.url ? new URL(res.url).host : host;
-      if (from !== host) throw fail(401, `${from} asked for authentication; only ${host} gets this registry's credentials`);
+      if (res.url && !isHost(new URL(res.url), host)) {
+        throw fail(401, `${new URL(res.url).host} asked for authentication; only ${host} gets this registry's credentials`);
+      }
       await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
       res = await this.sendWithRetry(send, fail);
     }

@@ -133,6 +133,13 @@ describe('secret-looking build-args', () => {
     ['AWS_SECRET_ACCESS_KEY', true],
     ['AUTH', true],
     ['registry.credentials', true],
+    ['NPMTOKEN', true],
+    ['GITHUBTOKEN', true],
+    ['DBPASSWORD', true],
+    ['SECRETKEY', true],
+    ['npmToken', true],
+    ['NPM_SECRETS', true],
+    ['GCP_CREDS', true],
     ['KEYBOARD_LAYOUT', false],
     ['MONKEY', false],
     ['PATH', false],
@@ -147,6 +154,13 @@ describe('secret-looking build-args', () => {
       expect.stringMatching(
         /^build-args: NPM_TOKEN looks secret, and provenance mode=max publishes build-arg values; pass them with secrets .* allow-secret-build-args: true/
       )
+    ]);
+  });
+
+  test('cloud credentials are settings buildx reads only with a cache of that kind', () => {
+    expect(() => load({ 'build-args': 'AWS_SECRET_ACCESS_KEY=x\nGIT_AUTH_TOKEN=y' })).not.toThrow();
+    expect(problems({ 'build-args': 'AWS_SECRET_ACCESS_KEY=x', 'cache-from': 'type=s3,bucket=b,region=r' })).toEqual([
+      expect.stringMatching(/^build-args: AWS_SECRET_ACCESS_KEY looks secret, and buildx reads that name/)
     ]);
   });
 

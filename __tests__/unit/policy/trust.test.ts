@@ -37,8 +37,10 @@ const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
   ['release', 'release-edited.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
   ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', false, false, false, ['pr-42']],
   ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, false, ['pr-42']],
-  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['sha-aaaabbb']],
-  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, ['pr-43']],
+  // A fork's run is tagged fork-sha-: it could craft a commit whose short hash names a trusted sha- tag.
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['fork-sha-aaaabbb']],
+  // Unreviewed pull request code run with the base repository's token: no default push, no cache writes.
+  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', false, false, false, ['pr-43']],
   // The triggering run's commit and ref, not the default branch's head (sha-aaaabbb, not sha-6113728).
   ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, ['edge', 'sha-aaaabbb']],
   ['workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main', true, true, true, ['feature-login-form', 'sha-fedcba9']],
@@ -197,6 +199,20 @@ test('secret-envs, secret-files and ssh follow the rule of secrets', () => {
 
 test('call: check pushes nothing, whatever the event', () => {
   expect(decide('push', 'push-default-branch.json', 'refs/heads/main', { call: 'check' }).push).toBe(false);
+});
+
+test("a pushing output on an event with the base repository's secrets needs both opt-ins", () => {
+  const target = ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main'] as const;
+  const outputs = 'type=registry,name=ghcr.io/o/r:pr';
+  expect(() => decide(...target, { outputs, 'push-pull-requests': 'true' })).toThrow(/and allow-pull-request-target: true/);
+  expect(() => decide(...target, { outputs, 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' })).not.toThrow();
+});
+
+test('raw tags: never on untrusted code; guarded like a branch name on other builds', () => {
+  const pr = decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { 'tag-rules': 'raw=latest' });
+  expect(pr.tags).toEqual(['pr-42']);
+  const main = decide('push', 'push-default-branch.json', 'refs/heads/main', { 'tag-rules': 'raw=latest' });
+  expect(main.tags).toEqual(['edge', 'sha-6113728', 'latest']);
 });
 
 describe('custom outputs that push follow the trust decision', () => {

@@ -299,6 +299,15 @@ test("a 401 from another host (a redirect target) is not answered with the regis
   }
 });
 
+test('127.evil.example is no loopback host: never spoken to over plain HTTP', async () => {
+  const client = new RegistryClient({ retry: { attempts: 1 }, ...noSleep });
+  await expect(client.getBlob({ registry: '127.evil.example:1', repository: 'a/b' }, `sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+    /registry 127\.evil\.example:1/
+  );
+  // HTTPS from the start: no TLS probe, which a loopback host gets before plain HTTP is allowed.
+  expect(client.requests).toBe(1);
+});
+
 test('a mount asks for a token that may also pull the source repository', async () => {
   const scopes: string[][] = [];
   const tokens = await serve((req, res) => {

@@ -125,8 +125,9 @@ describe('where the action comes from', () => {
   test("a leg of a workflow_run builds the triggering run's commit; other events check out the defaults", () => {
     const [first] = job('leg').steps;
     expect(first.with).toEqual({
-      repository: '${{ github.event.workflow_run.head_repository.full_name || github.repository }}',
-      ref: "${{ github.event.workflow_run.head_sha || '' }}",
+      repository:
+        "${{ github.event.workflow_run.head_repository.full_name || (github.event_name == 'pull_request_target' && github.event.pull_request.head.repo.full_name) || github.repository }}",
+      ref: "${{ github.event.workflow_run.head_sha || (github.event_name == 'pull_request_target' && github.event.pull_request.head.sha) || (github.event.issue.pull_request && format('refs/pull/{0}/head', github.event.issue.number)) || '' }}",
       'persist-credentials': false
     });
   });
@@ -442,7 +443,10 @@ describe('concurrency', () => {
   test('one group per built ref and images: the pull request, a workflow_run head branch, else the ref', () => {
     expect(group).toContain('github.ref');
     expect(group).toContain("format('pr-{0}', github.event.pull_request.number || github.event.issue.number)");
-    expect(group).toContain('github.event.workflow_run.head_branch');
+    // A fork's branch named like ours lands in a group of its own.
+    expect(group).toContain(
+      "format('run-{0}:{1}', github.event.workflow_run.head_repository.full_name, github.event.workflow_run.head_branch)"
+    );
     expect(group).toContain('inputs.images');
   });
 
