@@ -266,7 +266,24 @@ describe('inputs and secrets reach the step that uses them', () => {
         'buildx-version',
         'buildx-download-url',
         'buildkitd-config-inline',
-        'registry'
+        'registry',
+        'smoke-test',
+        'preflight',
+        'network',
+        'no-cache',
+        'pull',
+        'attests',
+        'add-hosts',
+        'allow',
+        'build-contexts',
+        'cgroup-parent',
+        'no-cache-filters',
+        'shm-size',
+        'ulimit',
+        'allow-untrusted-secrets',
+        'push-pull-requests',
+        'allow-pull-request-target',
+        'buildx-allow-unverified'
       ] as const
     ).map(i => [i, 'leg', i] as [string, 'leg', string]),
     ...(
@@ -277,6 +294,8 @@ describe('inputs and secrets reach the step that uses them', () => {
         'tag-rules',
         'annotations',
         'push',
+        'push-pull-requests',
+        'allow-pull-request-target',
         'handoff-key',
         'handoff-dir',
         'buildkitd-config-inline',
@@ -414,7 +433,12 @@ describe('each mode gets what it uses', () => {
   test('the workflow outputs come from the merge step', () => {
     expect(workflow.on.workflow_call.outputs.digest.value).toBe(expr('jobs.merge.outputs.digest'));
     expect(workflow.on.workflow_call.outputs.tags.value).toBe(expr('jobs.merge.outputs.tags'));
-    expect(job('merge').outputs).toEqual({ digest: expr('steps.merge.outputs.digest'), tags: expr('steps.merge.outputs.tags') });
+    expect(workflow.on.workflow_call.outputs.digests.value).toBe(expr('jobs.merge.outputs.digests'));
+    expect(job('merge').outputs).toEqual({
+      digest: expr('steps.merge.outputs.digest'),
+      digests: expr('steps.merge.outputs.digests'),
+      tags: expr('steps.merge.outputs.tags')
+    });
   });
 });
 
