@@ -72,11 +72,26 @@ function required(a: Attrs, key: string, problem: (what: string) => void): strin
   return v ?? '';
 }
 
-const versionAttrs = (a: Attrs, problem: (what: string) => void): AttrsByType['semver'] => ({
-  pattern: required(a, 'pattern', problem),
-  value: a.get('value') ?? '',
-  match: a.get('match') ?? ''
-});
+/** `type=match`'s pattern: `/body/flags` is a regular expression literal; anything else is its body. */
+export function matchPattern(pattern: string): RegExp {
+  const literal = /^\/(.+)\/(.*)$/.exec(pattern);
+  return literal ? new RegExp(literal[1], literal[2]) : new RegExp(pattern);
+}
+
+/** metadata-action compiles a pattern only when the rule applies; a bad one is reported on every event here. */
+function checkRegExp(key: string, compile: () => RegExp, problem: (what: string) => void): void {
+  try {
+    compile();
+  } catch (e) {
+    problem(`has ${key}= that is not a regular expression: ${(e as Error).message}`);
+  }
+}
+
+const versionAttrs = (a: Attrs, problem: (what: string) => void): AttrsByType['semver'] => {
+  const match = a.get('match') ?? '';
+  checkRegExp('match', () => new RegExp(match), problem);
+  return { pattern: required(a, 'pattern', problem), value: a.get('value') ?? '', match };
+};
 
 const TYPE_PARSERS: { [T in TagType]: TypeParser<T> } = {
   schedule: a => ({ pattern: a.get('pattern') ?? 'nightly' }),
@@ -85,7 +100,9 @@ const TYPE_PARSERS: { [T in TagType]: TypeParser<T> } = {
   match: (a, problem) => {
     const group = a.get('group') ?? '0';
     if (isNaN(Number(group))) problem(`has group=${group}, which is not a number`);
-    return { pattern: required(a, 'pattern', problem), group, value: a.get('value') ?? '' };
+    const pattern = required(a, 'pattern', problem);
+    checkRegExp('pattern', () => matchPattern(pattern), problem);
+    return { pattern, group, value: a.get('value') ?? '' };
   },
   edge: a => ({ branch: a.get('branch') ?? '' }),
   ref: (a, problem) => {

@@ -6,7 +6,7 @@
  */
 import { MetaRun, refName } from './context';
 import { render } from './expressions';
-import { RefEvent, Rule, RuleOf, TagType } from './rules';
+import { RefEvent, Rule, RuleOf, TagType, matchPattern } from './rules';
 import { dateScope, renderGlobal } from './scopes';
 import { Produced, pep440Rule, semverRule } from './versions';
 
@@ -15,12 +15,6 @@ type TypeFunction<T extends TagType> = (rule: RuleOf<T>, run: MetaRun) => Produc
 /** Only canonical array indexes reach a group (metadata-action indexes the match with the text). */
 function group(m: RegExpMatchArray, key: string): string | undefined {
   return /^(0|[1-9]\d*)$/.test(key) ? m[Number(key)] : undefined;
-}
-
-/** A `/body/flags` pattern is a regular expression literal; anything else is its body. */
-function matchPattern(pattern: string): RegExp {
-  const literal = /^\/(.+)\/(.*)$/.exec(pattern);
-  return literal ? new RegExp(literal[1], literal[2]) : new RegExp(pattern);
 }
 
 const matchRule: TypeFunction<'match'> = (rule, run) => {
