@@ -12,7 +12,7 @@ export interface InputLine {
   line: number;
 }
 
-interface Record {
+interface CsvRecord {
   fields: string[];
   line: number;
 }
@@ -77,9 +77,9 @@ function record(s: Scan): string[] {
   }
 }
 
-function parseCsv(text: string, relaxed: boolean, comments: boolean, firstLine = 1): Record[] {
+function parseCsv(text: string, relaxed: boolean, comments: boolean, firstLine = 1): CsvRecord[] {
   const s: Scan = { text, relaxed, i: 0, line: firstLine };
-  const records: Record[] = [];
+  const records: CsvRecord[] = [];
   while (s.i < text.length) {
     const line = s.line;
     if (comments && text[s.i] === '#') while (s.i < text.length && text[s.i] !== '\n' && text[s.i] !== '\r') s.i++;

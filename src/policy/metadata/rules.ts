@@ -118,7 +118,8 @@ const TYPE_PARSERS: { [T in TagType]: TypeParser<T> } = {
   }
 };
 
-const TYPE_KEYS: Record<TagType, string[]> = {
+/** Each type's own attribute names (checked against AttrsByType). */
+const TYPE_KEYS: { [T in TagType]: (keyof AttrsByType[T])[] } = {
   schedule: ['pattern'],
   semver: ['pattern', 'value', 'match'],
   pep440: ['pattern', 'value', 'match'],
@@ -161,7 +162,8 @@ function common(type: TagType, a: Attrs, l: InputLine, problem: (what: string) =
 }
 
 function unknownKeys(type: TagType, a: Attrs): string[] {
-  return [...a.keys()].filter(k => !COMMON_KEYS.includes(k) && !TYPE_KEYS[type].includes(k));
+  const own: string[] = TYPE_KEYS[type];
+  return [...a.keys()].filter(k => !COMMON_KEYS.includes(k) && !own.includes(k));
 }
 
 function typedRule(type: TagType, a: Attrs, l: InputLine, problem: (what: string) => void): Rule {
