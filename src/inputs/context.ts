@@ -20,8 +20,16 @@ export interface EventPayload {
   action?: string;
   number?: number;
   release?: { tag_name?: string; prerelease?: boolean; published_at?: string };
-  pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null; sha?: string } };
-  head_commit?: { timestamp?: string } | null;
+  pull_request?: {
+    number?: number;
+    updated_at?: string;
+    head?: { sha?: string; repo?: PayloadRepository | null };
+    base?: { ref?: string };
+  };
+  /** push: the branch a pushed tag's commit is on, when GitHub gives one (often null). */
+  base_ref?: string | null;
+  commits?: { id?: string; timestamp?: string }[];
+  head_commit?: { id?: string; timestamp?: string } | null;
   repository?: PayloadRepository;
   /** issue_comment: the issue, with pull_request set when it is a pull request. */
   issue?: { number?: number; pull_request?: object | null };

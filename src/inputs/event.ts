@@ -39,6 +39,22 @@ export interface UntrustedCode {
   foreign: boolean;
 }
 
+/** What the payload's `pull_request` says, on any event that carries one (reviews included). */
+export interface PullRequestPayload {
+  /** The payload's `number` (or the pull request's own). */
+  number?: number;
+  /** The pull request's head commit, which differs from GITHUB_SHA (the merge commit). */
+  headSha?: string;
+  /** The branch the pull request targets. */
+  baseRef?: string;
+}
+
+/** A commit the payload dates (a push's `commits`, then its `head_commit`). */
+export interface DatedCommit {
+  sha: string;
+  timestamp: string;
+}
+
 export interface RunEvent {
   name: string;
   /** Set when the code built is a pull request's. */
@@ -53,6 +69,11 @@ export interface RunEvent {
   refProblem?: string;
   /** The repository's default branch, as the payload names it. */
   defaultBranch?: string;
+  pullRequestPayload?: PullRequestPayload;
+  /** A push's `base_ref` (e.g. `refs/heads/main`), when GitHub gives one. */
+  pushBaseRef?: string;
+  /** Commits the payload dates, in payload order. */
+  commitDates?: DatedCommit[];
 }
 
 export function isPullRequestEvent(eventName: string): boolean {
@@ -155,6 +176,17 @@ function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProble
   return { ref: '', sha, refProblem: resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly' };
 }
 
+function pullRequestPayload(ctx: EventContext): PullRequestPayload | undefined {
+  const { pull_request: pr, number } = ctx.payload;
+  if (!pr) return undefined;
+  return { number: number ?? pr.number, headSha: pr.head?.sha, baseRef: pr.base?.ref };
+}
+
+function commitDates(ctx: EventContext): DatedCommit[] {
+  const { commits, head_commit: head } = ctx.payload;
+  return [...(commits ?? []), ...(head ? [head] : [])].flatMap(c => (c.id && c.timestamp ? [{ sha: c.id, timestamp: c.timestamp }] : []));
+}
+
 export function classifyEvent(ctx: EventContext): RunEvent {
   return {
     name: ctx.eventName,
@@ -162,6 +194,9 @@ export function classifyEvent(ctx: EventContext): RunEvent {
     untrusted: untrustedSource(ctx),
     release: releaseEvent(ctx),
     ...builtCode(ctx),
-    defaultBranch: ctx.payload.repository?.default_branch
+    defaultBranch: ctx.payload.repository?.default_branch,
+    pullRequestPayload: pullRequestPayload(ctx),
+    pushBaseRef: ctx.payload.base_ref ?? undefined,
+    commitDates: commitDates(ctx)
   };
 }
