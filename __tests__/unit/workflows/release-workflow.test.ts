@@ -5,12 +5,13 @@
  * runs npm can only read; the job that can push tags runs no project code. Its two scripts run
  * here under bash, the second against a local origin repository.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { lintWorkflowText } from '../../../scripts/lint-workflows.js';
+import { runBashStep, type StepRun } from './run-step';
 
 interface Step {
   id?: string;
@@ -146,43 +147,27 @@ describe('least privilege', () => {
   });
 });
 
-/** How the runner runs `shell: bash`, with a fake `gh` first on PATH that prints FAKE_GH and exits FAKE_GH_STATUS. */
-function runScript(script: string, cwd: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+/** The step's script under bash, with a fake `gh` first on PATH that prints FAKE_GH and exits FAKE_GH_STATUS, logging its arguments to GH_CALLS. */
+function runScript(script: string, env: Record<string, string>, cwd?: string): StepRun {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'release-bin-'));
   fs.writeFileSync(
     path.join(bin, 'gh'),
     '#!/bin/bash\necho "$*" >>"$GH_CALLS"\n[ -z "$FAKE_GH" ] || printf \'%s\\n\' "$FAKE_GH"\nexit "${FAKE_GH_STATUS:-0}"\n',
     { mode: 0o755 }
   );
-  const file = path.join(bin, 'step.sh');
-  fs.writeFileSync(file, script);
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-    cwd,
-    env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: bin, GH_CALLS: path.join(bin, 'calls'), ...env },
-    encoding: 'utf8'
-  });
-  fs.rmSync(bin, { recursive: true, force: true });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  try {
+    return runBashStep(script, { HOME: bin, GH_CALLS: path.join(bin, 'calls'), ...env }, { cwd, pathDirs: [bin] });
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
 }
 
 describe('which release, and whether it moves a major tag', () => {
   const step = steps(dist).find(s => s.id === 'release') as Step;
 
-  function decide(env: Record<string, string>): { status: number | null; stdout: string; outputs: Record<string, string> } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-decide-'));
-    const output = path.join(dir, 'output');
-    fs.writeFileSync(output, '');
+  function decide(env: Record<string, string>): StepRun {
     const base = { EVENT_NAME: 'release', EVENT_TAG: '', EVENT_PRERELEASE: 'false', INPUT_TAG: '', REPOSITORY: 'example-org/repo' };
-    const r = runScript(step.run ?? '', dir, { GITHUB_OUTPUT: output, ...base, ...env });
-    const outputs = Object.fromEntries(
-      fs
-        .readFileSync(output, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: r.status, stdout: r.stdout, outputs };
+    return runScript(step.run ?? '', { ...base, ...env });
   }
 
   test('is a bash script', () => {
@@ -248,15 +233,17 @@ describe('which release, and whether it moves a major tag', () => {
   test('on a release event the API is not asked', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-decide-'));
     const calls = path.join(dir, 'calls');
-    const r = runScript(step.run ?? '', dir, {
-      GITHUB_OUTPUT: path.join(dir, 'output'),
-      EVENT_NAME: 'release',
-      EVENT_TAG: 'v1.0.0',
-      EVENT_PRERELEASE: 'false',
-      GH_CALLS: calls
-    });
+    const r = decide({ EVENT_TAG: 'v1.0.0', GH_CALLS: calls });
     expect(r.status).toBe(0);
     expect(fs.existsSync(calls)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('by hand: asks for the release of that tag', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-decide-'));
+    const calls = path.join(dir, 'calls');
+    decide({ EVENT_NAME: 'workflow_dispatch', INPUT_TAG: 'v2.0.1', FAKE_GH: 'false', GH_CALLS: calls });
+    expect(fs.readFileSync(calls, 'utf8')).toBe('api repos/example-org/repo/releases/tags/v2.0.1 --jq .prerelease\n');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
@@ -301,15 +288,19 @@ describe('moving the major tag, against a local origin', () => {
     git(work, 'checkout', '-q', '--detach', sha);
     const summary = path.join(dir, 'summary');
     fs.writeFileSync(summary, '');
-    const r = runScript(step.run ?? '', work, {
-      GITHUB_STEP_SUMMARY: summary,
-      SHA: sha,
-      MAJOR: '1',
-      REPOSITORY: 'example-org/repo',
-      GH_TOKEN: 'token',
-      GIT_CONFIG_NOSYSTEM: '1',
-      ...env
-    });
+    const r = runScript(
+      step.run ?? '',
+      {
+        GITHUB_STEP_SUMMARY: summary,
+        SHA: sha,
+        MAJOR: '1',
+        REPOSITORY: 'example-org/repo',
+        GH_TOKEN: 'token',
+        GIT_CONFIG_NOSYSTEM: '1',
+        ...env
+      },
+      work
+    );
     return { status: r.status, stdout: r.stdout + r.stderr, summary: fs.readFileSync(summary, 'utf8') };
   }
 
