@@ -33,6 +33,7 @@ import {
   verbatim
 } from './input-spec';
 import { listItems } from './lists';
+import { imageItems, ruleText, separator } from './metadata-options';
 import { Problems } from './problems';
 import { RunnerMap, parseRunnerMap } from './runners';
 import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
@@ -75,8 +76,8 @@ const platforms: Read<string[]> = (raw, rc) => {
 
 /** Image names; by default the repository's GHCR image. Repository names are lowercase by definition: case is folded. */
 const images: Read<string[]> = (raw, rc) => {
-  const items = list(raw, rc);
-  if (items.length === 0) return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
+  const items = imageItems(raw, (item, why) => rc.p.add('images', item, why));
+  if (raw.trim() === '') return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
   const out: string[] = [];
   for (const item of items) {
     try {
@@ -92,7 +93,16 @@ const images: Read<string[]> = (raw, rc) => {
 
 const tags: Read<string[]> = (raw, rc) => {
   const out: string[] = [];
-  for (const item of list(raw, rc)) {
+  const items = list(raw, rc);
+  if (items.some(item => /^type=/i.test(item))) {
+    rc.p.add(
+      'tags',
+      items.find(item => /^type=/i.test(item)) ?? '',
+      'is a docker/metadata-action rule; here tags takes full references (as in build-push-action): put the rules under meta-tags'
+    );
+    return [];
+  }
+  for (const item of items) {
     try {
       const ref = parseReference(item);
       if (!ref.tag) rc.p.add('tags', item, 'has no tag; give full references like ghcr.io/owner/app:1.2.3');
@@ -264,6 +274,12 @@ export const PUBLISH_INPUTS = {
   /** Full references, used verbatim when given. */
   tags: input('tags', undefined, tags),
   tagRules: input('tag-rules', undefined, tagRules),
+  /** docker/metadata-action's `tags` rules and `flavor`, as written for it. */
+  metaTags: input('meta-tags', undefined, ruleText),
+  flavor: input('flavor', undefined, ruleText),
+  sepTags: input('sep-tags', undefined, separator, { keepWhitespace: true }),
+  sepLabels: input('sep-labels', undefined, separator, { keepWhitespace: true }),
+  sepAnnotations: input('sep-annotations', undefined, separator, { keepWhitespace: true }),
   /** Where username/password belong. */
   registries: input('registry', undefined, registries),
   username: input('username', undefined, text),
@@ -381,6 +397,11 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools };
   maskSecrets(inputs);
   combinationProblems(inputs, builder.builder !== undefined, p);
+  if (read('tag-rules').trim() !== '' && (inputs.metaTags !== undefined || inputs.flavor !== undefined)) {
+    p.push(
+      "tag-rules: adjusts this action's own tag rules, and meta-tags/flavor replace them with docker/metadata-action's; use one or the other"
+    );
+  }
   return inputs;
 }
 

@@ -13,6 +13,7 @@ import { MEDIA_TYPES } from '../oci/manifest';
 import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
 import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
+import { announceTagNotes } from '../pipeline/run';
 import { prepareTargets } from '../registry/targets';
 import { setMergeOutputs } from '../report/outputs';
 
@@ -21,6 +22,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;
   }
+  announceTagNotes(cfg);
   const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
   const records = await handoff.all();
   core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
@@ -37,6 +39,6 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const moved = await putTags(client, refs, index, lastMomentGuard(cfg, client));
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
-  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs: moved, platforms: cfg.platforms });
+  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs: moved, platforms: cfg.platforms }, cfg);
   core.info(`merge: ${client.requests} HTTP requests`);
 }

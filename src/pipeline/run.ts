@@ -65,11 +65,18 @@ function noticeWithheld(withheld: Config['withheld']): void {
   );
 }
 
+/** meta-tags' warnings, and the tags this action's safety rules kept from moving. */
+export function announceTagNotes(cfg: Config): void {
+  for (const w of cfg.derived?.notes?.warnings ?? []) core.warning(w);
+  for (const h of cfg.derived?.notes?.held ?? []) core.notice(`Not tagging ${h.tag}: ${h.why}`);
+}
+
 function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
   noticeWithheld(cfg.withheld);
+  announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
     core.warning(
       `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +

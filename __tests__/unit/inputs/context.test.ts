@@ -23,9 +23,13 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     GITHUB_RUN_ATTEMPT: '2',
     GITHUB_SERVER_URL: 'https://ghes.example',
     GITHUB_API_URL: 'https://ghes.example/api/v3',
-    RUNNER_TEMP: '/runner/tmp'
+    RUNNER_TEMP: '/runner/tmp',
+    DOCKER_METADATA_PR_HEAD_SHA: 'true'
   });
+  expect(ctx.startedAt).toBeInstanceOf(Date);
   expect(ctx).toEqual({
+    startedAt: ctx.startedAt,
+    metadataEnv: { DOCKER_METADATA_PR_HEAD_SHA: 'true' },
     eventName: 'release',
     payload: { action: 'published', release: { tag_name: 'v1.2.3' } },
     repository: 'o/r',

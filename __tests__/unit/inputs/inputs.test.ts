@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { RunContext } from '../../../src/inputs/context';
-import { BUILD_INPUTS, DECLARED_INPUTS, parsePlatformList, readInputs } from '../../../src/inputs/inputs';
+import { BUILD_INPUTS, DECLARED_INPUTS, PUBLISH_INPUTS, parsePlatformList, readInputs } from '../../../src/inputs/inputs';
 import { readGroup } from '../../../src/inputs/input-spec';
 import { Problems } from '../../../src/inputs/problems';
 import { givenInputs, inputVariable, suggestInput } from '../../../src/inputs/undeclared';
@@ -56,6 +56,18 @@ describe('defaults', () => {
   });
 });
 
+describe('separators (sep-tags, sep-labels, sep-annotations)', () => {
+  const read = (given: Record<string, string>) => readGroup(PUBLISH_INPUTS, n => given[n] ?? '', new Problems(), ctx);
+
+  test('are taken as written, a space or a comma too; empty is a newline, as in metadata-action', () => {
+    expect(read({ 'sep-tags': ' ', 'sep-labels': ',' })).toMatchObject({ sepTags: ' ', sepLabels: ',', sepAnnotations: '\n' });
+  });
+
+  test('are the only inputs read untrimmed', () => {
+    expect(DECLARED_INPUTS.filter(i => i.keepWhitespace).map(i => i.name)).toEqual(['sep-tags', 'sep-labels', 'sep-annotations']);
+  });
+});
+
 describe('inputs the action does not declare', () => {
   const problemsFor = (given: string[]): string[] => {
     const p = new Problems();
@@ -64,7 +76,8 @@ describe('inputs the action does not declare', () => {
   };
 
   test.each([
-    ['flavor', 'tag-rules'],
+    ['meta-flavor', 'flavor'],
+    ['meta-images', 'images'],
     ['version', 'buildx-version'],
     ['image', 'qemu-image'],
     ['platfroms', 'platforms'],
@@ -81,7 +94,7 @@ describe('inputs the action does not declare', () => {
   });
 
   test('every undeclared input is reported, declared ones are not', () => {
-    expect(problemsFor(['platforms', 'build-args', 'ssh', 'bake-target', 'flavor'])).toHaveLength(2);
+    expect(problemsFor(['platforms', 'build-args', 'ssh', 'bake-target', 'meta-flavor'])).toHaveLength(2);
   });
 
   test('the runner names inputs INPUT_<NAME>: declared ones match, case and all', () => {
