@@ -12,6 +12,8 @@ interface PayloadRepository {
   default_branch?: string;
   pushed_at?: string | number;
   fork?: boolean;
+  private?: boolean;
+  visibility?: string;
   license?: { spdx_id?: string } | null;
 }
 
@@ -52,6 +54,8 @@ export interface RunContext {
   tempDir: string;
   /** The Actions runtime (artifacts, cache service) is reachable: a job on GitHub Actions. */
   actionsRuntime?: boolean;
+  /** The runner can issue this job an OIDC token (the job has id-token: write). */
+  idToken?: boolean;
   /** workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API. */
   workflowRunRef?: { ref?: string; problem?: string };
 }
@@ -80,6 +84,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     tempDir: env.RUNNER_TEMP || os.tmpdir(),
-    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN)
+    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN),
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
   };
 }

@@ -13,6 +13,7 @@ import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { modeProblems } from './modes';
 import { EventTags, eventTags } from './tags';
+import { SigningPlan, decideSigning } from './signing';
 import { TrustDecision, decideTrust } from './trust';
 
 export type Config = Readonly<
@@ -26,6 +27,10 @@ export type Config = Readonly<
     logins: RegistryLogin[];
     /** Tags derived from the event (also computed when `tags` is given, for the version). */
     derived?: EventTags;
+    /** How this run signs and attests what it publishes (undefined: it does not). */
+    signing?: SigningPlan;
+    /** Why sign or attest was asked for and is not done (untrusted code), for a notice. */
+    signingSkipped?: string;
   }
 >;
 
@@ -70,6 +75,8 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const event = classifyEvent(ctx);
   const trust = decideTrust(event, inputs);
   p.push(...trust.problems);
+  const signing = decideSigning(inputs, trust, ctx);
+  p.push(...signing.problems);
   const derived = derivedTags(inputs, event, p);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
     p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
@@ -84,5 +91,15 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
   const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
   p.throwIfAny();
-  return Object.freeze({ ...inputs, event, push: trust.push, pushReason: trust.reason, trust, logins, derived });
+  return Object.freeze({
+    ...inputs,
+    event,
+    push: trust.push,
+    pushReason: trust.reason,
+    trust,
+    logins,
+    derived,
+    signing: signing.plan,
+    signingSkipped: signing.skipped
+  });
 }

@@ -17,6 +17,8 @@ export interface TrustDecision {
   login: boolean;
   /** May write the shared (GitHub Actions) build cache that release builds read. */
   writeCache: boolean;
+  /** May sign and attest what it publishes: never untrusted code, opt-ins included (no signing identity for a fork). */
+  sign: boolean;
   /** Build secrets and secret-looking build-arg values reach the build (never untrusted code, unless opted in). */
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
@@ -74,6 +76,7 @@ export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
     login: push,
     // Opt-ins included: a cache written from untrusted code would be read by release builds.
     writeCache: !untrusted,
+    sign: push && !untrusted,
     passSecrets: !untrusted || o.allowUntrustedSecrets,
     untrusted:
       source && !push ? `${source}: building without login or push (untrusted code; push-pull-requests: true publishes it)` : undefined,

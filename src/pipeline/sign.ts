@@ -1,0 +1,74 @@
+/**
+ * Signing before tagging: when the run signs or attests, the signing layer is loaded (only then:
+ * runs that do not sign never load it), signs the manifests, reads them back and verifies them.
+ * A failure ends the step before any tag moves.
+ */
+import * as core from '@actions/core';
+import { RunContext } from '../inputs/context';
+import { Descriptor, Manifest, isAttestation } from '../oci/manifest';
+import { Config } from '../policy/config';
+import { Registry } from '../registry/registry';
+import { setSigningOutputs } from '../report/outputs';
+import { ReportedError } from '../report/reported-error';
+import { writeSigningSummary } from '../report/summary';
+import type { SigningReport } from '../sign/report';
+
+export interface SignTarget {
+  images: string[];
+  /** The published index (or single manifest). */
+  top: Manifest;
+  refs: string[];
+  /** Sign and attest the top manifest too (not a leg's own index, which is never published). */
+  signTop: boolean;
+}
+
+export function descriptorOf(m: Manifest): Descriptor {
+  return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
+}
+
+/** Each platform's manifest of the published image (attestation manifests are not signed), and the index. */
+export function manifestsToSign(t: SignTarget): Descriptor[] {
+  const children = (t.top.json.manifests ?? []).filter(d => !isAttestation(d));
+  const platforms = t.top.json.manifests ? children : [descriptorOf(t.top)];
+  return t.signTop && t.top.json.manifests ? [...platforms, descriptorOf(t.top)] : platforms;
+}
+
+export async function signBeforeTagging(
+  c: { cfg: Config; ctx: RunContext; client: Registry; runDir: string },
+  t: SignTarget
+): Promise<SigningReport | undefined> {
+  const { cfg, ctx } = c;
+  if (cfg.signingSkipped) core.notice(cfg.signingSkipped);
+  if (!cfg.signing) return undefined;
+  const { signAndVerify } = await import('../sign/index.js');
+  const started = Date.now();
+  const job = {
+    registry: c.client,
+    plan: { ...cfg.signing, attest: cfg.signing.attest && t.signTop },
+    images: t.images,
+    manifests: manifestsToSign(t),
+    top: descriptorOf(t.top),
+    refs: t.refs,
+    secrets: { signingKey: cfg.signingKey, signingKeyPassword: cfg.signingKeyPassword, serverUrl: ctx.serverUrl },
+    github: {
+      apiUrl: ctx.apiUrl ?? 'https://api.github.com',
+      repository: ctx.repository,
+      token: cfg.githubToken,
+      onGitHub: Boolean(ctx.idToken)
+    },
+    cacheDir: c.runDir
+  };
+  try {
+    const report = await signAndVerify(job);
+    core.info(
+      `Signed and verified ${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''} in ${Date.now() - started} ms`
+    );
+    for (const command of report.commands) core.info(`Verify with: ${command}`);
+    setSigningOutputs(report);
+    await writeSigningSummary(report);
+    return report;
+  } catch (e) {
+    core.error(`Signing: ${(e as Error).message}`);
+    throw new ReportedError('Signing or its verification failed; no tag was moved');
+  }
+}
