@@ -787,14 +787,16 @@ async function publishedChains(s) {
     const tsa = s.tsa ? derOfPems(await getText(`${s.tsa}/api/v1/timestamp/certchain`)) : [];
     core.info(`Verifying against the CA${s.tsa ? ' and timestamp' : ''} chains ${s.fulcio ?? s.tsa} publishes (${s.instance} Sigstore has no TUF root here)`);
     return protobuf_specs_1.TrustedRoot.fromJSON({
-        mediaType: TRUSTED_ROOT_TYPE,
-        tlogs: [],
-        ctlogs: [],
+        ...EMPTY_ROOT,
         certificateAuthorities: cas.map(c => authority(s.fulcio ?? '', c.certificates.flatMap(derOfPems))),
         timestampAuthorities: tsa.length > 0 ? [authority(s.tsa ?? '', tsa)] : []
     });
 }
+const EMPTY_ROOT = { mediaType: TRUSTED_ROOT_TYPE, tlogs: [], ctlogs: [], certificateAuthorities: [], timestampAuthorities: [] };
 async function trustedRoot(s, cacheDir) {
+    // A key signer without a log or timestamp authority trusts its key alone.
+    if (!s.fulcio && !s.rekor && !s.tsa && !s.trustedRoot)
+        return protobuf_specs_1.TrustedRoot.fromJSON(EMPTY_ROOT);
     if (s.trustedRoot)
         return protobuf_specs_1.TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(s.trustedRoot, 'utf8')));
     if (s.instance === 'public-good') {

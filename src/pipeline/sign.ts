@@ -68,7 +68,8 @@ export async function signBeforeTagging(
     await writeSigningSummary(report);
     return report;
   } catch (e) {
-    core.error(`Signing: ${(e as Error).message}`);
+    const err = e as Error & { cause?: { message?: string } };
+    core.error(`Signing: ${err.message}${err.cause?.message ? ` (${err.cause.message})` : ''}`);
     throw new ReportedError('Signing or its verification failed; no tag was moved');
   }
 }

@@ -52,6 +52,12 @@ function wantsLog(i: SignInputs, ctx: RunContext): boolean {
   return i.transparencyLog === 'auto' ? isPublic(ctx) : i.transparencyLog === 'true';
 }
 
+/** A key signer needs no Fulcio, and GitHub's timestamp authority is for its own certificates: only a log, if any. */
+function keyServices(choice: SigstoreChoice, log: boolean): SigstoreServices {
+  if (choice.instance === 'custom') return { ...choice, fulcio: undefined, rekor: log ? choice.rekor : undefined };
+  return { instance: 'public-good', rekor: log ? PUBLIC_GOOD.rekor : undefined };
+}
+
 function services(choice: SigstoreChoice, log: boolean, ctx: RunContext): SigstoreServices {
   if (choice.instance === 'custom') return { ...choice, rekor: log ? choice.rekor : undefined };
   const instance = choice.instance === 'auto' ? (log ? 'public-good' : 'github') : choice.instance;
@@ -81,12 +87,13 @@ export function decideSigning(i: SignInputs, trust: Pick<TrustDecision, 'push' |
   if (!trust.sign)
     return { skipped: 'sign, attest: not signing: this event builds untrusted code, which never gets the signing identity', problems: [] };
   const log = wantsLog(i, ctx);
+  const method = i.signingKey ? 'key' : 'keyless';
   const plan: SigningPlan = {
-    method: i.signingKey ? 'key' : 'keyless',
+    method,
     signManifests: i.sign,
     attest: i.attest,
     transparencyLog: log,
-    services: services(i.sigstore, log, ctx)
+    services: method === 'key' ? keyServices(i.sigstore, log) : services(i.sigstore, log, ctx)
   };
   return { plan, problems: serviceProblems(plan, ctx) };
 }

@@ -43,15 +43,17 @@ async function publishedChains(s: SigstoreServices): Promise<TrustedRoot> {
     `Verifying against the CA${s.tsa ? ' and timestamp' : ''} chains ${s.fulcio ?? s.tsa} publishes (${s.instance} Sigstore has no TUF root here)`
   );
   return TrustedRoot.fromJSON({
-    mediaType: TRUSTED_ROOT_TYPE,
-    tlogs: [],
-    ctlogs: [],
+    ...EMPTY_ROOT,
     certificateAuthorities: cas.map(c => authority(s.fulcio ?? '', c.certificates.flatMap(derOfPems))),
     timestampAuthorities: tsa.length > 0 ? [authority(s.tsa ?? '', tsa)] : []
   });
 }
 
+const EMPTY_ROOT = { mediaType: TRUSTED_ROOT_TYPE, tlogs: [], ctlogs: [], certificateAuthorities: [], timestampAuthorities: [] };
+
 async function trustedRoot(s: SigstoreServices, cacheDir: string): Promise<TrustedRoot> {
+  // A key signer without a log or timestamp authority trusts its key alone.
+  if (!s.fulcio && !s.rekor && !s.tsa && !s.trustedRoot) return TrustedRoot.fromJSON(EMPTY_ROOT);
   if (s.trustedRoot) return TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(s.trustedRoot, 'utf8')));
   if (s.instance === 'public-good') {
     const { getTrustedRoot } = await import('@sigstore/tuf');
