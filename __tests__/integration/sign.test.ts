@@ -7,8 +7,12 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REGISTRY, ActionRun, localStackInputs, imageIndex, runAction, uniqueRepo } from './stack';
+import { bundleFromJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import { BINFMT_STANDIN, REGISTRY, ActionRun, localStackInputs, imageIndex, manifest, runAction, tagList, uniqueRepo } from './stack';
 import { tempDir } from './registries';
+import { StandIns, startStandIns } from './sigstore-standins';
 
 jest.setTimeout(600_000);
 
@@ -69,5 +73,172 @@ describe('key-based signing of a single-job image (cosign key from secrets, no t
       expect(v.out).toContain(digest);
       expect(v.code).toBe(0);
     }
+  });
+});
+
+/** The index a tag names and its runnable platform manifests (attestation manifests are not signed). */
+async function publishedDigests(repo: string, tag: string): Promise<string[]> {
+  const index = await imageIndex(REGISTRY, repo, tag);
+  return [index._digest ?? '', ...index.manifests.filter(d => d.platform?.os !== 'unknown').map(d => d.digest)];
+}
+
+describe('key-based signing of a merged fan-out index: each leg signs its platform, the merge the index', () => {
+  const repo = uniqueRepo('signed-fanout');
+  const image = `${REGISTRY}/${repo}`;
+  const handoff = tempDir('handoff-signed-');
+  const runId = String(Date.now());
+  let keys: ReturnType<typeof cosignKeyPair>;
+  const runs: ActionRun[] = [];
+
+  const signing = (): Record<string, string> => ({ sign: 'true', 'signing-key': keys.key, 'signing-key-password': PASSWORD });
+
+  beforeAll(async () => {
+    keys = cosignKeyPair(PASSWORD);
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const inputs = {
+        ...localStackInputs(),
+        mode: 'leg',
+        platforms: platform,
+        images: image,
+        'qemu-image': BINFMT_STANDIN,
+        'handoff-dir': handoff,
+        ...signing()
+      };
+      runs.push(await runAction({ inputs, env: { GITHUB_RUN_ID: runId } }));
+    }
+    const merge = {
+      mode: 'merge',
+      platforms: 'linux/amd64,linux/arm64',
+      images: image,
+      tags: `${image}:2.0.0`,
+      'handoff-dir': handoff,
+      ...signing()
+    };
+    runs.push(await runAction({ inputs: merge, env: { GITHUB_RUN_ID: runId } }));
+  });
+
+  test('legs and merge succeed', () => {
+    for (const run of runs) {
+      if (run.main.code !== 0) console.log(log(run));
+      expect(run.main.code).toBe(0);
+    }
+  });
+
+  test('cosign verify accepts the merged index and each platform manifest in it', async () => {
+    const digests = await publishedDigests(repo, '2.0.0');
+    expect(digests).toHaveLength(3);
+    for (const digest of digests) {
+      const v = cosignVerify(['--key', keys.pub, '--insecure-ignore-tlog=true', `${image}@${digest}`]);
+      expect(v.out).toContain(digest);
+      expect(v.code).toBe(0);
+    }
+  });
+
+  test('the merge names its signatures in its outputs and the verify command', async () => {
+    const merge = runs[2];
+    const signatures = JSON.parse(merge.outputs.signatures) as Record<string, { cosign: string; bundle: string }>;
+    expect(Object.keys(signatures).sort()).toEqual((await publishedDigests(repo, '2.0.0')).sort());
+    expect(merge.outputs['verify-commands']).toContain(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true ${image}@${merge.outputs.digest}`
+    );
+  });
+
+  test('each signature is also a Sigstore bundle referring to its manifest, in the referrers tag schema', async () => {
+    const digest = (await imageIndex(REGISTRY, repo, '2.0.0'))._digest ?? '';
+    const referrers = await imageIndex(REGISTRY, repo, digest.replace(':', '-'));
+    const bundle = referrers.manifests.find(
+      d => d.annotations?.['dev.sigstore.bundle.predicateType'] === 'https://sigstore.dev/cosign/sign/v1'
+    );
+    expect(bundle).toBeDefined();
+    const m = await manifest(REGISTRY, repo, bundle?.digest ?? '');
+    expect(m).toMatchObject({ artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', subject: { digest } });
+  });
+});
+
+describe('keyless signing and attesting against local Sigstore stand-ins (no transparency log)', () => {
+  let s: StandIns;
+  let run: ActionRun;
+  const repo = uniqueRepo('signed-keyless');
+  const image = `${REGISTRY}/${repo}`;
+
+  const keyless = (): Record<string, string> => ({
+    sign: 'true',
+    attest: 'true',
+    'transparency-log': 'false',
+    sigstore: `fulcio=${s.fulcio}\ntsa=${s.tsa}\ntrusted-root=${s.trustedRoot}`
+  });
+
+  beforeAll(async () => {
+    s = await startStandIns();
+    const inputs = { ...localStackInputs(), platforms: 'linux/amd64', images: image, tags: `${image}:3.0.0`, ...keyless() };
+    run = await runAction({ inputs, env: s.env, token: 'ghs_standin' });
+  });
+  afterAll(() => s?.stop());
+
+  test('main succeeds and prints the consumer commands', () => {
+    if (run.main.code !== 0) console.log(log(run));
+    expect(run.main.code).toBe(0);
+    const commands = run.outputs['verify-commands'].split('\n');
+    expect(commands[0]).toBe(
+      `cosign verify --certificate-identity ${s.identity} --certificate-oidc-issuer ${s.oidcIssuer} --insecure-ignore-tlog=true ${image}@${run.outputs.digest}`
+    );
+    expect(commands[1]).toBe(
+      `gh attestation verify oci://${image}@${run.outputs.digest} --owner octo-org --signer-workflow octo-org/Hello-World/.github/workflows/release.yml`
+    );
+    expect(run.summary).toContain('Signatures (verified before tagging)');
+  });
+
+  test('cosign verify accepts each manifest with the test CA as its root, and the expected identity and issuer', async () => {
+    for (const digest of await publishedDigests(repo, '3.0.0')) {
+      const args = ['--ca-roots', s.caPem, '--certificate-identity', s.identity, '--certificate-oidc-issuer', s.oidcIssuer];
+      const v = cosignVerify([...args, '--insecure-ignore-sct', '--insecure-ignore-tlog=true', `${image}@${digest}`]);
+      expect(v.out).toContain(digest);
+      expect(v.code).toBe(0);
+      const other = cosignVerify([
+        ...args.slice(0, 3),
+        'https://github.com/octo-org/Hello-World/.github/workflows/other.yml@refs/heads/main',
+        ...args.slice(4),
+        '--insecure-ignore-sct',
+        '--insecure-ignore-tlog=true',
+        `${image}@${digest}`
+      ]);
+      expect(other.code).not.toBe(0);
+    }
+  });
+
+  test('the provenance attestation reached the GitHub API, and @sigstore/verify accepts it for the index digest', () => {
+    expect(s.attestations).toHaveLength(1);
+    const bundle = bundleFromJSON(s.attestations[0]);
+    const root = TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(s.trustedRoot, 'utf8')));
+    const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 0, ctlogThreshold: 0, tsaThreshold: 1 });
+    verifier.verify(toSignedEntity(bundle), { subjectAlternativeName: s.identity, extensions: { issuer: s.oidcIssuer } });
+    expect(bundle.content.$case).toBe('dsseEnvelope');
+    const payload = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope.payload : Buffer.alloc(0);
+    const statement = JSON.parse(payload.toString('utf8')) as {
+      predicateType: string;
+      subject: { name: string; digest: { sha256: string } }[];
+      predicate: { runDetails: { builder: { id: string } } };
+    };
+    expect(statement.predicateType).toBe('https://slsa.dev/provenance/v1');
+    expect(statement.subject).toEqual([{ name: `${image}:3.0.0`, digest: { sha256: run.outputs.digest.slice(7) } }]);
+    expect(statement.predicate.runDetails.builder.id).toBe(s.identity);
+  });
+
+  test('a certificate for another identity fails verification, and no tag moves', async () => {
+    s.impostor = 'https://github.com/someone/else/.github/workflows/evil.yml@refs/heads/main';
+    const other = uniqueRepo('signed-impostor');
+    const inputs = {
+      ...localStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${other}`,
+      tags: `${REGISTRY}/${other}:1.0.0`,
+      ...keyless()
+    };
+    const bad = await runAction({ inputs, env: s.env, token: 'ghs_standin' });
+    s.impostor = undefined;
+    expect(bad.main.code).not.toBe(0);
+    expect(log(bad)).toContain('Signing or its verification failed; no tag was moved');
+    expect(log(bad)).toMatch(/certificate identity error|subjectAlternativeName|SAN/i);
+    expect((await tagList(REGISTRY, other)) ?? []).not.toContain('1.0.0');
   });
 });
