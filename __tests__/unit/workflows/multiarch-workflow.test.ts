@@ -370,7 +370,14 @@ describe('inputs and secrets reach the step that uses them', () => {
 
   test('every secret is described and optional', () => {
     const secrets = workflow.on.workflow_call.secrets;
-    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'signing-key', 'signing-key-password', 'username']);
+    expect(Object.keys(secrets).sort()).toEqual([
+      'action-token',
+      'build-secrets',
+      'password',
+      'signing-key',
+      'signing-key-password',
+      'username'
+    ]);
     for (const [name, s] of Object.entries(secrets))
       expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
   });
@@ -436,12 +443,12 @@ describe('least privilege', () => {
     expect(job('plan').permissions).toEqual({});
   });
 
-  test('a leg (which runs the caller\'s Dockerfile) holds exactly contents: read and packages: write: no signing identity', () => {
+  test("a leg (which runs the caller's Dockerfile) holds exactly contents: read and packages: write: no signing identity", () => {
     expect(job('leg').permissions).toEqual({ contents: 'read', packages: 'write' });
     for (const key of ['sign', 'attest', 'signing-key']) expect(actionWith('leg')[key]).toBeUndefined();
   });
 
-  test('the merge, which signs and runs none of the caller\'s code, adds id-token: write', () => {
+  test("the merge, which signs and runs none of the caller's code, adds id-token: write", () => {
     expect(job('merge').permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
   });
 });
