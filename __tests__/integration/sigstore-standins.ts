@@ -239,7 +239,7 @@ function issueCertificate(dir: string, publicKeyPem: string, identity: string, i
   return fs.readFileSync(path.join(work, 'leaf.pem'), 'utf8');
 }
 
-async function fulcioAnswer(s: StandIns, dir: string, key: crypto.KeyObject, raw: Buffer): Promise<unknown> {
+function fulcioAnswer(s: StandIns, dir: string, key: crypto.KeyObject, raw: Buffer): unknown {
   const req = JSON.parse(raw.toString('utf8')) as {
     credentials: { oidcIdentityToken: string };
     publicKeyRequest: { publicKey: { content: string }; proofOfPossession: string };
@@ -294,7 +294,7 @@ export async function startStandIns(): Promise<StandIns> {
     serveErrors(async (req, res) => {
       if (req.url === '/api/v2/trustBundle')
         return json(res, 200, { chains: [{ certificates: [fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8')] }] });
-      json(res, 201, await fulcioAnswer(s, dir, oidc.key, await body(req)));
+      json(res, 201, fulcioAnswer(s, dir, oidc.key, await body(req)));
     })
   );
   const tsa = await listen(
