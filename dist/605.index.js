@@ -330,17 +330,24 @@ async function attestTop(job, s) {
         await (0, store_1.storeBundle)(job.registry, (0, reference_1.repoOf)(image), job.top, bundle, payloads_1.SLSA_PROVENANCE_V1);
     return bundle;
 }
+async function verifyManifest(job, image, d, check, s) {
+    const repo = (0, reference_1.repoOf)(image);
+    const [cosign, bundle] = await Promise.all([
+        (0, verify_1.verifyCosignSignature)(job.registry, repo, d.digest, check, s.expected),
+        (0, verify_1.verifyReferrerBundle)(job.registry, repo, d.digest, payloads_1.COSIGN_SIGN_PREDICATE, check)
+    ]);
+    return { cosign, bundle };
+}
+/** Every signature in every repository, read back at once; the first repository's digests are reported. */
 async function verifyAll(job, check, s, report) {
-    for (const image of job.images) {
-        const repo = (0, reference_1.repoOf)(image);
-        for (const d of job.plan.signManifests ? job.manifests : []) {
-            const cosign = await (0, verify_1.verifyCosignSignature)(job.registry, repo, d.digest, check, s.expected);
-            const bundle = await (0, verify_1.verifyReferrerBundle)(job.registry, repo, d.digest, payloads_1.COSIGN_SIGN_PREDICATE, check);
-            report.signatures[d.digest] ??= { cosign, bundle };
-        }
-        if (job.plan.attest)
-            report.attestation ??= await (0, verify_1.verifyReferrerBundle)(job.registry, repo, job.top.digest, payloads_1.SLSA_PROVENANCE_V1, check);
-    }
+    const manifests = job.plan.signManifests ? job.manifests : [];
+    const signatures = job.images.map(image => Promise.all(manifests.map(d => verifyManifest(job, image, d, check, s))));
+    const attestations = job.plan.attest
+        ? job.images.map(image => (0, verify_1.verifyReferrerBundle)(job.registry, (0, reference_1.repoOf)(image), job.top.digest, payloads_1.SLSA_PROVENANCE_V1, check))
+        : [];
+    const [found, attested] = await Promise.all([Promise.all(signatures), Promise.all(attestations)]);
+    manifests.forEach((d, i) => (report.signatures[d.digest] = found[0][i]));
+    report.attestation = attested[0];
 }
 function commands(job, s) {
     const image = `${job.images[0]}@${job.top.digest}`;
@@ -684,7 +691,8 @@ async function storeCosignSignature(registry, repo, subject, payload, bundle) {
 /** Attaches a DSSE bundle to `subject` as an OCI 1.1 referrer, annotated as cosign 3 does. */
 async function storeBundle(registry, repo, subject, bundle, predicateType) {
     const bytes = Buffer.from(JSON.stringify((0, bundle_1.bundleToJSON)(bundle)));
-    await registry.putBlob(repo, exports.EMPTY_CONFIG.bytes);
+    if (!(await registry.hasBlob(repo, (0, digest_1.sha256Digest)(exports.EMPTY_CONFIG.bytes))))
+        await registry.putBlob(repo, exports.EMPTY_CONFIG.bytes);
     const layer = { mediaType: exports.BUNDLE_MEDIA_TYPE, digest: await registry.putBlob(repo, bytes), size: bytes.length };
     const annotations = {
         'dev.sigstore.bundle.content': 'dsse-envelope',

@@ -6,6 +6,8 @@
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -65,6 +67,37 @@ describe('key-based signing of a single-job image (cosign key from secrets, no t
     expect(run.post?.code).toBe(0);
   });
 
+  test('a signature over another digest, served for this image, fails verification and no tag moves', async () => {
+    const other = uniqueRepo('signed-swapped');
+    const proxy = await startSignatureSwapper(other);
+    const publish = (tag: string, labels: string): Promise<ActionRun> => {
+      const target = `${proxy.host}/${other}`;
+      const signing = { sign: 'true', 'signing-key': keys.key, 'signing-key-password': PASSWORD };
+      return runAction({
+        inputs: {
+          ...localStackInputs([proxy.host]),
+          platforms: 'linux/amd64',
+          images: target,
+          tags: `${target}:${tag}`,
+          labels,
+          ...signing
+        }
+      });
+    };
+    try {
+      expect((await publish('1.0.0', 'round=1')).main.code).toBe(0);
+      const first = (await imageIndex(REGISTRY, other, '1.0.0'))._digest ?? '';
+      proxy.arm(`/v2/${other}/manifests/${first.replace(':', '-')}.sig`);
+      const bad = await publish('2.0.0', 'round=2');
+      expect(bad.main.code).not.toBe(0);
+      expect(log(bad)).toContain(`a signature over ${first}, not sha256:`);
+      expect(log(bad)).toContain('no tag was moved');
+      expect(await tagList(REGISTRY, other)).not.toContain('2.0.0');
+    } finally {
+      proxy.stop();
+    }
+  });
+
   test('cosign verify accepts every manifest: the index and its platform manifest', async () => {
     const index = await imageIndex(REGISTRY, repo, '1.0.0');
     const digests = [index._digest ?? '', ...index.manifests.filter(d => d.platform?.os !== 'unknown').map(d => d.digest)];
@@ -75,6 +108,28 @@ describe('key-based signing of a single-job image (cosign key from secrets, no t
     }
   });
 });
+
+/**
+ * A proxy in front of the registry that, once armed with one `.sig` path of `repo`, answers every
+ * read of the repository's `.sig` tags with that manifest (a valid signature by the same key, over
+ * another digest).
+ */
+async function startSignatureSwapper(repo: string): Promise<{ host: string; arm: (sigPath: string) => void; stop: () => void }> {
+  const [host, port] = REGISTRY.split(':');
+  const sig = new RegExp(`^/v2/${repo}/manifests/sha256-[0-9a-f]{64}\\.sig$`);
+  let armed: string | undefined;
+  const server = http.createServer((req, res) => {
+    const url = armed && req.method === 'GET' && sig.test(req.url ?? '') ? armed : req.url;
+    const up = http.request({ host, port: Number(port), method: req.method, path: url, headers: { ...req.headers, host: REGISTRY } }, u => {
+      res.writeHead(u.statusCode ?? 502, u.headers);
+      u.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, arm: p => (armed = p), stop: () => server.close() };
+}
 
 /** The index a tag names and its runnable platform manifests (attestation manifests are not signed). */
 async function publishedDigests(repo: string, tag: string): Promise<string[]> {

@@ -42,6 +42,7 @@ export async function signBeforeTagging(
   if (!cfg.signing) return undefined;
   const { signAndVerify } = await import('../sign/index.js');
   const started = Date.now();
+  const requests = c.client.requests;
   const job = {
     registry: c.client,
     plan: { ...cfg.signing, attest: cfg.signing.attest && t.signTop },
@@ -61,7 +62,7 @@ export async function signBeforeTagging(
   try {
     const report = await signAndVerify(job);
     core.info(
-      `Signed and verified ${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''} in ${Date.now() - started} ms`
+      `Signed and verified ${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''} in ${Date.now() - started} ms (${c.client.requests - requests} registry requests)`
     );
     for (const command of report.commands) core.info(`Verify with: ${command}`);
     setSigningOutputs(report);

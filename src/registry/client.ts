@@ -174,7 +174,6 @@ export class RegistryClient implements Registry {
   /** A monolithic upload: POST for a session, PUT of the bytes with their digest. */
   async putBlob(repo: Repo, bytes: Buffer): Promise<string> {
     const digest = sha256Digest(bytes);
-    if (await this.hasBlob(repo, digest)) return digest;
     const res = await this.request(repo, 'POST', 'blobs/uploads/', { push: true });
     await drain(res);
     const location = res.headers.get('location');

@@ -33,7 +33,7 @@ export interface RegistryWriter {
   copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy>;
   /** PUTs exact manifest bytes under a tag or digest; returns their digest. */
   putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string>;
-  /** Uploads a blob (skipped when the repository has it); returns its digest. */
+  /** Uploads a blob (small ones: in one PUT); returns its digest. Callers that expect it there already ask hasBlob first. */
   putBlob(repo: Repo, bytes: Buffer): Promise<string>;
   /** Starts an upload and cancels it: throws (with the registry's answer) when a push would be refused. */
   checkPushAccess(repo: Repo): Promise<void>;

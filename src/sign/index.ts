@@ -52,16 +52,25 @@ async function attestTop(job: SigningJob, s: Signing): Promise<Bundle> {
   return bundle;
 }
 
+async function verifyManifest(job: SigningJob, image: string, d: Descriptor, check: BundleCheck, s: Signing) {
+  const repo = repoOf(image);
+  const [cosign, bundle] = await Promise.all([
+    verifyCosignSignature(job.registry, repo, d.digest, check, s.expected),
+    verifyReferrerBundle(job.registry, repo, d.digest, COSIGN_SIGN_PREDICATE, check)
+  ]);
+  return { cosign, bundle };
+}
+
+/** Every signature in every repository, read back at once; the first repository's digests are reported. */
 async function verifyAll(job: SigningJob, check: BundleCheck, s: Signing, report: SigningReport): Promise<void> {
-  for (const image of job.images) {
-    const repo = repoOf(image);
-    for (const d of job.plan.signManifests ? job.manifests : []) {
-      const cosign = await verifyCosignSignature(job.registry, repo, d.digest, check, s.expected);
-      const bundle = await verifyReferrerBundle(job.registry, repo, d.digest, COSIGN_SIGN_PREDICATE, check);
-      report.signatures[d.digest] ??= { cosign, bundle };
-    }
-    if (job.plan.attest) report.attestation ??= await verifyReferrerBundle(job.registry, repo, job.top.digest, SLSA_PROVENANCE_V1, check);
-  }
+  const manifests = job.plan.signManifests ? job.manifests : [];
+  const signatures = job.images.map(image => Promise.all(manifests.map(d => verifyManifest(job, image, d, check, s))));
+  const attestations = job.plan.attest
+    ? job.images.map(image => verifyReferrerBundle(job.registry, repoOf(image), job.top.digest, SLSA_PROVENANCE_V1, check))
+    : [];
+  const [found, attested] = await Promise.all([Promise.all(signatures), Promise.all(attestations)]);
+  manifests.forEach((d, i) => (report.signatures[d.digest] = found[0][i]));
+  report.attestation = attested[0];
 }
 
 function commands(job: SigningJob, s: Signing): string[] {

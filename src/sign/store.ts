@@ -127,7 +127,7 @@ export async function storeBundle(
   predicateType: string
 ): Promise<string> {
   const bytes = Buffer.from(JSON.stringify(bundleToJSON(bundle)));
-  await registry.putBlob(repo, EMPTY_CONFIG.bytes);
+  if (!(await registry.hasBlob(repo, sha256Digest(EMPTY_CONFIG.bytes)))) await registry.putBlob(repo, EMPTY_CONFIG.bytes);
   const layer = { mediaType: BUNDLE_MEDIA_TYPE, digest: await registry.putBlob(repo, bytes), size: bytes.length };
   const annotations = {
     'dev.sigstore.bundle.content': 'dsse-envelope',
