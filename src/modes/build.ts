@@ -12,7 +12,6 @@ import { buildImage } from '../pipeline/build';
 import { reportBuild } from '../pipeline/outputs';
 import { checkPushAccess } from '../pipeline/push-access';
 import { startRun } from '../pipeline/run';
-import { signBeforeTagging } from '../pipeline/sign';
 import { readBack, smokeTestPushed, tagPushed } from '../pipeline/verify';
 
 export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
@@ -29,7 +28,6 @@ export async function runBuildMode(cfg: Config, ctx: RunContext, run: Runner): P
   const built = await buildImage(r, { tags: [], pushByDigest: repos, loadTags: refs, leg: false });
   const image = await readBack(r, repos[0], built.meta.digest);
   if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${repos[0]}@${image.digest}`);
-  await signBeforeTagging(r, { images: repos, top: image.manifest, refs, signTop: true });
   await tagPushed(r, repos[0], image, refs);
   await reportBuild(r, refs, built, image);
 }
