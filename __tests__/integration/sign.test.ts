@@ -128,7 +128,14 @@ async function startSignatureSwapper(repo: string): Promise<{ host: string; arm:
     req.pipe(up);
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, arm: p => (armed = p), stop: () => server.close() };
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arm: p => (armed = p),
+    stop: () => {
+      server.close();
+      server.closeAllConnections();
+    }
+  };
 }
 
 /** The index a tag names and its runnable platform manifests (attestation manifests are not signed). */

@@ -324,6 +324,10 @@ export async function startStandIns(): Promise<StandIns> {
     },
     caPem: path.join(dir, 'ca.pem'),
     trustedRoot: writeTrustedRoot(dir, fulcio.url, tsa.url),
-    stop: () => [oidc.server, fulcio.server, tsa.server, api.server].forEach(x => x.close())
+    stop: () =>
+      [oidc.server, fulcio.server, tsa.server, api.server].forEach(x => {
+        x.close();
+        x.closeAllConnections();
+      })
   });
 }
