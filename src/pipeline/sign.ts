@@ -7,10 +7,12 @@ import * as core from '@actions/core';
 import { RunContext } from '../inputs/context';
 import { Descriptor, Manifest, isAttestation } from '../oci/manifest';
 import { Config } from '../policy/config';
+import { SigningPlan } from '../policy/signing';
 import { Registry } from '../registry/registry';
 import { setSigningOutputs } from '../report/outputs';
 import { ReportedError } from '../report/reported-error';
 import { writeSigningSummary } from '../report/summary';
+import type { SigningJob } from '../sign/index';
 import type { SigningReport } from '../sign/report';
 
 export interface SignTarget {
@@ -33,19 +35,13 @@ export function manifestsToSign(t: SignTarget): Descriptor[] {
   return t.signTop && t.top.json.manifests ? [...platforms, descriptorOf(t.top)] : platforms;
 }
 
-export async function signBeforeTagging(
-  c: { cfg: Config; ctx: RunContext; client: Registry; runDir: string },
-  t: SignTarget
-): Promise<SigningReport | undefined> {
-  const { cfg, ctx } = c;
-  if (cfg.signingSkipped) core.notice(cfg.signingSkipped);
-  if (!cfg.signing) return undefined;
-  const { signAndVerify } = await import('../sign/index.js');
-  const started = Date.now();
-  const requests = c.client.requests;
-  const job = {
-    registry: c.client,
-    plan: { ...cfg.signing, attest: cfg.signing.attest && t.signTop },
+type SigningRun = { cfg: Config; ctx: RunContext; client: Registry; runDir: string };
+
+/** What the signing layer needs: the plan, the manifests, the secrets, and where GitHub's API is. */
+function signingJob({ cfg, ctx, client, runDir }: SigningRun, plan: SigningPlan, t: SignTarget): SigningJob {
+  return {
+    registry: client,
+    plan: { ...plan, attest: plan.attest && t.signTop },
     images: t.images,
     manifests: manifestsToSign(t),
     top: descriptorOf(t.top),
@@ -57,13 +53,19 @@ export async function signBeforeTagging(
       token: cfg.githubToken,
       onGitHub: Boolean(ctx.idToken)
     },
-    cacheDir: c.runDir
+    cacheDir: runDir
   };
+}
+
+export async function signBeforeTagging(c: SigningRun, t: SignTarget): Promise<SigningReport | undefined> {
+  if (c.cfg.signingSkipped) core.notice(c.cfg.signingSkipped);
+  if (!c.cfg.signing) return undefined;
+  const { signAndVerify } = await import('../sign/index.js');
+  const [started, requests] = [Date.now(), c.client.requests];
   try {
-    const report = await signAndVerify(job);
-    core.info(
-      `Signed and verified ${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''} in ${Date.now() - started} ms (${c.client.requests - requests} registry requests)`
-    );
+    const report = await signAndVerify(signingJob(c, c.cfg.signing, t));
+    const what = `${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''}`;
+    core.info(`Signed and verified ${what} in ${Date.now() - started} ms (${c.client.requests - requests} registry requests)`);
     for (const command of report.commands) core.info(`Verify with: ${command}`);
     setSigningOutputs(report);
     await writeSigningSummary(report);
