@@ -1,8 +1,8 @@
 /**
  * Signing and attesting (issue 20), driven through dist/ under Node 24 against the real stack:
  * key-based signatures checked by Debian's cosign 2.x, keyless signatures made against local
- * stand-ins for the runner's OIDC endpoint, Fulcio, a timestamp authority and GitHub's
- * attestation API, and signatures by the wrong identity stopping the tags.
+ * stand-ins for the runner's OIDC endpoint, Fulcio, a timestamp authority, Rekor and GitHub's
+ * attestation API, and signatures by another identity or over another digest stopping the tags.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -32,10 +32,10 @@ export function cosignKeyPair(password: string): { dir: string; key: string; pub
 }
 
 /** `cosign verify …` against the local registry; its exit code and output. */
-export function cosignVerify(args: string[]): { code: number; out: string } {
+export function cosignVerify(args: string[], env: Record<string, string> = {}): { code: number; out: string } {
   const r = spawnSync('cosign', ['verify', '--allow-http-registry', '--allow-insecure-registry', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, SIGSTORE_NO_CACHE: '1', TUF_ROOT: tempDir('tuf-') }
+    env: { ...process.env, SIGSTORE_NO_CACHE: '1', TUF_ROOT: tempDir('tuf-'), ...env }
   });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
@@ -302,5 +302,56 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
     expect(log(bad)).toContain('Signing or its verification failed; no tag was moved');
     expect(log(bad)).toMatch(/certificate identity error|subjectAlternativeName|SAN/i);
     expect((await tagList(REGISTRY, other)) ?? []).not.toContain('1.0.0');
+  });
+});
+
+describe('keyless signing with a transparency log (Rekor stand-in, no timestamp authority)', () => {
+  let s: StandIns;
+  let run: ActionRun;
+  const repo = uniqueRepo('signed-rekor');
+  const image = `${REGISTRY}/${repo}`;
+
+  beforeAll(async () => {
+    s = await startStandIns();
+    const signing = {
+      sign: 'true',
+      attest: 'true',
+      'transparency-log': 'true',
+      sigstore: `fulcio=${s.fulcio}\nrekor=${s.rekor.url}\ntrusted-root=${s.trustedRoot}`
+    };
+    run = await runAction({
+      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: image, tags: `${image}:4.0.0`, ...signing },
+      env: s.env,
+      token: 'ghs_standin'
+    });
+  });
+  afterAll(() => s?.stop());
+
+  test('main succeeds: every signature and the attestation logged, read back and verified with their log entries', () => {
+    if (run.main.code !== 0) console.log(log(run));
+    expect(run.main.code).toBe(0);
+    // Two signatures per manifest (index and platform) and the attestation.
+    expect(s.rekor.entries).toBe(5);
+    expect(run.outputs['verify-commands'].split('\n')[0]).not.toContain('--insecure-ignore-tlog');
+  });
+
+  test("cosign verifies each manifest's signature with its Rekor bundle (SET checked with the log's key), no --insecure-ignore-tlog", async () => {
+    for (const digest of await publishedDigests(repo, '4.0.0')) {
+      const sig = await manifest(REGISTRY, repo, `${digest.replace(':', '-')}.sig`);
+      expect('layers' in sig && sig.layers[0].annotations?.['dev.sigstore.cosign/bundle']).toBeTruthy();
+      const args = [
+        '--ca-roots',
+        s.caPem,
+        '--certificate-identity',
+        s.identity,
+        '--certificate-oidc-issuer',
+        s.oidcIssuer,
+        '--insecure-ignore-sct'
+      ];
+      const v = cosignVerify([...args, `${image}@${digest}`], { SIGSTORE_REKOR_PUBLIC_KEY: s.rekorPublicKey });
+      expect(v.out).toContain('Existence of the claims in the transparency log was verified offline');
+      expect(v.out).toContain(digest);
+      expect(v.code).toBe(0);
+    }
   });
 });

@@ -8,7 +8,7 @@
  *   extensions (or, when told to misbehave, another identity);
  * - an RFC 3161 timestamp authority (POST /api/v1/timestamp), answering through `openssl ts`;
  * - GitHub's artifact attestation API (POST /repos/{owner}/{repo}/attestations).
- * No Rekor: keyless runs against these stand-ins sign with transparency-log: false.
+ * - Rekor (rekor-standin.ts), for runs with transparency-log: true.
  */
 import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -17,11 +17,15 @@ import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { tempDir } from './registries';
+import { RekorStandIn, startRekor } from './rekor-standin';
 
 export interface StandIns {
   oidcIssuer: string;
   fulcio: string;
   tsa: string;
+  rekor: RekorStandIn;
+  /** The Rekor stand-in's public key (PEM file), for cosign's SIGSTORE_REKOR_PUBLIC_KEY. */
+  rekorPublicKey: string;
   api: string;
   /** Environment of a job with id-token: write, and GitHub's API pointed at the stand-in. */
   env: Record<string, string>;
@@ -113,7 +117,7 @@ function der(pemText: string): string {
   return pemText.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
 }
 
-function writeTrustedRoot(dir: string, ca: string, tsa: string): string {
+function writeTrustedRoot(dir: string, ca: string, tsa: string, rekor: RekorStandIn): string {
   const authority = (uri: string, chain: string[]): object => ({
     subject: { organization: 'standin', commonName: uri },
     uri,
@@ -124,7 +128,7 @@ function writeTrustedRoot(dir: string, ca: string, tsa: string): string {
   const tsaPem = fs.readFileSync(path.join(dir, 'tsa.pem'), 'utf8');
   const root = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [],
+    tlogs: [rekor.trustedRootEntry],
     ctlogs: [],
     certificateAuthorities: [authority(ca, [caPem])],
     timestampAuthorities: [authority(tsa, [tsaPem, caPem])]
@@ -289,6 +293,8 @@ export async function startStandIns(): Promise<StandIns> {
   makeCa(dir);
   const requestToken = crypto.randomBytes(16).toString('hex');
   const oidc = await startOidc(requestToken);
+  const rekor = await startRekor();
+  fs.writeFileSync(path.join(dir, 'rekor.pub'), rekor.publicKeyPem);
   const s = { attestations: [] as object[], identity: `https://github.com/${WORKFLOW_REF}` } as StandIns;
   const fulcio = await listen(
     serveErrors(async (req, res) => {
@@ -323,11 +329,15 @@ export async function startStandIns(): Promise<StandIns> {
       GITHUB_API_URL: api.url
     },
     caPem: path.join(dir, 'ca.pem'),
-    trustedRoot: writeTrustedRoot(dir, fulcio.url, tsa.url),
-    stop: () =>
+    rekor,
+    rekorPublicKey: path.join(dir, 'rekor.pub'),
+    trustedRoot: writeTrustedRoot(dir, fulcio.url, tsa.url, rekor),
+    stop: () => {
+      rekor.stop();
       [oidc.server, fulcio.server, tsa.server, api.server].forEach(x => {
         x.close();
         x.closeAllConnections();
-      })
+      });
+    }
   });
 }
