@@ -227,7 +227,8 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
     sign: 'true',
     attest: 'true',
     'transparency-log': 'false',
-    sigstore: `fulcio=${s.fulcio}\ntsa=${s.tsa}\ntrusted-root=${s.trustedRoot}`
+    // No trusted-root: the action trusts the chains the stand-in Fulcio and timestamp authority publish.
+    sigstore: `fulcio=${s.fulcio}\ntsa=${s.tsa}`
   });
 
   beforeAll(async () => {
@@ -248,6 +249,7 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
       `gh attestation verify oci://${image}@${run.outputs.digest} --owner octo-org --signer-workflow octo-org/Hello-World/.github/workflows/release.yml`
     );
     expect(run.summary).toContain('Signatures (verified before tagging)');
+    expect(log(run)).toContain(`Verifying against the CA and timestamp chains ${s.fulcio} publishes`);
   });
 
   test('cosign verify accepts each manifest with the test CA as its root, and the expected identity and issuer', async () => {
@@ -352,6 +354,35 @@ describe('keyless signing with a transparency log (Rekor stand-in, no timestamp 
       expect(v.out).toContain('Existence of the claims in the transparency log was verified offline');
       expect(v.out).toContain(digest);
       expect(v.code).toBe(0);
+    }
+  });
+
+  /** cosign 2.5's reader of Sigstore bundles stored as referrers (cosign 3's default format). */
+  function verifyBundle(digest: string, type: string): { code: number; out: string } {
+    const args = ['--new-bundle-format', '--trusted-root', s.trustedRoot, '--type', type, '--insecure-ignore-sct'];
+    const identity = ['--certificate-identity', s.identity, '--certificate-oidc-issuer', s.oidcIssuer];
+    const r = spawnSync(
+      'cosign',
+      ['verify-attestation', '--allow-http-registry', '--allow-insecure-registry', ...args, ...identity, `${image}@${digest}`],
+      {
+        encoding: 'utf8',
+        // The stand-in CA and log key, so that cosign asks no TUF repository.
+        env: { ...process.env, TUF_ROOT: tempDir('tuf-'), SIGSTORE_REKOR_PUBLIC_KEY: s.rekorPublicKey, SIGSTORE_ROOT_FILE: s.caPem }
+      }
+    );
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  }
+
+  test('cosign verify-attestation --new-bundle-format finds and verifies the bundle referrers: the provenance, and each signature statement', async () => {
+    const digests = await publishedDigests(repo, '4.0.0');
+    const checks = [[digests[0], 'https://slsa.dev/provenance/v1'], ...digests.map(d => [d, 'https://sigstore.dev/cosign/sign/v1'])];
+    for (const [digest, type] of checks) {
+      const v = verifyBundle(digest, type);
+      expect([type, v.code, v.out]).toEqual([
+        type,
+        0,
+        expect.stringContaining('Existence of the claims in the transparency log was verified offline')
+      ]);
     }
   });
 });
