@@ -59,11 +59,13 @@ function signingJob({ cfg, ctx, client, runDir }: SigningRun, plan: SigningPlan,
 
 export async function signBeforeTagging(c: SigningRun, t: SignTarget): Promise<SigningReport | undefined> {
   if (c.cfg.signingSkipped) core.notice(c.cfg.signingSkipped);
-  if (!c.cfg.signing) return undefined;
+  const plan = c.cfg.signing;
+  // A leg asked only to attest has nothing to do: the merge attests the published index.
+  if (!plan || (!plan.signManifests && !t.signTop)) return undefined;
   const { signAndVerify } = await import('../sign/index.js');
   const [started, requests] = [Date.now(), c.client.requests];
   try {
-    const report = await signAndVerify(signingJob(c, c.cfg.signing, t));
+    const report = await signAndVerify(signingJob(c, plan, t));
     const what = `${Object.keys(report.signatures).length} manifest(s)${report.attestation ? ' and the provenance attestation' : ''}`;
     core.info(`Signed and verified ${what} in ${Date.now() - started} ms (${c.client.requests - requests} registry requests)`);
     for (const command of report.commands) core.info(`Verify with: ${command}`);

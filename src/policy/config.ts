@@ -75,7 +75,8 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const event = classifyEvent(ctx);
   const trust = decideTrust(event, inputs);
   p.push(...trust.problems);
-  const signing = decideSigning(inputs, trust, ctx);
+  // A plan publishes nothing: sign and attest given to every step of a hand-written fan-out are for the others.
+  const signing = inputs.mode === 'plan' ? { problems: [] } : decideSigning(inputs, trust, ctx);
   p.push(...signing.problems);
   const derived = derivedTags(inputs, event, p);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../../src/policy/config';
 import { RunContext } from '../../../src/inputs/context';
 import { SignInputs } from '../../../src/inputs/inputs';
 import { decideSigning } from '../../../src/policy/signing';
@@ -99,4 +100,12 @@ test('custom services: a log asked for needs a rekor, keyless needs a log or a t
     'transparency-log: true, but the custom Sigstore services named have no transparency log (rekor=URL)',
     'sigstore: a keyless signature needs a transparency log or a timestamp authority (the custom services named have neither), or its short-lived certificate cannot be verified later'
   ]);
+});
+
+test('the plan mode never signs, so it asks for no id-token either', () => {
+  const cfg = loadConfig(name => ({ mode: 'plan', sign: 'true', 'github-token': 't' })[name] ?? '', ctx({ idToken: false }));
+  expect(cfg.signing).toBeUndefined();
+  expect(() => loadConfig(name => ({ mode: 'build', sign: 'true', 'github-token': 't' })[name] ?? '', ctx({ idToken: false }))).toThrow(
+    /keyless signing needs the job's OIDC token/
+  );
 });
