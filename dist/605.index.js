@@ -148,10 +148,11 @@ function cosignVerifyCommand(image, plan, expected) {
         args.push('--key', 'cosign.pub');
     else
         args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer));
+    // GitHub's instance: the bundle (with its timestamp) against GitHub's root, from `gh attestation trusted-root`.
+    if (plan.services.instance === 'github')
+        args.push('--new-bundle-format', '--trusted-root', 'github-trusted-root.json');
     if (!plan.transparencyLog)
         args.push('--insecure-ignore-tlog=true');
-    if (plan.services.instance === 'github')
-        args.push('--trusted-root', 'github-trusted-root.json');
     return [...args, quote(image)].join(' ');
 }
 function ghAttestationCommand(image, owner, expected) {
