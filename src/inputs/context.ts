@@ -12,6 +12,8 @@ interface PayloadRepository {
   default_branch?: string;
   pushed_at?: string | number;
   fork?: boolean;
+  private?: boolean;
+  visibility?: string;
   license?: { spdx_id?: string } | null;
 }
 
@@ -70,6 +72,8 @@ export interface RunContext {
    * (tagName undefined: none), or why it could not be asked.
    */
   latestRelease?: { tagName?: string; problem?: string };
+  /** The runner can issue this job an OIDC token (the job has id-token: write). */
+  idToken?: boolean;
   /** When the step started: the clock `{{date}}` in meta-tags reads. */
   startedAt?: Date;
   /** The DOCKER_METADATA_* settings docker/metadata-action reads from the environment. */
@@ -110,6 +114,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     tempDir: env.RUNNER_TEMP || os.tmpdir(),
     actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN),
     startedAt: new Date(),
-    metadataEnv: metadataSettings(env)
+    metadataEnv: metadataSettings(env),
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
   };
 }

@@ -31,7 +31,8 @@ export interface Run {
   bx: Buildx;
 }
 
-function createRunDir(ctx: RunContext): string {
+/** The run's private directory (0700), removed by the post step. */
+export function createRunDir(ctx: RunContext): string {
   const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   recordState({ runDir: dir });

@@ -13,6 +13,7 @@ import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
 import { ACTION_SAFETY, GitHubApiHooks, asEventTags, metadataTags } from './metadata';
 import { modeProblems } from './modes';
+import { SigningPlan, decideSigning } from './signing';
 import { EventTags, eventTags, holdUndesignatedLatest } from './tags';
 import { SecretsPlan, TrustDecision, decideTrust, planSecrets } from './trust';
 
@@ -34,6 +35,10 @@ export type Config = Readonly<
      * for its syntax (meta-tags or flavor), unless DOCKER_METADATA_SET_OUTPUT_ENV is false.
      */
     exportMetadataEnv: boolean;
+    /** How this run signs and attests what it publishes (undefined: it does not). */
+    signing?: SigningPlan;
+    /** Why sign or attest was asked for and is not done (untrusted code), for a notice. */
+    signingSkipped?: string;
   }
 >;
 
@@ -114,6 +119,9 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const event = classifyEvent(ctx);
   const trust = decideTrust(event, inputs);
   p.push(...trust.problems);
+  // A plan publishes nothing: sign and attest given to every step of a hand-written fan-out are for the others.
+  const signing = inputs.mode === 'plan' ? { problems: [] } : decideSigning(inputs, trust, ctx);
+  p.push(...signing.problems);
   const derived = withDesignatedLatest(derivedTags(inputs, event, ctx, p), event, ctx);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
     p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
@@ -138,6 +146,8 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
     trust,
     logins,
     derived,
-    exportMetadataEnv: usesMetadataSyntax(inputs) && !/^(false|0)$/i.test(ctx.metadataEnv?.DOCKER_METADATA_SET_OUTPUT_ENV ?? '')
+    exportMetadataEnv: usesMetadataSyntax(inputs) && !/^(false|0)$/i.test(ctx.metadataEnv?.DOCKER_METADATA_SET_OUTPUT_ENV ?? ''),
+    signing: signing.plan,
+    signingSkipped: signing.skipped
   });
 }

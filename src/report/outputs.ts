@@ -1,6 +1,7 @@
 /** Layer `report`: what a run tells the workflow. This module sets the action's outputs per mode. */
 import * as core from '@actions/core';
 import { ImageMetadata } from '../policy/labels';
+import type { SigningReport } from '../sign/report';
 
 export interface BuildOutputs {
   refs: string[];
@@ -84,4 +85,10 @@ export function setMergeOutputs(
 export function setPlanOutputs(matrix: unknown, platforms: string[]): void {
   core.setOutput('matrix', JSON.stringify(matrix));
   core.setOutput('platforms', platforms.join(','));
+}
+
+export function setSigningOutputs(report: SigningReport): void {
+  core.setOutput('signatures', JSON.stringify(report.signatures));
+  core.setOutput('attestation', report.attestation ?? '');
+  core.setOutput('verify-commands', report.commands.join('\n'));
 }

@@ -41,7 +41,8 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     serverUrl: 'https://ghes.example',
     apiUrl: 'https://ghes.example/api/v3',
     tempDir: '/runner/tmp',
-    actionsRuntime: false
+    actionsRuntime: false,
+    idToken: false
   });
 });
 
@@ -58,4 +59,9 @@ test('a payload file that is not JSON is one error naming the file', () => {
 
 test('on GitHub Actions the runtime (artifacts, cache) is reachable', () => {
   expect(readRunContext({ ACTIONS_RUNTIME_TOKEN: 't' }).actionsRuntime).toBe(true);
+});
+
+test('a job with id-token: write can ask the runner for an OIDC token', () => {
+  expect(readRunContext({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }).idToken).toBe(true);
+  expect(readRunContext({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x/token' }).idToken).toBe(false);
 });
