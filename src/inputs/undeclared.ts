@@ -10,10 +10,13 @@ import { Problems } from './problems';
 /** Inputs of Docker's actions that this action has under another name. */
 const RENAMED: Record<string, string> = {
   flavor: 'tag-rules',
-  version: 'buildx-version',
   image: 'qemu-image',
-  name: 'builder',
-  'config-inline': 'buildkitd-config-inline'
+  config: 'buildkitd-config',
+  'config-inline': 'buildkitd-config-inline',
+  'driver-opt': 'driver-opts',
+  'buildkitd-flag': 'buildkitd-flags',
+  'node-platform': 'node-platforms',
+  nodes: 'append'
 };
 
 /** The variable the runner sets for an input: `INPUT_` and the name upper-cased, spaces as `_`. */
