@@ -10,7 +10,7 @@ import { QemuLog, QemuResult, setupQemu } from '../docker/qemu';
 import { hostPlatform } from '../oci/platform';
 import { DOCKER_DRIVER_PUSH } from '../policy/build-command';
 import { InspectedBuilder, PlatformNode, platformNodes } from '../policy/builder-nodes';
-import { BuilderNode, checkBuilderPlatforms, isLocalBuilder, locallyBuiltPlatforms } from '../policy/emulation';
+import { BuilderNode, checkBuilderPlatforms, isRemoteNode, locallyBuiltPlatforms } from '../policy/emulation';
 import { recordState } from '../report/state';
 import { Run, bothInOrder } from './run';
 
@@ -85,9 +85,9 @@ async function setupEmulation(r: Run, nodes: BuilderNode[], log: QemuLog): Promi
   const { cfg, run, env } = r;
   const local = locallyBuiltPlatforms(nodes, cfg.platforms);
   if (local.length === 0) {
-    const where = isLocalBuilder(nodes)
-      ? 'its remote nodes are declared for every platform'
-      : `the builder does not run on this runner (${describeNodes(nodes)})`;
+    const where = nodes.every(isRemoteNode)
+      ? `the builder does not run on this runner (${describeNodes(nodes)})`
+      : 'remote nodes are declared for every platform';
     log.info(`QEMU: not touched; ${where}: its nodes must provide ${cfg.platforms.join(', ')}`);
     return { native: [], emulated: [], method: 'none' };
   }

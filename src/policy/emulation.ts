@@ -59,7 +59,7 @@ export interface BuilderNode {
 }
 
 /** A node behind a network endpoint, or of a driver that never runs on this runner: binfmt_misc here does not reach it. */
-function isRemoteNode(n: Pick<BuilderNode, 'driver' | 'endpoint'>): boolean {
+export function isRemoteNode(n: Pick<BuilderNode, 'driver' | 'endpoint'>): boolean {
   return ['kubernetes', 'remote'].includes(n.driver) || /^(tcp|ssh|kubernetes):\/\//.test(n.endpoint);
 }
 
