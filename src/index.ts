@@ -5,6 +5,7 @@ import { withWorkflowRunRef } from './github/workflow-run';
 import { readRunContext } from './inputs/context';
 import { readMode } from './inputs/inputs';
 import { InputError } from './inputs/problems';
+import { loadYamlFor } from './inputs/yaml';
 import { givenInputs } from './inputs/undeclared';
 import { MODE_RUNNERS } from './modes';
 import { runPost } from './modes/post';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     // A plan derives no tags: it needs no ref.
     const tagsGiven = readInput('tags').trim() !== '' || readMode(readInput, run) === 'plan';
     const ctx = await withWorkflowRunRef(run, { tagsGiven, token });
+    await loadYamlFor(readInput('registry-auth'));
     const cfg = loadConfig(readInput, ctx, givenInputs());
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {

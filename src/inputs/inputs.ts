@@ -34,6 +34,7 @@ import {
 } from './input-spec';
 import { listItems } from './lists';
 import { Problems } from './problems';
+import { RegistryAuth, parseRegistryAuth } from './registry-auth';
 import { RunnerMap, parseRunnerMap } from './runners';
 import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
 import { TagRules, parseTagRules } from './tag-rules';
@@ -268,6 +269,10 @@ export const PUBLISH_INPUTS = {
   registries: input('registry', undefined, registries),
   username: input('username', undefined, text),
   password: input('password', undefined, verbatim),
+  /** More logins, as docker/login-action's registry-auth: a YAML list of registry, username, password, ecr. */
+  registryAuth: input('registry-auth', undefined, (raw, rc): RegistryAuth[] => parseRegistryAuth(raw, rc.p)),
+  /** Whether the username/password login is Amazon ECR's (auto: by its host). */
+  ecr: input('ecr', 'auto', choice(TRISTATE)),
   githubToken: input('github-token', '${{ github.token }}', verbatim),
   logout: input('logout', 'true', bool)
 };
