@@ -375,8 +375,10 @@ describe('inputs and secrets reach the step that uses them', () => {
     ['username', 'leg', 'username'],
     ['password', 'leg', 'password'],
     ['build-secrets', 'leg', 'secrets'],
+    ['registry-auth', 'leg', 'registry-auth'],
     ['username', 'merge', 'username'],
-    ['password', 'merge', 'password']
+    ['password', 'merge', 'password'],
+    ['registry-auth', 'merge', 'registry-auth']
   ])('secrets.%s → %s step, with %s', (secret, jobName, key) => {
     expect(workflow.on.workflow_call.secrets[secret]).toBeDefined();
     expect(actionWith(jobName)[key]).toBe(expr(`secrets.${secret}`));
@@ -384,7 +386,7 @@ describe('inputs and secrets reach the step that uses them', () => {
 
   test('every secret is described and optional', () => {
     const secrets = workflow.on.workflow_call.secrets;
-    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'username']);
+    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'registry-auth', 'username']);
     for (const [name, s] of Object.entries(secrets))
       expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
   });
