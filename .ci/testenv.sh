@@ -89,7 +89,7 @@ ensure_foreign_arches() {
 
 have_packages() {
   command -v docker-registry >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] && [ -x /bin/busybox ] &&
-    command -v htpasswd >/dev/null && command -v openssl >/dev/null &&
+    command -v htpasswd >/dev/null && command -v openssl >/dev/null && command -v cosign >/dev/null &&
     /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' && [ -x /usr/libexec/docker/cli-plugins/docker-buildx ] &&
     dpkg --print-foreign-architectures | grep -qx arm64 && dpkg --print-foreign-architectures | grep -qx armhf
 }
@@ -98,6 +98,8 @@ have_packages() {
 packages_github() {
   apt-get update -qq
   apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry >/dev/null
+  # The signing tests verify with cosign 2.x; older Ubuntu archives have none.
+  command -v cosign >/dev/null || apt-get install -y -qq cosign >/dev/null || log "no cosign package here: the signing tests need cosign on PATH"
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 }
 
@@ -117,6 +119,8 @@ packages() {
   if ! /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' || ! [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]; then
     apt-get install -y -qq -t trixie docker.io docker-buildx >/dev/null
   fi
+  # cosign 2.x (trixie has 2.5), what the signing tests verify signatures with.
+  command -v cosign >/dev/null || apt-get install -y -qq -t trixie cosign >/dev/null
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   [ "$TESTENV_STACK" = current ] && current_packages
   return 0

@@ -9,7 +9,10 @@
  * 3. start-up of the bundle over bare `node -e 0` in build, plan and merge modes
  *    (bench/startup-bench.js, median of BENCH_STARTUP_RUNS (41) rounds), and the JavaScript a
  *    build-mode run loads (traced in row 1's untimed warm-up of ours);
- * 4. the second `mode: leg` build of an unchanged context with a registry cache (bench/cache-bench.js).
+ * 4. the second `mode: leg` build of an unchanged context with a registry cache (bench/cache-bench.js);
+ * 5. what signing and attesting (key-based) add to a 3-platform publish (bench/sign-bench.js).
+ *
+ * BENCH_ONLY=sign runs row 5 alone.
  *
  * Needs the local stack (.ci/testenv.sh status), root (QEMU handlers are cleared before each run of
  * row 1) and Node 24 from `npm ci`. Speed is measured here only, never asserted in tests.
@@ -23,6 +26,7 @@ const { benchSingleJob, anchorsAvailable, ANCHORS } = require('./single-job-benc
 const { benchMerge, SIZES } = require('./merge-bench');
 const { benchStartup, distLoads } = require('./startup-bench');
 const { benchLegCache } = require('./cache-bench');
+const { benchSigning } = require('./sign-bench');
 const { elapsedMs, fmtMs, fmtS, formatTable, median, rounds } = require('./util');
 
 const GOALS = { singleJob: 0.4, merge: 0.5, startupOverMs: 60, bundleBytes: 1.5e6 };
@@ -99,13 +103,24 @@ function cacheRow(cache) {
   ];
 }
 
+function signRows(sign) {
+  const [off, on, phase] = [median(sign.off), median(sign.on), median(sign.signMs)];
+  const label = `5 sign + attest, 3 platforms, key (median of ${sign.rounds})`;
+  return [
+    [`${label}: whole step off / on`, `${fmtS(off)} / ${fmtS(on)}`, '-', '-', '-', 'n/a', '-'],
+    [`${label}: signing phase, ${sign.manifests} manifests`, fmtMs(phase), '-', '-', '-', 'n/a', '-'],
+    [`${label}: per manifest`, fmtMs(phase / sign.manifests), '-', '-', '-', 'n/a', '-']
+  ];
+}
+
 function printTable(results) {
   const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
   const rows = [
     singleJobRow(results.single),
     ...mergeRows(results.merge),
     ...startupRows(results.startup, results.loads),
-    cacheRow(results.cache)
+    ...(results.cache ? [cacheRow(results.cache)] : []),
+    ...(results.sign ? signRows(results.sign) : [])
   ];
   console.log(formatTable(head, rows));
 }
@@ -170,6 +185,14 @@ async function main() {
     const warmupEnv = { NODE_OPTIONS: `--require ${path.join(__dirname, 'load-trace.js')}`, BENCH_LOAD_TRACE: trace };
     const startupRuns = Math.max(1, Number(process.env.BENCH_STARTUP_RUNS) || 41);
     const results = {};
+    if (process.env.BENCH_ONLY === 'sign') {
+      progress(`5/5 signing: ${count} rounds with and without`);
+      results.sign = await benchSigning({ rounds: count });
+      const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
+      console.log(formatTable(head, signRows(results.sign)));
+      console.log(`\n5. signing phase rounds (ms): ${results.sign.signMs.join(', ')}`);
+      return;
+    }
     progress(`1/4 whole single job: ${count} rounds of ours and the chain after one warm-up each`);
     results.single = await benchSingleJob({ rounds: count, warmupEnv });
     progress(`2/4 merge, N = ${SIZES.join(' and ')}: ${count} rounds each`);
@@ -179,6 +202,8 @@ async function main() {
     results.loads = distLoads(trace);
     progress('4/4 leg rebuild with a registry cache');
     results.cache = await benchLegCache();
+    progress(`5/5 signing: ${count} rounds with and without`);
+    results.sign = await benchSigning({ rounds: count });
     console.log(
       `\nbenchmarks on ${os.cpus().length} CPUs, Node 24 from node_modules; load average ${load[0].toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end\n`
     );
@@ -187,6 +212,7 @@ async function main() {
     printMergeDetails(results.merge);
     printStartupDetails(results.startup, results.loads);
     printCacheDetails(results.cache);
+    console.log(`\n5. signing phase rounds (ms): ${results.sign.signMs.join(', ')}`);
     console.log(`\ntotal wall time ${fmtS(elapsedMs(start))}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

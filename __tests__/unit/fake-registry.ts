@@ -97,6 +97,34 @@ export class FakeRegistry implements Registry {
     return Promise.resolve(sha256Digest(bytes));
   }
 
+  /** Set to give the fake a referrers API (by default it has none, like distribution 2.8). */
+  referrersApi = false;
+
+  putBlob(repo: Repo, bytes: Buffer): Promise<string> {
+    this.calls.push(`putBlob ${repo.registry}/${repo.repository}`);
+    const digest = sha256Digest(bytes);
+    this.store(this.blobs, repo).set(digest, bytes);
+    return Promise.resolve(digest);
+  }
+
+  listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    this.calls.push(`listReferrers ${repo.registry}/${repo.repository}@${digest}`);
+    if (!this.referrersApi) return Promise.resolve(undefined);
+    const out: Descriptor[] = [];
+    for (const [ref, m] of this.store(this.manifests, repo)) {
+      const json = JSON.parse(m.bytes.toString()) as { subject?: Descriptor; artifactType?: string; annotations?: Record<string, string> };
+      if (ref.startsWith('sha256:') && json.subject?.digest === digest)
+        out.push({
+          mediaType: m.mediaType,
+          digest: ref,
+          size: m.bytes.length,
+          artifactType: json.artifactType,
+          annotations: json.annotations
+        });
+    }
+    return Promise.resolve(out);
+  }
+
   checkPushAccess(repo: Repo): Promise<void> {
     this.calls.push(`checkPushAccess ${repo.registry}/${repo.repository}`);
     return this.refusePut?.(`${imageName(repo)}:*`) ? Promise.reject(new Error('HTTP 401: unauthorized')) : Promise.resolve();

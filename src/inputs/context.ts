@@ -12,6 +12,8 @@ interface PayloadRepository {
   default_branch?: string;
   pushed_at?: string | number;
   fork?: boolean;
+  private?: boolean;
+  visibility?: string;
   license?: { spdx_id?: string } | null;
 }
 
@@ -65,6 +67,25 @@ export interface RunContext {
    * and the release it published when it ran on a release.
    */
   workflowRunRef?: { ref?: string; release?: { tagName: string; prerelease: boolean }; problem?: string };
+  /**
+   * On a run that publishes a stable release: the release GitHub marks as the repository's latest
+   * (tagName undefined: none), or why it could not be asked.
+   */
+  latestRelease?: { tagName?: string; problem?: string };
+  /** The runner can issue this job an OIDC token (the job has id-token: write). */
+  idToken?: boolean;
+  /** When the step started: the clock `{{date}}` in meta-tags reads. */
+  startedAt?: Date;
+  /** The DOCKER_METADATA_* settings docker/metadata-action reads from the environment. */
+  metadataEnv?: Record<string, string>;
+  /** What metadata-action asks the GitHub API, asked beforehand when meta-tags needs it (github/metadata-facts.ts). */
+  metadataFacts?: { defaultBranch?: string; commitDate?: { sha: string; date: string } };
+}
+
+function metadataSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('DOCKER_METADATA_') && e[1] !== undefined)
+  );
 }
 
 /** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */
@@ -91,6 +112,9 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     tempDir: env.RUNNER_TEMP || os.tmpdir(),
-    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN)
+    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN),
+    startedAt: new Date(),
+    metadataEnv: metadataSettings(env),
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
   };
 }

@@ -33,6 +33,7 @@ import {
   verbatim
 } from './input-spec';
 import { listItems } from './lists';
+import { imageItems, ruleText, separator } from './metadata-options';
 import { Problems } from './problems';
 import { RegistryAuth, parseRegistryAuth } from './registry-auth';
 import { RunnerMap, parseRunnerMap } from './runners';
@@ -76,8 +77,8 @@ const platforms: Read<string[]> = (raw, rc) => {
 
 /** Image names; by default the repository's GHCR image. Repository names are lowercase by definition: case is folded. */
 const images: Read<string[]> = (raw, rc) => {
-  const items = list(raw, rc);
-  if (items.length === 0) return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
+  const items = imageItems(raw, (item, why) => rc.p.add('images', item, why));
+  if (raw.trim() === '') return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
   const out: string[] = [];
   for (const item of items) {
     try {
@@ -93,7 +94,16 @@ const images: Read<string[]> = (raw, rc) => {
 
 const tags: Read<string[]> = (raw, rc) => {
   const out: string[] = [];
-  for (const item of list(raw, rc)) {
+  const items = list(raw, rc);
+  if (items.some(item => /^type=/i.test(item))) {
+    rc.p.add(
+      'tags',
+      items.find(item => /^type=/i.test(item)) ?? '',
+      'is a docker/metadata-action rule; here tags takes full references (as in build-push-action): put the rules under meta-tags'
+    );
+    return [];
+  }
+  for (const item of items) {
     try {
       const ref = parseReference(item);
       if (!ref.tag) rc.p.add('tags', item, 'has no tag; give full references like ghcr.io/owner/app:1.2.3');
@@ -210,6 +220,38 @@ const runners: Read<RunnerMap> = (raw, rc) => {
   return map;
 };
 
+/** Which Sigstore services sign: chosen from the repository's visibility, named, or given as URLs (a private instance, tests). */
+export type SigstoreChoice =
+  | { instance: 'auto' | 'public-good' | 'github' }
+  | { instance: 'custom'; fulcio?: string; rekor?: string; tsa?: string; trustedRoot?: string };
+
+const SIGSTORE_KEYS = { fulcio: 'fulcio', rekor: 'rekor', tsa: 'tsa', 'trusted-root': 'trustedRoot' } as const;
+
+const sigstore: Read<SigstoreChoice> = (raw, rc) => {
+  const value = raw.trim();
+  if (['auto', 'public-good', 'github'].includes(value)) return { instance: value as 'auto' | 'public-good' | 'github' };
+  const custom: Extract<SigstoreChoice, { instance: 'custom' }> = { instance: 'custom' };
+  for (const line of listItems(value)) {
+    const [key, ...rest] = line.split('=');
+    const field = SIGSTORE_KEYS[key.trim() as keyof typeof SIGSTORE_KEYS];
+    if (!field || rest.length === 0)
+      rc.p.add('sigstore', line, 'is not auto, public-good, github, or fulcio=URL, rekor=URL, tsa=URL, trusted-root=FILE lines');
+    else custom[field] = rest.join('=').trim().replace(/\/+$/, '');
+  }
+  if (!custom.fulcio && !custom.trustedRoot) rc.p.add('sigstore', value, 'names no fulcio=URL nor trusted-root=FILE');
+  return custom;
+};
+
+/** A cosign private key (masked line by line before anything can print it). */
+const signingKey: Read<string | undefined> = (raw, rc) => {
+  const key = raw.trim();
+  if (key === '') return undefined;
+  maskValue(key);
+  if (!/-----BEGIN (ENCRYPTED )?(SIGSTORE|COSIGN) PRIVATE KEY-----/.test(key))
+    rc.p.push('signing-key: is not a cosign private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, from cosign generate-key-pair)');
+  return key;
+};
+
 export const MODE_INPUTS = {
   mode: input('mode', 'build', choice(MODES))
 };
@@ -265,6 +307,12 @@ export const PUBLISH_INPUTS = {
   /** Full references, used verbatim when given. */
   tags: input('tags', undefined, tags),
   tagRules: input('tag-rules', undefined, tagRules),
+  /** docker/metadata-action's `tags` rules and `flavor`, as written for it. */
+  metaTags: input('meta-tags', undefined, ruleText),
+  flavor: input('flavor', undefined, ruleText),
+  sepTags: input('sep-tags', undefined, separator, { keepWhitespace: true }),
+  sepLabels: input('sep-labels', undefined, separator, { keepWhitespace: true }),
+  sepAnnotations: input('sep-annotations', undefined, separator, { keepWhitespace: true }),
   /** Where username/password belong. */
   registries: input('registry', undefined, registries),
   username: input('username', undefined, text),
@@ -283,6 +331,19 @@ export const BUILDER_INPUTS = {
   driver: input('driver', 'docker-container', choice(DRIVERS)),
   driverOpts: input('driver-opts', undefined, keyValues()),
   buildkitdConfigInline: input('buildkitd-config-inline', undefined, buildkitdConfig)
+};
+
+/** Signing and attesting what is published (see "Supply chain" in the README). */
+export const SIGN_INPUTS = {
+  /** Sign every published manifest: keyless with the job's OIDC identity, or with signing-key. */
+  sign: input('sign', 'false', bool),
+  /** A SLSA provenance attestation for the published index, signed the same way. */
+  attest: input('attest', 'false', bool),
+  signingKey: input('signing-key', undefined, signingKey),
+  signingKeyPassword: input('signing-key-password', undefined, verbatim),
+  /** auto: a Rekor entry for public repositories only. */
+  transparencyLog: input('transparency-log', 'auto', choice(TRISTATE)),
+  sigstore: input('sigstore', 'auto', sigstore)
 };
 
 /** The native-runner fan-out (mode: plan, leg, merge). */
@@ -314,9 +375,10 @@ export type PublishInputs = GroupValues<typeof PUBLISH_INPUTS>;
 export type BuilderInputs = GroupValues<typeof BUILDER_INPUTS>;
 export type FanoutInputs = GroupValues<typeof FANOUT_INPUTS>;
 export type ToolInputs = GroupValues<typeof TOOL_INPUTS>;
-export type Inputs = GroupValues<typeof MODE_INPUTS> & BuildInputs & PublishInputs & BuilderInputs & FanoutInputs & ToolInputs;
+export type SignInputs = GroupValues<typeof SIGN_INPUTS>;
+export type Inputs = GroupValues<typeof MODE_INPUTS> & BuildInputs & PublishInputs & BuilderInputs & FanoutInputs & ToolInputs & SignInputs;
 
-const GROUPS: InputGroup[] = [MODE_INPUTS, BUILD_INPUTS, FANOUT_INPUTS, PUBLISH_INPUTS, BUILDER_INPUTS, TOOL_INPUTS];
+const GROUPS: InputGroup[] = [MODE_INPUTS, BUILD_INPUTS, FANOUT_INPUTS, PUBLISH_INPUTS, BUILDER_INPUTS, TOOL_INPUTS, SIGN_INPUTS];
 
 /** Every input the action declares (action.yml must declare exactly these). */
 export const DECLARED_INPUTS: InputSpec<unknown>[] = GROUPS.flatMap(g => Object.values(g));
@@ -350,6 +412,7 @@ function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): 
       'evaluates the build without running it, so nothing is pushed, loaded or output; drop push: true, load or outputs'
     );
   }
+  if (i.signingKey && !i.sign && !i.attest) p.push('signing-key: given, but neither sign nor attest is true');
   if (explicitBuilder && (i.driverOpts.length > 0 || i.buildkitdConfigInline)) {
     p.push(
       'builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates'
@@ -381,11 +444,17 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   const publish = readGroup(PUBLISH_INPUTS, read, p, ctx);
   const builder = readGroup(BUILDER_INPUTS, read, p, ctx);
   const tools = readGroup(TOOL_INPUTS, read, p, ctx);
+  const signing = readGroup(SIGN_INPUTS, read, p, ctx);
   // The docker driver is the engine's own builder: it is used, never created or removed.
   const builderName = builder.builder ?? (builder.driver === 'docker' ? 'default' : undefined);
-  const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools };
+  const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools, ...signing };
   maskSecrets(inputs);
   combinationProblems(inputs, builder.builder !== undefined, p);
+  if (read('tag-rules').trim() !== '' && (inputs.metaTags !== undefined || inputs.flavor !== undefined)) {
+    p.push(
+      "tag-rules: adjusts this action's own tag rules, and meta-tags/flavor replace them with docker/metadata-action's; use one or the other"
+    );
+  }
   return inputs;
 }
 
@@ -394,7 +463,7 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
  * build secrets (values and the environment variables secret-envs names), passwords, and the
  * values of build-args whose names look secret.
  */
-function maskSecrets(i: Pick<Inputs, 'secrets' | 'secretEnvs' | 'password' | 'githubToken' | 'buildArgs'>): void {
+function maskSecrets(i: Pick<Inputs, 'secrets' | 'secretEnvs' | 'password' | 'githubToken' | 'buildArgs' | 'signingKeyPassword'>): void {
   const values = [
     ...i.secrets.map(s => s.value),
     ...i.secretEnvs.map(s => process.env[s.env] ?? ''),
@@ -403,4 +472,5 @@ function maskSecrets(i: Pick<Inputs, 'secrets' | 'secretEnvs' | 'password' | 'gi
   for (const value of values) maskValue(value);
   if (i.password) core.setSecret(i.password);
   if (i.githubToken) core.setSecret(i.githubToken);
+  if (i.signingKeyPassword) core.setSecret(i.signingKeyPassword);
 }

@@ -1,6 +1,6 @@
 /**
  * mode: build (one job): preflight and buildx → tags → logins, builder and QEMU → build, pushed by
- * digest → read back and checked → smoke test → tags → outputs.
+ * digest → read back and checked → smoke test → signed and verified → tags → outputs.
  */
 import * as core from '@actions/core';
 import { Runner } from '../docker/command';

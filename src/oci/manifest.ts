@@ -17,6 +17,8 @@ export interface Descriptor {
   size: number;
   platform?: { os: string; architecture: string; variant?: string };
   annotations?: Record<string, string>;
+  /** An artifact's type, as referrers lists carry it. */
+  artifactType?: string;
 }
 
 export interface Manifest {

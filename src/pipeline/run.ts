@@ -35,7 +35,8 @@ export interface Run {
   bx: Buildx;
 }
 
-function createRunDir(ctx: RunContext): string {
+/** The run's private directory (0700), removed by the post step. */
+export function createRunDir(ctx: RunContext): string {
   const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   recordState({ runDir: dir });
@@ -69,12 +70,19 @@ function noticeWithheld(withheld: Config['withheld']): void {
   );
 }
 
+/** meta-tags' warnings, and the tags this action's safety rules kept from moving. */
+export function announceTagNotes(cfg: Config): void {
+  for (const w of cfg.derived?.notes?.warnings ?? []) core.warning(w);
+  for (const h of cfg.derived?.notes?.held ?? []) core.notice(`Not tagging ${h.tag}: ${h.why}`);
+}
+
 function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
   for (const notice of cfg.loginNotices) core.notice(notice);
   noticeWithheld(cfg.withheld);
+  announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
     core.warning(
       `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +

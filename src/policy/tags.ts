@@ -23,6 +23,8 @@ export interface DerivedTag {
   rule: string;
   /** Set for a tag named after a branch or a non-semver tag: that name, before any prefix or suffix. */
   refName?: string;
+  /** The `latest` tag a stable release moves (with any prefix or suffix). */
+  latest?: boolean;
 }
 
 export interface EventTags {
@@ -31,6 +33,8 @@ export interface EventTags {
   version: string;
   /** A stable semver release (floating tags may move). */
   release?: semver.SemVer;
+  /** For the log: meta-tags' warnings, and the tags the safety rules held back (with why). */
+  notes?: { warnings: string[]; held: { tag: string; why: string }[] };
 }
 
 function refName(ref: string, kind: 'heads' | 'tags'): string | undefined {
@@ -68,7 +72,7 @@ function releaseTags(tagName: string, prerelease: boolean, rules: TagRules): Eve
     const tag = renderTemplate(t, v);
     if (tag !== undefined && !tags.some(x => x.tag === tag)) tags.push({ tag, rule: t });
   }
-  if (rules.latest !== 'false') tags.push({ tag: 'latest', rule: 'latest (stable release)' });
+  if (rules.latest !== 'false') tags.push({ tag: 'latest', rule: 'latest (stable release)', latest: true });
   return { tags, version: v.version, release: v };
 }
 
@@ -142,6 +146,22 @@ export function eventTags(event: RunEvent, rules: TagRules): EventTags {
     add({ ...t, tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag') });
   }
   return { ...base, tags };
+}
+
+/**
+ * A stable release moves `latest` only when GitHub also calls it the repository's latest release
+ * (its "Set as the latest release" box): otherwise latest stays, with a note saying why.
+ */
+export function holdUndesignatedLatest(
+  derived: EventTags,
+  release: string | undefined,
+  designated: { tagName?: string; problem?: string } | undefined
+): EventTags {
+  if (!release || !designated?.tagName || designated.tagName === release || !derived.tags.some(t => t.latest)) return derived;
+  const why = `GitHub marks ${designated.tagName} as the repository's latest release, not ${release}`;
+  const held = derived.tags.filter(t => t.latest).map(t => ({ tag: t.tag, why }));
+  const notes = { warnings: derived.notes?.warnings ?? [], held: [...(derived.notes?.held ?? []), ...held] };
+  return { ...derived, tags: derived.tags.filter(t => !t.latest), notes };
 }
 
 /** A tag that reads as a version (7, 7.2, v7.2.1, 7.2.1-rc.1): a branch of that name could overwrite a release's tag. */

@@ -28,6 +28,8 @@ export interface TrustDecision {
    * to a frontend the Dockerfile names).
    */
   githubCache: GithubCache;
+  /** May sign and attest what it publishes: never untrusted code, opt-ins included (no signing identity for a fork). */
+  sign: boolean;
   /** Build secrets and secret-looking build-arg values reach the build (never foreign untrusted code, unless opted in). */
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
@@ -105,6 +107,7 @@ export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
     login: push,
     // Opt-ins included: a cache written from untrusted code would be read by release builds.
     writeCache: !untrusted,
+    sign: push && !untrusted,
     githubCache: githubCache(untrusted),
     // A same-repository pull request's author could push here anyway: only foreign code is kept from secrets.
     passSecrets: !untrusted?.foreign || o.allowUntrustedSecrets,

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import * as net from 'net';
 import { sha256Digest } from '../oci/digest';
-import { MEDIA_TYPES, Manifest } from '../oci/manifest';
+import { Descriptor, MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, apiHost } from '../oci/reference';
 import { Credential, CredentialSource } from './credentials';
 import { BlobCopy, BlobStream, Registry } from './registry';
@@ -175,6 +175,37 @@ export class RegistryClient implements Registry {
     target.searchParams.set('digest', digest);
     await this.request(to, 'PUT', target.toString(), { headers: { 'Content-Type': 'application/octet-stream' }, body: bytes, push: true });
     return 'uploaded';
+  }
+
+  /** A monolithic upload: POST for a session, PUT of the bytes with their digest. */
+  async putBlob(repo: Repo, bytes: Buffer): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const res = await this.request(repo, 'POST', 'blobs/uploads/', { push: true });
+    await drain(res);
+    const location = res.headers.get('location');
+    if (!location)
+      throw new RegistryError(repo.registry, repo.repository, res.status, `the upload of ${digest} started without a Location`);
+    const target = new URL(location, await this.baseUrl(apiHost(repo.registry)));
+    target.searchParams.set('digest', digest);
+    const put = await this.request(repo, 'PUT', target.toString(), {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: bytes,
+      push: true
+    });
+    await drain(put);
+    return digest;
+  }
+
+  /** GET /v2/<name>/referrers/<digest>; a 404 or an answer that is no index means there is no referrers API. */
+  async listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    const res = await this.request(repo, 'GET', `referrers/${digest}`, { headers: { Accept: MEDIA_TYPES.ociIndex }, allow404: true });
+    const type = res.headers.get('content-type') ?? '';
+    if (res.status === 404 || !type.startsWith(MEDIA_TYPES.ociIndex)) {
+      await drain(res);
+      return undefined;
+    }
+    const index = (await res.json()) as { manifests?: Descriptor[] };
+    return index.manifests ?? [];
   }
 
   async checkPushAccess(repo: Repo): Promise<void> {

@@ -332,3 +332,46 @@ test('a mount asks for a token that may also pull the source repository', async 
     await registry.close();
   }
 });
+
+describe('putBlob and listReferrers', () => {
+  const repo = (host: string) => ({ registry: host, repository: 'team/app' });
+
+  test('a blob is uploaded in one session: POST, then PUT of its bytes with the digest', async () => {
+    const bytes = Buffer.from('{"payload":1}');
+    const registry = await serve((req, res) => {
+      if (req.method === 'POST') res.writeHead(202, { Location: '/v2/team/app/blobs/uploads/u1?state=x' }).end();
+      else res.writeHead(201).end();
+    });
+    try {
+      expect(await new RegistryClient(noSleep).putBlob(repo(registry.host), bytes)).toBe(sha256Digest(bytes));
+      const put = registry.seen.filter(s => s.method !== 'GET');
+      expect(put.map(s => `${s.method} ${s.url}`)).toEqual([
+        'POST /v2/team/app/blobs/uploads/',
+        `PUT /v2/team/app/blobs/uploads/u1?state=x&digest=${encodeURIComponent(sha256Digest(bytes))}`
+      ]);
+      expect(put[1].body.equals(bytes)).toBe(true);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('the referrers API lists its descriptors; a 404 (distribution 2.8) means there is none', async () => {
+    const listed = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'm', digest: 'sha256:1', size: 1, artifactType: 'a' }]
+    };
+    const registry = await serve((req, res) => {
+      if (req.url.endsWith('sha256:aa'))
+        res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }).end(JSON.stringify(listed));
+      else res.writeHead(404).end('404 page not found');
+    });
+    try {
+      const client = new RegistryClient(noSleep);
+      expect(await client.listReferrers(repo(registry.host), 'sha256:aa')).toEqual(listed.manifests);
+      expect(await client.listReferrers(repo(registry.host), 'sha256:bb')).toBeUndefined();
+    } finally {
+      await registry.close();
+    }
+  });
+});

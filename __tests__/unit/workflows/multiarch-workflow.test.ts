@@ -257,6 +257,8 @@ describe('inputs and secrets reach the step that uses them', () => {
         'sbom',
         'images',
         'tag-rules',
+        'meta-tags',
+        'flavor',
         'push',
         'handoff-key',
         'handoff-dir',
@@ -292,6 +294,9 @@ describe('inputs and secrets reach the step that uses them', () => {
         'images',
         'tags',
         'tag-rules',
+        'meta-tags',
+        'flavor',
+        'sep-tags',
         'annotations',
         'push',
         'push-pull-requests',
@@ -299,7 +304,11 @@ describe('inputs and secrets reach the step that uses them', () => {
         'handoff-key',
         'handoff-dir',
         'buildkitd-config-inline',
-        'registry'
+        'registry',
+        'sign',
+        'attest',
+        'transparency-log',
+        'sigstore'
       ] as const
     ).map(i => [i, 'merge', i] as [string, 'merge', string])
   ];
@@ -378,7 +387,9 @@ describe('inputs and secrets reach the step that uses them', () => {
     ['registry-auth', 'leg', 'registry-auth'],
     ['username', 'merge', 'username'],
     ['password', 'merge', 'password'],
-    ['registry-auth', 'merge', 'registry-auth']
+    ['registry-auth', 'merge', 'registry-auth'],
+    ['signing-key', 'merge', 'signing-key'],
+    ['signing-key-password', 'merge', 'signing-key-password']
   ])('secrets.%s → %s step, with %s', (secret, jobName, key) => {
     expect(workflow.on.workflow_call.secrets[secret]).toBeDefined();
     expect(actionWith(jobName)[key]).toBe(expr(`secrets.${secret}`));
@@ -386,7 +397,15 @@ describe('inputs and secrets reach the step that uses them', () => {
 
   test('every secret is described and optional', () => {
     const secrets = workflow.on.workflow_call.secrets;
-    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'registry-auth', 'username']);
+    expect(Object.keys(secrets).sort()).toEqual([
+      'action-token',
+      'build-secrets',
+      'password',
+      'registry-auth',
+      'signing-key',
+      'signing-key-password',
+      'username'
+    ]);
     for (const [name, s] of Object.entries(secrets))
       expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
   });
@@ -457,8 +476,13 @@ describe('least privilege', () => {
     expect(job('plan').permissions).toEqual({});
   });
 
-  test.each(['leg', 'merge'])('%s holds exactly contents: read and packages: write', name => {
-    expect(job(name).permissions).toEqual({ contents: 'read', packages: 'write' });
+  test("a leg (which runs the caller's Dockerfile) holds exactly contents: read and packages: write: no signing identity", () => {
+    expect(job('leg').permissions).toEqual({ contents: 'read', packages: 'write' });
+    for (const key of ['sign', 'attest', 'signing-key']) expect(actionWith('leg')[key]).toBeUndefined();
+  });
+
+  test("the merge, which signs and runs none of the caller's code, adds id-token: write", () => {
+    expect(job('merge').permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
   });
 });
 

@@ -13,6 +13,8 @@ import { PublishedVersion } from './versions';
 
 export interface Row {
   tag: string;
+  /** The rule's value before prefix, suffix and sanitising (a branch name, a raw value…). */
+  value: string;
   rule: Rule;
   latestAuto: boolean;
   version?: PublishedVersion;
@@ -42,7 +44,8 @@ function row(rule: Rule, flavor: Flavor, run: MetaRun): Row | undefined {
   const produced = produce(rule, run);
   if (!produced) return undefined;
   const tag = affixed(produced.value, rule, flavor, run);
-  return tag === '' ? undefined : { tag: sanitizeTag(tag), rule, latestAuto: produced.latestAuto, version: produced.version };
+  if (tag === '') return undefined;
+  return { tag: sanitizeTag(tag), value: produced.value, rule, latestAuto: produced.latestAuto, version: produced.version };
 }
 
 /** One row per rule that gives a tag, in priority order; what is wrong with a rule goes to `errors`. */
@@ -53,7 +56,7 @@ export function evaluateRules(rules: Rule[], flavor: Flavor, run: MetaRun, error
       const r = row(rule, flavor, run);
       if (r) rows.push(r);
     } catch (e) {
-      errors.push(`${describeLine('tags', rule)} ${(e as Error).message}`);
+      errors.push(`${describeLine('meta-tags', rule)} ${(e as Error).message}`);
     }
   }
   return rows;

@@ -13,11 +13,11 @@
 import * as semver from 'semver';
 import { RunEvent } from '../../inputs/event';
 import { EventTags } from '../tags';
-import { Row, evaluateRules, latestTagName, uniqueRows, wantsLatest } from './assemble';
+import { Row, evaluateRules, latestTagName, sanitizeTag, uniqueRows, wantsLatest } from './assemble';
 import { GitHubApiHooks, MetadataEnv, metaRun, refName } from './context';
 import { Flavor, parseFlavor } from './flavor';
 import { parseTagRules } from './rules';
-import { SafetyRules, prereleaseReason } from './safety';
+import { SafetyRules, prereleaseReason, untrustedHold } from './safety';
 
 export type { GitHubApiHooks, MetadataEnv } from './context';
 export { ACTION_SAFETY, METADATA_ACTION_BEHAVIOUR } from './safety';
@@ -47,7 +47,14 @@ export interface MetadataTag {
   rule: string;
   /** The stable semver release this tag publishes (for the backport guard); undefined when none. */
   release?: string;
+  /** The name it carries before prefix and suffix, for a tag named after a ref or a raw value (the guard reads it). */
+  refName?: string;
+  /** The flavor's latest tag. */
+  latest?: boolean;
 }
+
+/** Rules whose tag is a name (a branch, a tag, a raw value), not a version or a commit. */
+const NAMED_TYPES = new Set(['ref', 'raw', 'match', 'schedule']);
 
 export interface MetadataResult {
   /** In metadata-action's order: the version's tag, the others by priority, latest last; each once. */
@@ -79,13 +86,51 @@ function runRelease(rows: Row[], event: RunEvent, ref: string): semver.SemVer | 
 
 function toTag(r: Row, release: semver.SemVer | undefined): MetadataTag {
   const own = r.version && !r.version.prerelease ? r.version.semver : null;
-  return { tag: r.tag, priority: r.rule.priority, rule: r.rule.text, release: (own ?? release)?.version };
+  const tag = { tag: r.tag, priority: r.rule.priority, rule: r.rule.text, release: (own ?? release)?.version };
+  return NAMED_TYPES.has(r.rule.type) ? { ...tag, refName: sanitizeTag(r.value) } : tag;
 }
 
 function latestTag(rows: Row[], flavor: Flavor, release: semver.SemVer | undefined): MetadataTag {
   const decider = rows[0].rule;
   const rule = `flavor latest=${flavor.latest}${flavor.latest === 'auto' ? ` (${decider.text})` : ''}`;
-  return { tag: latestTagName(flavor), priority: decider.priority, rule, release: release?.version };
+  // Without a release to judge it by, latest is guarded like a branch of that name.
+  return {
+    tag: latestTagName(flavor),
+    priority: decider.priority,
+    rule,
+    release: release?.version,
+    latest: true,
+    ...(release ? {} : { refName: 'latest' })
+  };
+}
+
+type Held = MetadataResult['held'];
+
+/** This action's safety rules, as `safety` switches them on: what is kept, and what is held and why. */
+function applySafety(
+  tags: MetadataTag[],
+  rows: Row[],
+  latest: string,
+  event: RunEvent,
+  prerelease: string | undefined,
+  safety: SafetyRules
+) {
+  const isLatest = (t: MetadataTag): boolean => t.tag === latest || t.tag === 'latest';
+  const ruleOf = (t: MetadataTag): Row['rule'] | undefined => rows.find(r => r.tag === t.tag)?.rule;
+  const why = (t: MetadataTag): string | undefined => {
+    if (safety.noLatestOnPrerelease && prerelease !== undefined && isLatest(t))
+      return `latest does not move on a pre-release: ${prerelease}`;
+    if (!safety.untrustedOwnTagsOnly) return undefined;
+    const rule = ruleOf(t);
+    return untrustedHold(event, isLatest(t) || !rule ? 'latest' : rule);
+  };
+  const held: Held = [];
+  const kept = tags.filter(t => {
+    const reason = why(t);
+    if (reason) held.push({ tag: t.tag, why: reason });
+    return reason === undefined;
+  });
+  return { kept, held };
 }
 
 function assemble(rows: Row[], flavor: Flavor, event: RunEvent, ref: string, safety: SafetyRules) {
@@ -95,10 +140,7 @@ function assemble(rows: Row[], flavor: Flavor, event: RunEvent, ref: string, saf
   // metadata-action lists latest a second time when a rule already made it; once is the same tag.
   if (wantsLatest(rows, flavor) && !tags.some(t => t.tag === latest)) tags.push(latestTag(rows, flavor, release));
   const prerelease = prereleaseReason(event, ref, rows);
-  const holds = safety.noLatestOnPrerelease && prerelease !== undefined;
-  const isLatest = (t: MetadataTag): boolean => t.tag === latest || t.tag === 'latest';
-  const kept = holds ? tags.filter(t => !isLatest(t)) : tags;
-  const held = holds ? tags.filter(isLatest).map(t => ({ tag: t.tag, why: `latest does not move on a pre-release: ${prerelease}` })) : [];
+  const { kept, held } = applySafety(tags, rows, latest, event, prerelease, safety);
   return { tags: kept, version: kept[0]?.tag ?? '', latestAdded: kept.some(t => t.tag === latest), release, prerelease, held };
 }
 
@@ -113,11 +155,20 @@ export function metadataTags(input: MetadataInput, event: RunEvent, now: Date, o
   const rows = evaluateRules(parsed.rules, flavor, run, errors);
   if (errors.length > 0) return { tags: [], version: '', latestAdded: false, held: [], warnings, errors };
   const result = { ...assemble(rows, flavor, event, run.ref, options.safety), warnings, errors };
-  if (rows.length === 0) warnings.push('tags: no rule gives a tag for this event');
+  if (rows.length === 0) warnings.push('meta-tags: no rule gives a tag for this event');
   return result;
 }
 
 /** The result in the shape policy/tags.ts's holdBackwardMoves and publishTags take (the backport guard). */
 export function asEventTags(result: MetadataResult): EventTags {
-  return { tags: result.tags.map(t => ({ tag: t.tag, rule: t.rule })), version: result.version, release: result.release };
+  return {
+    tags: result.tags.map(t => ({
+      tag: t.tag,
+      rule: t.rule,
+      ...(t.refName !== undefined ? { refName: t.refName } : {}),
+      ...(t.latest ? { latest: true } : {})
+    })),
+    version: result.version,
+    release: result.release
+  };
 }

@@ -194,8 +194,8 @@ function parseLine(l: InputLine): LineResult {
   return { rule: problems.length === 0 ? rule : undefined, problems, warnings };
 }
 
-/** How a message names a line: `tags: "type=sha,format=x" (line 3)`; metadata-action's default rules have no line. */
-export function describeLine(input: 'tags' | 'flavor', l: InputLine): string {
+/** How a message names a line: `meta-tags: "type=sha,format=x" (line 3)`; metadata-action's default rules have no line. */
+export function describeLine(input: 'meta-tags' | 'flavor', l: InputLine): string {
   return `${input}: ${JSON.stringify(l.text)} (${l.line > 0 ? `line ${l.line}` : 'default rule'})`;
 }
 
@@ -209,13 +209,13 @@ export interface ParsedRules {
 /** The `tags` input as metadata-action reads it; with no line at all, its default rules. */
 export function parseTagRules(input: string): ParsedRules {
   const { lines, error } = inputLines(input);
-  if (error) return { rules: [], errors: [`tags: ${error}`], warnings: [] };
+  if (error) return { rules: [], errors: [`meta-tags: ${error}`], warnings: [] };
   const given = lines.length > 0 ? lines : DEFAULT_TAG_LINES.map(text => ({ text, line: 0 }));
   const out: ParsedRules = { rules: [], errors: [], warnings: [] };
   for (const l of given) {
     const r = parseLine(l);
-    out.errors.push(...r.problems.map(p => `${describeLine('tags', l)} ${p}`));
-    out.warnings.push(...r.warnings.map(w => `${describeLine('tags', l)} ${w}`));
+    out.errors.push(...r.problems.map(p => `${describeLine('meta-tags', l)} ${p}`));
+    out.warnings.push(...r.warnings.map(w => `${describeLine('meta-tags', l)} ${w}`));
     if (r.rule) out.rules.push(r.rule);
   }
   // Array.prototype.sort is stable: equal priorities keep the order they were written in.

@@ -7,6 +7,7 @@ import * as semver from 'semver';
 import { RunEvent } from '../../inputs/event';
 import { refName } from './context';
 import { Row } from './assemble';
+import { Rule } from './rules';
 
 export interface SafetyRules {
   /**
@@ -16,13 +17,31 @@ export interface SafetyRules {
    * pre-release tag. Drops the flavor's latest tag and any tag named `latest`.
    */
   noLatestOnPrerelease: boolean;
+  /**
+   * Untrusted code (a pull request, a merge queue…: see inputs/event.ts) gets only tags named after
+   * itself: no `type=raw` tag and no latest (either could publish a fork's code under a name
+   * users pull), and for code from a fork no short `type=sha` tag (a fork can craft a commit whose
+   * short hash is a trusted build's). metadata-action gives them all.
+   */
+  untrustedOwnTagsOnly: boolean;
 }
 
 /** This action's rules. */
-export const ACTION_SAFETY: SafetyRules = { noLatestOnPrerelease: true };
+export const ACTION_SAFETY: SafetyRules = { noLatestOnPrerelease: true, untrustedOwnTagsOnly: true };
 
 /** None: metadata-action's behaviour exactly. */
-export const METADATA_ACTION_BEHAVIOUR: SafetyRules = { noLatestOnPrerelease: false };
+export const METADATA_ACTION_BEHAVIOUR: SafetyRules = { noLatestOnPrerelease: false, untrustedOwnTagsOnly: false };
+
+/** Why untrusted code may not have a tag of this rule, or undefined when it may. */
+export function untrustedHold(event: RunEvent, rule: Rule | 'latest'): string | undefined {
+  if (!event.untrusted) return undefined;
+  const code = `this run builds untrusted code (${event.untrusted.reason})`;
+  if (rule === 'latest') return `${code}: it never moves latest`;
+  if (rule.type === 'raw') return `${code}: it gets no type=raw tags`;
+  if (rule.type === 'sha' && rule.format === 'short' && event.untrusted.foreign)
+    return `${code} from a fork, which could craft a commit sharing a trusted build's short SHA: use type=sha,format=long`;
+  return undefined;
+}
 
 function tagIsPrerelease(name: string): boolean {
   const v = semver.parse(name.replace(/^v/i, ''));

@@ -752,30 +752,30 @@ describe('what is wrong is reported, every line at once, and no tag comes out', 
       flavor: 'latest=maybe'
     });
     expect(r.errors).toEqual([
-      'tags: "type=ref" (line 9) has no event=',
+      'meta-tags: "type=ref" (line 9) has no event=',
       'flavor: "latest=maybe" (line 1) has latest=maybe; use auto, true or false',
-      'tags: "type=raw,value=a,enable=maybe" (line 1) has enable=maybe, which gives "maybe": it must give true or false',
-      'tags: "type=raw,value={{date}}" (line 2) {{date}} needs a quoted format, e.g. {{date \'YYYYMMDD\'}}',
-      "tags: \"type=raw,value={{date 'YYYY' foo='x'}}\" (line 3) {{date}} has no foo= option (only tz=)",
-      "tags: \"type=raw,value={{date 'YYYY' tz=''}}\" (line 4) {{date}}: tz takes a quoted zone name, e.g. tz='Asia/Tokyo'",
-      'tags: "type=raw,value={{foo \'a\'}}" (line 5) {{foo …}}: there is no foo here',
-      'tags: "type=raw,value={{branch" (line 6) {{branch: an expression is not closed with }}',
-      'tags: "type=raw,value={{date \'W\'}}" (line 7) the date format token W is not supported (use [text] for literal letters)',
-      'tags: "type=raw,value={{#if x}}y{{/if}}" (line 8) {{#if x}}: blocks, partials and else are not supported'
+      'meta-tags: "type=raw,value=a,enable=maybe" (line 1) has enable=maybe, which gives "maybe": it must give true or false',
+      'meta-tags: "type=raw,value={{date}}" (line 2) {{date}} needs a quoted format, e.g. {{date \'YYYYMMDD\'}}',
+      "meta-tags: \"type=raw,value={{date 'YYYY' foo='x'}}\" (line 3) {{date}} has no foo= option (only tz=)",
+      "meta-tags: \"type=raw,value={{date 'YYYY' tz=''}}\" (line 4) {{date}}: tz takes a quoted zone name, e.g. tz='Asia/Tokyo'",
+      'meta-tags: "type=raw,value={{foo \'a\'}}" (line 5) {{foo …}}: there is no foo here',
+      'meta-tags: "type=raw,value={{branch" (line 6) {{branch: an expression is not closed with }}',
+      'meta-tags: "type=raw,value={{date \'W\'}}" (line 7) the date format token W is not supported (use [text] for literal letters)',
+      'meta-tags: "type=raw,value={{#if x}}y{{/if}}" (line 8) {{#if x}}: blocks, partials and else are not supported'
     ]);
     expect({ tags: r.tags, version: r.version }).toEqual({ tags: [], version: '' });
   });
 
   test('enable must come out exactly true or false', () => {
     expect(runCase({ event: 'main', tags: 'type=raw,value=a,enable=TRUE' }).errors).toEqual([
-      'tags: "type=raw,value=a,enable=TRUE" (line 1) has enable=TRUE, which gives "TRUE": it must give true or false'
+      'meta-tags: "type=raw,value=a,enable=TRUE" (line 1) has enable=TRUE, which gives "TRUE": it must give true or false'
     ]);
   });
 
   test('DOCKER_METADATA_SHORT_SHA_LENGTH that is not a number, when a short SHA is asked for', () => {
     const env = { DOCKER_METADATA_SHORT_SHA_LENGTH: 'twelve' };
     expect(runCase({ event: 'main', tags: 'type=sha', env }).errors).toEqual([
-      'tags: "type=sha" (line 1) DOCKER_METADATA_SHORT_SHA_LENGTH is not a number: "twelve"'
+      'meta-tags: "type=sha" (line 1) DOCKER_METADATA_SHORT_SHA_LENGTH is not a number: "twelve"'
     ]);
     expect(runCase({ event: 'main', tags: 'type=sha,format=long', env }).errors).toEqual([]);
   });
@@ -789,7 +789,7 @@ describe('what each tag carries', () => {
       { tag: '2.3', priority: 900, rule: 'type=semver,pattern={{major}}.{{minor}}', release: '2.3.4' },
       { tag: '2', priority: 900, rule: 'type=semver,pattern={{major}}', release: '2.3.4' },
       { tag: 'sha-6113728', priority: 100, rule: 'type=sha', release: '2.3.4' },
-      { tag: 'latest', priority: 900, rule: 'flavor latest=auto (type=semver,pattern={{version}})', release: '2.3.4' }
+      { tag: 'latest', priority: 900, rule: 'flavor latest=auto (type=semver,pattern={{version}})', release: '2.3.4', latest: true }
     ]);
     expect({ version: r.version, latestAdded: r.latestAdded, release: r.release?.version, prerelease: r.prerelease }).toEqual({
       version: '2.3.4',
@@ -817,11 +817,11 @@ describe('what each tag carries', () => {
       tags: 'type=semver,pattern={{version}}\ntype=pep440,pattern={{version}},size=big\ntype=match,pattern=^x'
     });
     expect(r.warnings).toEqual([
-      'tags: "type=pep440,pattern={{version}},size=big" (line 2) has size=, which type=pep440 does not use: ignored',
+      'meta-tags: "type=pep440,pattern={{version}},size=big" (line 2) has size=, which type=pep440 does not use: ignored',
       'nightly-2026.11 is not a valid semver. More info: https://semver.org/',
       'nightly-2026.11 does not conform to PEP 440. More info: https://www.python.org/dev/peps/pep-0440',
       '^x does not match nightly/2026.11.',
-      'tags: no rule gives a tag for this event'
+      'meta-tags: no rule gives a tag for this event'
     ]);
     expect(r.tags).toEqual([]);
   });

@@ -72,24 +72,24 @@ test('every malformed line is reported at once, naming it; the good ones are kep
   );
   // The engine's own words for a bad regular expression are left out.
   expect(r.errors.map(e => e.replace(/(not a regular expression): .*$/, '$1'))).toEqual([
-    'tags: "type=semver" (line 1) has no pattern=',
-    'tags: "type=match,pattern=x,group=abc" (line 2) has group=abc, which is not a number',
-    'tags: "type=ref" (line 3) has no event=',
-    'tags: "type=ref,event=push" (line 4) has event=push; use branch, tag or pr',
-    'tags: "type=raw" (line 5) has no value=',
-    'tags: "type=sha,format=medium" (line 6) has format=medium; use short or long',
-    'tags: "type=nope,value=x" (line 7) has type=nope; use one of schedule, semver, pep440, match, edge, ref, raw, sha',
-    'tags: "type=raw,value=\\"a,b\\"" (line 8) a quote inside a value; a value with a comma or a quote is written """key=value"""',
-    'tags: "type=raw,value=x,priority=high" (line 9) has priority=high, which is not a number',
-    'tags: "type=match,pattern=[" (line 10) has pattern= that is not a regular expression',
-    'tags: "type=semver,pattern={{version}},match=(" (line 11) has match= that is not a regular expression'
+    'meta-tags: "type=semver" (line 1) has no pattern=',
+    'meta-tags: "type=match,pattern=x,group=abc" (line 2) has group=abc, which is not a number',
+    'meta-tags: "type=ref" (line 3) has no event=',
+    'meta-tags: "type=ref,event=push" (line 4) has event=push; use branch, tag or pr',
+    'meta-tags: "type=raw" (line 5) has no value=',
+    'meta-tags: "type=sha,format=medium" (line 6) has format=medium; use short or long',
+    'meta-tags: "type=nope,value=x" (line 7) has type=nope; use one of schedule, semver, pep440, match, edge, ref, raw, sha',
+    'meta-tags: "type=raw,value=\\"a,b\\"" (line 8) a quote inside a value; a value with a comma or a quote is written """key=value"""',
+    'meta-tags: "type=raw,value=x,priority=high" (line 9) has priority=high, which is not a number',
+    'meta-tags: "type=match,pattern=[" (line 10) has pattern= that is not a regular expression',
+    'meta-tags: "type=semver,pattern={{version}},match=(" (line 11) has match= that is not a regular expression'
   ]);
   expect(r.rules.map(x => x.text)).toEqual(['type=raw,value=ok']);
 });
 
 test('an attribute the type does not use is ignored, with a warning', () => {
   expect(parseTagRules('type=sha,colour=blue,long').warnings).toEqual([
-    'tags: "type=sha,colour=blue,long" (line 1) has colour=, which type=sha does not use: ignored',
-    'tags: "type=sha,colour=blue,long" (line 1) has value=, which type=sha does not use: ignored'
+    'meta-tags: "type=sha,colour=blue,long" (line 1) has colour=, which type=sha does not use: ignored',
+    'meta-tags: "type=sha,colour=blue,long" (line 1) has value=, which type=sha does not use: ignored'
   ]);
 });
