@@ -7,7 +7,10 @@
  * local registry with basic auth; that registry listens on 127.0.0.1, not under an ECR host name,
  * so its entry says `ecr: true` (ECR host names are recognised in a unit test). Also: an unset
  * secret on a fork's pull request is a notice, on a push an error naming the input; a refused
- * ECR exchange stops the run before anything is built.
+ * ECR exchange stops the run before anything is built. And issue 19's migration whole: the two
+ * login steps plus a typical metadata-action `tags:`/`flavor:` block pasted into `meta-tags` and
+ * `flavor` of one step, run for a push to main and then a release tag; both registries' tag lists,
+ * read through the registry API, hold exactly metadata-action's tags.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -156,6 +159,127 @@ describe('two login-action steps (ECR and a password) as one registry-auth list:
     expect((await registryGet(passwordRegistry.host, tags, ECR_LOGIN)).status).toBe(401);
     expect((await registryGet(ecrRegistry.host, tags)).status).toBe(401);
     expect((await registryGet(passwordRegistry.host, tags)).status).toBe(401);
+  });
+});
+
+/** A push event fixture moved to another commit and ref: the payload, GITHUB_SHA and GITHUB_REF agree. */
+function pushOf(fixture: string, sha: string, ref: string): { event: object; env: Record<string, string> } {
+  const payload = event(fixture) as { after: string; head_commit: { id: string } };
+  return { event: { ...payload, after: sha, head_commit: { ...payload.head_commit, id: sha } }, env: { GITHUB_SHA: sha, GITHUB_REF: ref } };
+}
+
+describe("a workflow's two login-action steps and its metadata-action block, pasted into one step: the same tags on both registries", () => {
+  // What the workflow said, unchanged: metadata-action's `tags` (here `meta-tags`) and `flavor`.
+  const META_TAGS = [
+    'type=ref,event=branch',
+    'type=semver,pattern={{version}}',
+    'type=semver,pattern={{major}}.{{minor}}',
+    'type=sha'
+  ].join('\n');
+  const FLAVOR = 'latest=auto\n';
+  const BRANCH_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  const TAG_SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+  let ecrRegistry: RunningRegistry;
+  let passwordRegistry: RunningRegistry;
+  let standIn: EcrStandIn;
+  let branchRun: ActionRun;
+  let tagRun: ActionRun;
+  const repo = uniqueRepo('meta-logins');
+  const auths = (): [string, { username: string; password: string }][] => [
+    [ecrRegistry.host, ECR_LOGIN],
+    [passwordRegistry.host, HTPASSWD]
+  ];
+
+  beforeAll(async () => {
+    ecrRegistry = await startRegistry({
+      storage: tempDir('ecr-storage-'),
+      htpasswd: { user: ECR_LOGIN.username, password: ECR_LOGIN.password }
+    });
+    passwordRegistry = await startRegistry({
+      storage: tempDir('pw-storage-'),
+      htpasswd: { user: HTPASSWD.username, password: HTPASSWD.password }
+    });
+    standIn = await startEcrStandIn({ accessKeyId: AWS.accessKeyId, region: AWS.region, ...ECR_LOGIN });
+    const hosts = [ecrRegistry.host, passwordRegistry.host];
+    const inputs = {
+      ...localStackInputs(hosts),
+      platforms: 'linux/amd64',
+      provenance: 'false',
+      // metadata-action's `images`, one per registry.
+      images: hosts.map(h => `${h}/${repo}`).join('\n'),
+      'meta-tags': META_TAGS,
+      flavor: FLAVOR,
+      // login-action's two steps: `registry:` alone after configure-aws-credentials (ECR), then a password.
+      'registry-auth': [
+        `- registry: ${ecrRegistry.host}`,
+        '  ecr: true',
+        `- registry: ${passwordRegistry.host}`,
+        `  username: ${HTPASSWD.username}`,
+        `  password: ${HTPASSWD.password}`
+      ].join('\n')
+    };
+    // A push to the default branch, then the release tag v1.2.3 pushed on a later commit.
+    const onMain = pushOf('push-default-branch.json', BRANCH_SHA, 'refs/heads/main');
+    branchRun = await runAction({ event: onMain.event, env: { ...awsEnv(standIn), ...onMain.env }, inputs });
+    const onTag = pushOf('push-tag.json', TAG_SHA, 'refs/tags/v1.2.3');
+    tagRun = await runAction({ event: onTag.event, env: { ...awsEnv(standIn), ...onTag.env }, inputs });
+  });
+  afterAll(async () => {
+    await standIn?.stop();
+    await ecrRegistry?.stop();
+    await passwordRegistry?.stop();
+  });
+
+  test('both runs succeed, each logging in to both registries (ECR through the stand-in) and out again', () => {
+    for (const run of [branchRun, tagRun]) {
+      expect(errorLines(run.main.stdout)).toEqual([]);
+      expect(run.main.code).toBe(0);
+      expect(run.post?.code).toBe(0);
+      expect(log(run)).toContain(`Logging in to ${ecrRegistry.host} as AWS`);
+      expect(log(run)).toContain(`Logging in to ${passwordRegistry.host} as ${HTPASSWD.username}`);
+      expect(run.post?.stdout).toContain(`Logged out of ${ecrRegistry.host}`);
+      expect(run.post?.stdout).toContain(`Logged out of ${passwordRegistry.host}`);
+    }
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  test("the tags are metadata-action's for each push: branch and short sha; then version, major.minor, latest and short sha", () => {
+    expect(branchRun.outputs['tag-names'].split('\n').sort()).toEqual(['main', 'sha-a1b2c3d']);
+    expect(tagRun.outputs['tag-names'].split('\n').sort()).toEqual(['1.2', '1.2.3', 'latest', 'sha-6113728']);
+    expect(tagRun.outputs.version).toBe('1.2.3');
+    for (const host of [ecrRegistry.host, passwordRegistry.host]) {
+      expect(tagRun.outputs.tags.split('\n')).toEqual(expect.arrayContaining([`${host}/${repo}:1.2.3`, `${host}/${repo}:latest`]));
+    }
+  });
+
+  test('every password is masked and reaches the log nowhere else', () => {
+    for (const run of [branchRun, tagRun]) {
+      const unmasked = log(run)
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n');
+      for (const secret of [ECR_LOGIN.password, HTPASSWD.password, AWS.secretAccessKey]) expect(unmasked).not.toContain(secret);
+    }
+  });
+
+  test('read through the registry HTTP API, both registries hold exactly those tags, each on the index its run published', async () => {
+    const expected: Record<string, string> = {
+      main: branchRun.outputs.digest,
+      'sha-a1b2c3d': branchRun.outputs.digest,
+      '1.2.3': tagRun.outputs.digest,
+      '1.2': tagRun.outputs.digest,
+      latest: tagRun.outputs.digest,
+      'sha-6113728': tagRun.outputs.digest
+    };
+    expect(branchRun.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(tagRun.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(tagRun.outputs.digest).not.toBe(branchRun.outputs.digest);
+    for (const [host, auth] of auths()) {
+      expect([host, (await tagList(host, repo, auth))?.sort()]).toEqual([host, Object.keys(expected).sort()]);
+      for (const [tag, digest] of Object.entries(expected)) {
+        expect([host, tag, (await manifest(host, repo, tag, auth))._digest]).toEqual([host, tag, digest]);
+      }
+    }
   });
 });
 
