@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const withRef = await withWorkflowRunRef(run, { tagsGiven, token });
     const withLatest = await withLatestRelease(withRef, tagsGiven ? '' : token);
     const ctx = await withMetadataFacts(withLatest, readInput('meta-tags'), token, m => core.warning(m));
-    await loadYamlFor(readInput('registry-auth'));
+    await loadYamlFor(readInput('registry-auth'), readInput('append'));
     const cfg = loadConfig(readInput, ctx, givenInputs());
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {

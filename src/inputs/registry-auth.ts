@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import { DOCKER_HUB, HOST_PATTERN, canonicalRegistry } from '../oci/reference';
 import { Problems } from './problems';
-import { parseYaml } from './yaml';
+import { parseYamlStrings } from './yaml';
 
 export type EcrMode = 'auto' | 'true' | 'false';
 export const ECR_MODES: readonly EcrMode[] = ['auto', 'true', 'false'];
@@ -40,7 +40,7 @@ function lineOf(text: string, offset: number): number {
 function parseList(raw: string, p: Problems): unknown[] {
   let doc: unknown;
   try {
-    doc = parseYaml(raw);
+    doc = parseYamlStrings(raw);
   } catch (e) {
     // The parser's message may quote the text, secrets included: only its code and line are shown.
     const err = e as { code?: string; pos?: [number, number] };
@@ -111,7 +111,7 @@ function readEntry(item: unknown, entry: number, p: Problems): RegistryAuth | un
   };
 }
 
-/** Reads `registry-auth` (parsed with `parseYaml`, so `loadYamlFor` must have seen it); problems go to `p`. */
+/** Reads `registry-auth` (parsed with `parseYamlStrings`, so `loadYamlFor` must have seen it); problems go to `p`. */
 export function parseRegistryAuth(raw: string, p: Problems): RegistryAuth[] {
   if (raw.trim() === '') return [];
   return parseList(raw, p).flatMap((item, i) => readEntry(item, i + 1, p) ?? []);

@@ -42,7 +42,10 @@ export interface LoginPlan {
   notices: string[];
 }
 
-type LoginInputs = Pick<Inputs, 'username' | 'password' | 'githubToken' | 'registries' | 'registryAuth' | 'ecr' | 'buildkitdConfigInline'>;
+type LoginInputs = Pick<
+  Inputs,
+  'username' | 'password' | 'githubToken' | 'registries' | 'registryAuth' | 'ecr' | 'buildkitdConfigInline' | 'buildkitdConfig'
+>;
 
 /** What the event tells the logins: its name, whether its code is untrusted, and whether this run logs in at all. */
 export interface LoginEvent {
@@ -142,13 +145,15 @@ function sourceOf(c: Credentials, on: LoginEvent, p: Problems, notices: string[]
 
 export function routeLogins(i: LoginInputs, ctx: Pick<RunContext, 'actor'>, pushTargets: string[], on: LoginEvent, p: Problems): LoginPlan {
   const targets = [...new Set(pushTargets.map(ref => parseReference(ref).registry))];
-  const plainHttp = plainHttpRegistries(i.buildkitdConfigInline);
+  // buildx takes one buildkitd.toml: the file's, or the inline text (both given is an input problem of its own).
+  const tomlInput = i.buildkitdConfig ? 'buildkitd-config' : 'buildkitd-config-inline';
+  const plainHttp = plainHttpRegistries(i.buildkitdConfig?.text ?? i.buildkitdConfigInline);
   const notices: string[] = [];
   const logins: PlannedLogin[] = [];
   for (const c of allCredentials(i, targets, p)) {
     if (plainHttp.includes(c.registry) && !isLoopbackHost(c.registry)) {
       p.push(
-        `buildkitd-config-inline: marks ${c.registry} http = true, and ${c.from} logs in to it: its credentials would cross the ` +
+        `${tomlInput}: marks ${c.registry} http = true, and ${c.from} logs in to it: its credentials would cross the ` +
           'network in clear; serve it over TLS (insecure = true accepts a self-signed certificate)'
       );
       continue;

@@ -15,7 +15,7 @@ import { plainHttpRegistries } from '../policy/plain-http-hosts';
 export function registryClient(cfg: Config, logins: RegistryLogin[], dockerConfigDir: string, run: Runner): Registry {
   return new RegistryClient({
     credentials: firstOf(staticCredentials(logins), dockerConfigCredentials(dockerConfigDir, run)),
-    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
+    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfig?.text ?? cfg.buildkitdConfigInline)
   });
 }
 

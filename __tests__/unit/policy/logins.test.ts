@@ -4,6 +4,9 @@
  * and an empty password (an unset secret) over the events GitHub really sends: a notice where
  * nothing is pushed on untrusted code, an error naming the input everywhere else.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ConfigError } from '../../../src/inputs/problems';
 import { loadYamlFor } from '../../../src/inputs/yaml';
 import { loadConfig } from '../../../src/policy/config';
@@ -195,6 +198,25 @@ describe('credentials never cross the network in clear', () => {
 
   test('one on this machine is fine', () => {
     expect(planned({ images: '127.0.0.1:5000/app', username: 'u', password: 'p', 'buildkitd-config-inline': HTTP })).toHaveLength(1);
+  });
+
+  test('the same where a buildkitd-config file says http = true, naming that input', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logins-toml-')), 'buildkitd.toml');
+    fs.writeFileSync(file, HTTP);
+    try {
+      expect(
+        problemsOf({
+          images: 'registry.internal:5000/app',
+          'registry-auth': '- registry: registry.internal:5000\n  username: u\n  password: p',
+          'buildkitd-config': file
+        })
+      ).toEqual([
+        expect.stringMatching(/^buildkitd-config: marks registry\.internal:5000 http = true, and registry-auth entry 1 logs in to it/)
+      ]);
+      expect(planned({ images: '127.0.0.1:5000/app', username: 'u', password: 'p', 'buildkitd-config': file })).toHaveLength(1);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 });
 
