@@ -327,7 +327,9 @@ export const BUILDER_INPUTS = {
   /** Keep BuildKit's state when the builder is removed. */
   keepState: input('keep-state', 'false', bool),
   /** Accepted from setup-buildx-action: this action never switches the runner's default builder. */
-  use: input('use', undefined, accepted)
+  use: input('use', undefined, accepted),
+  /** Let untrusted code build on a builder that outlives the run (remote, named, kept, a self-hosted engine's). */
+  allowUntrustedSharedBuilder: input('allow-untrusted-shared-builder', 'false', bool)
 };
 
 /** Signing and attesting what is published (see "Supply chain" in the README). */

@@ -78,6 +78,7 @@ function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  if (cfg.trust.sharedBuilder) core.notice(cfg.trust.sharedBuilder);
   noticeWithheld(cfg.withheld);
   announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
