@@ -1,8 +1,8 @@
-exports.id = 905;
-exports.ids = [905];
+exports.id = 953;
+exports.ids = [953];
 exports.modules = {
 
-/***/ 15183:
+/***/ 46975:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -75,7 +75,7 @@ exports.req = req;
 
 /***/ }),
 
-/***/ 98894:
+/***/ 90206:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -111,7 +111,7 @@ exports.Agent = void 0;
 const net = __importStar(__webpack_require__(69278));
 const http = __importStar(__webpack_require__(58611));
 const https_1 = __webpack_require__(65692);
-__exportStar(__webpack_require__(15183), exports);
+__exportStar(__webpack_require__(46975), exports);
 const INTERNAL = Symbol('AgentBaseInternalState');
 class Agent extends http.Agent {
     constructor(opts) {
@@ -260,7 +260,7 @@ exports.Agent = Agent;
 
 /***/ }),
 
-/***/ 59380:
+/***/ 63524:
 /***/ ((module) => {
 
 "use strict";
@@ -330,7 +330,7 @@ function range(a, b, str) {
 
 /***/ }),
 
-/***/ 6110:
+/***/ 33326:
 /***/ ((module, exports, __webpack_require__) => {
 
 /* eslint-env browser */
@@ -590,7 +590,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __webpack_require__(40897)(exports);
+module.exports = __webpack_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -609,7 +609,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 40897:
+/***/ 7377:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -625,7 +625,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __webpack_require__(70744);
+	createDebug.humanize = __webpack_require__(34472);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -908,7 +908,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 2830:
+/***/ 51710:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -917,15 +917,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __webpack_require__(6110);
+	module.exports = __webpack_require__(33326);
 } else {
-	module.exports = __webpack_require__(95108);
+	module.exports = __webpack_require__(3380);
 }
 
 
 /***/ }),
 
-/***/ 95108:
+/***/ 3380:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
@@ -959,7 +959,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __webpack_require__(21450);
+	const supportsColor = __webpack_require__(12122);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -1167,7 +1167,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __webpack_require__(40897)(exports);
+module.exports = __webpack_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -1195,7 +1195,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 83813:
+/***/ 65141:
 /***/ ((module) => {
 
 "use strict";
@@ -1211,7 +1211,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 81970:
+/***/ 31778:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1246,9 +1246,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpProxyAgent = void 0;
 const net = __importStar(__webpack_require__(69278));
 const tls = __importStar(__webpack_require__(64756));
-const debug_1 = __importDefault(__webpack_require__(2830));
+const debug_1 = __importDefault(__webpack_require__(51710));
 const events_1 = __webpack_require__(24434);
-const agent_base_1 = __webpack_require__(98894);
+const agent_base_1 = __webpack_require__(90206);
 const url_1 = __webpack_require__(87016);
 const debug = (0, debug_1.default)('http-proxy-agent');
 /**
@@ -1366,7 +1366,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 3669:
+/***/ 94245:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1402,10 +1402,10 @@ exports.HttpsProxyAgent = void 0;
 const net = __importStar(__webpack_require__(69278));
 const tls = __importStar(__webpack_require__(64756));
 const assert_1 = __importDefault(__webpack_require__(42613));
-const debug_1 = __importDefault(__webpack_require__(2830));
-const agent_base_1 = __webpack_require__(98894);
+const debug_1 = __importDefault(__webpack_require__(51710));
+const agent_base_1 = __webpack_require__(90206);
 const url_1 = __webpack_require__(87016);
-const parse_proxy_response_1 = __webpack_require__(37943);
+const parse_proxy_response_1 = __webpack_require__(18407);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -1553,7 +1553,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 37943:
+/***/ 18407:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1563,7 +1563,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseProxyResponse = void 0;
-const debug_1 = __importDefault(__webpack_require__(2830));
+const debug_1 = __importDefault(__webpack_require__(51710));
 const debug = (0, debug_1.default)('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
     return new Promise((resolve, reject) => {
@@ -1661,7 +1661,7 @@ exports.parseProxyResponse = parseProxyResponse;
 
 /***/ }),
 
-/***/ 70744:
+/***/ 34472:
 /***/ ((module) => {
 
 /**
@@ -1830,14 +1830,14 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 21450:
+/***/ 12122:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 const os = __webpack_require__(70857);
 const tty = __webpack_require__(52018);
-const hasFlag = __webpack_require__(83813);
+const hasFlag = __webpack_require__(65141);
 
 const {env} = process;
 
@@ -1973,7 +1973,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 78275:
+/***/ 70515:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1991,7 +1991,7 @@ const proc = typeof process === 'object' && process
     };
 const node_events_1 = __webpack_require__(78474);
 const node_stream_1 = __importDefault(__webpack_require__(57075));
-const node_string_decoder_1 = __webpack_require__(68574);
+const node_string_decoder_1 = __webpack_require__(46193);
 /**
  * Return true if the argument is a Minipass stream, Node stream, or something
  * else that Minipass can interact with.
@@ -3018,7 +3018,7 @@ exports.Minipass = Minipass;
 
 /***/ }),
 
-/***/ 16577:
+/***/ 46257:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3048,7 +3048,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PathScurry = exports.Path = exports.PathScurryDarwin = exports.PathScurryPosix = exports.PathScurryWin32 = exports.PathScurryBase = exports.PathPosix = exports.PathWin32 = exports.PathBase = exports.ChildrenCache = exports.ResolveCache = void 0;
-const lru_cache_1 = __webpack_require__(10897);
+const lru_cache_1 = __webpack_require__(13633);
 const node_path_1 = __webpack_require__(76760);
 const node_url_1 = __webpack_require__(73136);
 const fs_1 = __webpack_require__(79896);
@@ -3057,7 +3057,7 @@ const realpathSync = fs_1.realpathSync.native;
 // TODO: test perf of fs/promises realpath vs realpathCB,
 // since the promises one uses realpath.native
 const promises_1 = __webpack_require__(51455);
-const minipass_1 = __webpack_require__(78275);
+const minipass_1 = __webpack_require__(70515);
 const defaultFS = {
     lstatSync: fs_1.lstatSync,
     readdir: fs_1.readdir,
@@ -5039,7 +5039,7 @@ exports.PathScurry = process.platform === 'win32' ? PathScurryWin32
 
 /***/ }),
 
-/***/ 10897:
+/***/ 13633:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";

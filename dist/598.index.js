@@ -1,8 +1,8 @@
-exports.id = 694;
-exports.ids = [694];
+exports.id = 598;
+exports.ids = [598];
 exports.modules = {
 
-/***/ 48796:
+/***/ 30956:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -53,7 +53,7 @@ function appDataPath(name) {
 
 /***/ }),
 
-/***/ 83040:
+/***/ 49040:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -80,9 +80,9 @@ limitations under the License.
 */
 const fs_1 = __importDefault(__webpack_require__(79896));
 const path_1 = __importDefault(__webpack_require__(16928));
-const tuf_js_1 = __webpack_require__(84706);
-const _1 = __webpack_require__(84423);
-const target_1 = __webpack_require__(47686);
+const tuf_js_1 = __webpack_require__(46194);
+const _1 = __webpack_require__(71127);
+const target_1 = __webpack_require__(86166);
 const TARGETS_DIR_NAME = 'targets';
 class TUFClient {
     constructor(options) {
@@ -138,7 +138,7 @@ function seedCache({ cachePath, mirrorURL, tufRootPath, forceInit, }) {
             fs_1.default.copyFileSync(tufRootPath, cachedRootPath);
         }
         else {
-            const seeds = __webpack_require__(8032);
+            const seeds = __webpack_require__(7890);
             const repoSeed = seeds[mirrorURL];
             if (!repoSeed) {
                 throw new _1.TUFError({
@@ -172,7 +172,7 @@ function initClient(options) {
 
 /***/ }),
 
-/***/ 16213:
+/***/ 20581:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -192,7 +192,7 @@ exports.TUFError = TUFError;
 
 /***/ }),
 
-/***/ 84423:
+/***/ 71127:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -216,9 +216,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const protobuf_specs_1 = __webpack_require__(19654);
-const appdata_1 = __webpack_require__(48796);
-const client_1 = __webpack_require__(83040);
+const protobuf_specs_1 = __webpack_require__(62166);
+const appdata_1 = __webpack_require__(30956);
+const client_1 = __webpack_require__(49040);
 exports.DEFAULT_MIRROR_URL = 'https://tuf-repo-cdn.sigstore.dev';
 const DEFAULT_CACHE_DIR = 'sigstore-js';
 const DEFAULT_RETRY = { retries: 2 };
@@ -250,13 +250,13 @@ function createClient(options) {
         forceInit: options.forceInit ?? options.force ?? false,
     });
 }
-var error_1 = __webpack_require__(16213);
+var error_1 = __webpack_require__(20581);
 Object.defineProperty(exports, "TUFError", ({ enumerable: true, get: function () { return error_1.TUFError; } }));
 
 
 /***/ }),
 
-/***/ 47686:
+/***/ 86166:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -282,7 +282,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 const fs_1 = __importDefault(__webpack_require__(79896));
-const error_1 = __webpack_require__(16213);
+const error_1 = __webpack_require__(20581);
 // Downloads and returns the specified target from the provided TUF Updater.
 async function readTarget(tuf, targetPath) {
     const path = await getTargetPath(tuf, targetPath);
@@ -343,7 +343,7 @@ async function getTargetPath(tuf, target) {
 
 /***/ }),
 
-/***/ 65178:
+/***/ 23882:
 /***/ ((module) => {
 
 const COMMA = ',';
@@ -414,7 +414,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 28883:
+/***/ 64579:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -426,8 +426,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Signed = exports.MetadataKind = void 0;
 exports.isMetadataKind = isMetadataKind;
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(5494);
-const utils_1 = __webpack_require__(20846);
+const error_1 = __webpack_require__(838);
+const utils_1 = __webpack_require__(55614);
 const SPECIFICATION_VERSION = ['1', '0', '31'];
 var MetadataKind;
 (function (MetadataKind) {
@@ -514,7 +514,7 @@ function isNumeric(str) {
 
 /***/ }),
 
-/***/ 84727:
+/***/ 38887:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -525,10 +525,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Delegations = void 0;
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(5494);
-const key_1 = __webpack_require__(53343);
-const role_1 = __webpack_require__(55934);
-const utils_1 = __webpack_require__(20846);
+const error_1 = __webpack_require__(838);
+const key_1 = __webpack_require__(16143);
+const role_1 = __webpack_require__(26062);
+const utils_1 = __webpack_require__(55614);
 /**
  * A container object storing information about all delegations.
  *
@@ -637,7 +637,7 @@ function rolesFromJSON(data) {
 
 /***/ }),
 
-/***/ 5494:
+/***/ 838:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -672,7 +672,7 @@ exports.UnsupportedAlgorithmError = UnsupportedAlgorithmError;
 
 /***/ }),
 
-/***/ 76708:
+/***/ 7604:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -684,8 +684,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TargetFile = exports.MetaFile = void 0;
 const crypto_1 = __importDefault(__webpack_require__(76982));
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(5494);
-const utils_1 = __webpack_require__(20846);
+const error_1 = __webpack_require__(838);
+const utils_1 = __webpack_require__(55614);
 // A container with information about a particular metadata file.
 //
 // This class is used for Timestamp and Snapshot metadata.
@@ -863,39 +863,39 @@ function validateLength(length) {
 
 /***/ }),
 
-/***/ 68908:
+/***/ 37404:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Timestamp = exports.Targets = exports.Snapshot = exports.Signature = exports.Root = exports.Metadata = exports.Key = exports.TargetFile = exports.MetaFile = exports.ValueError = exports.MetadataKind = void 0;
-var base_1 = __webpack_require__(28883);
+var base_1 = __webpack_require__(64579);
 Object.defineProperty(exports, "MetadataKind", ({ enumerable: true, get: function () { return base_1.MetadataKind; } }));
-var error_1 = __webpack_require__(5494);
+var error_1 = __webpack_require__(838);
 Object.defineProperty(exports, "ValueError", ({ enumerable: true, get: function () { return error_1.ValueError; } }));
-var file_1 = __webpack_require__(76708);
+var file_1 = __webpack_require__(7604);
 Object.defineProperty(exports, "MetaFile", ({ enumerable: true, get: function () { return file_1.MetaFile; } }));
 Object.defineProperty(exports, "TargetFile", ({ enumerable: true, get: function () { return file_1.TargetFile; } }));
-var key_1 = __webpack_require__(53343);
+var key_1 = __webpack_require__(16143);
 Object.defineProperty(exports, "Key", ({ enumerable: true, get: function () { return key_1.Key; } }));
-var metadata_1 = __webpack_require__(86555);
+var metadata_1 = __webpack_require__(73931);
 Object.defineProperty(exports, "Metadata", ({ enumerable: true, get: function () { return metadata_1.Metadata; } }));
-var root_1 = __webpack_require__(8946);
+var root_1 = __webpack_require__(36482);
 Object.defineProperty(exports, "Root", ({ enumerable: true, get: function () { return root_1.Root; } }));
-var signature_1 = __webpack_require__(50874);
+var signature_1 = __webpack_require__(95946);
 Object.defineProperty(exports, "Signature", ({ enumerable: true, get: function () { return signature_1.Signature; } }));
-var snapshot_1 = __webpack_require__(59386);
+var snapshot_1 = __webpack_require__(61130);
 Object.defineProperty(exports, "Snapshot", ({ enumerable: true, get: function () { return snapshot_1.Snapshot; } }));
-var targets_1 = __webpack_require__(46150);
+var targets_1 = __webpack_require__(35926);
 Object.defineProperty(exports, "Targets", ({ enumerable: true, get: function () { return targets_1.Targets; } }));
-var timestamp_1 = __webpack_require__(81796);
+var timestamp_1 = __webpack_require__(76020);
 Object.defineProperty(exports, "Timestamp", ({ enumerable: true, get: function () { return timestamp_1.Timestamp; } }));
 
 
 /***/ }),
 
-/***/ 53343:
+/***/ 16143:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -906,9 +906,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Key = void 0;
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(5494);
-const utils_1 = __webpack_require__(20846);
-const key_1 = __webpack_require__(86361);
+const error_1 = __webpack_require__(838);
+const utils_1 = __webpack_require__(55614);
+const key_1 = __webpack_require__(48905);
 // A container class representing the public portion of a Key.
 class Key {
     constructor(options) {
@@ -988,7 +988,7 @@ exports.Key = Key;
 
 /***/ }),
 
-/***/ 86555:
+/***/ 73931:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -998,16 +998,16 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Metadata = void 0;
-const canonical_json_1 = __webpack_require__(65178);
+const canonical_json_1 = __webpack_require__(23882);
 const util_1 = __importDefault(__webpack_require__(39023));
-const base_1 = __webpack_require__(28883);
-const error_1 = __webpack_require__(5494);
-const root_1 = __webpack_require__(8946);
-const signature_1 = __webpack_require__(50874);
-const snapshot_1 = __webpack_require__(59386);
-const targets_1 = __webpack_require__(46150);
-const timestamp_1 = __webpack_require__(81796);
-const utils_1 = __webpack_require__(20846);
+const base_1 = __webpack_require__(64579);
+const error_1 = __webpack_require__(838);
+const root_1 = __webpack_require__(36482);
+const signature_1 = __webpack_require__(95946);
+const snapshot_1 = __webpack_require__(61130);
+const targets_1 = __webpack_require__(35926);
+const timestamp_1 = __webpack_require__(76020);
+const utils_1 = __webpack_require__(55614);
 /***
  * A container for signed TUF metadata.
  *
@@ -1156,7 +1156,7 @@ exports.Metadata = Metadata;
 
 /***/ }),
 
-/***/ 55934:
+/***/ 26062:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1167,10 +1167,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SuccinctRoles = exports.DelegatedRole = exports.Role = exports.TOP_LEVEL_ROLE_NAMES = void 0;
 const crypto_1 = __importDefault(__webpack_require__(76982));
-const minimatch_1 = __webpack_require__(61956);
+const minimatch_1 = __webpack_require__(19412);
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(5494);
-const utils_1 = __webpack_require__(20846);
+const error_1 = __webpack_require__(838);
+const utils_1 = __webpack_require__(55614);
 exports.TOP_LEVEL_ROLE_NAMES = [
     'root',
     'targets',
@@ -1463,7 +1463,7 @@ exports.SuccinctRoles = SuccinctRoles;
 
 /***/ }),
 
-/***/ 8946:
+/***/ 36482:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1474,11 +1474,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Root = void 0;
 const util_1 = __importDefault(__webpack_require__(39023));
-const base_1 = __webpack_require__(28883);
-const error_1 = __webpack_require__(5494);
-const key_1 = __webpack_require__(53343);
-const role_1 = __webpack_require__(55934);
-const utils_1 = __webpack_require__(20846);
+const base_1 = __webpack_require__(64579);
+const error_1 = __webpack_require__(838);
+const key_1 = __webpack_require__(16143);
+const role_1 = __webpack_require__(26062);
+const utils_1 = __webpack_require__(55614);
 /**
  * A container for the signed part of root metadata.
  *
@@ -1587,7 +1587,7 @@ function rolesFromJSON(data) {
 
 /***/ }),
 
-/***/ 50874:
+/***/ 95946:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1633,7 +1633,7 @@ exports.Signature = Signature;
 
 /***/ }),
 
-/***/ 59386:
+/***/ 61130:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1644,9 +1644,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Snapshot = void 0;
 const util_1 = __importDefault(__webpack_require__(39023));
-const base_1 = __webpack_require__(28883);
-const file_1 = __webpack_require__(76708);
-const utils_1 = __webpack_require__(20846);
+const base_1 = __webpack_require__(64579);
+const file_1 = __webpack_require__(7604);
+const utils_1 = __webpack_require__(55614);
 /**
  * A container for the signed part of snapshot metadata.
  *
@@ -1712,7 +1712,7 @@ function metaFromJSON(data) {
 
 /***/ }),
 
-/***/ 46150:
+/***/ 35926:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1723,10 +1723,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Targets = void 0;
 const util_1 = __importDefault(__webpack_require__(39023));
-const base_1 = __webpack_require__(28883);
-const delegations_1 = __webpack_require__(84727);
-const file_1 = __webpack_require__(76708);
-const utils_1 = __webpack_require__(20846);
+const base_1 = __webpack_require__(64579);
+const delegations_1 = __webpack_require__(38887);
+const file_1 = __webpack_require__(7604);
+const utils_1 = __webpack_require__(55614);
 // Container for the signed part of targets metadata.
 //
 // Targets contains verifying information about target files and also delegates
@@ -1812,16 +1812,16 @@ function delegationsFromJSON(data) {
 
 /***/ }),
 
-/***/ 81796:
+/***/ 76020:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Timestamp = void 0;
-const base_1 = __webpack_require__(28883);
-const file_1 = __webpack_require__(76708);
-const utils_1 = __webpack_require__(20846);
+const base_1 = __webpack_require__(64579);
+const file_1 = __webpack_require__(7604);
+const utils_1 = __webpack_require__(55614);
 /**
  * A container for the signed part of timestamp metadata.
  *
@@ -1878,7 +1878,7 @@ function snapshotMetaFromJSON(data) {
 
 /***/ }),
 
-/***/ 37915:
+/***/ 79275:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1918,7 +1918,7 @@ function isObjectRecord(value) {
 
 /***/ }),
 
-/***/ 20846:
+/***/ 55614:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1948,13 +1948,13 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.crypto = exports.guard = void 0;
-exports.guard = __importStar(__webpack_require__(37915));
-exports.crypto = __importStar(__webpack_require__(64405));
+exports.guard = __importStar(__webpack_require__(79275));
+exports.crypto = __importStar(__webpack_require__(52421));
 
 
 /***/ }),
 
-/***/ 86361:
+/***/ 48905:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -1965,8 +1965,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getPublicKey = getPublicKey;
 const crypto_1 = __importDefault(__webpack_require__(76982));
-const error_1 = __webpack_require__(5494);
-const oid_1 = __webpack_require__(10334);
+const error_1 = __webpack_require__(838);
+const oid_1 = __webpack_require__(33678);
 const ASN1_TAG_SEQUENCE = 0x30;
 const ANS1_TAG_BIT_STRING = 0x03;
 const NULL_BYTE = 0x00;
@@ -2104,7 +2104,7 @@ const isHex = (key) => /^[0-9a-fA-F]+$/.test(key);
 
 /***/ }),
 
-/***/ 10334:
+/***/ 33678:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2138,7 +2138,7 @@ function encodeVariableLengthInteger(value) {
 
 /***/ }),
 
-/***/ 64405:
+/***/ 52421:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -2148,7 +2148,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.verifySignature = void 0;
-const canonical_json_1 = __webpack_require__(65178);
+const canonical_json_1 = __webpack_require__(23882);
 const crypto_1 = __importDefault(__webpack_require__(76982));
 const verifySignature = (metaDataSignedData, key, signature) => {
     const canonicalData = Buffer.from((0, canonical_json_1.canonicalize)(metaDataSignedData));
@@ -2159,10 +2159,10 @@ exports.verifySignature = verifySignature;
 
 /***/ }),
 
-/***/ 44974:
+/***/ 11134:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var balanced = __webpack_require__(59380)
+var balanced = __webpack_require__(63524)
 
 module.exports = expandTop
 
@@ -2799,7 +2799,7 @@ function expand(
 
 /***/ }),
 
-/***/ 2730:
+/***/ 9050:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2822,7 +2822,7 @@ exports.defaultConfig = {
 
 /***/ }),
 
-/***/ 86376:
+/***/ 67576:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2879,7 +2879,7 @@ exports.DownloadHTTPError = DownloadHTTPError;
 
 /***/ }),
 
-/***/ 16337:
+/***/ 91265:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -2889,12 +2889,12 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DefaultFetcher = exports.BaseFetcher = void 0;
-const debug_1 = __importDefault(__webpack_require__(2830));
+const debug_1 = __importDefault(__webpack_require__(51710));
 const fs_1 = __importDefault(__webpack_require__(79896));
-const make_fetch_happen_1 = __importDefault(__webpack_require__(39310));
+const make_fetch_happen_1 = __importDefault(__webpack_require__(27262));
 const util_1 = __importDefault(__webpack_require__(39023));
-const error_1 = __webpack_require__(86376);
-const tmpfile_1 = __webpack_require__(24611);
+const error_1 = __webpack_require__(67576);
+const tmpfile_1 = __webpack_require__(78227);
 const log = (0, debug_1.default)('tuf:fetch');
 class BaseFetcher {
     // Download file from given URL. The file is downloaded to a temporary
@@ -2973,32 +2973,32 @@ const writeBufferToStream = async (stream, buffer) => {
 
 /***/ }),
 
-/***/ 84706:
+/***/ 46194:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Updater = exports.BaseFetcher = exports.TargetFile = void 0;
-var models_1 = __webpack_require__(68908);
+var models_1 = __webpack_require__(37404);
 Object.defineProperty(exports, "TargetFile", ({ enumerable: true, get: function () { return models_1.TargetFile; } }));
-var fetcher_1 = __webpack_require__(16337);
+var fetcher_1 = __webpack_require__(91265);
 Object.defineProperty(exports, "BaseFetcher", ({ enumerable: true, get: function () { return fetcher_1.BaseFetcher; } }));
-var updater_1 = __webpack_require__(46903);
+var updater_1 = __webpack_require__(66740);
 Object.defineProperty(exports, "Updater", ({ enumerable: true, get: function () { return updater_1.Updater; } }));
 
 
 /***/ }),
 
-/***/ 95683:
+/***/ 55283:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TrustedMetadataStore = void 0;
-const models_1 = __webpack_require__(68908);
-const error_1 = __webpack_require__(86376);
+const models_1 = __webpack_require__(37404);
+const error_1 = __webpack_require__(67576);
 class TrustedMetadataStore {
     trustedSet = {};
     referenceTime;
@@ -3217,7 +3217,7 @@ exports.TrustedMetadataStore = TrustedMetadataStore;
 
 /***/ }),
 
-/***/ 46903:
+/***/ 66740:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3260,15 +3260,15 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Updater = void 0;
-const models_1 = __webpack_require__(68908);
-const debug_1 = __importDefault(__webpack_require__(2830));
+const models_1 = __webpack_require__(37404);
+const debug_1 = __importDefault(__webpack_require__(51710));
 const fs = __importStar(__webpack_require__(79896));
 const path = __importStar(__webpack_require__(16928));
-const config_1 = __webpack_require__(2730);
-const error_1 = __webpack_require__(86376);
-const fetcher_1 = __webpack_require__(16337);
-const store_1 = __webpack_require__(95683);
-const url = __importStar(__webpack_require__(56469));
+const config_1 = __webpack_require__(9050);
+const error_1 = __webpack_require__(67576);
+const fetcher_1 = __webpack_require__(91265);
+const store_1 = __webpack_require__(55283);
+const url = __importStar(__webpack_require__(21349));
 const log = (0, debug_1.default)('tuf:cache');
 class Updater {
     dir;
@@ -3593,7 +3593,7 @@ exports.Updater = Updater;
 
 /***/ }),
 
-/***/ 24611:
+/***/ 78227:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3626,7 +3626,7 @@ const withTempDir = async (handler) => {
 
 /***/ }),
 
-/***/ 56469:
+/***/ 21349:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3647,7 +3647,7 @@ function removeLeadingSlash(path) {
 
 /***/ }),
 
-/***/ 34460:
+/***/ 41228:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3668,7 +3668,7 @@ exports.assertValidPattern = assertValidPattern;
 
 /***/ }),
 
-/***/ 95044:
+/***/ 6100:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3677,8 +3677,8 @@ exports.assertValidPattern = assertValidPattern;
 var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AST = void 0;
-const brace_expressions_js_1 = __webpack_require__(17269);
-const unescape_js_1 = __webpack_require__(78146);
+const brace_expressions_js_1 = __webpack_require__(75845);
+const unescape_js_1 = __webpack_require__(74546);
 const types = new Set(['!', '?', '+', '*', '@']);
 const isExtglobType = (c) => types.has(c);
 const isExtglobAST = (c) => isExtglobType(c.type);
@@ -4422,7 +4422,7 @@ _a = AST;
 
 /***/ }),
 
-/***/ 17269:
+/***/ 75845:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4581,7 +4581,7 @@ exports.parseClass = parseClass;
 
 /***/ }),
 
-/***/ 5525:
+/***/ 50917:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4610,7 +4610,7 @@ exports.escape = escape;
 
 /***/ }),
 
-/***/ 61956:
+/***/ 19412:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -4620,11 +4620,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.unescape = exports.escape = exports.AST = exports.Minimatch = exports.match = exports.makeRe = exports.braceExpand = exports.defaults = exports.filter = exports.GLOBSTAR = exports.sep = exports.minimatch = void 0;
-const brace_expansion_1 = __importDefault(__webpack_require__(44974));
-const assert_valid_pattern_js_1 = __webpack_require__(34460);
-const ast_js_1 = __webpack_require__(95044);
-const escape_js_1 = __webpack_require__(5525);
-const unescape_js_1 = __webpack_require__(78146);
+const brace_expansion_1 = __importDefault(__webpack_require__(11134));
+const assert_valid_pattern_js_1 = __webpack_require__(41228);
+const ast_js_1 = __webpack_require__(6100);
+const escape_js_1 = __webpack_require__(50917);
+const unescape_js_1 = __webpack_require__(74546);
 const minimatch = (p, pattern, options = {}) => {
     (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
     // shortcut: comments match nothing.
@@ -5625,11 +5625,11 @@ class Minimatch {
 }
 exports.Minimatch = Minimatch;
 /* c8 ignore start */
-var ast_js_2 = __webpack_require__(95044);
+var ast_js_2 = __webpack_require__(6100);
 Object.defineProperty(exports, "AST", ({ enumerable: true, get: function () { return ast_js_2.AST; } }));
-var escape_js_2 = __webpack_require__(5525);
+var escape_js_2 = __webpack_require__(50917);
 Object.defineProperty(exports, "escape", ({ enumerable: true, get: function () { return escape_js_2.escape; } }));
-var unescape_js_2 = __webpack_require__(78146);
+var unescape_js_2 = __webpack_require__(74546);
 Object.defineProperty(exports, "unescape", ({ enumerable: true, get: function () { return unescape_js_2.unescape; } }));
 /* c8 ignore stop */
 exports.minimatch.AST = ast_js_1.AST;
@@ -5640,7 +5640,7 @@ exports.minimatch.unescape = unescape_js_1.unescape;
 
 /***/ }),
 
-/***/ 78146:
+/***/ 74546:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -5671,7 +5671,7 @@ exports.unescape = unescape;
 
 /***/ }),
 
-/***/ 8032:
+/***/ 7890:
 /***/ ((module) => {
 
 "use strict";

@@ -1,8 +1,8 @@
-exports.id = 118;
-exports.ids = [118];
+exports.id = 6;
+exports.ids = [6];
 exports.modules = {
 
-/***/ 73057:
+/***/ 69553:
 /***/ ((module) => {
 
 function isBuffer(value) {
@@ -202,7 +202,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 29580:
+/***/ 17532:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(24434)
@@ -210,7 +210,7 @@ module.exports = __webpack_require__(24434)
 
 /***/ }),
 
-/***/ 13587:
+/***/ 12899:
 /***/ ((module) => {
 
 module.exports = class FixedFIFO {
@@ -256,10 +256,10 @@ module.exports = class FixedFIFO {
 
 /***/ }),
 
-/***/ 83867:
+/***/ 74219:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const FixedFIFO = __webpack_require__(13587)
+const FixedFIFO = __webpack_require__(12899)
 
 module.exports = class FastFIFO {
   constructor (hwm) {
@@ -311,14 +311,14 @@ module.exports = class FastFIFO {
 
 /***/ }),
 
-/***/ 36204:
+/***/ 13052:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { EventEmitter } = __webpack_require__(29580)
-const FIFO = __webpack_require__(83867)
-const TextDecoder = __webpack_require__(97934)
+const { EventEmitter } = __webpack_require__(17532)
+const FIFO = __webpack_require__(74219)
+const TextDecoder = __webpack_require__(35454)
 
-const StreamError = __webpack_require__(45657)
+const StreamError = __webpack_require__(393)
 
 // if we do a future major, expect queue microtask to be there always, for now a bit defensive
 const qmt =
@@ -1632,7 +1632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 45657:
+/***/ 393:
 /***/ ((module) => {
 
 module.exports = class StreamError extends Error {
@@ -1686,7 +1686,7 @@ module.exports = class StreamError extends Error {
 
 /***/ }),
 
-/***/ 20775:
+/***/ 18519:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const constants = { // just for envs without fs
@@ -1707,13 +1707,13 @@ try {
 
 /***/ }),
 
-/***/ 35763:
+/***/ 32099:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Writable, Readable, getStreamError } = __webpack_require__(36204)
-const FIFO = __webpack_require__(83867)
-const b4a = __webpack_require__(73057)
-const headers = __webpack_require__(88428)
+const { Writable, Readable, getStreamError } = __webpack_require__(13052)
+const FIFO = __webpack_require__(74219)
+const b4a = __webpack_require__(69553)
+const headers = __webpack_require__(6972)
 
 const EMPTY = b4a.alloc(0)
 const MAX_HEADER_SIZE = 4 * 1024 * 1024 // arbitrary big number
@@ -2130,10 +2130,10 @@ function overflow (size) {
 
 /***/ }),
 
-/***/ 88428:
+/***/ 6972:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(73057)
+const b4a = __webpack_require__(69553)
 
 const ZEROS = '0000000000000000000'
 const SEVENS = '7777777777777777777'
@@ -2458,23 +2458,23 @@ function addLength (str) {
 
 /***/ }),
 
-/***/ 56118:
+/***/ 8006:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-exports.extract = __webpack_require__(35763)
-exports.pack = __webpack_require__(80861)
+exports.extract = __webpack_require__(32099)
+exports.pack = __webpack_require__(93805)
 
 
 /***/ }),
 
-/***/ 80861:
+/***/ 93805:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Readable, Writable, getStreamError } = __webpack_require__(36204)
-const b4a = __webpack_require__(73057)
+const { Readable, Writable, getStreamError } = __webpack_require__(13052)
+const b4a = __webpack_require__(69553)
 
-const constants = __webpack_require__(20775)
-const headers = __webpack_require__(88428)
+const constants = __webpack_require__(18519)
+const headers = __webpack_require__(6972)
 
 const DMODE = 0o755
 const FMODE = 0o644
@@ -2761,11 +2761,11 @@ function mapWritable (buf) {
 
 /***/ }),
 
-/***/ 97934:
+/***/ 35454:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const PassThroughDecoder = __webpack_require__(47256)
-const UTF8Decoder = __webpack_require__(86414)
+const PassThroughDecoder = __webpack_require__(67656)
+const UTF8Decoder = __webpack_require__(6974)
 
 module.exports = class TextDecoder {
   constructor(encoding = 'utf8') {
@@ -2832,10 +2832,10 @@ function normalizeEncoding(encoding) {
 
 /***/ }),
 
-/***/ 47256:
+/***/ 67656:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(73057)
+const b4a = __webpack_require__(69553)
 
 module.exports = class PassThroughDecoder {
   constructor(encoding) {
@@ -2858,10 +2858,10 @@ module.exports = class PassThroughDecoder {
 
 /***/ }),
 
-/***/ 86414:
+/***/ 6974:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(73057)
+const b4a = __webpack_require__(69553)
 
 /**
  * https://encoding.spec.whatwg.org/#utf-8-decoder

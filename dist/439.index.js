@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 605;
-exports.ids = [605];
+exports.id = 439;
+exports.ids = [439];
 exports.modules = {
 
-/***/ 9191:
+/***/ 18177:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ exports.attachReferrer = attachReferrer;
  * referrers API, or, on a registry without it (distribution 2.8), through the referrers tag schema:
  * an index under the tag `sha256-<hex>` of the subject, which the writer keeps up to date.
  */
-const digest_1 = __webpack_require__(68825);
-const manifest_1 = __webpack_require__(32060);
+const digest_1 = __webpack_require__(75315);
+const manifest_1 = __webpack_require__(84162);
 /** The tag the referrers tag schema keeps a subject's referrers under. */
 function referrersTag(subject) {
     return subject.replace(':', '-');
@@ -59,7 +59,7 @@ async function attachReferrer(registry, repo, subject, m) {
 
 /***/ }),
 
-/***/ 42935:
+/***/ 53625:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -74,8 +74,8 @@ exports.recordWithGitHub = recordWithGitHub;
  * each tag), its predicate (keyless: from the job's verified token claims, through @actions/attest;
  * with a key: from the run's environment), and recording it with GitHub's artifact attestations.
  */
-const bundle_1 = __webpack_require__(61040);
-const payloads_1 = __webpack_require__(14686);
+const bundle_1 = __webpack_require__(90176);
+const payloads_1 = __webpack_require__(77784);
 const GITHUB_BUILD_TYPE = 'https://actions.github.io/buildtypes/workflow/v1';
 function describeRun(env = process.env) {
     return {
@@ -109,7 +109,7 @@ function environmentPredicate(run) {
 async function provenancePredicate(run, claims) {
     if (!claims)
         return environmentPredicate(run);
-    const { buildSLSAProvenancePredicate } = await Promise.all(/* import() */[__webpack_require__.e(931), __webpack_require__.e(251), __webpack_require__.e(485)]).then(__webpack_require__.bind(__webpack_require__, 11485));
+    const { buildSLSAProvenancePredicate } = await Promise.all(/* import() */[__webpack_require__.e(131), __webpack_require__.e(115), __webpack_require__.e(989)]).then(__webpack_require__.bind(__webpack_require__, 58989));
     return (await buildSLSAProvenancePredicate(claims.iss)).params;
 }
 /** The statement: the index digest, once per published reference (tags included). */
@@ -132,7 +132,7 @@ async function recordWithGitHub(bundle, api) {
 
 /***/ }),
 
-/***/ 57879:
+/***/ 2177:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -147,7 +147,9 @@ function cosignVerifyCommand(image, plan, expected) {
     if (expected.method === 'key')
         args.push('--key', 'cosign.pub');
     else
-        args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer));
+        args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer), 
+        // The identity names the workflow file; a reusable workflow's is the same for every caller.
+        '--certificate-github-workflow-repository', quote(expected.repository));
     // GitHub's instance: the bundle (with its timestamp) against GitHub's root, from `gh attestation trusted-root`.
     if (plan.services.instance === 'github')
         args.push('--new-bundle-format', '--trusted-root', 'github-trusted-root.json');
@@ -155,8 +157,9 @@ function cosignVerifyCommand(image, plan, expected) {
         args.push('--insecure-ignore-tlog=true');
     return [...args, quote(image)].join(' ');
 }
-function ghAttestationCommand(image, owner, expected) {
-    const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--owner', quote(owner)];
+/** gh checks `--repo` against the certificate's source repository: the caller's, not the (reusable) workflow's. */
+function ghAttestationCommand(image, repository, expected) {
+    const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--repo', quote(repository)];
     if (expected.method === 'keyless')
         args.push('--signer-workflow', quote(expected.identity.replace(/^https?:\/\/[^/]+\//, '').replace(/@.*$/, '')));
     return args.join(' ');
@@ -165,7 +168,7 @@ function ghAttestationCommand(image, owner, expected) {
 
 /***/ }),
 
-/***/ 27435:
+/***/ 91705:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -212,9 +215,9 @@ exports.expectedIdentity = expectedIdentity;
  * buys a short-lived Fulcio certificate for an ephemeral key; one certificate signs every manifest
  * of the run, so a run asks Fulcio once.
  */
-const core = __importStar(__webpack_require__(37484));
-const sign_1 = __webpack_require__(15179);
-const keys_1 = __webpack_require__(82821);
+const core = __importStar(__webpack_require__(54300));
+const sign_1 = __webpack_require__(46715);
+const keys_1 = __webpack_require__(92903);
 async function sigstoreToken() {
     const token = await core.getIDToken('sigstore');
     core.setSecret(token);
@@ -230,11 +233,17 @@ function tokenClaims(token) {
 }
 /**
  * The identity Fulcio puts in the certificate of a GitHub Actions token: the URL of the job's
- * workflow file at its ref (for a reusable workflow, the reusable workflow's), and the token's issuer.
+ * workflow file at its ref (for a reusable workflow, the reusable workflow's), the token's issuer,
+ * and the repository whose run this is (`repository`: GITHUB_REPOSITORY, the caller's).
  */
-function expectedIdentity(claims, serverUrl) {
+function expectedIdentity(claims, serverUrl, repository) {
     const ref = claims.job_workflow_ref ?? claims.workflow_ref;
-    return { identity: ref ? `${serverUrl}/${ref}` : claims.sub, issuer: claims.iss };
+    return {
+        identity: ref ? `${serverUrl}/${ref}` : claims.sub,
+        issuer: claims.iss,
+        repository,
+        repositoryUri: `${serverUrl}/${repository}`
+    };
 }
 /** Signs with an ephemeral key certified once by Fulcio; later signatures reuse the certificate. */
 class CertifiedSigner {
@@ -262,7 +271,7 @@ exports.CertifiedSigner = CertifiedSigner;
 
 /***/ }),
 
-/***/ 94605:
+/***/ 53439:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -306,15 +315,15 @@ exports.signAndVerify = signAndVerify;
  * manifest a run publishes in both stored formats, attests the index, reads everything back from
  * each repository and verifies it as a consumer would, and only then lets the caller move tags.
  */
-const core = __importStar(__webpack_require__(37484));
-const reference_1 = __webpack_require__(62148);
-const attestation_1 = __webpack_require__(42935);
-const commands_1 = __webpack_require__(57879);
-const payloads_1 = __webpack_require__(14686);
-const signer_1 = __webpack_require__(92227);
-const store_1 = __webpack_require__(25704);
-const trusted_root_1 = __webpack_require__(21903);
-const verify_1 = __webpack_require__(72132);
+const core = __importStar(__webpack_require__(54300));
+const reference_1 = __webpack_require__(374);
+const attestation_1 = __webpack_require__(53625);
+const commands_1 = __webpack_require__(2177);
+const payloads_1 = __webpack_require__(77784);
+const signer_1 = __webpack_require__(51957);
+const store_1 = __webpack_require__(7866);
+const trusted_root_1 = __webpack_require__(92213);
+const verify_1 = __webpack_require__(22690);
 async function signManifest(job, s, d) {
     const payload = (0, payloads_1.simpleSigningPayload)(job.images[0], d.digest);
     const message = await s.message.create({ data: payload });
@@ -354,7 +363,7 @@ function commands(job, s) {
     const image = `${job.images[0]}@${job.top.digest}`;
     const out = job.plan.signManifests ? [(0, commands_1.cosignVerifyCommand)(image, job.plan, s.expected)] : [];
     if (job.plan.attest)
-        out.push((0, commands_1.ghAttestationCommand)(image, job.github.repository.split('/')[0], s.expected));
+        out.push((0, commands_1.ghAttestationCommand)(image, job.github.repository, s.expected));
     return out;
 }
 async function signAndVerify(job) {
@@ -369,7 +378,7 @@ async function signAndVerify(job) {
     if (s.expected.method === 'key')
         report.publicKey = s.expected.key.publicKeyPem;
     else
-        report.identity = { identity: s.expected.identity, issuer: s.expected.issuer };
+        report.identity = { identity: s.expected.identity, issuer: s.expected.issuer, repository: s.expected.repository };
     if (attestation && s.expected.method === 'keyless' && job.github.onGitHub) {
         report.attestationId = await (0, attestation_1.recordWithGitHub)(attestation, job.github);
         core.info(`Attestation recorded with GitHub (id ${report.attestationId})`);
@@ -380,7 +389,7 @@ async function signAndVerify(job) {
 
 /***/ }),
 
-/***/ 82821:
+/***/ 92903:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -431,7 +440,7 @@ exports.ephemeralKey = ephemeralKey;
  * decrypted in memory only; the key and its password are masked by the inputs.
  */
 const crypto = __importStar(__webpack_require__(76982));
-const tweetnacl_1 = __importDefault(__webpack_require__(80668));
+const tweetnacl_1 = __importDefault(__webpack_require__(78156));
 function pemBody(pem) {
     const m = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/.exec(pem);
     if (!m)
@@ -480,7 +489,7 @@ function ephemeralKey() {
 
 /***/ }),
 
-/***/ 14686:
+/***/ 77784:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -536,7 +545,7 @@ function signedDigests(payload) {
 
 /***/ }),
 
-/***/ 92227:
+/***/ 51957:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -547,9 +556,9 @@ exports.prepareSigning = prepareSigning;
  * certified by Fulcio), the witnesses (a Rekor entry, an RFC 3161 timestamp), and the two bundle
  * builders: message signatures (cosign 2.x) and DSSE envelopes (statements).
  */
-const sign_1 = __webpack_require__(15179);
-const identity_1 = __webpack_require__(27435);
-const keys_1 = __webpack_require__(82821);
+const sign_1 = __webpack_require__(46715);
+const identity_1 = __webpack_require__(91705);
+const keys_1 = __webpack_require__(92903);
 function witnesses(plan) {
     const out = [];
     if (plan.transparencyLog && plan.services.rekor)
@@ -566,7 +575,7 @@ async function signerFor(plan, s) {
     const token = await (0, identity_1.sigstoreToken)();
     const claims = (0, identity_1.tokenClaims)(token);
     const signer = new identity_1.CertifiedSigner(plan.services.fulcio ?? '', token);
-    return { signer, expected: { method: 'keyless', ...(0, identity_1.expectedIdentity)(claims, s.serverUrl) }, claims };
+    return { signer, expected: { method: 'keyless', ...(0, identity_1.expectedIdentity)(claims, s.serverUrl, s.repository) }, claims };
 }
 async function prepareSigning(plan, secrets) {
     const { signer, expected, claims } = await signerFor(plan, secrets);
@@ -577,7 +586,7 @@ async function prepareSigning(plan, secrets) {
 
 /***/ }),
 
-/***/ 25704:
+/***/ 7866:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -596,11 +605,11 @@ exports.storeBundle = storeBundle;
  * - Sigstore bundles (cosign 3, gh, other bundle-aware verifiers): an OCI 1.1 referrer of the
  *   image whose one layer is the bundle, found through the referrers API or its tag schema.
  */
-const bundle_1 = __webpack_require__(61040);
-const digest_1 = __webpack_require__(68825);
-const manifest_1 = __webpack_require__(32060);
-const referrers_1 = __webpack_require__(9191);
-const payloads_1 = __webpack_require__(14686);
+const bundle_1 = __webpack_require__(90176);
+const digest_1 = __webpack_require__(75315);
+const manifest_1 = __webpack_require__(84162);
+const referrers_1 = __webpack_require__(18177);
+const payloads_1 = __webpack_require__(77784);
 exports.COSIGN_ANNOTATIONS = {
     signature: 'dev.cosignproject.cosign/signature',
     certificate: 'dev.sigstore.cosign/certificate',
@@ -721,7 +730,7 @@ async function storeBundle(registry, repo, subject, bundle, predicateType) {
 
 /***/ }),
 
-/***/ 21903:
+/***/ 92213:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -765,11 +774,11 @@ exports.trustMaterialFor = trustMaterialFor;
  * Sigstore's root through its TUF repository (as cosign and gh get it); otherwise (GitHub's
  * instance, a private one) the CA and timestamp chains the services themselves publish.
  */
-const core = __importStar(__webpack_require__(37484));
+const core = __importStar(__webpack_require__(54300));
 const fs = __importStar(__webpack_require__(79896));
 const path = __importStar(__webpack_require__(16928));
-const protobuf_specs_1 = __webpack_require__(19654);
-const verify_1 = __webpack_require__(54187);
+const protobuf_specs_1 = __webpack_require__(62166);
+const verify_1 = __webpack_require__(9787);
 const TRUSTED_ROOT_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
 function derOfPems(text) {
     return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(m => m[1].replace(/\s+/g, ''));
@@ -809,7 +818,7 @@ async function trustedRoot(s, cacheDir) {
     if (s.trustedRoot)
         return protobuf_specs_1.TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(s.trustedRoot, 'utf8')));
     if (s.instance === 'public-good') {
-        const { getTrustedRoot } = await __webpack_require__.e(/* import() */ 694).then(__webpack_require__.bind(__webpack_require__, 84423));
+        const { getTrustedRoot } = await __webpack_require__.e(/* import() */ 598).then(__webpack_require__.bind(__webpack_require__, 71127));
         return getTrustedRoot({ cachePath: path.join(cacheDir, 'tuf') });
     }
     return publishedChains(s);
@@ -830,11 +839,14 @@ async function trustMaterialFor(s, expected, cacheDir) {
 
 /***/ }),
 
-/***/ 72132:
+/***/ 22690:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OID_GITHUB_WORKFLOW_REPOSITORY = exports.OID_SOURCE_REPOSITORY_URI = void 0;
+exports.certificateRepositories = certificateRepositories;
+exports.checkSourceRepository = checkSourceRepository;
 exports.bundleCheck = bundleCheck;
 exports.bundleOfLayer = bundleOfLayer;
 exports.verifyCosignSignature = verifyCosignSignature;
@@ -845,12 +857,41 @@ exports.verifyReferrerBundle = verifyReferrerBundle;
  * or the signing key, the transparency-log entry or timestamp, and that the signed payload names
  * the digest. Any one valid signature by the expected signer passes (cosign's rule too).
  */
-const bundle_1 = __webpack_require__(61040);
-const verify_1 = __webpack_require__(54187);
-const digest_1 = __webpack_require__(68825);
-const referrers_1 = __webpack_require__(9191);
-const payloads_1 = __webpack_require__(14686);
-const store_1 = __webpack_require__(25704);
+const bundle_1 = __webpack_require__(90176);
+const verify_1 = __webpack_require__(9787);
+const digest_1 = __webpack_require__(75315);
+const referrers_1 = __webpack_require__(18177);
+const payloads_1 = __webpack_require__(77784);
+const store_1 = __webpack_require__(7866);
+/** Fulcio's extensions naming the repository a GitHub run was based on (docs/oid-info.md in sigstore/fulcio). */
+exports.OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+exports.OID_GITHUB_WORKFLOW_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+/**
+ * The repository a Fulcio certificate names: the Source Repository URI (a DER UTF8String) and the
+ * deprecated GitHub Workflow Repository (raw text), whichever are present.
+ */
+function certificateRepositories(cert) {
+    const uri = cert.extension(exports.OID_SOURCE_REPOSITORY_URI);
+    const raw = cert.extension(exports.OID_GITHUB_WORKFLOW_REPOSITORY);
+    return {
+        uri: uri ? (uri.valueObj.subs[0]?.value ?? uri.value).toString('utf8') : undefined,
+        repository: raw?.value.toString('utf8')
+    };
+}
+/**
+ * The certificate names this run's repository (GitHub's names are case-insensitive). The SAN
+ * names a workflow file, and a reusable workflow's is the same for every repository that calls it.
+ */
+function checkSourceRepository(cert, expected) {
+    const { uri, repository } = certificateRepositories(cert);
+    if (uri === undefined && repository === undefined)
+        throw new Error(`the certificate names no source repository (expected ${expected.repositoryUri})`);
+    const same = (a, b) => a.toLowerCase() === b.toLowerCase();
+    if (uri !== undefined && !same(uri, expected.repositoryUri))
+        throw new Error(`certificate source repository error - expected ${expected.repositoryUri}, got ${uri}`);
+    if (repository !== undefined && !same(repository, expected.repository))
+        throw new Error(`certificate workflow repository error - expected ${expected.repository}, got ${repository}`);
+}
 function bundleCheck(material, expected, thresholds) {
     const verifier = new verify_1.Verifier(material, {
         tlogThreshold: thresholds.tlog ? 1 : 0,
@@ -859,7 +900,13 @@ function bundleCheck(material, expected, thresholds) {
     });
     const policy = expected.method === 'keyless' ? { subjectAlternativeName: expected.identity, extensions: { issuer: expected.issuer } } : {};
     return (bundle, artifact) => {
-        verifier.verify((0, verify_1.toSignedEntity)(bundle, artifact), policy);
+        const entity = (0, verify_1.toSignedEntity)(bundle, artifact);
+        verifier.verify(entity, policy);
+        if (expected.method === 'keyless') {
+            if (entity.key.$case !== 'certificate')
+                throw new Error('a keyless signature without a certificate');
+            checkSourceRepository(entity.key.certificate, expected);
+        }
     };
 }
 function derOfPem(text) {

@@ -1,8 +1,8 @@
-exports.id = 472;
-exports.ids = [472];
+exports.id = 248;
+exports.ids = [248];
 exports.modules = {
 
-/***/ 58036:
+/***/ 72228:
 /***/ (function(module, exports, __webpack_require__) {
 
 "use strict";
@@ -53,8 +53,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports._findMatch = _findMatch;
 exports._getOsVersion = _getOsVersion;
 exports._readLinuxVersionFile = _readLinuxVersionFile;
-const semver = __importStar(__webpack_require__(46193));
-const core_1 = __webpack_require__(37484);
+const semver = __importStar(__webpack_require__(86497));
+const core_1 = __webpack_require__(54300);
 // needs to be require for core node modules to be mocked
 /* eslint @typescript-eslint/no-require-imports: 0 */
 const os = __webpack_require__(70857);
@@ -147,7 +147,7 @@ function _readLinuxVersionFile() {
 
 /***/ }),
 
-/***/ 67380:
+/***/ 24964:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -196,7 +196,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RetryHelper = void 0;
-const core = __importStar(__webpack_require__(37484));
+const core = __importStar(__webpack_require__(54300));
 /**
  * Internal class for retries
  */
@@ -251,7 +251,7 @@ exports.RetryHelper = RetryHelper;
 
 /***/ }),
 
-/***/ 33472:
+/***/ 83248:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -313,20 +313,20 @@ exports.getManifestFromRepo = getManifestFromRepo;
 exports.findFromManifest = findFromManifest;
 exports.isExplicitVersion = isExplicitVersion;
 exports.evaluateVersions = evaluateVersions;
-const core = __importStar(__webpack_require__(37484));
-const io = __importStar(__webpack_require__(94994));
+const core = __importStar(__webpack_require__(54300));
+const io = __importStar(__webpack_require__(58882));
 const crypto = __importStar(__webpack_require__(76982));
 const fs = __importStar(__webpack_require__(79896));
-const mm = __importStar(__webpack_require__(58036));
+const mm = __importStar(__webpack_require__(72228));
 const os = __importStar(__webpack_require__(70857));
 const path = __importStar(__webpack_require__(16928));
-const httpm = __importStar(__webpack_require__(54844));
-const semver = __importStar(__webpack_require__(46193));
+const httpm = __importStar(__webpack_require__(48780));
+const semver = __importStar(__webpack_require__(86497));
 const stream = __importStar(__webpack_require__(2203));
 const util = __importStar(__webpack_require__(39023));
 const assert_1 = __webpack_require__(42613);
-const exec_1 = __webpack_require__(95236);
-const retry_helper_1 = __webpack_require__(67380);
+const exec_1 = __webpack_require__(64788);
+const retry_helper_1 = __webpack_require__(24964);
 class HTTPError extends Error {
     constructor(httpStatusCode) {
         super(`Unexpected HTTP response: ${httpStatusCode}`);
@@ -934,7 +934,7 @@ function _unique(values) {
 
 /***/ }),
 
-/***/ 46193:
+/***/ 86497:
 /***/ ((module, exports) => {
 
 exports = module.exports = SemVer

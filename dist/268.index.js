@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 228;
-exports.ids = [228];
+exports.id = 268;
+exports.ids = [268];
 exports.modules = {
 
-/***/ 51648:
+/***/ 32912:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -65,7 +65,7 @@ exports.Context = Context;
 
 /***/ }),
 
-/***/ 93228:
+/***/ 90268:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -94,8 +94,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokit = exports.context = void 0;
-const Context = __importStar(__webpack_require__(51648));
-const utils_1 = __webpack_require__(38006);
+const Context = __importStar(__webpack_require__(32912));
+const utils_1 = __webpack_require__(43718);
 exports.context = new Context.Context();
 /**
  * Returns a hydrated octokit ready to use for GitHub Actions
@@ -112,7 +112,7 @@ exports.getOctokit = getOctokit;
 
 /***/ }),
 
-/***/ 65156:
+/***/ 86388:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -150,8 +150,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getApiBaseUrl = exports.getProxyFetch = exports.getProxyAgentDispatcher = exports.getProxyAgent = exports.getAuthString = void 0;
-const httpClient = __importStar(__webpack_require__(89659));
-const undici_1 = __webpack_require__(24371);
+const httpClient = __importStar(__webpack_require__(31947));
+const undici_1 = __webpack_require__(42480);
 function getAuthString(token, options) {
     if (!token && !options.auth) {
         throw new Error('Parameter token or opts.auth is required');
@@ -188,7 +188,7 @@ exports.getApiBaseUrl = getApiBaseUrl;
 
 /***/ }),
 
-/***/ 38006:
+/***/ 43718:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -217,12 +217,12 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokitOptions = exports.GitHub = exports.defaults = exports.context = void 0;
-const Context = __importStar(__webpack_require__(51648));
-const Utils = __importStar(__webpack_require__(65156));
+const Context = __importStar(__webpack_require__(32912));
+const Utils = __importStar(__webpack_require__(86388));
 // octokit + plugins
-const core_1 = __webpack_require__(61897);
-const plugin_rest_endpoint_methods_1 = __webpack_require__(84935);
-const plugin_paginate_rest_1 = __webpack_require__(38082);
+const core_1 = __webpack_require__(51161);
+const plugin_rest_endpoint_methods_1 = __webpack_require__(37879);
+const plugin_paginate_rest_1 = __webpack_require__(10610);
 exports.context = new Context.Context();
 const baseUrl = Utils.getApiBaseUrl();
 exports.defaults = {
@@ -253,7 +253,7 @@ exports.getOctokitOptions = getOctokitOptions;
 
 /***/ }),
 
-/***/ 89659:
+/***/ 31947:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -294,9 +294,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.isHttps = exports.HttpClientResponse = exports.HttpClientError = exports.getProxyUrl = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
 const http = __importStar(__webpack_require__(58611));
 const https = __importStar(__webpack_require__(65692));
-const pm = __importStar(__webpack_require__(83335));
-const tunnel = __importStar(__webpack_require__(20770));
-const undici_1 = __webpack_require__(24371);
+const pm = __importStar(__webpack_require__(89431));
+const tunnel = __importStar(__webpack_require__(58482));
+const undici_1 = __webpack_require__(42480);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -911,7 +911,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 83335:
+/***/ 89431:
 /***/ ((__unused_webpack_module, exports) => {
 
 

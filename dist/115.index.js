@@ -1,8 +1,8 @@
-exports.id = 251;
-exports.ids = [251];
+exports.id = 115;
+exports.ids = [115];
 exports.modules = {
 
-/***/ 63251:
+/***/ 78115:
 /***/ (function(module) {
 
 /**

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 606;
-exports.ids = [606];
+exports.id = 286;
+exports.ids = [286];
 exports.modules = {
 
-/***/ 606:
+/***/ 78286:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,8 +1,8 @@
-exports.id = 444;
-exports.ids = [444];
+exports.id = 692;
+exports.ids = [692];
 exports.modules = {
 
-/***/ 87721:
+/***/ 75193:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12,10 +12,10 @@ const net = __webpack_require__(69278)
 const tls = __webpack_require__(64756)
 const { once } = __webpack_require__(24434)
 const timers = __webpack_require__(16460)
-const { normalizeOptions, cacheOptions } = __webpack_require__(46329)
-const { getProxy, getProxyAgent, proxyCache } = __webpack_require__(3799)
-const Errors = __webpack_require__(60260)
-const { Agent: AgentBase } = __webpack_require__(98894)
+const { normalizeOptions, cacheOptions } = __webpack_require__(46249)
+const { getProxy, getProxyAgent, proxyCache } = __webpack_require__(17031)
+const Errors = __webpack_require__(51092)
+const { Agent: AgentBase } = __webpack_require__(90206)
 
 module.exports = class Agent extends AgentBase {
   #options
@@ -216,13 +216,13 @@ module.exports = class Agent extends AgentBase {
 
 /***/ }),
 
-/***/ 42604:
+/***/ 84156:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { LRUCache } = __webpack_require__(32638)
+const { LRUCache } = __webpack_require__(37646)
 const dns = __webpack_require__(72250)
 
 // this is a factory so that each request can have its own opts (i.e. ttl)
@@ -277,7 +277,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60260:
+/***/ 51092:
 /***/ ((module) => {
 
 "use strict";
@@ -346,17 +346,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 57995:
+/***/ 39707:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { LRUCache } = __webpack_require__(32638)
-const { normalizeOptions, cacheOptions } = __webpack_require__(46329)
-const { getProxy, proxyCache } = __webpack_require__(3799)
-const dns = __webpack_require__(42604)
-const Agent = __webpack_require__(87721)
+const { LRUCache } = __webpack_require__(37646)
+const { normalizeOptions, cacheOptions } = __webpack_require__(46249)
+const { getProxy, proxyCache } = __webpack_require__(17031)
+const dns = __webpack_require__(84156)
+const Agent = __webpack_require__(75193)
 
 const agentCache = new LRUCache({ max: 20 })
 
@@ -410,13 +410,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 46329:
+/***/ 46249:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const dns = __webpack_require__(42604)
+const dns = __webpack_require__(84156)
 
 const normalizeOptions = (opts) => {
   const family = parseInt(opts.family ?? '0', 10)
@@ -504,17 +504,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3799:
+/***/ 17031:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { HttpProxyAgent } = __webpack_require__(81970)
-const { HttpsProxyAgent } = __webpack_require__(3669)
-const { SocksProxyAgent } = __webpack_require__(53357)
-const { LRUCache } = __webpack_require__(32638)
-const { InvalidProxyProtocolError } = __webpack_require__(60260)
+const { HttpProxyAgent } = __webpack_require__(31778)
+const { HttpsProxyAgent } = __webpack_require__(94245)
+const { SocksProxyAgent } = __webpack_require__(13341)
+const { LRUCache } = __webpack_require__(37646)
+const { InvalidProxyProtocolError } = __webpack_require__(51092)
 
 const PROXY_CACHE = new LRUCache({ max: 20 })
 
@@ -600,7 +600,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 84212:
+/***/ 15716:
 /***/ ((module) => {
 
 // given an input that may or may not be an object, return an object that has
@@ -627,10 +627,10 @@ module.exports = getOptions
 
 /***/ }),
 
-/***/ 6187:
+/***/ 31195:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const semver = __webpack_require__(62088)
+const semver = __webpack_require__(73880)
 
 const satisfies = (range) => {
   return semver.satisfies(process.version, range, { includePrerelease: true })
@@ -643,7 +643,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 88314:
+/***/ 93738:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -780,13 +780,13 @@ module.exports.ERR_INVALID_ARG_TYPE = class ERR_INVALID_ARG_TYPE extends Error {
 
 /***/ }),
 
-/***/ 35189:
+/***/ 82533:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const fs = __webpack_require__(91943)
-const getOptions = __webpack_require__(84212)
-const node = __webpack_require__(6187)
-const polyfill = __webpack_require__(76562)
+const getOptions = __webpack_require__(15716)
+const node = __webpack_require__(31195)
+const polyfill = __webpack_require__(51042)
 
 // node 16.7.0 added fs.cp
 const useNative = node.satisfies('>=16.7.0')
@@ -809,7 +809,7 @@ module.exports = cp
 
 /***/ }),
 
-/***/ 76562:
+/***/ 51042:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -838,7 +838,7 @@ const {
   ERR_FS_CP_UNKNOWN,
   ERR_FS_EISDIR,
   ERR_INVALID_ARG_TYPE,
-} = __webpack_require__(88314)
+} = __webpack_require__(93738)
 const {
   constants: {
     errno: {
@@ -1245,16 +1245,16 @@ module.exports = cp
 
 /***/ }),
 
-/***/ 88437:
+/***/ 53445:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const cp = __webpack_require__(35189)
-const withTempDir = __webpack_require__(16974)
-const readdirScoped = __webpack_require__(99367)
-const moveFile = __webpack_require__(64851)
+const cp = __webpack_require__(82533)
+const withTempDir = __webpack_require__(30814)
+const readdirScoped = __webpack_require__(5303)
+const moveFile = __webpack_require__(69603)
 
 module.exports = {
   cp,
@@ -1266,7 +1266,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 64851:
+/***/ 69603:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { dirname, join, resolve, relative, isAbsolute } = __webpack_require__(16928)
@@ -1351,7 +1351,7 @@ module.exports = moveFile
 
 /***/ }),
 
-/***/ 99367:
+/***/ 5303:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { readdir } = __webpack_require__(91943)
@@ -1378,12 +1378,12 @@ module.exports = readdirScoped
 
 /***/ }),
 
-/***/ 16974:
+/***/ 30814:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { join, sep } = __webpack_require__(16928)
 
-const getOptions = __webpack_require__(84212)
+const getOptions = __webpack_require__(15716)
 const { mkdir, mkdtemp, rm } = __webpack_require__(91943)
 
 // create a temp directory, ensure its permissions match its parent, then call
@@ -1424,7 +1424,7 @@ module.exports = withTempDir
 
 /***/ }),
 
-/***/ 18456:
+/***/ 13160:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1447,8 +1447,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const protobuf_specs_1 = __webpack_require__(19654);
-const bundle_1 = __webpack_require__(37742);
+const protobuf_specs_1 = __webpack_require__(62166);
+const bundle_1 = __webpack_require__(12670);
 // Message signature bundle - $case: 'messageSignature'
 function toMessageSignatureBundle(options) {
     return {
@@ -1532,7 +1532,7 @@ function toKeyContent(options) {
 
 /***/ }),
 
-/***/ 37742:
+/***/ 12670:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1564,7 +1564,7 @@ function isBundleWithDsseEnvelope(b) {
 
 /***/ }),
 
-/***/ 47714:
+/***/ 40466:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1597,7 +1597,7 @@ exports.ValidationError = ValidationError;
 
 /***/ }),
 
-/***/ 61040:
+/***/ 90176:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1619,10 +1619,10 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var build_1 = __webpack_require__(18456);
+var build_1 = __webpack_require__(13160);
 Object.defineProperty(exports, "toDSSEBundle", ({ enumerable: true, get: function () { return build_1.toDSSEBundle; } }));
 Object.defineProperty(exports, "toMessageSignatureBundle", ({ enumerable: true, get: function () { return build_1.toMessageSignatureBundle; } }));
-var bundle_1 = __webpack_require__(37742);
+var bundle_1 = __webpack_require__(12670);
 Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V01_MEDIA_TYPE; } }));
 Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V02_MEDIA_TYPE; } }));
 Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE; } }));
@@ -1631,14 +1631,14 @@ Object.defineProperty(exports, "isBundleWithCertificateChain", ({ enumerable: tr
 Object.defineProperty(exports, "isBundleWithDsseEnvelope", ({ enumerable: true, get: function () { return bundle_1.isBundleWithDsseEnvelope; } }));
 Object.defineProperty(exports, "isBundleWithMessageSignature", ({ enumerable: true, get: function () { return bundle_1.isBundleWithMessageSignature; } }));
 Object.defineProperty(exports, "isBundleWithPublicKey", ({ enumerable: true, get: function () { return bundle_1.isBundleWithPublicKey; } }));
-var error_1 = __webpack_require__(47714);
+var error_1 = __webpack_require__(40466);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return error_1.ValidationError; } }));
-var serialized_1 = __webpack_require__(23404);
+var serialized_1 = __webpack_require__(25116);
 Object.defineProperty(exports, "bundleFromJSON", ({ enumerable: true, get: function () { return serialized_1.bundleFromJSON; } }));
 Object.defineProperty(exports, "bundleToJSON", ({ enumerable: true, get: function () { return serialized_1.bundleToJSON; } }));
 Object.defineProperty(exports, "envelopeFromJSON", ({ enumerable: true, get: function () { return serialized_1.envelopeFromJSON; } }));
 Object.defineProperty(exports, "envelopeToJSON", ({ enumerable: true, get: function () { return serialized_1.envelopeToJSON; } }));
-var validate_1 = __webpack_require__(9352);
+var validate_1 = __webpack_require__(73272);
 Object.defineProperty(exports, "assertBundle", ({ enumerable: true, get: function () { return validate_1.assertBundle; } }));
 Object.defineProperty(exports, "assertBundleLatest", ({ enumerable: true, get: function () { return validate_1.assertBundleLatest; } }));
 Object.defineProperty(exports, "assertBundleV01", ({ enumerable: true, get: function () { return validate_1.assertBundleV01; } }));
@@ -1648,7 +1648,7 @@ Object.defineProperty(exports, "isBundleV01", ({ enumerable: true, get: function
 
 /***/ }),
 
-/***/ 23404:
+/***/ 25116:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1670,9 +1670,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const protobuf_specs_1 = __webpack_require__(19654);
-const bundle_1 = __webpack_require__(37742);
-const validate_1 = __webpack_require__(9352);
+const protobuf_specs_1 = __webpack_require__(62166);
+const bundle_1 = __webpack_require__(12670);
+const validate_1 = __webpack_require__(73272);
 const bundleFromJSON = (obj) => {
     const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
     switch (bundle.mediaType) {
@@ -1705,7 +1705,7 @@ exports.envelopeToJSON = envelopeToJSON;
 
 /***/ }),
 
-/***/ 9352:
+/***/ 73272:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1731,7 +1731,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(47714);
+const error_1 = __webpack_require__(40466);
 // Performs basic validation of a Sigstore bundle to ensure that all required
 // fields are populated. This is not a complete validation of the bundle, but
 // rather a check that the bundle is in a valid state to be processed by the
@@ -1912,7 +1912,7 @@ function validateNoCertificateChain(b) {
 
 /***/ }),
 
-/***/ 11121:
+/***/ 15553:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1944,7 +1944,7 @@ exports.ASN1TypeError = ASN1TypeError;
 
 /***/ }),
 
-/***/ 86027:
+/***/ 6107:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1966,13 +1966,13 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var obj_1 = __webpack_require__(50990);
+var obj_1 = __webpack_require__(84158);
 Object.defineProperty(exports, "ASN1Obj", ({ enumerable: true, get: function () { return obj_1.ASN1Obj; } }));
 
 
 /***/ }),
 
-/***/ 84243:
+/***/ 63779:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1995,7 +1995,7 @@ limitations under the License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decodeLength = decodeLength;
 exports.encodeLength = encodeLength;
-const error_1 = __webpack_require__(11121);
+const error_1 = __webpack_require__(15553);
 // Decodes the length of a DER-encoded ANS.1 element from the supplied stream.
 // https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-encoded-length-and-value-bytes
 function decodeLength(stream) {
@@ -2042,7 +2042,7 @@ function encodeLength(len) {
 
 /***/ }),
 
-/***/ 50990:
+/***/ 84158:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2064,11 +2064,11 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const stream_1 = __webpack_require__(1673);
-const error_1 = __webpack_require__(11121);
-const length_1 = __webpack_require__(84243);
-const parse_1 = __webpack_require__(81044);
-const tag_1 = __webpack_require__(59343);
+const stream_1 = __webpack_require__(29241);
+const error_1 = __webpack_require__(15553);
+const length_1 = __webpack_require__(63779);
+const parse_1 = __webpack_require__(70340);
+const tag_1 = __webpack_require__(73567);
 class ASN1Obj {
     constructor(tag, value, subs) {
         this.tag = tag;
@@ -2202,7 +2202,7 @@ function collectSubs(stream, len) {
 
 /***/ }),
 
-/***/ 81044:
+/***/ 70340:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2334,7 +2334,7 @@ function parseBitString(buf) {
 
 /***/ }),
 
-/***/ 59343:
+/***/ 73567:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2356,7 +2356,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(11121);
+const error_1 = __webpack_require__(15553);
 const UNIVERSAL_TAG = {
     BOOLEAN: 0x01,
     INTEGER: 0x02,
@@ -2428,7 +2428,7 @@ exports.ASN1Tag = ASN1Tag;
 
 /***/ }),
 
-/***/ 69368:
+/***/ 25512:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -2496,7 +2496,7 @@ function bufferEqual(a, b) {
 
 /***/ }),
 
-/***/ 49032:
+/***/ 71544:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2534,7 +2534,7 @@ function preAuthEncoding(payloadType, payload) {
 
 /***/ }),
 
-/***/ 52788:
+/***/ 21636:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2569,7 +2569,7 @@ function base64Decode(str) {
 
 /***/ }),
 
-/***/ 83917:
+/***/ 19869:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -2614,18 +2614,18 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var asn1_1 = __webpack_require__(86027);
+var asn1_1 = __webpack_require__(6107);
 Object.defineProperty(exports, "ASN1Obj", ({ enumerable: true, get: function () { return asn1_1.ASN1Obj; } }));
-exports.crypto = __importStar(__webpack_require__(69368));
-exports.dsse = __importStar(__webpack_require__(49032));
-exports.encoding = __importStar(__webpack_require__(52788));
-exports.json = __importStar(__webpack_require__(13327));
-exports.pem = __importStar(__webpack_require__(1055));
-var rfc3161_1 = __webpack_require__(20994);
+exports.crypto = __importStar(__webpack_require__(25512));
+exports.dsse = __importStar(__webpack_require__(71544));
+exports.encoding = __importStar(__webpack_require__(21636));
+exports.json = __importStar(__webpack_require__(71935));
+exports.pem = __importStar(__webpack_require__(58447));
+var rfc3161_1 = __webpack_require__(3922);
 Object.defineProperty(exports, "RFC3161Timestamp", ({ enumerable: true, get: function () { return rfc3161_1.RFC3161Timestamp; } }));
-var stream_1 = __webpack_require__(1673);
+var stream_1 = __webpack_require__(29241);
 Object.defineProperty(exports, "ByteStream", ({ enumerable: true, get: function () { return stream_1.ByteStream; } }));
-var x509_1 = __webpack_require__(49358);
+var x509_1 = __webpack_require__(71262);
 Object.defineProperty(exports, "EXTENSION_OID_SCT", ({ enumerable: true, get: function () { return x509_1.EXTENSION_OID_SCT; } }));
 Object.defineProperty(exports, "X509Certificate", ({ enumerable: true, get: function () { return x509_1.X509Certificate; } }));
 Object.defineProperty(exports, "X509SCTExtension", ({ enumerable: true, get: function () { return x509_1.X509SCTExtension; } }));
@@ -2633,7 +2633,7 @@ Object.defineProperty(exports, "X509SCTExtension", ({ enumerable: true, get: fun
 
 /***/ }),
 
-/***/ 13327:
+/***/ 71935:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2701,7 +2701,7 @@ function canonicalize(object) {
 
 /***/ }),
 
-/***/ 91817:
+/***/ 29689:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2723,7 +2723,7 @@ exports.SHA2_HASH_ALGOS = {
 
 /***/ }),
 
-/***/ 1055:
+/***/ 58447:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2774,7 +2774,7 @@ function fromDER(certificate, type = 'CERTIFICATE') {
 
 /***/ }),
 
-/***/ 97512:
+/***/ 27960:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2803,7 +2803,7 @@ exports.RFC3161TimestampVerificationError = RFC3161TimestampVerificationError;
 
 /***/ }),
 
-/***/ 20994:
+/***/ 3922:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2825,13 +2825,13 @@ limitations under the License.
 */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RFC3161Timestamp = void 0;
-var timestamp_1 = __webpack_require__(92714);
+var timestamp_1 = __webpack_require__(62554);
 Object.defineProperty(exports, "RFC3161Timestamp", ({ enumerable: true, get: function () { return timestamp_1.RFC3161Timestamp; } }));
 
 
 /***/ }),
 
-/***/ 92714:
+/***/ 62554:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -2876,11 +2876,11 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const asn1_1 = __webpack_require__(86027);
-const crypto = __importStar(__webpack_require__(69368));
-const oid_1 = __webpack_require__(91817);
-const error_1 = __webpack_require__(97512);
-const tstinfo_1 = __webpack_require__(62925);
+const asn1_1 = __webpack_require__(6107);
+const crypto = __importStar(__webpack_require__(25512));
+const oid_1 = __webpack_require__(29689);
+const error_1 = __webpack_require__(27960);
+const tstinfo_1 = __webpack_require__(52733);
 const OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_PKCS9_CONTENT_TYPE_TSTINFO = '1.2.840.113549.1.9.16.1.4';
 const OID_PKCS9_MESSAGE_DIGEST_KEY = '1.2.840.113549.1.9.4';
@@ -3040,7 +3040,7 @@ exports.RFC3161Timestamp = RFC3161Timestamp;
 
 /***/ }),
 
-/***/ 62925:
+/***/ 52733:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3070,9 +3070,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TSTInfo = void 0;
-const crypto = __importStar(__webpack_require__(69368));
-const oid_1 = __webpack_require__(91817);
-const error_1 = __webpack_require__(97512);
+const crypto = __importStar(__webpack_require__(25512));
+const oid_1 = __webpack_require__(29689);
+const error_1 = __webpack_require__(27960);
 class TSTInfo {
     constructor(asn1) {
         this.root = asn1;
@@ -3109,7 +3109,7 @@ exports.TSTInfo = TSTInfo;
 
 /***/ }),
 
-/***/ 1673:
+/***/ 29241:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3232,7 +3232,7 @@ ByteStream.BLOCK_SIZE = 1024;
 
 /***/ }),
 
-/***/ 83566:
+/***/ 62590:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3277,11 +3277,11 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const asn1_1 = __webpack_require__(86027);
-const crypto = __importStar(__webpack_require__(69368));
-const oid_1 = __webpack_require__(91817);
-const pem = __importStar(__webpack_require__(1055));
-const ext_1 = __webpack_require__(96389);
+const asn1_1 = __webpack_require__(6107);
+const crypto = __importStar(__webpack_require__(25512));
+const oid_1 = __webpack_require__(29689);
+const pem = __importStar(__webpack_require__(58447));
+const ext_1 = __webpack_require__(14229);
 const EXTENSION_OID_SUBJECT_KEY_ID = '2.5.29.14';
 const EXTENSION_OID_KEY_USAGE = '2.5.29.15';
 const EXTENSION_OID_SUBJECT_ALT_NAME = '2.5.29.17';
@@ -3470,15 +3470,15 @@ exports.X509Certificate = X509Certificate;
 
 /***/ }),
 
-/***/ 96389:
+/***/ 14229:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
-const stream_1 = __webpack_require__(1673);
-const sct_1 = __webpack_require__(6144);
+const stream_1 = __webpack_require__(29241);
+const sct_1 = __webpack_require__(33200);
 // https://www.rfc-editor.org/rfc/rfc5280#section-4.1
 class X509Extension {
     constructor(asn1) {
@@ -3623,7 +3623,7 @@ exports.X509SCTExtension = X509SCTExtension;
 
 /***/ }),
 
-/***/ 49358:
+/***/ 71262:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3645,16 +3645,16 @@ limitations under the License.
 */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
-var cert_1 = __webpack_require__(83566);
+var cert_1 = __webpack_require__(62590);
 Object.defineProperty(exports, "EXTENSION_OID_SCT", ({ enumerable: true, get: function () { return cert_1.EXTENSION_OID_SCT; } }));
 Object.defineProperty(exports, "X509Certificate", ({ enumerable: true, get: function () { return cert_1.X509Certificate; } }));
-var ext_1 = __webpack_require__(96389);
+var ext_1 = __webpack_require__(14229);
 Object.defineProperty(exports, "X509SCTExtension", ({ enumerable: true, get: function () { return ext_1.X509SCTExtension; } }));
 
 
 /***/ }),
 
-/***/ 6144:
+/***/ 33200:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -3699,8 +3699,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const crypto = __importStar(__webpack_require__(69368));
-const stream_1 = __webpack_require__(1673);
+const crypto = __importStar(__webpack_require__(25512));
+const stream_1 = __webpack_require__(29241);
 class SignedCertificateTimestamp {
     constructor(options) {
         this.version = options.version;
@@ -3803,7 +3803,7 @@ exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
 
 /***/ }),
 
-/***/ 47030:
+/***/ 11398:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3870,7 +3870,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 45000:
+/***/ 18168:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3907,7 +3907,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 70715:
+/***/ 63275:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3920,9 +3920,9 @@ function isSet(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
 /* eslint-disable */
-const envelope_1 = __webpack_require__(47030);
-const sigstore_common_1 = __webpack_require__(5334);
-const sigstore_rekor_1 = __webpack_require__(85204);
+const envelope_1 = __webpack_require__(11398);
+const sigstore_common_1 = __webpack_require__(44070);
+const sigstore_rekor_1 = __webpack_require__(93540);
 exports.TimestampVerificationData = {
     fromJSON(object) {
         return {
@@ -4018,7 +4018,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 5334:
+/***/ 44070:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4037,7 +4037,7 @@ exports.publicKeyDetailsToJSON = publicKeyDetailsToJSON;
 exports.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
 exports.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
 /* eslint-disable */
-const timestamp_1 = __webpack_require__(45000);
+const timestamp_1 = __webpack_require__(18168);
 /**
  * Only a subset of the secure hash standard algorithms are supported.
  * See <https://nvlpubs.nist.gov/nistpubs/FIPS/NIST.FIPS.180-4.pdf> for more
@@ -4622,7 +4622,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 85204:
+/***/ 93540:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4635,7 +4635,7 @@ function isSet(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
 /* eslint-disable */
-const sigstore_common_1 = __webpack_require__(5334);
+const sigstore_common_1 = __webpack_require__(44070);
 exports.KindVersion = {
     fromJSON(object) {
         return {
@@ -4767,7 +4767,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 61997:
+/***/ 8669:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4782,7 +4782,7 @@ exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exp
 exports.serviceSelectorFromJSON = serviceSelectorFromJSON;
 exports.serviceSelectorToJSON = serviceSelectorToJSON;
 /* eslint-disable */
-const sigstore_common_1 = __webpack_require__(5334);
+const sigstore_common_1 = __webpack_require__(44070);
 /**
  * ServiceSelector specifies how a client SHOULD select a set of
  * Services to connect to. A client SHOULD throw an error if
@@ -5059,7 +5059,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 99732:
+/***/ 97092:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5072,9 +5072,9 @@ function isSet(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
 /* eslint-disable */
-const sigstore_bundle_1 = __webpack_require__(70715);
-const sigstore_common_1 = __webpack_require__(5334);
-const sigstore_trustroot_1 = __webpack_require__(61997);
+const sigstore_bundle_1 = __webpack_require__(63275);
+const sigstore_common_1 = __webpack_require__(44070);
+const sigstore_trustroot_1 = __webpack_require__(8669);
 exports.CertificateIdentity = {
     fromJSON(object) {
         return {
@@ -5348,7 +5348,7 @@ function isSet(value) {
 
 /***/ }),
 
-/***/ 19654:
+/***/ 62166:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -5383,17 +5383,17 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-__exportStar(__webpack_require__(47030), exports);
-__exportStar(__webpack_require__(70715), exports);
-__exportStar(__webpack_require__(5334), exports);
-__exportStar(__webpack_require__(85204), exports);
-__exportStar(__webpack_require__(61997), exports);
-__exportStar(__webpack_require__(99732), exports);
+__exportStar(__webpack_require__(11398), exports);
+__exportStar(__webpack_require__(63275), exports);
+__exportStar(__webpack_require__(44070), exports);
+__exportStar(__webpack_require__(93540), exports);
+__exportStar(__webpack_require__(8669), exports);
+__exportStar(__webpack_require__(97092), exports);
 
 
 /***/ }),
 
-/***/ 43049:
+/***/ 45209:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -5451,7 +5451,7 @@ function publicKey(key) {
 
 /***/ }),
 
-/***/ 85192:
+/***/ 98360:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -5507,8 +5507,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const sigstore = __importStar(__webpack_require__(61040));
-const util_1 = __webpack_require__(19100);
+const sigstore = __importStar(__webpack_require__(90176));
+const util_1 = __webpack_require__(6892);
 // Helper functions for assembling the parts of a Sigstore bundle
 // Message signature bundle - $case: 'messageSignature'
 function toMessageSignatureBundle(artifact, signature) {
@@ -5540,7 +5540,7 @@ function toDSSEBundle(artifact, signature, certificateChain) {
 
 /***/ }),
 
-/***/ 83997:
+/***/ 35725:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5562,9 +5562,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const util_1 = __webpack_require__(19100);
-const base_1 = __webpack_require__(43049);
-const bundle_1 = __webpack_require__(85192);
+const util_1 = __webpack_require__(6892);
+const base_1 = __webpack_require__(45209);
+const bundle_1 = __webpack_require__(98360);
 // BundleBuilder implementation for DSSE wrapped attestations
 class DSSEBundleBuilder extends base_1.BaseBundleBuilder {
     constructor(options) {
@@ -5594,22 +5594,22 @@ function artifactDefaults(artifact) {
 
 /***/ }),
 
-/***/ 35530:
+/***/ 85082:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MessageSignatureBundleBuilder = exports.DSSEBundleBuilder = void 0;
-var dsse_1 = __webpack_require__(83997);
+var dsse_1 = __webpack_require__(35725);
 Object.defineProperty(exports, "DSSEBundleBuilder", ({ enumerable: true, get: function () { return dsse_1.DSSEBundleBuilder; } }));
-var message_1 = __webpack_require__(8269);
+var message_1 = __webpack_require__(81533);
 Object.defineProperty(exports, "MessageSignatureBundleBuilder", ({ enumerable: true, get: function () { return message_1.MessageSignatureBundleBuilder; } }));
 
 
 /***/ }),
 
-/***/ 8269:
+/***/ 81533:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5631,8 +5631,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const base_1 = __webpack_require__(43049);
-const bundle_1 = __webpack_require__(85192);
+const base_1 = __webpack_require__(45209);
+const bundle_1 = __webpack_require__(98360);
 // BundleBuilder implementation for raw message signatures
 class MessageSignatureBundleBuilder extends base_1.BaseBundleBuilder {
     constructor(options) {
@@ -5647,7 +5647,7 @@ exports.MessageSignatureBundleBuilder = MessageSignatureBundleBuilder;
 
 /***/ }),
 
-/***/ 97841:
+/***/ 72513:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5670,7 +5670,7 @@ limitations under the License.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InternalError = void 0;
 exports.internalError = internalError;
-const error_1 = __webpack_require__(40369);
+const error_1 = __webpack_require__(21537);
 class InternalError extends Error {
     constructor({ code, message, cause, }) {
         super(message);
@@ -5694,7 +5694,7 @@ function internalError(err, code, message) {
 
 /***/ }),
 
-/***/ 40369:
+/***/ 21537:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -5728,7 +5728,7 @@ exports.HTTPError = HTTPError;
 
 /***/ }),
 
-/***/ 9823:
+/***/ 66543:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -5754,11 +5754,11 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 const http2_1 = __webpack_require__(85675);
-const make_fetch_happen_1 = __importDefault(__webpack_require__(39310));
-const proc_log_1 = __webpack_require__(26687);
-const promise_retry_1 = __importDefault(__webpack_require__(90390));
-const util_1 = __webpack_require__(19100);
-const error_1 = __webpack_require__(40369);
+const make_fetch_happen_1 = __importDefault(__webpack_require__(27262));
+const proc_log_1 = __webpack_require__(49647);
+const promise_retry_1 = __importDefault(__webpack_require__(99430));
+const util_1 = __webpack_require__(6892);
+const error_1 = __webpack_require__(21537);
 const { HTTP2_HEADER_LOCATION, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_USER_AGENT, HTTP_STATUS_INTERNAL_SERVER_ERROR, HTTP_STATUS_TOO_MANY_REQUESTS, HTTP_STATUS_REQUEST_TIMEOUT, } = http2_1.constants;
 async function fetchWithRetry(url, options) {
     return (0, promise_retry_1.default)(async (retry, attemptNum) => {
@@ -5834,7 +5834,7 @@ const retryOpts = (retry) => {
 
 /***/ }),
 
-/***/ 26819:
+/***/ 76947:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5856,7 +5856,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const fetch_1 = __webpack_require__(9823);
+const fetch_1 = __webpack_require__(66543);
 /**
  * Fulcio API client.
  */
@@ -5883,7 +5883,7 @@ exports.Fulcio = Fulcio;
 
 /***/ }),
 
-/***/ 32688:
+/***/ 93056:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5905,7 +5905,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const fetch_1 = __webpack_require__(9823);
+const fetch_1 = __webpack_require__(66543);
 /**
  * Rekor API client.
  */
@@ -5971,7 +5971,7 @@ function entryFromResponse(data) {
 
 /***/ }),
 
-/***/ 78963:
+/***/ 37251:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5993,7 +5993,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const fetch_1 = __webpack_require__(9823);
+const fetch_1 = __webpack_require__(66543);
 class TimestampAuthority {
     constructor(options) {
         this.options = options;
@@ -6017,7 +6017,7 @@ exports.TimestampAuthority = TimestampAuthority;
 
 /***/ }),
 
-/***/ 92092:
+/***/ 46284:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -6042,7 +6042,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const make_fetch_happen_1 = __importDefault(__webpack_require__(39310));
+const make_fetch_happen_1 = __importDefault(__webpack_require__(27262));
 // Collection of all the CI-specific providers we have implemented
 const providers = [getGHAToken, getEnv];
 /**
@@ -6098,7 +6098,7 @@ async function getEnv() {
 
 /***/ }),
 
-/***/ 55022:
+/***/ 52798:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6120,30 +6120,30 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var ci_1 = __webpack_require__(92092);
+var ci_1 = __webpack_require__(46284);
 Object.defineProperty(exports, "CIContextProvider", ({ enumerable: true, get: function () { return ci_1.CIContextProvider; } }));
 
 
 /***/ }),
 
-/***/ 15179:
+/***/ 46715:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TSAWitness = exports.RekorWitness = exports.DEFAULT_REKOR_URL = exports.FulcioSigner = exports.DEFAULT_FULCIO_URL = exports.CIContextProvider = exports.InternalError = exports.MessageSignatureBundleBuilder = exports.DSSEBundleBuilder = void 0;
-var bundler_1 = __webpack_require__(35530);
+var bundler_1 = __webpack_require__(85082);
 Object.defineProperty(exports, "DSSEBundleBuilder", ({ enumerable: true, get: function () { return bundler_1.DSSEBundleBuilder; } }));
 Object.defineProperty(exports, "MessageSignatureBundleBuilder", ({ enumerable: true, get: function () { return bundler_1.MessageSignatureBundleBuilder; } }));
-var error_1 = __webpack_require__(97841);
+var error_1 = __webpack_require__(72513);
 Object.defineProperty(exports, "InternalError", ({ enumerable: true, get: function () { return error_1.InternalError; } }));
-var identity_1 = __webpack_require__(55022);
+var identity_1 = __webpack_require__(52798);
 Object.defineProperty(exports, "CIContextProvider", ({ enumerable: true, get: function () { return identity_1.CIContextProvider; } }));
-var signer_1 = __webpack_require__(34342);
+var signer_1 = __webpack_require__(35030);
 Object.defineProperty(exports, "DEFAULT_FULCIO_URL", ({ enumerable: true, get: function () { return signer_1.DEFAULT_FULCIO_URL; } }));
 Object.defineProperty(exports, "FulcioSigner", ({ enumerable: true, get: function () { return signer_1.FulcioSigner; } }));
-var witness_1 = __webpack_require__(55383);
+var witness_1 = __webpack_require__(34439);
 Object.defineProperty(exports, "DEFAULT_REKOR_URL", ({ enumerable: true, get: function () { return witness_1.DEFAULT_REKOR_URL; } }));
 Object.defineProperty(exports, "RekorWitness", ({ enumerable: true, get: function () { return witness_1.RekorWitness; } }));
 Object.defineProperty(exports, "TSAWitness", ({ enumerable: true, get: function () { return witness_1.TSAWitness; } }));
@@ -6151,7 +6151,7 @@ Object.defineProperty(exports, "TSAWitness", ({ enumerable: true, get: function 
 
 /***/ }),
 
-/***/ 5875:
+/***/ 70979:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6173,8 +6173,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(97841);
-const fulcio_1 = __webpack_require__(26819);
+const error_1 = __webpack_require__(72513);
+const fulcio_1 = __webpack_require__(76947);
 class CAClient {
     constructor(options) {
         this.fulcio = new fulcio_1.Fulcio({
@@ -6218,7 +6218,7 @@ function toCertificateRequest(identityToken, publicKey, challenge) {
 
 /***/ }),
 
-/***/ 97064:
+/***/ 58232:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -6271,7 +6271,7 @@ exports.EphemeralSigner = EphemeralSigner;
 
 /***/ }),
 
-/***/ 26303:
+/***/ 23695:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6293,10 +6293,10 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(97841);
-const util_1 = __webpack_require__(19100);
-const ca_1 = __webpack_require__(5875);
-const ephemeral_1 = __webpack_require__(97064);
+const error_1 = __webpack_require__(72513);
+const util_1 = __webpack_require__(6892);
+const ca_1 = __webpack_require__(70979);
+const ephemeral_1 = __webpack_require__(58232);
 exports.DEFAULT_FULCIO_URL = 'https://fulcio.sigstore.dev';
 // Signer implementation which can be used to decorate another signer
 // with a Fulcio-issued signing certificate for the signer's public key.
@@ -6366,7 +6366,7 @@ exports.FulcioSigner = FulcioSigner;
 
 /***/ }),
 
-/***/ 34342:
+/***/ 35030:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6389,14 +6389,14 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var fulcio_1 = __webpack_require__(26303);
+var fulcio_1 = __webpack_require__(23695);
 Object.defineProperty(exports, "DEFAULT_FULCIO_URL", ({ enumerable: true, get: function () { return fulcio_1.DEFAULT_FULCIO_URL; } }));
 Object.defineProperty(exports, "FulcioSigner", ({ enumerable: true, get: function () { return fulcio_1.FulcioSigner; } }));
 
 
 /***/ }),
 
-/***/ 19100:
+/***/ 6892:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -6451,19 +6451,19 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var core_1 = __webpack_require__(83917);
+var core_1 = __webpack_require__(19869);
 Object.defineProperty(exports, "crypto", ({ enumerable: true, get: function () { return core_1.crypto; } }));
 Object.defineProperty(exports, "dsse", ({ enumerable: true, get: function () { return core_1.dsse; } }));
 Object.defineProperty(exports, "encoding", ({ enumerable: true, get: function () { return core_1.encoding; } }));
 Object.defineProperty(exports, "json", ({ enumerable: true, get: function () { return core_1.json; } }));
 Object.defineProperty(exports, "pem", ({ enumerable: true, get: function () { return core_1.pem; } }));
-exports.oidc = __importStar(__webpack_require__(81963));
-exports.ua = __importStar(__webpack_require__(81268));
+exports.oidc = __importStar(__webpack_require__(93083));
+exports.ua = __importStar(__webpack_require__(63108));
 
 
 /***/ }),
 
-/***/ 81963:
+/***/ 93083:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6485,7 +6485,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
+const core_1 = __webpack_require__(19869);
 function extractJWTSubject(jwt) {
     const parts = jwt.split('.', 3);
     const payload = JSON.parse(core_1.encoding.base64Decode(parts[1]));
@@ -6501,7 +6501,7 @@ function extractJWTSubject(jwt) {
 
 /***/ }),
 
-/***/ 81268:
+/***/ 63108:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -6530,7 +6530,7 @@ const os_1 = __importDefault(__webpack_require__(70857));
 // Format User-Agent: <product> / <product-version> (<platform>)
 // source: https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/User-Agent
 const getUserAgent = () => {
-    const packageVersion = (__webpack_require__(85896)/* .version */ .rE);
+    const packageVersion = (__webpack_require__(60154)/* .version */ .rE);
     const nodeVersion = process.version;
     const platformName = os_1.default.platform();
     const archName = os_1.default.arch();
@@ -6541,7 +6541,7 @@ exports.getUserAgent = getUserAgent;
 
 /***/ }),
 
-/***/ 55383:
+/***/ 34439:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6564,16 +6564,16 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var tlog_1 = __webpack_require__(2566);
+var tlog_1 = __webpack_require__(37078);
 Object.defineProperty(exports, "DEFAULT_REKOR_URL", ({ enumerable: true, get: function () { return tlog_1.DEFAULT_REKOR_URL; } }));
 Object.defineProperty(exports, "RekorWitness", ({ enumerable: true, get: function () { return tlog_1.RekorWitness; } }));
-var tsa_1 = __webpack_require__(66936);
+var tsa_1 = __webpack_require__(19656);
 Object.defineProperty(exports, "TSAWitness", ({ enumerable: true, get: function () { return tsa_1.TSAWitness; } }));
 
 
 /***/ }),
 
-/***/ 42815:
+/***/ 54351:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6595,9 +6595,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(97841);
-const error_2 = __webpack_require__(40369);
-const rekor_1 = __webpack_require__(32688);
+const error_1 = __webpack_require__(72513);
+const error_2 = __webpack_require__(21537);
+const rekor_1 = __webpack_require__(93056);
 class TLogClient {
     constructor(options) {
         this.fetchOnConflict = options.fetchOnConflict ?? false;
@@ -6642,7 +6642,7 @@ function entryExistsError(value) {
 
 /***/ }),
 
-/***/ 75509:
+/***/ 67282:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6664,8 +6664,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const bundle_1 = __webpack_require__(61040);
-const util_1 = __webpack_require__(19100);
+const bundle_1 = __webpack_require__(90176);
+const util_1 = __webpack_require__(6892);
 const SHA256_ALGORITHM = 'sha256';
 function toProposedEntry(content, publicKey, 
 // TODO: Remove this parameter once have completely switched to 'dsse' entries
@@ -6790,7 +6790,7 @@ function calculateDSSEHash(envelope, publicKey) {
 
 /***/ }),
 
-/***/ 2566:
+/***/ 37078:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6812,9 +6812,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const util_1 = __webpack_require__(19100);
-const client_1 = __webpack_require__(42815);
-const entry_1 = __webpack_require__(75509);
+const util_1 = __webpack_require__(6892);
+const client_1 = __webpack_require__(54351);
+const entry_1 = __webpack_require__(67282);
 exports.DEFAULT_REKOR_URL = 'https://rekor.sigstore.dev';
 class RekorWitness {
     constructor(options) {
@@ -6880,7 +6880,7 @@ function inclusionProof(proof) {
 
 /***/ }),
 
-/***/ 97409:
+/***/ 9233:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6902,9 +6902,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(97841);
-const tsa_1 = __webpack_require__(78963);
-const util_1 = __webpack_require__(19100);
+const error_1 = __webpack_require__(72513);
+const tsa_1 = __webpack_require__(37251);
+const util_1 = __webpack_require__(6892);
 const SHA256_ALGORITHM = 'sha256';
 class TSAClient {
     constructor(options) {
@@ -6934,7 +6934,7 @@ exports.TSAClient = TSAClient;
 
 /***/ }),
 
-/***/ 66936:
+/***/ 19656:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6956,7 +6956,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const client_1 = __webpack_require__(97409);
+const client_1 = __webpack_require__(9233);
 class TSAWitness {
     constructor(options) {
         this.tsa = new client_1.TSAClient({
@@ -6986,7 +6986,7 @@ function extractSignature(content) {
 
 /***/ }),
 
-/***/ 52635:
+/***/ 78955:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7008,7 +7008,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
+const core_1 = __webpack_require__(19869);
 class DSSESignatureContent {
     constructor(env) {
         this.env = env;
@@ -7037,7 +7037,7 @@ exports.DSSESignatureContent = DSSESignatureContent;
 
 /***/ }),
 
-/***/ 42544:
+/***/ 98592:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7045,9 +7045,9 @@ exports.DSSESignatureContent = DSSESignatureContent;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.toSignedEntity = toSignedEntity;
 exports.signatureContent = signatureContent;
-const core_1 = __webpack_require__(83917);
-const dsse_1 = __webpack_require__(52635);
-const message_1 = __webpack_require__(26531);
+const core_1 = __webpack_require__(19869);
+const dsse_1 = __webpack_require__(78955);
+const message_1 = __webpack_require__(47859);
 function toSignedEntity(bundle, artifact) {
     const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
     const timestamps = [];
@@ -7102,7 +7102,7 @@ function key(bundle) {
 
 /***/ }),
 
-/***/ 26531:
+/***/ 47859:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7124,7 +7124,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
+const core_1 = __webpack_require__(19869);
 class MessageSignatureContent {
     constructor(messageSignature, artifact) {
         this.signature = messageSignature.signature;
@@ -7146,7 +7146,7 @@ exports.MessageSignatureContent = MessageSignatureContent;
 
 /***/ }),
 
-/***/ 36849:
+/***/ 35585:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -7186,7 +7186,7 @@ exports.PolicyError = PolicyError;
 
 /***/ }),
 
-/***/ 54187:
+/***/ 9787:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7209,20 +7209,20 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-var bundle_1 = __webpack_require__(42544);
+var bundle_1 = __webpack_require__(98592);
 Object.defineProperty(exports, "toSignedEntity", ({ enumerable: true, get: function () { return bundle_1.toSignedEntity; } }));
-var error_1 = __webpack_require__(36849);
+var error_1 = __webpack_require__(35585);
 Object.defineProperty(exports, "PolicyError", ({ enumerable: true, get: function () { return error_1.PolicyError; } }));
 Object.defineProperty(exports, "VerificationError", ({ enumerable: true, get: function () { return error_1.VerificationError; } }));
-var trust_1 = __webpack_require__(97822);
+var trust_1 = __webpack_require__(13614);
 Object.defineProperty(exports, "toTrustMaterial", ({ enumerable: true, get: function () { return trust_1.toTrustMaterial; } }));
-var verifier_1 = __webpack_require__(74433);
+var verifier_1 = __webpack_require__(4817);
 Object.defineProperty(exports, "Verifier", ({ enumerable: true, get: function () { return verifier_1.Verifier; } }));
 
 
 /***/ }),
 
-/***/ 38412:
+/***/ 58972:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7230,8 +7230,8 @@ Object.defineProperty(exports, "Verifier", ({ enumerable: true, get: function ()
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateChainVerifier = void 0;
 exports.verifyCertificateChain = verifyCertificateChain;
-const error_1 = __webpack_require__(36849);
-const trust_1 = __webpack_require__(97822);
+const error_1 = __webpack_require__(35585);
+const trust_1 = __webpack_require__(13614);
 function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
     // Filter list of trusted CAs to those which are valid for the given
     // timestamp
@@ -7441,7 +7441,7 @@ function dedupeCertificates(certs) {
 
 /***/ }),
 
-/***/ 53771:
+/***/ 41339:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7464,10 +7464,10 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
-const certificate_1 = __webpack_require__(38412);
-const sct_1 = __webpack_require__(21633);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
+const certificate_1 = __webpack_require__(58972);
+const sct_1 = __webpack_require__(2705);
 const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 function verifyPublicKey(hint, timestamps, trustMaterial) {
@@ -7516,7 +7516,7 @@ function getSigner(cert) {
 
 /***/ }),
 
-/***/ 21633:
+/***/ 2705:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7538,9 +7538,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
-const trust_1 = __webpack_require__(97822);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
+const trust_1 = __webpack_require__(13614);
 function verifySCTs(cert, issuer, ctlogs) {
     let extSCT;
     // Verifying the SCT requires that we remove the SCT extension and
@@ -7602,7 +7602,7 @@ function verifySCTs(cert, issuer, ctlogs) {
 
 /***/ }),
 
-/***/ 88037:
+/***/ 61429:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7610,7 +7610,7 @@ function verifySCTs(cert, issuer, ctlogs) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
 exports.verifyExtensions = verifyExtensions;
-const error_1 = __webpack_require__(36849);
+const error_1 = __webpack_require__(35585);
 function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
     if (signerIdentity === undefined || !signerIdentity.match(policyIdentity)) {
         throw new error_1.PolicyError({
@@ -7634,7 +7634,7 @@ function verifyExtensions(policyExtensions, signerExtensions = {}) {
 
 /***/ }),
 
-/***/ 20364:
+/***/ 24860:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7656,9 +7656,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
-const trust_1 = __webpack_require__(97822);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
+const trust_1 = __webpack_require__(13614);
 // Separator between the note and the signatures in a checkpoint
 const CHECKPOINT_SEPARATOR = '\n\n';
 // Checkpoint signatures are of the following form:
@@ -7799,7 +7799,7 @@ class LogCheckpoint {
 
 /***/ }),
 
-/***/ 27968:
+/***/ 68176:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7807,11 +7807,11 @@ class LogCheckpoint {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.verifyTSATimestamp = verifyTSATimestamp;
 exports.verifyTLogTimestamp = verifyTLogTimestamp;
-const error_1 = __webpack_require__(36849);
-const checkpoint_1 = __webpack_require__(20364);
-const merkle_1 = __webpack_require__(6412);
-const set_1 = __webpack_require__(10307);
-const tsa_1 = __webpack_require__(84472);
+const error_1 = __webpack_require__(35585);
+const checkpoint_1 = __webpack_require__(24860);
+const merkle_1 = __webpack_require__(73020);
+const set_1 = __webpack_require__(57600);
+const tsa_1 = __webpack_require__(76328);
 function verifyTSATimestamp(timestamp, data, timestampAuthorities) {
     (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
     return {
@@ -7853,7 +7853,7 @@ function isTLogEntryWithInclusionProof(entry) {
 
 /***/ }),
 
-/***/ 6412:
+/***/ 73020:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7875,8 +7875,8 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
 const RFC6962_LEAF_HASH_PREFIX = Buffer.from([0x00]);
 const RFC6962_NODE_HASH_PREFIX = Buffer.from([0x01]);
 function verifyMerkleInclusion(entry) {
@@ -7965,7 +7965,7 @@ function hashLeaf(leaf) {
 
 /***/ }),
 
-/***/ 10307:
+/***/ 57600:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7987,9 +7987,9 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
-const trust_1 = __webpack_require__(97822);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
+const trust_1 = __webpack_require__(13614);
 // Verifies the SET for the given entry against the list of trusted
 // transparency logs. Returns true if the SET can be verified against at least
 // one of the trusted logs; otherwise, returns false.
@@ -8033,17 +8033,17 @@ function toVerificationPayload(entry) {
 
 /***/ }),
 
-/***/ 84472:
+/***/ 76328:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
-const core_1 = __webpack_require__(83917);
-const error_1 = __webpack_require__(36849);
-const certificate_1 = __webpack_require__(38412);
-const trust_1 = __webpack_require__(97822);
+const core_1 = __webpack_require__(19869);
+const error_1 = __webpack_require__(35585);
+const certificate_1 = __webpack_require__(58972);
+const trust_1 = __webpack_require__(13614);
 function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
     const signingTime = timestamp.signingTime;
     // Filter for CAs which were valid at the time of signing
@@ -8104,7 +8104,7 @@ function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
 
 /***/ }),
 
-/***/ 27005:
+/***/ 13037:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8126,7 +8126,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(36849);
+const error_1 = __webpack_require__(35585);
 // Compare the given intoto tlog entry to the given bundle
 function verifyDSSETLogBody(tlogEntry, content) {
     switch (tlogEntry.apiVersion) {
@@ -8169,7 +8169,7 @@ function verifyDSSE001TLogBody(tlogEntry, content) {
 
 /***/ }),
 
-/***/ 1484:
+/***/ 63260:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8191,7 +8191,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(36849);
+const error_1 = __webpack_require__(35585);
 // Compare the given hashedrekord tlog entry to the given bundle
 function verifyHashedRekordTLogBody(tlogEntry, content) {
     switch (tlogEntry.apiVersion) {
@@ -8228,7 +8228,7 @@ function verifyHashedrekord001TLogBody(tlogEntry, content) {
 
 /***/ }),
 
-/***/ 38218:
+/***/ 57562:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8250,10 +8250,10 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(36849);
-const dsse_1 = __webpack_require__(27005);
-const hashedrekord_1 = __webpack_require__(1484);
-const intoto_1 = __webpack_require__(17703);
+const error_1 = __webpack_require__(35585);
+const dsse_1 = __webpack_require__(13037);
+const hashedrekord_1 = __webpack_require__(63260);
+const intoto_1 = __webpack_require__(52151);
 // Verifies that the given tlog entry matches the supplied signature content.
 function verifyTLogBody(entry, sigContent) {
     const { kind, version } = entry.kindVersion;
@@ -8283,7 +8283,7 @@ function verifyTLogBody(entry, sigContent) {
 
 /***/ }),
 
-/***/ 17703:
+/***/ 52151:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8305,7 +8305,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const error_1 = __webpack_require__(36849);
+const error_1 = __webpack_require__(35585);
 // Compare the given intoto tlog entry to the given bundle
 function verifyIntotoTLogBody(tlogEntry, content) {
     switch (tlogEntry.apiVersion) {
@@ -8353,7 +8353,7 @@ function base64Decode(str) {
 
 /***/ }),
 
-/***/ 19738:
+/***/ 60938:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8384,7 +8384,7 @@ function filterTLogAuthorities(tlogAuthorities, criteria) {
 
 /***/ }),
 
-/***/ 97822:
+/***/ 13614:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8407,12 +8407,12 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-const core_1 = __webpack_require__(83917);
-const protobuf_specs_1 = __webpack_require__(19654);
-const error_1 = __webpack_require__(36849);
+const core_1 = __webpack_require__(19869);
+const protobuf_specs_1 = __webpack_require__(62166);
+const error_1 = __webpack_require__(35585);
 const BEGINNING_OF_TIME = new Date(0);
 const END_OF_TIME = new Date(8640000000000000);
-var filter_1 = __webpack_require__(19738);
+var filter_1 = __webpack_require__(60938);
 Object.defineProperty(exports, "filterCertAuthorities", ({ enumerable: true, get: function () { return filter_1.filterCertAuthorities; } }));
 Object.defineProperty(exports, "filterTLogAuthorities", ({ enumerable: true, get: function () { return filter_1.filterTLogAuthorities; } }));
 function toTrustMaterial(root, keys) {
@@ -8478,7 +8478,7 @@ function keyLocator(keys) {
 
 /***/ }),
 
-/***/ 74433:
+/***/ 4817:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8501,11 +8501,11 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 const util_1 = __webpack_require__(39023);
-const error_1 = __webpack_require__(36849);
-const key_1 = __webpack_require__(53771);
-const policy_1 = __webpack_require__(88037);
-const timestamp_1 = __webpack_require__(27968);
-const tlog_1 = __webpack_require__(38218);
+const error_1 = __webpack_require__(35585);
+const key_1 = __webpack_require__(41339);
+const policy_1 = __webpack_require__(61429);
+const timestamp_1 = __webpack_require__(68176);
+const tlog_1 = __webpack_require__(57562);
 class Verifier {
     constructor(trustMaterial, options = {}) {
         this.trustMaterial = trustMaterial;
@@ -8627,16 +8627,16 @@ function containsDupes(arr) {
 
 /***/ }),
 
-/***/ 40233:
+/***/ 36569:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const contentVer = (__webpack_require__(4038)/* ["cache-version"].content */ .MH.Q)
-const hashToSegments = __webpack_require__(99704)
+const contentVer = (__webpack_require__(93748)/* ["cache-version"].content */ .MH.Q)
+const hashToSegments = __webpack_require__(4296)
 const path = __webpack_require__(16928)
-const ssri = __webpack_require__(68951)
+const ssri = __webpack_require__(84359)
 
 // Current format of content file path:
 //
@@ -8664,17 +8664,17 @@ function contentDir (cache) {
 
 /***/ }),
 
-/***/ 39398:
+/***/ 11894:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
 const fs = __webpack_require__(91943)
-const fsm = __webpack_require__(25032)
-const ssri = __webpack_require__(68951)
-const contentPath = __webpack_require__(40233)
-const Pipeline = __webpack_require__(52899)
+const fsm = __webpack_require__(64344)
+const ssri = __webpack_require__(84359)
+const contentPath = __webpack_require__(36569)
+const Pipeline = __webpack_require__(73427)
 
 module.exports = read
 
@@ -8837,15 +8837,15 @@ function integrityError (sri, path) {
 
 /***/ }),
 
-/***/ 92447:
+/***/ 84047:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
 const fs = __webpack_require__(91943)
-const contentPath = __webpack_require__(40233)
-const { hasContent } = __webpack_require__(39398)
+const contentPath = __webpack_require__(36569)
+const { hasContent } = __webpack_require__(11894)
 
 module.exports = rm
 
@@ -8863,7 +8863,7 @@ async function rm (cache, integrity) {
 
 /***/ }),
 
-/***/ 93699:
+/***/ 50515:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -8871,16 +8871,16 @@ async function rm (cache, integrity) {
 
 const events = __webpack_require__(24434)
 
-const contentPath = __webpack_require__(40233)
+const contentPath = __webpack_require__(36569)
 const fs = __webpack_require__(91943)
-const { moveFile } = __webpack_require__(88437)
-const { Minipass } = __webpack_require__(78275)
-const Pipeline = __webpack_require__(52899)
-const Flush = __webpack_require__(37633)
+const { moveFile } = __webpack_require__(53445)
+const { Minipass } = __webpack_require__(70515)
+const Pipeline = __webpack_require__(73427)
+const Flush = __webpack_require__(72401)
 const path = __webpack_require__(16928)
-const ssri = __webpack_require__(68951)
-const uniqueFilename = __webpack_require__(46019)
-const fsm = __webpack_require__(25032)
+const ssri = __webpack_require__(84359)
+const uniqueFilename = __webpack_require__(31411)
+const fsm = __webpack_require__(64344)
 
 module.exports = write
 
@@ -9077,7 +9077,7 @@ function checksumError (expected, found) {
 
 /***/ }),
 
-/***/ 26575:
+/***/ 52223:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -9092,15 +9092,15 @@ const {
   rm,
   writeFile,
 } = __webpack_require__(91943)
-const { Minipass } = __webpack_require__(78275)
+const { Minipass } = __webpack_require__(70515)
 const path = __webpack_require__(16928)
-const ssri = __webpack_require__(68951)
-const uniqueFilename = __webpack_require__(46019)
+const ssri = __webpack_require__(84359)
+const uniqueFilename = __webpack_require__(31411)
 
-const contentPath = __webpack_require__(40233)
-const hashToSegments = __webpack_require__(99704)
-const indexV = (__webpack_require__(4038)/* ["cache-version"].index */ .MH.P)
-const { moveFile } = __webpack_require__(88437)
+const contentPath = __webpack_require__(36569)
+const hashToSegments = __webpack_require__(4296)
+const indexV = (__webpack_require__(93748)/* ["cache-version"].index */ .MH.P)
+const { moveFile } = __webpack_require__(53445)
 
 const lsStreamConcurrency = 5
 
@@ -9266,7 +9266,7 @@ function lsStream (cache) {
 
   // Set all this up to run on the stream and then just return the stream
   Promise.resolve().then(async () => {
-    const { default: pMap } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 606))
+    const { default: pMap } = await __webpack_require__.e(/* import() */ 286).then(__webpack_require__.bind(__webpack_require__, 78286))
     const buckets = await readdirOrEmpty(indexDir)
     await pMap(buckets, async (bucket) => {
       const bucketPath = path.join(indexDir, bucket)
@@ -9421,19 +9421,19 @@ function readdirOrEmpty (dir) {
 
 /***/ }),
 
-/***/ 19690:
+/***/ 89274:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const Collect = __webpack_require__(11757)
-const { Minipass } = __webpack_require__(78275)
-const Pipeline = __webpack_require__(52899)
+const Collect = __webpack_require__(85373)
+const { Minipass } = __webpack_require__(70515)
+const Pipeline = __webpack_require__(73427)
 
-const index = __webpack_require__(26575)
-const memo = __webpack_require__(56068)
-const read = __webpack_require__(39398)
+const index = __webpack_require__(52223)
+const memo = __webpack_require__(69876)
+const read = __webpack_require__(11894)
 
 async function getData (cache, key, opts = {}) {
   const { integrity, memoize, size } = opts
@@ -9599,19 +9599,19 @@ module.exports.hasContent = read.hasContent
 
 /***/ }),
 
-/***/ 85742:
+/***/ 15774:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const get = __webpack_require__(19690)
-const put = __webpack_require__(94283)
-const rm = __webpack_require__(30793)
-const verify = __webpack_require__(37621)
-const { clearMemoized } = __webpack_require__(56068)
-const tmp = __webpack_require__(63990)
-const index = __webpack_require__(26575)
+const get = __webpack_require__(89274)
+const put = __webpack_require__(69499)
+const rm = __webpack_require__(56825)
+const verify = __webpack_require__(52517)
+const { clearMemoized } = __webpack_require__(69876)
+const tmp = __webpack_require__(24070)
+const index = __webpack_require__(52223)
 
 module.exports.index = {}
 module.exports.index.compact = index.compact
@@ -9649,13 +9649,13 @@ module.exports.verify.lastRun = verify.lastRun
 
 /***/ }),
 
-/***/ 56068:
+/***/ 69876:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { LRUCache } = __webpack_require__(83193)
+const { LRUCache } = __webpack_require__(15753)
 
 const MEMOIZED = new LRUCache({
   max: 500,
@@ -9729,18 +9729,18 @@ function pickMem (opts) {
 
 /***/ }),
 
-/***/ 94283:
+/***/ 69499:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const index = __webpack_require__(26575)
-const memo = __webpack_require__(56068)
-const write = __webpack_require__(93699)
-const Flush = __webpack_require__(37633)
-const { PassThrough } = __webpack_require__(11757)
-const Pipeline = __webpack_require__(52899)
+const index = __webpack_require__(52223)
+const memo = __webpack_require__(69876)
+const write = __webpack_require__(50515)
+const Flush = __webpack_require__(72401)
+const { PassThrough } = __webpack_require__(85373)
+const Pipeline = __webpack_require__(73427)
 
 const putOpts = (opts) => ({
   algorithms: ['sha512'],
@@ -9817,18 +9817,18 @@ function putStream (cache, key, opts = {}) {
 
 /***/ }),
 
-/***/ 30793:
+/***/ 56825:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
 const { rm } = __webpack_require__(91943)
-const glob = __webpack_require__(6337)
-const index = __webpack_require__(26575)
-const memo = __webpack_require__(56068)
+const glob = __webpack_require__(65457)
+const index = __webpack_require__(52223)
+const memo = __webpack_require__(69876)
 const path = __webpack_require__(16928)
-const rmContent = __webpack_require__(92447)
+const rmContent = __webpack_require__(84047)
 
 module.exports = entry
 module.exports.entry = entry
@@ -9856,13 +9856,13 @@ async function all (cache) {
 
 /***/ }),
 
-/***/ 6337:
+/***/ 65457:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { glob } = __webpack_require__(67471)
+const { glob } = __webpack_require__(29055)
 const path = __webpack_require__(16928)
 
 const globify = (pattern) => pattern.split(path.win32.sep).join(path.posix.sep)
@@ -9871,7 +9871,7 @@ module.exports = (path, options) => glob(globify(path), options)
 
 /***/ }),
 
-/***/ 99704:
+/***/ 4296:
 /***/ ((module) => {
 
 "use strict";
@@ -9886,13 +9886,13 @@ function hashToSegments (hash) {
 
 /***/ }),
 
-/***/ 63990:
+/***/ 24070:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { withTempDir } = __webpack_require__(88437)
+const { withTempDir } = __webpack_require__(53445)
 const fs = __webpack_require__(91943)
 const path = __webpack_require__(16928)
 
@@ -9920,7 +9920,7 @@ function withTmp (cache, opts, cb) {
 
 /***/ }),
 
-/***/ 37621:
+/***/ 52517:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -9934,12 +9934,12 @@ const {
   truncate,
   writeFile,
 } = __webpack_require__(91943)
-const contentPath = __webpack_require__(40233)
-const fsm = __webpack_require__(25032)
-const glob = __webpack_require__(6337)
-const index = __webpack_require__(26575)
+const contentPath = __webpack_require__(36569)
+const fsm = __webpack_require__(64344)
+const glob = __webpack_require__(65457)
+const index = __webpack_require__(52223)
 const path = __webpack_require__(16928)
-const ssri = __webpack_require__(68951)
+const ssri = __webpack_require__(84359)
 
 const hasOwnProperty = (obj, key) =>
   Object.prototype.hasOwnProperty.call(obj, key)
@@ -10018,7 +10018,7 @@ async function fixPerms (cache, opts) {
 //
 async function garbageCollect (cache, opts) {
   opts.log.silly('verify', 'garbage collecting content')
-  const { default: pMap } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 606))
+  const { default: pMap } = await __webpack_require__.e(/* import() */ 286).then(__webpack_require__.bind(__webpack_require__, 78286))
   const indexStream = index.lsStream(cache)
   const liveContent = new Set()
   indexStream.on('data', (entry) => {
@@ -10102,7 +10102,7 @@ async function verifyContent (filepath, sri) {
 
 async function rebuildIndex (cache, opts) {
   opts.log.silly('verify', 'rebuilding index')
-  const { default: pMap } = await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 606))
+  const { default: pMap } = await __webpack_require__.e(/* import() */ 286).then(__webpack_require__.bind(__webpack_require__, 78286))
   const entries = await index.ls(cache)
   const stats = {
     missingContent: 0,
@@ -10186,10 +10186,10 @@ async function lastRun (cache) {
 
 /***/ }),
 
-/***/ 45177:
+/***/ 73161:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var balanced = __webpack_require__(59380)
+var balanced = __webpack_require__(63524)
 
 module.exports = expandTop
 
@@ -10826,13 +10826,13 @@ function expand(
 
 /***/ }),
 
-/***/ 24056:
+/***/ 60680:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var iconvLite = __webpack_require__(31748);
+var iconvLite = __webpack_require__(22292);
 
 // Expose to the world
 module.exports.C = convert;
@@ -10917,7 +10917,7 @@ function checkEncoding(name) {
 
 /***/ }),
 
-/***/ 14339:
+/***/ 78355:
 /***/ ((module) => {
 
 "use strict";
@@ -10972,12 +10972,12 @@ module.exports = createError;
 
 /***/ }),
 
-/***/ 25032:
+/***/ 64344:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
-const { Minipass } = __webpack_require__(78275)
+const { Minipass } = __webpack_require__(70515)
 const EE = (__webpack_require__(24434).EventEmitter)
 const fs = __webpack_require__(79896)
 
@@ -11423,7 +11423,7 @@ exports.WriteStreamSync = WriteStreamSync
 
 /***/ }),
 
-/***/ 12203:
+/***/ 15131:
 /***/ ((module) => {
 
 "use strict";
@@ -12382,12 +12382,12 @@ module.exports = class CachePolicy {
 
 /***/ }),
 
-/***/ 7978:
+/***/ 60474:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // Multibyte codec. In this scheme, a character is represented by 1 or more bytes.
 // Our codec supports UTF-16 surrogates, extensions for GB18030 and unicode sequences.
@@ -12922,7 +12922,7 @@ function findIdx (table, val) {
 
 /***/ }),
 
-/***/ 11802:
+/***/ 42730:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12968,7 +12968,7 @@ module.exports = {
 
   shiftjis: {
     type: "_dbcs",
-    table: function () { return __webpack_require__(40679) },
+    table: function () { return __webpack_require__(56833) },
     encodeAdd: { "\u00a5": 0x5C, "\u203E": 0x7E },
     encodeSkipVals: [{ from: 0xED40, to: 0xF940 }]
   },
@@ -12985,7 +12985,7 @@ module.exports = {
 
   eucjp: {
     type: "_dbcs",
-    table: function () { return __webpack_require__(56406) },
+    table: function () { return __webpack_require__(46260) },
     encodeAdd: { "\u00a5": 0x5C, "\u203E": 0x7E }
   },
 
@@ -13011,13 +13011,13 @@ module.exports = {
   936: "cp936",
   cp936: {
     type: "_dbcs",
-    table: function () { return __webpack_require__(74488) }
+    table: function () { return __webpack_require__(83274) }
   },
 
   // GBK (~22000 chars) is an extension of CP936 that added user-mapped chars and some other.
   gbk: {
     type: "_dbcs",
-    table: function () { return (__webpack_require__(74488).concat)(__webpack_require__(55914)) }
+    table: function () { return (__webpack_require__(83274).concat)(__webpack_require__(55940)) }
   },
   xgbk: "gbk",
   isoir58: "gbk",
@@ -13029,8 +13029,8 @@ module.exports = {
   // http://www.khngai.com/chinese/charmap/tblgbk.php?page=0
   gb18030: {
     type: "_dbcs",
-    table: function () { return (__webpack_require__(74488).concat)(__webpack_require__(55914)) },
-    gb18030: function () { return __webpack_require__(99129) },
+    table: function () { return (__webpack_require__(83274).concat)(__webpack_require__(55940)) },
+    gb18030: function () { return __webpack_require__(85127) },
     encodeSkipVals: [0x80],
     encodeAdd: { "€": 0xA2E3 }
   },
@@ -13044,7 +13044,7 @@ module.exports = {
   949: "cp949",
   cp949: {
     type: "_dbcs",
-    table: function () { return __webpack_require__(21166) }
+    table: function () { return __webpack_require__(96544) }
   },
 
   cseuckr: "cp949",
@@ -13084,14 +13084,14 @@ module.exports = {
   950: "cp950",
   cp950: {
     type: "_dbcs",
-    table: function () { return __webpack_require__(72324) }
+    table: function () { return __webpack_require__(33750) }
   },
 
   // Big5 has many variations and is an extension of cp950. We use Encoding Standard's as a consensus.
   big5: "big5hkscs",
   big5hkscs: {
     type: "_dbcs",
-    table: function () { return (__webpack_require__(72324).concat)(__webpack_require__(43267)) },
+    table: function () { return (__webpack_require__(33750).concat)(__webpack_require__(67421)) },
     encodeSkipVals: [
       // Although Encoding Standard says we should avoid encoding to HKSCS area (See Step 1 of
       // https://encoding.spec.whatwg.org/#index-big5-pointer), we still do it to increase compatibility with ICU.
@@ -13115,26 +13115,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 27585:
+/***/ 43025:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-var mergeModules = __webpack_require__(25336)
+var mergeModules = __webpack_require__(2408)
 
 // Update this array if you add/rename/remove files in this directory.
 // We support Browserify by skipping automatic module discovery and requiring modules directly.
 var modules = [
-  __webpack_require__(72356),
-  __webpack_require__(62021),
-  __webpack_require__(8771),
-  __webpack_require__(28231),
-  __webpack_require__(82473),
-  __webpack_require__(97083),
-  __webpack_require__(69487),
-  __webpack_require__(7978),
-  __webpack_require__(11802)
+  __webpack_require__(44756),
+  __webpack_require__(49781),
+  __webpack_require__(41075),
+  __webpack_require__(64375),
+  __webpack_require__(63865),
+  __webpack_require__(41035),
+  __webpack_require__(71551),
+  __webpack_require__(60474),
+  __webpack_require__(42730)
 ]
 
 // Put all encoding/alias/codec definitions to single object and export it.
@@ -13146,12 +13146,12 @@ for (var i = 0; i < modules.length; i++) {
 
 /***/ }),
 
-/***/ 72356:
+/***/ 44756:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // Export Node.js internal encodings.
 
@@ -13372,12 +13372,12 @@ InternalEncoderUtf8.prototype.end = function () {
 
 /***/ }),
 
-/***/ 82473:
+/***/ 63865:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // Single-byte codec. Needs a 'chars' string parameter that contains 256 or 128 chars that
 // correspond to encoded bytes (if 128 - then lower half is ASCII).
@@ -13455,7 +13455,7 @@ SBCSDecoder.prototype.end = function () {
 
 /***/ }),
 
-/***/ 69487:
+/***/ 71551:
 /***/ ((module) => {
 
 "use strict";
@@ -13913,7 +13913,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 97083:
+/***/ 41035:
 /***/ ((module) => {
 
 "use strict";
@@ -14101,12 +14101,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8771:
+/***/ 41075:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // Note: UTF16-LE (or UCS2) codec is Node.js native. See encodings/internal.js
 
@@ -14296,13 +14296,13 @@ function detectEncoding (bufs, defaultEncoding) {
 
 /***/ }),
 
-/***/ 62021:
+/***/ 49781:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // == UTF32-LE/BE codec. ==========================================================
 
@@ -14618,12 +14618,12 @@ function detectEncoding (bufs, defaultEncoding) {
 
 /***/ }),
 
-/***/ 28231:
+/***/ 64375:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // UTF-7 codec, according to https://tools.ietf.org/html/rfc2152
 // See also below a UTF-7-IMAP codec, according to http://tools.ietf.org/html/rfc3501#section-5.1.3
@@ -14909,7 +14909,7 @@ Utf7IMAPDecoder.prototype.end = function () {
 
 /***/ }),
 
-/***/ 74250:
+/***/ 68922:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -14965,7 +14965,7 @@ StripBOMWrapper.prototype.end = function () {
 
 /***/ }),
 
-/***/ 25336:
+/***/ 2408:
 /***/ ((module) => {
 
 "use strict";
@@ -14986,16 +14986,16 @@ module.exports = mergeModules
 
 /***/ }),
 
-/***/ 31748:
+/***/ 22292:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
-var bomHandling = __webpack_require__(74250)
-var mergeModules = __webpack_require__(25336)
+var bomHandling = __webpack_require__(68922)
+var mergeModules = __webpack_require__(2408)
 
 // All codecs and aliases are kept here, keyed by encoding name/alias.
 // They are lazy loaded in `iconv.getCodec` from `encodings/index.js`.
@@ -15054,7 +15054,7 @@ module.exports._codecDataCache = { __proto__: null }
 
 module.exports.getCodec = function getCodec (encoding) {
   if (!module.exports.encodings) {
-    var raw = __webpack_require__(27585)
+    var raw = __webpack_require__(43025)
     // TODO: In future versions when old nodejs support is removed can use object.assign
     module.exports.encodings = { __proto__: null } // Initialize as empty object.
     mergeModules(module.exports.encodings, raw)
@@ -15134,7 +15134,7 @@ module.exports.enableStreamingAPI = function enableStreamingAPI (streamModule) {
   if (module.exports.supportsStreams) { return }
 
   // Dependency-inject stream module to create IconvLite stream classes.
-  var streams = __webpack_require__(42281)(streamModule)
+  var streams = __webpack_require__(61529)(streamModule)
 
   // Not public API yet, but expose the stream classes.
   module.exports.IconvLiteEncoderStream = streams.IconvLiteEncoderStream
@@ -15174,13 +15174,13 @@ if (false) {}
 
 /***/ }),
 
-/***/ 42281:
+/***/ 61529:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var Buffer = (__webpack_require__(12803).Buffer)
+var Buffer = (__webpack_require__(59027).Buffer)
 
 // NOTE: Due to 'stream' module being pretty large (~100Kb, significant in browser environments),
 // we opt to dependency-inject it instead of creating a hard dependency.
@@ -15287,7 +15287,7 @@ module.exports = function (streamModule) {
 
 /***/ }),
 
-/***/ 72024:
+/***/ 69352:
 /***/ ((module) => {
 
 /**
@@ -15430,7 +15430,7 @@ module.exports = function (streamModule) {
 
 /***/ }),
 
-/***/ 68850:
+/***/ 92226:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15449,7 +15449,7 @@ exports.AddressError = AddressError;
 
 /***/ }),
 
-/***/ 45864:
+/***/ 18520:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15465,7 +15465,7 @@ exports.assertByteArray = assertByteArray;
 exports.numberToPaddedHex = numberToPaddedHex;
 exports.stringToPaddedHex = stringToPaddedHex;
 exports.testBit = testBit;
-const address_error_1 = __webpack_require__(68850);
+const address_error_1 = __webpack_require__(92226);
 /**
  * Returns whether this address's *network* is contained within `address`,
  * i.e. whether every address this one can represent also falls inside
@@ -15610,7 +15610,7 @@ function testBit(binaryValue, position) {
 
 /***/ }),
 
-/***/ 79253:
+/***/ 14693:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -15640,19 +15640,19 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.v6 = exports.AddressError = exports.Address6 = exports.Address4 = void 0;
-var ipv4_1 = __webpack_require__(17946);
+var ipv4_1 = __webpack_require__(98410);
 Object.defineProperty(exports, "Address4", ({ enumerable: true, get: function () { return ipv4_1.Address4; } }));
-var ipv6_1 = __webpack_require__(38096);
+var ipv6_1 = __webpack_require__(34368);
 Object.defineProperty(exports, "Address6", ({ enumerable: true, get: function () { return ipv6_1.Address6; } }));
-var address_error_1 = __webpack_require__(68850);
+var address_error_1 = __webpack_require__(92226);
 Object.defineProperty(exports, "AddressError", ({ enumerable: true, get: function () { return address_error_1.AddressError; } }));
-const helpers = __importStar(__webpack_require__(20339));
+const helpers = __importStar(__webpack_require__(54819));
 exports.v6 = { helpers };
 //# sourceMappingURL=ip-address.js.map
 
 /***/ }),
 
-/***/ 17946:
+/***/ 98410:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -15683,9 +15683,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address4 = void 0;
-const common = __importStar(__webpack_require__(45864));
-const constants = __importStar(__webpack_require__(66437));
-const address_error_1 = __webpack_require__(68850);
+const common = __importStar(__webpack_require__(18520));
+const constants = __importStar(__webpack_require__(51733));
+const address_error_1 = __webpack_require__(92226);
 const isCorrect4 = common.isCorrect(constants.BITS);
 /**
  * Represents an IPv4 address
@@ -16261,7 +16261,7 @@ const SPECIAL_PURPOSE_V4 = constants.SPECIAL_PURPOSE.map(([cidr, , reachable]) =
 
 /***/ }),
 
-/***/ 38096:
+/***/ 34368:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -16293,14 +16293,14 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address6 = void 0;
-const common = __importStar(__webpack_require__(45864));
-const constants4 = __importStar(__webpack_require__(66437));
-const constants6 = __importStar(__webpack_require__(75280));
-const helpers = __importStar(__webpack_require__(20339));
-const ipv4_1 = __webpack_require__(17946);
-const regular_expressions_1 = __webpack_require__(72016);
-const address_error_1 = __webpack_require__(68850);
-const common_1 = __webpack_require__(45864);
+const common = __importStar(__webpack_require__(18520));
+const constants4 = __importStar(__webpack_require__(51733));
+const constants6 = __importStar(__webpack_require__(97267));
+const helpers = __importStar(__webpack_require__(54819));
+const ipv4_1 = __webpack_require__(98410);
+const regular_expressions_1 = __webpack_require__(37632);
+const address_error_1 = __webpack_require__(92226);
+const common_1 = __webpack_require__(18520);
 const isCorrect6 = common.isCorrect(constants6.BITS);
 function assert(condition) {
     if (!condition) {
@@ -17731,7 +17731,7 @@ const NAT64_LOCAL_USE_SUBNET = new Address6('64:ff9b:1::/48');
 
 /***/ }),
 
-/***/ 66437:
+/***/ 51733:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17789,7 +17789,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 75280:
+/***/ 97267:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17928,7 +17928,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 20339:
+/***/ 54819:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17989,7 +17989,7 @@ function simpleGroup(addressString, offset = 0) {
 
 /***/ }),
 
-/***/ 72016:
+/***/ 37632:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -18023,7 +18023,7 @@ exports.groupPossibilities = groupPossibilities;
 exports.padGroup = padGroup;
 exports.simpleRegularExpression = simpleRegularExpression;
 exports.possibleElisions = possibleElisions;
-const v6 = __importStar(__webpack_require__(75280));
+const v6 = __importStar(__webpack_require__(97267));
 function groupPossibilities(possibilities) {
     return `(${possibilities.join('|')})`;
 }
@@ -18091,19 +18091,19 @@ function possibleElisions(elidedGroups, moreLeft, moreRight) {
 
 /***/ }),
 
-/***/ 85743:
+/***/ 79743:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Request, Response } = __webpack_require__(88483)
-const { Minipass } = __webpack_require__(78275)
-const MinipassFlush = __webpack_require__(37633)
-const cacache = __webpack_require__(85742)
+const { Request, Response } = __webpack_require__(64691)
+const { Minipass } = __webpack_require__(70515)
+const MinipassFlush = __webpack_require__(72401)
+const cacache = __webpack_require__(15774)
 const url = __webpack_require__(87016)
 
-const CachingMinipassPipeline = __webpack_require__(22314)
-const CachePolicy = __webpack_require__(15281)
-const cacheKey = __webpack_require__(45808)
-const remote = __webpack_require__(20766)
+const CachingMinipassPipeline = __webpack_require__(97146)
+const CachePolicy = __webpack_require__(40481)
+const cacheKey = __webpack_require__(89952)
+const remote = __webpack_require__(19470)
 
 const hasOwnProperty = (obj, prop) => Object.prototype.hasOwnProperty.call(obj, prop)
 
@@ -18569,7 +18569,7 @@ module.exports = CacheEntry
 
 /***/ }),
 
-/***/ 59456:
+/***/ 80784:
 /***/ ((module) => {
 
 class NotCachedError extends Error {
@@ -18587,12 +18587,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 96807:
+/***/ 35383:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { NotCachedError } = __webpack_require__(59456)
-const CacheEntry = __webpack_require__(85743)
-const remote = __webpack_require__(20766)
+const { NotCachedError } = __webpack_require__(80784)
+const CacheEntry = __webpack_require__(79743)
+const remote = __webpack_require__(19470)
 
 // do whatever is necessary to get a Response and return it
 const cacheFetch = async (request, options) => {
@@ -18643,7 +18643,7 @@ module.exports = cacheFetch
 
 /***/ }),
 
-/***/ 45808:
+/***/ 89952:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { URL, format } = __webpack_require__(87016)
@@ -18667,12 +18667,12 @@ module.exports = cacheKey
 
 /***/ }),
 
-/***/ 15281:
+/***/ 40481:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const CacheSemantics = __webpack_require__(12203)
-const Negotiator = __webpack_require__(60668)
-const ssri = __webpack_require__(68951)
+const CacheSemantics = __webpack_require__(15131)
+const Negotiator = __webpack_require__(96876)
+const ssri = __webpack_require__(84359)
 
 // options passed to http-cache-semantics constructor
 const policyOptions = {
@@ -18835,18 +18835,18 @@ module.exports = CachePolicy
 
 /***/ }),
 
-/***/ 67242:
+/***/ 43002:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { FetchError, Request, isRedirect } = __webpack_require__(88483)
+const { FetchError, Request, isRedirect } = __webpack_require__(64691)
 const url = __webpack_require__(87016)
 
-const CachePolicy = __webpack_require__(15281)
-const cache = __webpack_require__(96807)
-const remote = __webpack_require__(20766)
+const CachePolicy = __webpack_require__(40481)
+const cache = __webpack_require__(35383)
+const remote = __webpack_require__(19470)
 
 // given a Request, a Response and user options
 // return true if the response is a redirect that
@@ -18961,13 +18961,13 @@ module.exports = fetch
 
 /***/ }),
 
-/***/ 39310:
+/***/ 27262:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { FetchError, Headers, Request, Response } = __webpack_require__(88483)
+const { FetchError, Headers, Request, Response } = __webpack_require__(64691)
 
-const configureOptions = __webpack_require__(99824)
-const fetch = __webpack_require__(67242)
+const configureOptions = __webpack_require__(6240)
+const fetch = __webpack_require__(43002)
 
 const makeFetchHappen = (url, opts) => {
   const options = configureOptions(opts)
@@ -19009,7 +19009,7 @@ module.exports.Response = Response
 
 /***/ }),
 
-/***/ 99824:
+/***/ 6240:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const dns = __webpack_require__(72250)
@@ -19075,13 +19075,13 @@ module.exports = configureOptions
 
 /***/ }),
 
-/***/ 22314:
+/***/ 97146:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const MinipassPipeline = __webpack_require__(52899)
+const MinipassPipeline = __webpack_require__(73427)
 
 class CachingMinipassPipeline extends MinipassPipeline {
   #events = []
@@ -19124,18 +19124,18 @@ module.exports = CachingMinipassPipeline
 
 /***/ }),
 
-/***/ 20766:
+/***/ 19470:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Minipass } = __webpack_require__(78275)
-const fetch = __webpack_require__(88483)
-const promiseRetry = __webpack_require__(90390)
-const ssri = __webpack_require__(68951)
-const { log } = __webpack_require__(26687)
+const { Minipass } = __webpack_require__(70515)
+const fetch = __webpack_require__(64691)
+const promiseRetry = __webpack_require__(99430)
+const ssri = __webpack_require__(84359)
+const { log } = __webpack_require__(49647)
 
-const CachingMinipassPipeline = __webpack_require__(22314)
-const { getAgent } = __webpack_require__(57995)
-const pkg = __webpack_require__(96734)
+const CachingMinipassPipeline = __webpack_require__(97146)
+const { getAgent } = __webpack_require__(39707)
+const pkg = __webpack_require__(90016)
 
 const USER_AGENT = `${pkg.name}/${pkg.version} (+https://npm.im/${pkg.name})`
 
@@ -19263,10 +19263,10 @@ module.exports = remoteFetch
 
 /***/ }),
 
-/***/ 11757:
+/***/ 85373:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Minipass } = __webpack_require__(78275)
+const { Minipass } = __webpack_require__(70515)
 const _data = Symbol('_data')
 const _length = Symbol('_length')
 class Collect extends Minipass {
@@ -19341,7 +19341,7 @@ module.exports.PassThrough = CollectPassThrough
 
 /***/ }),
 
-/***/ 57442:
+/***/ 87442:
 /***/ ((module) => {
 
 "use strict";
@@ -19366,12 +19366,12 @@ module.exports = AbortError
 
 /***/ }),
 
-/***/ 21256:
+/***/ 18040:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const { Minipass } = __webpack_require__(78275)
+const { Minipass } = __webpack_require__(70515)
 const TYPE = Symbol('type')
 const BUFFER = Symbol('buffer')
 
@@ -19471,22 +19471,22 @@ module.exports = Blob
 
 /***/ }),
 
-/***/ 28515:
+/***/ 87187:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const { Minipass } = __webpack_require__(78275)
-const MinipassSized = __webpack_require__(48484)
+const { Minipass } = __webpack_require__(70515)
+const MinipassSized = __webpack_require__(980)
 
-const Blob = __webpack_require__(21256)
+const Blob = __webpack_require__(18040)
 const { BUFFER } = Blob
-const FetchError = __webpack_require__(22644)
+const FetchError = __webpack_require__(86180)
 
 // optional dependency on 'encoding'
 let convert
 try {
-  convert = (__webpack_require__(24056)/* .convert */ .C)
+  convert = (__webpack_require__(60680)/* .convert */ .C)
 } catch (e) {
   // defer error until textConverted is called
 }
@@ -19829,7 +19829,7 @@ module.exports = Body
 
 /***/ }),
 
-/***/ 22644:
+/***/ 86180:
 /***/ ((module) => {
 
 "use strict";
@@ -19869,7 +19869,7 @@ module.exports = FetchError
 
 /***/ }),
 
-/***/ 98645:
+/***/ 25541:
 /***/ ((module) => {
 
 "use strict";
@@ -20144,7 +20144,7 @@ module.exports = Headers
 
 /***/ }),
 
-/***/ 88483:
+/***/ 64691:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -20152,18 +20152,18 @@ module.exports = Headers
 const { URL } = __webpack_require__(87016)
 const http = __webpack_require__(58611)
 const https = __webpack_require__(65692)
-const zlib = __webpack_require__(37119)
-const { Minipass } = __webpack_require__(78275)
+const zlib = __webpack_require__(25967)
+const { Minipass } = __webpack_require__(70515)
 
-const Body = __webpack_require__(28515)
+const Body = __webpack_require__(87187)
 const { writeToStream, getTotalBytes } = Body
-const Response = __webpack_require__(43852)
-const Headers = __webpack_require__(98645)
+const Response = __webpack_require__(35356)
+const Headers = __webpack_require__(25541)
 const { createHeadersLenient } = Headers
-const Request = __webpack_require__(99586)
+const Request = __webpack_require__(56850)
 const { getNodeRequestOptions } = Request
-const FetchError = __webpack_require__(22644)
-const AbortError = __webpack_require__(57442)
+const FetchError = __webpack_require__(86180)
+const AbortError = __webpack_require__(87442)
 
 // XXX this should really be split up and unit-ized for easier testing
 // and better DRY implementation of data/http request aborting
@@ -20528,19 +20528,19 @@ fetch.AbortError = AbortError
 
 /***/ }),
 
-/***/ 99586:
+/***/ 56850:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 const { URL } = __webpack_require__(87016)
-const { Minipass } = __webpack_require__(78275)
-const Headers = __webpack_require__(98645)
+const { Minipass } = __webpack_require__(70515)
+const Headers = __webpack_require__(25541)
 const { exportNodeCompatibleHeaders } = Headers
-const Body = __webpack_require__(28515)
+const Body = __webpack_require__(87187)
 const { clone, extractContentType, getTotalBytes } = Body
 
-const version = (__webpack_require__(27573)/* .version */ .rE)
+const version = (__webpack_require__(53191)/* .version */ .rE)
 const defaultUserAgent =
   `minipass-fetch/${version} (+https://github.com/isaacs/minipass-fetch)`
 
@@ -20818,7 +20818,7 @@ Object.defineProperties(Request.prototype, {
 
 /***/ }),
 
-/***/ 43852:
+/***/ 35356:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -20826,8 +20826,8 @@ Object.defineProperties(Request.prototype, {
 const http = __webpack_require__(58611)
 const { STATUS_CODES } = http
 
-const Headers = __webpack_require__(98645)
-const Body = __webpack_require__(28515)
+const Headers = __webpack_require__(25541)
+const Body = __webpack_require__(87187)
 const { clone, extractContentType } = Body
 
 const INTERNALS = Symbol('Response internals')
@@ -20916,10 +20916,10 @@ Object.defineProperties(Response.prototype, {
 
 /***/ }),
 
-/***/ 37633:
+/***/ 72401:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const Minipass = __webpack_require__(64387)
+const Minipass = __webpack_require__(27763)
 const _flush = Symbol('_flush')
 const _flushed = Symbol('_flushed')
 const _flushing = Symbol('_flushing')
@@ -20962,7 +20962,7 @@ module.exports = Flush
 
 /***/ }),
 
-/***/ 64387:
+/***/ 27763:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -21619,10 +21619,10 @@ module.exports = class Minipass extends Stream {
 
 /***/ }),
 
-/***/ 52899:
+/***/ 73427:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const Minipass = __webpack_require__(45485)
+const Minipass = __webpack_require__(21309)
 const EE = __webpack_require__(24434)
 const isStream = s => s && s instanceof EE && (
   typeof s.pipe === 'function' || // readable
@@ -21754,7 +21754,7 @@ module.exports = Pipeline
 
 /***/ }),
 
-/***/ 45485:
+/***/ 21309:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -22411,10 +22411,10 @@ module.exports = class Minipass extends Stream {
 
 /***/ }),
 
-/***/ 48484:
+/***/ 980:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const Minipass = __webpack_require__(56670)
+const Minipass = __webpack_require__(89966)
 
 class SizeError extends Error {
   constructor (found, expect) {
@@ -22485,7 +22485,7 @@ module.exports = MinipassSized
 
 /***/ }),
 
-/***/ 56670:
+/***/ 89966:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23142,7 +23142,7 @@ module.exports = class Minipass extends Stream {
 
 /***/ }),
 
-/***/ 60668:
+/***/ 96876:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23156,10 +23156,10 @@ module.exports = class Minipass extends Stream {
 
 
 
-var preferredCharsets = __webpack_require__(79168)
-var preferredEncodings = __webpack_require__(25111)
-var preferredLanguages = __webpack_require__(56008)
-var preferredMediaTypes = __webpack_require__(53672)
+var preferredCharsets = __webpack_require__(16624)
+var preferredEncodings = __webpack_require__(90599)
+var preferredLanguages = __webpack_require__(2392)
+var preferredMediaTypes = __webpack_require__(29048)
 
 /**
  * Module exports.
@@ -23233,7 +23233,7 @@ Negotiator.prototype.preferredMediaTypes = Negotiator.prototype.mediaTypes;
 
 /***/ }),
 
-/***/ 41914:
+/***/ 21226:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23245,7 +23245,7 @@ Negotiator.prototype.preferredMediaTypes = Negotiator.prototype.mediaTypes;
 
 
 
-var contentType = __webpack_require__(24649);
+var contentType = __webpack_require__(1478);
 
 /**
  * Module exports.
@@ -23295,7 +23295,7 @@ function skipOptionalWhitespace(header, index) {
 
 /***/ }),
 
-/***/ 79168:
+/***/ 16624:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23309,7 +23309,7 @@ function skipOptionalWhitespace(header, index) {
 
 
 
-var parseAccept = __webpack_require__(41914);
+var parseAccept = __webpack_require__(21226);
 
 /**
  * Module exports.
@@ -23448,7 +23448,7 @@ function isQuality(spec) {
 
 /***/ }),
 
-/***/ 25111:
+/***/ 90599:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23462,7 +23462,7 @@ function isQuality(spec) {
 
 
 
-var parseAccept = __webpack_require__(41914);
+var parseAccept = __webpack_require__(21226);
 
 /**
  * Module exports.
@@ -23640,7 +23640,7 @@ function isQuality(spec) {
 
 /***/ }),
 
-/***/ 56008:
+/***/ 2392:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23654,8 +23654,8 @@ function isQuality(spec) {
 
 
 
-var contentType = __webpack_require__(24649);
-var parseAccept = __webpack_require__(41914);
+var contentType = __webpack_require__(1478);
+var parseAccept = __webpack_require__(21226);
 
 /**
  * Module exports.
@@ -23806,7 +23806,7 @@ function isQuality(spec) {
 
 /***/ }),
 
-/***/ 53672:
+/***/ 29048:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23820,8 +23820,8 @@ function isQuality(spec) {
 
 
 
-var contentType = __webpack_require__(24649);
-var parseAcceptHeader = __webpack_require__(41914);
+var contentType = __webpack_require__(1478);
+var parseAcceptHeader = __webpack_require__(21226);
 
 /**
  * Module exports.
@@ -23990,7 +23990,7 @@ function isQuality(spec) {
 
 /***/ }),
 
-/***/ 26687:
+/***/ 49647:
 /***/ ((module) => {
 
 const META = Symbol('proc-log.meta')
@@ -24150,14 +24150,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 90390:
+/***/ 99430:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var errcode = __webpack_require__(14339);
-var retry = __webpack_require__(5546);
+var errcode = __webpack_require__(78355);
+var retry = __webpack_require__(81402);
 
 var hasOwn = Object.prototype.hasOwnProperty;
 
@@ -24210,17 +24210,17 @@ module.exports = promiseRetry;
 
 /***/ }),
 
-/***/ 5546:
+/***/ 81402:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__(67084);
+module.exports = __webpack_require__(57500);
 
 /***/ }),
 
-/***/ 67084:
+/***/ 57500:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var RetryOperation = __webpack_require__(39538);
+var RetryOperation = __webpack_require__(2818);
 
 exports.operation = function(options) {
   var timeouts = exports.timeouts(options);
@@ -24324,7 +24324,7 @@ exports.wrap = function(obj, options, methods) {
 
 /***/ }),
 
-/***/ 39538:
+/***/ 2818:
 /***/ ((module) => {
 
 function RetryOperation(timeouts, options) {
@@ -24489,7 +24489,7 @@ RetryOperation.prototype.mainError = function() {
 
 /***/ }),
 
-/***/ 12803:
+/***/ 59027:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -24574,13 +24574,13 @@ module.exports = safer
 
 /***/ }),
 
-/***/ 67290:
+/***/ 22410:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils_1 = __webpack_require__(68632);
+const utils_1 = __webpack_require__(77512);
 // The default Buffer size if one is not provided.
 const DEFAULT_SMARTBUFFER_SIZE = 4096;
 // The default string encoding to use for reading/writing strings.
@@ -25814,7 +25814,7 @@ exports.SmartBuffer = SmartBuffer;
 
 /***/ }),
 
-/***/ 68632:
+/***/ 77512:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -25929,7 +25929,7 @@ exports.bigIntAndBufferInt64Check = bigIntAndBufferInt64Check;
 
 /***/ }),
 
-/***/ 53357:
+/***/ 13341:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -25962,9 +25962,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksProxyAgent = void 0;
-const socks_1 = __webpack_require__(42474);
-const agent_base_1 = __webpack_require__(98894);
-const debug_1 = __importDefault(__webpack_require__(2830));
+const socks_1 = __webpack_require__(1658);
+const agent_base_1 = __webpack_require__(90206);
+const debug_1 = __importDefault(__webpack_require__(51710));
 const dns = __importStar(__webpack_require__(72250));
 const net = __importStar(__webpack_require__(69278));
 const tls = __importStar(__webpack_require__(64756));
@@ -26131,7 +26131,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 57142:
+/***/ 5958:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -26149,13 +26149,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksClientError = exports.SocksClient = void 0;
 const events_1 = __webpack_require__(24434);
 const net = __webpack_require__(69278);
-const smart_buffer_1 = __webpack_require__(67290);
-const constants_1 = __webpack_require__(24223);
-const helpers_1 = __webpack_require__(50639);
-const receivebuffer_1 = __webpack_require__(41129);
-const util_1 = __webpack_require__(79712);
+const smart_buffer_1 = __webpack_require__(22410);
+const constants_1 = __webpack_require__(12303);
+const helpers_1 = __webpack_require__(55967);
+const receivebuffer_1 = __webpack_require__(27705);
+const util_1 = __webpack_require__(65936);
 Object.defineProperty(exports, "SocksClientError", ({ enumerable: true, get: function () { return util_1.SocksClientError; } }));
-const ip_address_1 = __webpack_require__(79253);
+const ip_address_1 = __webpack_require__(14693);
 class SocksClient extends events_1.EventEmitter {
     constructor(options) {
         super();
@@ -26931,7 +26931,7 @@ exports.SocksClient = SocksClient;
 
 /***/ }),
 
-/***/ 24223:
+/***/ 12303:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -27046,7 +27046,7 @@ var SocksClientState;
 
 /***/ }),
 
-/***/ 50639:
+/***/ 55967:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -27057,10 +27057,10 @@ exports.validateSocksClientChainOptions = validateSocksClientChainOptions;
 exports.ipv4ToInt32 = ipv4ToInt32;
 exports.int32ToIpv4 = int32ToIpv4;
 exports.ipToBuffer = ipToBuffer;
-const util_1 = __webpack_require__(79712);
-const constants_1 = __webpack_require__(24223);
+const util_1 = __webpack_require__(65936);
+const constants_1 = __webpack_require__(12303);
 const stream = __webpack_require__(2203);
-const ip_address_1 = __webpack_require__(79253);
+const ip_address_1 = __webpack_require__(14693);
 const net = __webpack_require__(69278);
 /**
  * Validates the provided SocksClientOptions
@@ -27219,7 +27219,7 @@ function ipToBuffer(ip) {
 
 /***/ }),
 
-/***/ 41129:
+/***/ 27705:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -27269,7 +27269,7 @@ exports.ReceiveBuffer = ReceiveBuffer;
 
 /***/ }),
 
-/***/ 79712:
+/***/ 65936:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -27301,7 +27301,7 @@ function shuffleArray(array) {
 
 /***/ }),
 
-/***/ 42474:
+/***/ 1658:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -27321,19 +27321,19 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__webpack_require__(57142), exports);
+__exportStar(__webpack_require__(5958), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 68951:
+/***/ 84359:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
 const crypto = __webpack_require__(76982)
-const { Minipass } = __webpack_require__(78275)
+const { Minipass } = __webpack_require__(70515)
 
 const SPEC_ALGORITHMS = ['sha512', 'sha384', 'sha256']
 const DEFAULT_ALGORITHMS = ['sha512']
@@ -27914,7 +27914,7 @@ function getPrioritizedHash (algo1, algo2) {
 
 /***/ }),
 
-/***/ 80668:
+/***/ 78156:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 (function(nacl) {
@@ -30312,12 +30312,12 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 46019:
+/***/ 31411:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var path = __webpack_require__(16928)
 
-var uniqueSlug = __webpack_require__(71933)
+var uniqueSlug = __webpack_require__(67181)
 
 module.exports = function (filepath, prefix, uniq) {
   return path.join(filepath, (prefix ? prefix + '-' : '') + uniqueSlug(uniq))
@@ -30326,12 +30326,12 @@ module.exports = function (filepath, prefix, uniq) {
 
 /***/ }),
 
-/***/ 71933:
+/***/ 67181:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var MurmurHash3 = __webpack_require__(72024)
+var MurmurHash3 = __webpack_require__(69352)
 
 module.exports = function (uniq) {
   if (uniq) {
@@ -30345,7 +30345,7 @@ module.exports = function (uniq) {
 
 /***/ }),
 
-/***/ 32638:
+/***/ 37646:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -31898,18 +31898,18 @@ exports.LRUCache = LRUCache;
 
 /***/ }),
 
-/***/ 81017:
+/***/ 42473:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Glob = void 0;
-const minimatch_1 = __webpack_require__(85207);
+const minimatch_1 = __webpack_require__(75559);
 const node_url_1 = __webpack_require__(73136);
-const path_scurry_1 = __webpack_require__(16577);
-const pattern_js_1 = __webpack_require__(4041);
-const walker_js_1 = __webpack_require__(95049);
+const path_scurry_1 = __webpack_require__(46257);
+const pattern_js_1 = __webpack_require__(44185);
+const walker_js_1 = __webpack_require__(33209);
 // if no process global, just call it linux.
 // so we default to case-sensitive, / separators
 const defaultPlatform = (typeof process === 'object' &&
@@ -32152,14 +32152,14 @@ exports.Glob = Glob;
 
 /***/ }),
 
-/***/ 66889:
+/***/ 4121:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.hasMagic = void 0;
-const minimatch_1 = __webpack_require__(85207);
+const minimatch_1 = __webpack_require__(75559);
 /**
  * Return true if the patterns provided contain any magic glob characters,
  * given the options provided.
@@ -32186,7 +32186,7 @@ exports.hasMagic = hasMagic;
 
 /***/ }),
 
-/***/ 4833:
+/***/ 4273:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32197,8 +32197,8 @@ exports.hasMagic = hasMagic;
 // Ignores are always parsed in dot:true mode
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Ignore = void 0;
-const minimatch_1 = __webpack_require__(85207);
-const pattern_js_1 = __webpack_require__(4041);
+const minimatch_1 = __webpack_require__(75559);
+const pattern_js_1 = __webpack_require__(44185);
 const defaultPlatform = (typeof process === 'object' &&
     process &&
     typeof process.platform === 'string') ?
@@ -32312,7 +32312,7 @@ exports.Ignore = Ignore;
 
 /***/ }),
 
-/***/ 67471:
+/***/ 29055:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32324,17 +32324,17 @@ exports.globStream = globStream;
 exports.globSync = globSync;
 exports.globIterateSync = globIterateSync;
 exports.globIterate = globIterate;
-const minimatch_1 = __webpack_require__(85207);
-const glob_js_1 = __webpack_require__(81017);
-const has_magic_js_1 = __webpack_require__(66889);
-var minimatch_2 = __webpack_require__(85207);
+const minimatch_1 = __webpack_require__(75559);
+const glob_js_1 = __webpack_require__(42473);
+const has_magic_js_1 = __webpack_require__(4121);
+var minimatch_2 = __webpack_require__(75559);
 Object.defineProperty(exports, "escape", ({ enumerable: true, get: function () { return minimatch_2.escape; } }));
 Object.defineProperty(exports, "unescape", ({ enumerable: true, get: function () { return minimatch_2.unescape; } }));
-var glob_js_2 = __webpack_require__(81017);
+var glob_js_2 = __webpack_require__(42473);
 Object.defineProperty(exports, "Glob", ({ enumerable: true, get: function () { return glob_js_2.Glob; } }));
-var has_magic_js_2 = __webpack_require__(66889);
+var has_magic_js_2 = __webpack_require__(4121);
 Object.defineProperty(exports, "hasMagic", ({ enumerable: true, get: function () { return has_magic_js_2.hasMagic; } }));
-var ignore_js_1 = __webpack_require__(4833);
+var ignore_js_1 = __webpack_require__(4273);
 Object.defineProperty(exports, "Ignore", ({ enumerable: true, get: function () { return ignore_js_1.Ignore; } }));
 function globStreamSync(pattern, options = {}) {
     return new glob_js_1.Glob(pattern, options).streamSync();
@@ -32387,7 +32387,7 @@ exports.glob.glob = exports.glob;
 
 /***/ }),
 
-/***/ 4041:
+/***/ 44185:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32395,7 +32395,7 @@ exports.glob.glob = exports.glob;
 // this is just a very light wrapper around 2 arrays with an offset index
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Pattern = void 0;
-const minimatch_1 = __webpack_require__(85207);
+const minimatch_1 = __webpack_require__(75559);
 const isPatternList = (pl) => pl.length >= 1;
 const isGlobList = (gl) => gl.length >= 1;
 /**
@@ -32613,7 +32613,7 @@ exports.Pattern = Pattern;
 
 /***/ }),
 
-/***/ 48095:
+/***/ 12879:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32621,7 +32621,7 @@ exports.Pattern = Pattern;
 // synchronous utility for filtering entries and calculating subwalks
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Processor = exports.SubWalks = exports.MatchRecord = exports.HasWalkedCache = void 0;
-const minimatch_1 = __webpack_require__(85207);
+const minimatch_1 = __webpack_require__(75559);
 /**
  * A cache of which patterns have been processed for a given Path
  */
@@ -32921,7 +32921,7 @@ exports.Processor = Processor;
 
 /***/ }),
 
-/***/ 95049:
+/***/ 33209:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32934,9 +32934,9 @@ exports.GlobStream = exports.GlobWalker = exports.GlobUtil = void 0;
  *
  * @module
  */
-const minipass_1 = __webpack_require__(78275);
-const ignore_js_1 = __webpack_require__(4833);
-const processor_js_1 = __webpack_require__(48095);
+const minipass_1 = __webpack_require__(70515);
+const ignore_js_1 = __webpack_require__(4273);
+const processor_js_1 = __webpack_require__(12879);
 const makeIgnore = (ignore, opts) => typeof ignore === 'string' ? new ignore_js_1.Ignore([ignore], opts)
     : Array.isArray(ignore) ? new ignore_js_1.Ignore(ignore, opts)
         : ignore;
@@ -33315,7 +33315,7 @@ exports.GlobStream = GlobStream;
 
 /***/ }),
 
-/***/ 83193:
+/***/ 15753:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -34868,7 +34868,7 @@ exports.LRUCache = LRUCache;
 
 /***/ }),
 
-/***/ 30013:
+/***/ 58189:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -34889,7 +34889,7 @@ exports.assertValidPattern = assertValidPattern;
 
 /***/ }),
 
-/***/ 6215:
+/***/ 19191:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -34898,8 +34898,8 @@ exports.assertValidPattern = assertValidPattern;
 var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AST = void 0;
-const brace_expressions_js_1 = __webpack_require__(10038);
-const unescape_js_1 = __webpack_require__(18047);
+const brace_expressions_js_1 = __webpack_require__(62630);
+const unescape_js_1 = __webpack_require__(89935);
 const types = new Set(['!', '?', '+', '*', '@']);
 const isExtglobType = (c) => types.has(c);
 const isExtglobAST = (c) => isExtglobType(c.type);
@@ -35643,7 +35643,7 @@ _a = AST;
 
 /***/ }),
 
-/***/ 10038:
+/***/ 62630:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -35802,7 +35802,7 @@ exports.parseClass = parseClass;
 
 /***/ }),
 
-/***/ 96076:
+/***/ 23932:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -35831,7 +35831,7 @@ exports.escape = escape;
 
 /***/ }),
 
-/***/ 85207:
+/***/ 75559:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -35841,11 +35841,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.unescape = exports.escape = exports.AST = exports.Minimatch = exports.match = exports.makeRe = exports.braceExpand = exports.defaults = exports.filter = exports.GLOBSTAR = exports.sep = exports.minimatch = void 0;
-const brace_expansion_1 = __importDefault(__webpack_require__(45177));
-const assert_valid_pattern_js_1 = __webpack_require__(30013);
-const ast_js_1 = __webpack_require__(6215);
-const escape_js_1 = __webpack_require__(96076);
-const unescape_js_1 = __webpack_require__(18047);
+const brace_expansion_1 = __importDefault(__webpack_require__(73161));
+const assert_valid_pattern_js_1 = __webpack_require__(58189);
+const ast_js_1 = __webpack_require__(19191);
+const escape_js_1 = __webpack_require__(23932);
+const unescape_js_1 = __webpack_require__(89935);
 const minimatch = (p, pattern, options = {}) => {
     (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
     // shortcut: comments match nothing.
@@ -36846,11 +36846,11 @@ class Minimatch {
 }
 exports.Minimatch = Minimatch;
 /* c8 ignore start */
-var ast_js_2 = __webpack_require__(6215);
+var ast_js_2 = __webpack_require__(19191);
 Object.defineProperty(exports, "AST", ({ enumerable: true, get: function () { return ast_js_2.AST; } }));
-var escape_js_2 = __webpack_require__(96076);
+var escape_js_2 = __webpack_require__(23932);
 Object.defineProperty(exports, "escape", ({ enumerable: true, get: function () { return escape_js_2.escape; } }));
-var unescape_js_2 = __webpack_require__(18047);
+var unescape_js_2 = __webpack_require__(89935);
 Object.defineProperty(exports, "unescape", ({ enumerable: true, get: function () { return unescape_js_2.unescape; } }));
 /* c8 ignore stop */
 exports.minimatch.AST = ast_js_1.AST;
@@ -36861,7 +36861,7 @@ exports.minimatch.unescape = unescape_js_1.unescape;
 
 /***/ }),
 
-/***/ 18047:
+/***/ 89935:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -36892,7 +36892,7 @@ exports.unescape = unescape;
 
 /***/ }),
 
-/***/ 24649:
+/***/ 1478:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -37075,7 +37075,7 @@ function qstring(str) {
 
 /***/ }),
 
-/***/ 5474:
+/***/ 1586:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -37205,7 +37205,7 @@ exports.constants = Object.freeze(Object.assign(Object.create(null), {
 
 /***/ }),
 
-/***/ 37119:
+/***/ 25967:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -37250,10 +37250,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ZstdDecompress = exports.ZstdCompress = exports.BrotliDecompress = exports.BrotliCompress = exports.Unzip = exports.InflateRaw = exports.DeflateRaw = exports.Gunzip = exports.Gzip = exports.Inflate = exports.Deflate = exports.Zlib = exports.ZlibError = exports.constants = void 0;
 const assert_1 = __importDefault(__webpack_require__(42613));
 const buffer_1 = __webpack_require__(20181);
-const minipass_1 = __webpack_require__(78275);
+const minipass_1 = __webpack_require__(70515);
 const realZlib = __importStar(__webpack_require__(43106));
-const constants_js_1 = __webpack_require__(5474);
-var constants_js_2 = __webpack_require__(5474);
+const constants_js_1 = __webpack_require__(1586);
+var constants_js_2 = __webpack_require__(1586);
 Object.defineProperty(exports, "constants", ({ enumerable: true, get: function () { return constants_js_2.constants; } }));
 const OriginalBufferConcat = buffer_1.Buffer.concat;
 const desc = Object.getOwnPropertyDescriptor(buffer_1.Buffer, 'concat');
@@ -37628,7 +37628,7 @@ exports.ZstdDecompress = ZstdDecompress;
 
 /***/ }),
 
-/***/ 85896:
+/***/ 60154:
 /***/ ((module) => {
 
 "use strict";
@@ -37636,7 +37636,7 @@ module.exports = {"rE":"3.1.0"};
 
 /***/ }),
 
-/***/ 4038:
+/***/ 93748:
 /***/ ((module) => {
 
 "use strict";
@@ -37644,7 +37644,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"MH":{"Q":"2","P":"5"}}');
 
 /***/ }),
 
-/***/ 43267:
+/***/ 67421:
 /***/ ((module) => {
 
 "use strict";
@@ -37652,7 +37652,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["8740","䏰䰲䘃䖦䕸𧉧䵷䖳�
 
 /***/ }),
 
-/***/ 74488:
+/***/ 83274:
 /***/ ((module) => {
 
 "use strict";
@@ -37660,7 +37660,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["0","\\u0000",127,"€"],["8140","�
 
 /***/ }),
 
-/***/ 21166:
+/***/ 96544:
 /***/ ((module) => {
 
 "use strict";
@@ -37668,7 +37668,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["0","\\u0000",127],["8141","갂갃�
 
 /***/ }),
 
-/***/ 72324:
+/***/ 33750:
 /***/ ((module) => {
 
 "use strict";
@@ -37676,7 +37676,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["0","\\u0000",127],["a140","　，�
 
 /***/ }),
 
-/***/ 56406:
+/***/ 46260:
 /***/ ((module) => {
 
 "use strict";
@@ -37684,7 +37684,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["0","\\u0000",127],["8ea1","｡",62]
 
 /***/ }),
 
-/***/ 99129:
+/***/ 85127:
 /***/ ((module) => {
 
 "use strict";
@@ -37692,7 +37692,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"uChars":[128,165,169,178,184,216,226
 
 /***/ }),
 
-/***/ 55914:
+/***/ 55940:
 /***/ ((module) => {
 
 "use strict";
@@ -37700,7 +37700,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["a140","",62],["a180","",32],[
 
 /***/ }),
 
-/***/ 40679:
+/***/ 56833:
 /***/ ((module) => {
 
 "use strict";
@@ -37708,7 +37708,7 @@ module.exports = /*#__PURE__*/JSON.parse('[["0","\\u0000",128],["a1","｡",62],[
 
 /***/ }),
 
-/***/ 96734:
+/***/ 90016:
 /***/ ((module) => {
 
 "use strict";
@@ -37716,7 +37716,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"make-fetch-happen","version":
 
 /***/ }),
 
-/***/ 27573:
+/***/ 53191:
 /***/ ((module) => {
 
 "use strict";

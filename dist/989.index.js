@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 485;
-exports.ids = [485];
+exports.id = 989;
+exports.ids = [989];
 exports.modules = {
 
-/***/ 33354:
+/***/ 53722:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -62,8 +62,8 @@ var __rest = (this && this.__rest) || function (s, e) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createStorageRecord = createStorageRecord;
-const github = __importStar(__webpack_require__(62437));
-const plugin_retry_1 = __webpack_require__(79781);
+const github = __importStar(__webpack_require__(21621));
+const plugin_retry_1 = __webpack_require__(29173);
 const CREATE_STORAGE_RECORD_REQUEST = 'POST /orgs/{owner}/artifacts/metadata/storage-record';
 const DEFAULT_RETRY_COUNT = 5;
 /**
@@ -102,7 +102,7 @@ function buildRequestParams(artifactOptions, packageRegistryOptions) {
 
 /***/ }),
 
-/***/ 17492:
+/***/ 4676:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -117,12 +117,12 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.attest = attest;
-const bundle_1 = __webpack_require__(61040);
+const bundle_1 = __webpack_require__(90176);
 const crypto_1 = __webpack_require__(76982);
-const endpoints_1 = __webpack_require__(60223);
-const intoto_1 = __webpack_require__(61970);
-const sign_1 = __webpack_require__(39400);
-const store_1 = __webpack_require__(78740);
+const endpoints_1 = __webpack_require__(18575);
+const intoto_1 = __webpack_require__(53442);
+const sign_1 = __webpack_require__(53816);
+const store_1 = __webpack_require__(85860);
 const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /**
  * Generates an attestation for the given subject and predicate. The subject and
@@ -192,7 +192,7 @@ function toAttestation(bundle, attestationID) {
 
 /***/ }),
 
-/***/ 60223:
+/***/ 18575:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -231,7 +231,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.signingEndpoints = exports.SIGSTORE_PUBLIC_GOOD = void 0;
-const github = __importStar(__webpack_require__(62437));
+const github = __importStar(__webpack_require__(21621));
 const PUBLIC_GOOD_ID = 'public-good';
 const GITHUB_ID = 'github';
 const FULCIO_PUBLIC_GOOD_URL = 'https://fulcio.sigstore.dev';
@@ -277,25 +277,25 @@ function buildGitHubEndpoints() {
 
 /***/ }),
 
-/***/ 11485:
+/***/ 58989:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 exports.buildSLSAProvenancePredicate = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = void 0;
-var artifactMetadata_1 = __webpack_require__(33354);
+var artifactMetadata_1 = __webpack_require__(53722);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return artifactMetadata_1.createStorageRecord; } });
-var attest_1 = __webpack_require__(17492);
+var attest_1 = __webpack_require__(4676);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return attest_1.attest; } });
-var provenance_1 = __webpack_require__(13042);
+var provenance_1 = __webpack_require__(36930);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return provenance_1.attestProvenance; } });
 Object.defineProperty(exports, "buildSLSAProvenancePredicate", ({ enumerable: true, get: function () { return provenance_1.buildSLSAProvenancePredicate; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 61970:
+/***/ 53442:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -321,7 +321,7 @@ exports.buildIntotoStatement = buildIntotoStatement;
 
 /***/ }),
 
-/***/ 85292:
+/***/ 28316:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -369,9 +369,9 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getIDTokenClaims = void 0;
-const core_1 = __webpack_require__(37484);
-const http_client_1 = __webpack_require__(54844);
-const jose = __importStar(__webpack_require__(21608));
+const core_1 = __webpack_require__(54300);
+const http_client_1 = __webpack_require__(48780);
+const jose = __importStar(__webpack_require__(63224));
 const OIDC_AUDIENCE = 'nobody';
 const VALID_SERVER_URLS = [
     'https://github.com',
@@ -460,7 +460,7 @@ function getIssuer() {
 
 /***/ }),
 
-/***/ 13042:
+/***/ 36930:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -476,8 +476,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildSLSAProvenancePredicate = void 0;
 exports.attestProvenance = attestProvenance;
-const attest_1 = __webpack_require__(17492);
-const oidc_1 = __webpack_require__(85292);
+const attest_1 = __webpack_require__(4676);
+const oidc_1 = __webpack_require__(28316);
 const SLSA_PREDICATE_V1_TYPE = 'https://slsa.dev/provenance/v1';
 const GITHUB_BUILD_TYPE = 'https://actions.github.io/buildtypes/workflow/v1';
 /**
@@ -557,7 +557,7 @@ function attestProvenance(options) {
 
 /***/ }),
 
-/***/ 39400:
+/***/ 53816:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -572,7 +572,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.signPayload = void 0;
-const sign_1 = __webpack_require__(15179);
+const sign_1 = __webpack_require__(46715);
 const OIDC_AUDIENCE = 'sigstore';
 const DEFAULT_TIMEOUT = 10000;
 const DEFAULT_RETRIES = 3;
@@ -627,7 +627,7 @@ const initBundleBuilder = (opts) => {
 
 /***/ }),
 
-/***/ 78740:
+/***/ 85860:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -675,8 +675,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.writeAttestation = void 0;
-const github = __importStar(__webpack_require__(62437));
-const plugin_retry_1 = __webpack_require__(79781);
+const github = __importStar(__webpack_require__(21621));
+const plugin_retry_1 = __webpack_require__(29173);
 const CREATE_ATTESTATION_REQUEST = 'POST /repos/{owner}/{repo}/attestations';
 const DEFAULT_RETRY_COUNT = 5;
 /**
@@ -712,7 +712,7 @@ exports.writeAttestation = writeAttestation;
 
 /***/ }),
 
-/***/ 95547:
+/***/ 23883:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -774,7 +774,7 @@ exports.Context = Context;
 
 /***/ }),
 
-/***/ 62437:
+/***/ 21621:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -814,8 +814,8 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.context = void 0;
 exports.getOctokit = getOctokit;
-const Context = __importStar(__webpack_require__(95547));
-const utils_1 = __webpack_require__(43713);
+const Context = __importStar(__webpack_require__(23883));
+const utils_1 = __webpack_require__(55025);
 exports.context = new Context.Context();
 /**
  * Returns a hydrated octokit ready to use for GitHub Actions
@@ -831,7 +831,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 /***/ }),
 
-/***/ 81777:
+/***/ 44801:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -883,8 +883,8 @@ exports.getProxyAgent = getProxyAgent;
 exports.getProxyAgentDispatcher = getProxyAgentDispatcher;
 exports.getProxyFetch = getProxyFetch;
 exports.getApiBaseUrl = getApiBaseUrl;
-const httpClient = __importStar(__webpack_require__(54844));
-const undici_1 = __webpack_require__(24371);
+const httpClient = __importStar(__webpack_require__(48780));
+const undici_1 = __webpack_require__(42480);
 function getAuthString(token, options) {
     if (!token && !options.auth) {
         throw new Error('Parameter token or opts.auth is required');
@@ -916,7 +916,7 @@ function getApiBaseUrl() {
 
 /***/ }),
 
-/***/ 43713:
+/***/ 55025:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -956,12 +956,12 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitHub = exports.defaults = exports.context = void 0;
 exports.getOctokitOptions = getOctokitOptions;
-const Context = __importStar(__webpack_require__(95547));
-const Utils = __importStar(__webpack_require__(81777));
+const Context = __importStar(__webpack_require__(23883));
+const Utils = __importStar(__webpack_require__(44801));
 // octokit + plugins
-const core_1 = __webpack_require__(61897);
-const plugin_rest_endpoint_methods_1 = __webpack_require__(84935);
-const plugin_paginate_rest_1 = __webpack_require__(38082);
+const core_1 = __webpack_require__(51161);
+const plugin_rest_endpoint_methods_1 = __webpack_require__(37879);
+const plugin_paginate_rest_1 = __webpack_require__(10610);
 exports.context = new Context.Context();
 const baseUrl = Utils.getApiBaseUrl();
 exports.defaults = {
@@ -991,7 +991,7 @@ function getOctokitOptions(token, options) {
 
 /***/ }),
 
-/***/ 79781:
+/***/ 29173:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -1030,7 +1030,7 @@ __export(dist_src_exports, {
   retry: () => retry
 });
 module.exports = __toCommonJS(dist_src_exports);
-var import_core = __webpack_require__(61897);
+var import_core = __webpack_require__(51161);
 
 // pkg/dist-src/error-request.js
 async function errorRequest(state, octokit, error, options) {
@@ -1046,8 +1046,8 @@ async function errorRequest(state, octokit, error, options) {
 }
 
 // pkg/dist-src/wrap-request.js
-var import_light = __toESM(__webpack_require__(63251));
-var import_request_error = __webpack_require__(93708);
+var import_light = __toESM(__webpack_require__(78115));
+var import_request_error = __webpack_require__(5052);
 async function wrapRequest(state, octokit, request, options) {
   const limiter = new import_light.default();
   limiter.on("failed", function(error, info) {
@@ -1112,91 +1112,91 @@ retry.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 21608:
+/***/ 63224:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.cryptoRuntime = exports.base64url = exports.generateSecret = exports.generateKeyPair = exports.errors = exports.decodeJwt = exports.decodeProtectedHeader = exports.importJWK = exports.importX509 = exports.importPKCS8 = exports.importSPKI = exports.exportJWK = exports.exportSPKI = exports.exportPKCS8 = exports.UnsecuredJWT = exports.experimental_jwksCache = exports.jwksCache = exports.createRemoteJWKSet = exports.createLocalJWKSet = exports.EmbeddedJWK = exports.calculateJwkThumbprintUri = exports.calculateJwkThumbprint = exports.EncryptJWT = exports.SignJWT = exports.GeneralSign = exports.FlattenedSign = exports.CompactSign = exports.FlattenedEncrypt = exports.CompactEncrypt = exports.jwtDecrypt = exports.jwtVerify = exports.generalVerify = exports.flattenedVerify = exports.compactVerify = exports.GeneralEncrypt = exports.generalDecrypt = exports.flattenedDecrypt = exports.compactDecrypt = void 0;
-var decrypt_js_1 = __webpack_require__(14298);
+var decrypt_js_1 = __webpack_require__(84298);
 Object.defineProperty(exports, "compactDecrypt", ({ enumerable: true, get: function () { return decrypt_js_1.compactDecrypt; } }));
-var decrypt_js_2 = __webpack_require__(59344);
+var decrypt_js_2 = __webpack_require__(22432);
 Object.defineProperty(exports, "flattenedDecrypt", ({ enumerable: true, get: function () { return decrypt_js_2.flattenedDecrypt; } }));
-var decrypt_js_3 = __webpack_require__(49783);
+var decrypt_js_3 = __webpack_require__(76135);
 Object.defineProperty(exports, "generalDecrypt", ({ enumerable: true, get: function () { return decrypt_js_3.generalDecrypt; } }));
-var encrypt_js_1 = __webpack_require__(71907);
+var encrypt_js_1 = __webpack_require__(45107);
 Object.defineProperty(exports, "GeneralEncrypt", ({ enumerable: true, get: function () { return encrypt_js_1.GeneralEncrypt; } }));
-var verify_js_1 = __webpack_require__(94212);
+var verify_js_1 = __webpack_require__(38804);
 Object.defineProperty(exports, "compactVerify", ({ enumerable: true, get: function () { return verify_js_1.compactVerify; } }));
-var verify_js_2 = __webpack_require__(56358);
+var verify_js_2 = __webpack_require__(8361);
 Object.defineProperty(exports, "flattenedVerify", ({ enumerable: true, get: function () { return verify_js_2.flattenedVerify; } }));
-var verify_js_3 = __webpack_require__(88323);
+var verify_js_3 = __webpack_require__(60371);
 Object.defineProperty(exports, "generalVerify", ({ enumerable: true, get: function () { return verify_js_3.generalVerify; } }));
-var verify_js_4 = __webpack_require__(35297);
+var verify_js_4 = __webpack_require__(72081);
 Object.defineProperty(exports, "jwtVerify", ({ enumerable: true, get: function () { return verify_js_4.jwtVerify; } }));
-var decrypt_js_4 = __webpack_require__(95339);
+var decrypt_js_4 = __webpack_require__(64667);
 Object.defineProperty(exports, "jwtDecrypt", ({ enumerable: true, get: function () { return decrypt_js_4.jwtDecrypt; } }));
-var encrypt_js_2 = __webpack_require__(4434);
+var encrypt_js_2 = __webpack_require__(33378);
 Object.defineProperty(exports, "CompactEncrypt", ({ enumerable: true, get: function () { return encrypt_js_2.CompactEncrypt; } }));
-var encrypt_js_3 = __webpack_require__(62372);
+var encrypt_js_3 = __webpack_require__(60404);
 Object.defineProperty(exports, "FlattenedEncrypt", ({ enumerable: true, get: function () { return encrypt_js_3.FlattenedEncrypt; } }));
-var sign_js_1 = __webpack_require__(21760);
+var sign_js_1 = __webpack_require__(82160);
 Object.defineProperty(exports, "CompactSign", ({ enumerable: true, get: function () { return sign_js_1.CompactSign; } }));
-var sign_js_2 = __webpack_require__(86170);
+var sign_js_2 = __webpack_require__(41501);
 Object.defineProperty(exports, "FlattenedSign", ({ enumerable: true, get: function () { return sign_js_2.FlattenedSign; } }));
-var sign_js_3 = __webpack_require__(50443);
+var sign_js_3 = __webpack_require__(66747);
 Object.defineProperty(exports, "GeneralSign", ({ enumerable: true, get: function () { return sign_js_3.GeneralSign; } }));
-var sign_js_4 = __webpack_require__(22713);
+var sign_js_4 = __webpack_require__(38345);
 Object.defineProperty(exports, "SignJWT", ({ enumerable: true, get: function () { return sign_js_4.SignJWT; } }));
-var encrypt_js_4 = __webpack_require__(38375);
+var encrypt_js_4 = __webpack_require__(95319);
 Object.defineProperty(exports, "EncryptJWT", ({ enumerable: true, get: function () { return encrypt_js_4.EncryptJWT; } }));
-var thumbprint_js_1 = __webpack_require__(45396);
+var thumbprint_js_1 = __webpack_require__(78852);
 Object.defineProperty(exports, "calculateJwkThumbprint", ({ enumerable: true, get: function () { return thumbprint_js_1.calculateJwkThumbprint; } }));
 Object.defineProperty(exports, "calculateJwkThumbprintUri", ({ enumerable: true, get: function () { return thumbprint_js_1.calculateJwkThumbprintUri; } }));
-var embedded_js_1 = __webpack_require__(88541);
+var embedded_js_1 = __webpack_require__(95245);
 Object.defineProperty(exports, "EmbeddedJWK", ({ enumerable: true, get: function () { return embedded_js_1.EmbeddedJWK; } }));
-var local_js_1 = __webpack_require__(25275);
+var local_js_1 = __webpack_require__(40107);
 Object.defineProperty(exports, "createLocalJWKSet", ({ enumerable: true, get: function () { return local_js_1.createLocalJWKSet; } }));
-var remote_js_1 = __webpack_require__(69260);
+var remote_js_1 = __webpack_require__(55484);
 Object.defineProperty(exports, "createRemoteJWKSet", ({ enumerable: true, get: function () { return remote_js_1.createRemoteJWKSet; } }));
 Object.defineProperty(exports, "jwksCache", ({ enumerable: true, get: function () { return remote_js_1.jwksCache; } }));
 Object.defineProperty(exports, "experimental_jwksCache", ({ enumerable: true, get: function () { return remote_js_1.experimental_jwksCache; } }));
-var unsecured_js_1 = __webpack_require__(40560);
+var unsecured_js_1 = __webpack_require__(17344);
 Object.defineProperty(exports, "UnsecuredJWT", ({ enumerable: true, get: function () { return unsecured_js_1.UnsecuredJWT; } }));
-var export_js_1 = __webpack_require__(48108);
+var export_js_1 = __webpack_require__(96412);
 Object.defineProperty(exports, "exportPKCS8", ({ enumerable: true, get: function () { return export_js_1.exportPKCS8; } }));
 Object.defineProperty(exports, "exportSPKI", ({ enumerable: true, get: function () { return export_js_1.exportSPKI; } }));
 Object.defineProperty(exports, "exportJWK", ({ enumerable: true, get: function () { return export_js_1.exportJWK; } }));
-var import_js_1 = __webpack_require__(45647);
+var import_js_1 = __webpack_require__(9343);
 Object.defineProperty(exports, "importSPKI", ({ enumerable: true, get: function () { return import_js_1.importSPKI; } }));
 Object.defineProperty(exports, "importPKCS8", ({ enumerable: true, get: function () { return import_js_1.importPKCS8; } }));
 Object.defineProperty(exports, "importX509", ({ enumerable: true, get: function () { return import_js_1.importX509; } }));
 Object.defineProperty(exports, "importJWK", ({ enumerable: true, get: function () { return import_js_1.importJWK; } }));
-var decode_protected_header_js_1 = __webpack_require__(14704);
+var decode_protected_header_js_1 = __webpack_require__(20032);
 Object.defineProperty(exports, "decodeProtectedHeader", ({ enumerable: true, get: function () { return decode_protected_header_js_1.decodeProtectedHeader; } }));
-var decode_jwt_js_1 = __webpack_require__(60002);
+var decode_jwt_js_1 = __webpack_require__(23525);
 Object.defineProperty(exports, "decodeJwt", ({ enumerable: true, get: function () { return decode_jwt_js_1.decodeJwt; } }));
-exports.errors = __webpack_require__(15974);
-var generate_key_pair_js_1 = __webpack_require__(87820);
+exports.errors = __webpack_require__(28310);
+var generate_key_pair_js_1 = __webpack_require__(12060);
 Object.defineProperty(exports, "generateKeyPair", ({ enumerable: true, get: function () { return generate_key_pair_js_1.generateKeyPair; } }));
-var generate_secret_js_1 = __webpack_require__(37152);
+var generate_secret_js_1 = __webpack_require__(63504);
 Object.defineProperty(exports, "generateSecret", ({ enumerable: true, get: function () { return generate_secret_js_1.generateSecret; } }));
-exports.base64url = __webpack_require__(78305);
-var runtime_js_1 = __webpack_require__(25021);
+exports.base64url = __webpack_require__(36081);
+var runtime_js_1 = __webpack_require__(32781);
 Object.defineProperty(exports, "cryptoRuntime", ({ enumerable: true, get: function () { return runtime_js_1.default; } }));
 
 
 /***/ }),
 
-/***/ 14298:
+/***/ 84298:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compactDecrypt = compactDecrypt;
-const decrypt_js_1 = __webpack_require__(59344);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
+const decrypt_js_1 = __webpack_require__(22432);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
 async function compactDecrypt(jwe, key, options) {
     if (jwe instanceof Uint8Array) {
         jwe = buffer_utils_js_1.decoder.decode(jwe);
@@ -1225,13 +1225,13 @@ async function compactDecrypt(jwe, key, options) {
 
 /***/ }),
 
-/***/ 4434:
+/***/ 33378:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CompactEncrypt = void 0;
-const encrypt_js_1 = __webpack_require__(62372);
+const encrypt_js_1 = __webpack_require__(60404);
 class CompactEncrypt {
     _flattened;
     constructor(plaintext) {
@@ -1263,22 +1263,22 @@ exports.CompactEncrypt = CompactEncrypt;
 
 /***/ }),
 
-/***/ 59344:
+/***/ 22432:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.flattenedDecrypt = flattenedDecrypt;
-const base64url_js_1 = __webpack_require__(12635);
-const decrypt_js_1 = __webpack_require__(52806);
-const errors_js_1 = __webpack_require__(15974);
-const is_disjoint_js_1 = __webpack_require__(21853);
-const is_object_js_1 = __webpack_require__(92242);
-const decrypt_key_management_js_1 = __webpack_require__(56243);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const cek_js_1 = __webpack_require__(87937);
-const validate_crit_js_1 = __webpack_require__(15595);
-const validate_algorithms_js_1 = __webpack_require__(19917);
+const base64url_js_1 = __webpack_require__(17259);
+const decrypt_js_1 = __webpack_require__(92182);
+const errors_js_1 = __webpack_require__(28310);
+const is_disjoint_js_1 = __webpack_require__(42285);
+const is_object_js_1 = __webpack_require__(74178);
+const decrypt_key_management_js_1 = __webpack_require__(47075);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const cek_js_1 = __webpack_require__(70929);
+const validate_crit_js_1 = __webpack_require__(97243);
+const validate_algorithms_js_1 = __webpack_require__(8189);
 async function flattenedDecrypt(jwe, key, options) {
     if (!(0, is_object_js_1.default)(jwe)) {
         throw new errors_js_1.JWEInvalid('Flattened JWE must be an object');
@@ -1434,20 +1434,20 @@ async function flattenedDecrypt(jwe, key, options) {
 
 /***/ }),
 
-/***/ 62372:
+/***/ 60404:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FlattenedEncrypt = void 0;
-const base64url_js_1 = __webpack_require__(12635);
-const private_symbols_js_1 = __webpack_require__(46433);
-const encrypt_js_1 = __webpack_require__(36286);
-const encrypt_key_management_js_1 = __webpack_require__(96539);
-const errors_js_1 = __webpack_require__(15974);
-const is_disjoint_js_1 = __webpack_require__(21853);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const validate_crit_js_1 = __webpack_require__(15595);
+const base64url_js_1 = __webpack_require__(17259);
+const private_symbols_js_1 = __webpack_require__(25969);
+const encrypt_js_1 = __webpack_require__(22190);
+const encrypt_key_management_js_1 = __webpack_require__(74251);
+const errors_js_1 = __webpack_require__(28310);
+const is_disjoint_js_1 = __webpack_require__(42285);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const validate_crit_js_1 = __webpack_require__(97243);
 class FlattenedEncrypt {
     _plaintext;
     _protectedHeader;
@@ -1606,15 +1606,15 @@ exports.FlattenedEncrypt = FlattenedEncrypt;
 
 /***/ }),
 
-/***/ 49783:
+/***/ 76135:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.generalDecrypt = generalDecrypt;
-const decrypt_js_1 = __webpack_require__(59344);
-const errors_js_1 = __webpack_require__(15974);
-const is_object_js_1 = __webpack_require__(92242);
+const decrypt_js_1 = __webpack_require__(22432);
+const errors_js_1 = __webpack_require__(28310);
+const is_object_js_1 = __webpack_require__(74178);
 async function generalDecrypt(jwe, key, options) {
     if (!(0, is_object_js_1.default)(jwe)) {
         throw new errors_js_1.JWEInvalid('General JWE must be an object');
@@ -1647,20 +1647,20 @@ async function generalDecrypt(jwe, key, options) {
 
 /***/ }),
 
-/***/ 71907:
+/***/ 45107:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralEncrypt = void 0;
-const encrypt_js_1 = __webpack_require__(62372);
-const private_symbols_js_1 = __webpack_require__(46433);
-const errors_js_1 = __webpack_require__(15974);
-const cek_js_1 = __webpack_require__(87937);
-const is_disjoint_js_1 = __webpack_require__(21853);
-const encrypt_key_management_js_1 = __webpack_require__(96539);
-const base64url_js_1 = __webpack_require__(12635);
-const validate_crit_js_1 = __webpack_require__(15595);
+const encrypt_js_1 = __webpack_require__(60404);
+const private_symbols_js_1 = __webpack_require__(25969);
+const errors_js_1 = __webpack_require__(28310);
+const cek_js_1 = __webpack_require__(70929);
+const is_disjoint_js_1 = __webpack_require__(42285);
+const encrypt_key_management_js_1 = __webpack_require__(74251);
+const base64url_js_1 = __webpack_require__(17259);
+const validate_crit_js_1 = __webpack_require__(97243);
 class IndividualRecipient {
     parent;
     unprotectedHeader;
@@ -1840,15 +1840,15 @@ exports.GeneralEncrypt = GeneralEncrypt;
 
 /***/ }),
 
-/***/ 88541:
+/***/ 95245:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EmbeddedJWK = EmbeddedJWK;
-const import_js_1 = __webpack_require__(45647);
-const is_object_js_1 = __webpack_require__(92242);
-const errors_js_1 = __webpack_require__(15974);
+const import_js_1 = __webpack_require__(9343);
+const is_object_js_1 = __webpack_require__(74178);
+const errors_js_1 = __webpack_require__(28310);
 async function EmbeddedJWK(protectedHeader, token) {
     const joseHeader = {
         ...protectedHeader,
@@ -1867,18 +1867,18 @@ async function EmbeddedJWK(protectedHeader, token) {
 
 /***/ }),
 
-/***/ 45396:
+/***/ 78852:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.calculateJwkThumbprint = calculateJwkThumbprint;
 exports.calculateJwkThumbprintUri = calculateJwkThumbprintUri;
-const digest_js_1 = __webpack_require__(12931);
-const base64url_js_1 = __webpack_require__(12635);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const is_object_js_1 = __webpack_require__(92242);
+const digest_js_1 = __webpack_require__(50227);
+const base64url_js_1 = __webpack_require__(17259);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const is_object_js_1 = __webpack_require__(74178);
 const check = (value, description) => {
     if (typeof value !== 'string' || !value) {
         throw new errors_js_1.JWKInvalid(`${description} missing or invalid`);
@@ -1931,15 +1931,15 @@ async function calculateJwkThumbprintUri(jwk, digestAlgorithm) {
 
 /***/ }),
 
-/***/ 25275:
+/***/ 40107:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createLocalJWKSet = createLocalJWKSet;
-const import_js_1 = __webpack_require__(45647);
-const errors_js_1 = __webpack_require__(15974);
-const is_object_js_1 = __webpack_require__(92242);
+const import_js_1 = __webpack_require__(9343);
+const errors_js_1 = __webpack_require__(28310);
+const is_object_js_1 = __webpack_require__(74178);
 function getKtyFromAlg(alg) {
     switch (typeof alg === 'string' && alg.slice(0, 2)) {
         case 'RS':
@@ -2066,17 +2066,17 @@ function createLocalJWKSet(jwks) {
 
 /***/ }),
 
-/***/ 69260:
+/***/ 55484:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.experimental_jwksCache = exports.jwksCache = void 0;
 exports.createRemoteJWKSet = createRemoteJWKSet;
-const fetch_jwks_js_1 = __webpack_require__(20311);
-const errors_js_1 = __webpack_require__(15974);
-const local_js_1 = __webpack_require__(25275);
-const is_object_js_1 = __webpack_require__(92242);
+const fetch_jwks_js_1 = __webpack_require__(78567);
+const errors_js_1 = __webpack_require__(28310);
+const local_js_1 = __webpack_require__(40107);
+const is_object_js_1 = __webpack_require__(74178);
 function isCloudflareWorkers() {
     return (typeof WebSocketPair !== 'undefined' ||
         (typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers') ||
@@ -2225,13 +2225,13 @@ exports.experimental_jwksCache = exports.jwksCache;
 
 /***/ }),
 
-/***/ 21760:
+/***/ 82160:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CompactSign = void 0;
-const sign_js_1 = __webpack_require__(86170);
+const sign_js_1 = __webpack_require__(41501);
 class CompactSign {
     _flattened;
     constructor(payload) {
@@ -2254,15 +2254,15 @@ exports.CompactSign = CompactSign;
 
 /***/ }),
 
-/***/ 94212:
+/***/ 38804:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compactVerify = compactVerify;
-const verify_js_1 = __webpack_require__(56358);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
+const verify_js_1 = __webpack_require__(8361);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
 async function compactVerify(jws, key, options) {
     if (jws instanceof Uint8Array) {
         jws = buffer_utils_js_1.decoder.decode(jws);
@@ -2285,19 +2285,19 @@ async function compactVerify(jws, key, options) {
 
 /***/ }),
 
-/***/ 86170:
+/***/ 41501:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FlattenedSign = void 0;
-const base64url_js_1 = __webpack_require__(12635);
-const sign_js_1 = __webpack_require__(26966);
-const is_disjoint_js_1 = __webpack_require__(21853);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const check_key_type_js_1 = __webpack_require__(29555);
-const validate_crit_js_1 = __webpack_require__(15595);
+const base64url_js_1 = __webpack_require__(17259);
+const sign_js_1 = __webpack_require__(20166);
+const is_disjoint_js_1 = __webpack_require__(42285);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const check_key_type_js_1 = __webpack_require__(19203);
+const validate_crit_js_1 = __webpack_require__(97243);
 class FlattenedSign {
     _payload;
     _protectedHeader;
@@ -2380,23 +2380,23 @@ exports.FlattenedSign = FlattenedSign;
 
 /***/ }),
 
-/***/ 56358:
+/***/ 8361:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.flattenedVerify = flattenedVerify;
-const base64url_js_1 = __webpack_require__(12635);
-const verify_js_1 = __webpack_require__(11242);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const is_disjoint_js_1 = __webpack_require__(21853);
-const is_object_js_1 = __webpack_require__(92242);
-const check_key_type_js_1 = __webpack_require__(29555);
-const validate_crit_js_1 = __webpack_require__(15595);
-const validate_algorithms_js_1 = __webpack_require__(19917);
-const is_jwk_js_1 = __webpack_require__(91229);
-const import_js_1 = __webpack_require__(45647);
+const base64url_js_1 = __webpack_require__(17259);
+const verify_js_1 = __webpack_require__(34394);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const is_disjoint_js_1 = __webpack_require__(42285);
+const is_object_js_1 = __webpack_require__(74178);
+const check_key_type_js_1 = __webpack_require__(19203);
+const validate_crit_js_1 = __webpack_require__(97243);
+const validate_algorithms_js_1 = __webpack_require__(8189);
+const is_jwk_js_1 = __webpack_require__(25421);
+const import_js_1 = __webpack_require__(9343);
 async function flattenedVerify(jws, key, options) {
     if (!(0, is_object_js_1.default)(jws)) {
         throw new errors_js_1.JWSInvalid('Flattened JWS must be an object');
@@ -2512,14 +2512,14 @@ async function flattenedVerify(jws, key, options) {
 
 /***/ }),
 
-/***/ 50443:
+/***/ 66747:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralSign = void 0;
-const sign_js_1 = __webpack_require__(86170);
-const errors_js_1 = __webpack_require__(15974);
+const sign_js_1 = __webpack_require__(41501);
+const errors_js_1 = __webpack_require__(28310);
 class IndividualSignature {
     parent;
     protectedHeader;
@@ -2596,15 +2596,15 @@ exports.GeneralSign = GeneralSign;
 
 /***/ }),
 
-/***/ 88323:
+/***/ 60371:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.generalVerify = generalVerify;
-const verify_js_1 = __webpack_require__(56358);
-const errors_js_1 = __webpack_require__(15974);
-const is_object_js_1 = __webpack_require__(92242);
+const verify_js_1 = __webpack_require__(8361);
+const errors_js_1 = __webpack_require__(28310);
+const is_object_js_1 = __webpack_require__(74178);
 async function generalVerify(jws, key, options) {
     if (!(0, is_object_js_1.default)(jws)) {
         throw new errors_js_1.JWSInvalid('General JWS must be an object');
@@ -2630,15 +2630,15 @@ async function generalVerify(jws, key, options) {
 
 /***/ }),
 
-/***/ 95339:
+/***/ 64667:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.jwtDecrypt = jwtDecrypt;
-const decrypt_js_1 = __webpack_require__(14298);
-const jwt_claims_set_js_1 = __webpack_require__(13354);
-const errors_js_1 = __webpack_require__(15974);
+const decrypt_js_1 = __webpack_require__(84298);
+const jwt_claims_set_js_1 = __webpack_require__(39514);
+const errors_js_1 = __webpack_require__(28310);
 async function jwtDecrypt(jwt, key, options) {
     const decrypted = await (0, decrypt_js_1.compactDecrypt)(jwt, key, options);
     const payload = (0, jwt_claims_set_js_1.default)(decrypted.protectedHeader, decrypted.plaintext, options);
@@ -2663,15 +2663,15 @@ async function jwtDecrypt(jwt, key, options) {
 
 /***/ }),
 
-/***/ 38375:
+/***/ 95319:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncryptJWT = void 0;
-const encrypt_js_1 = __webpack_require__(4434);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const produce_js_1 = __webpack_require__(37318);
+const encrypt_js_1 = __webpack_require__(33378);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const produce_js_1 = __webpack_require__(26806);
 class EncryptJWT extends produce_js_1.ProduceJWT {
     _cek;
     _iv;
@@ -2749,15 +2749,15 @@ exports.EncryptJWT = EncryptJWT;
 
 /***/ }),
 
-/***/ 37318:
+/***/ 26806:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProduceJWT = void 0;
-const epoch_js_1 = __webpack_require__(40485);
-const is_object_js_1 = __webpack_require__(92242);
-const secs_js_1 = __webpack_require__(40556);
+const epoch_js_1 = __webpack_require__(60181);
+const is_object_js_1 = __webpack_require__(74178);
+const secs_js_1 = __webpack_require__(38940);
 function validateInput(label, input) {
     if (!Number.isFinite(input)) {
         throw new TypeError(`Invalid ${label} input`);
@@ -2836,16 +2836,16 @@ exports.ProduceJWT = ProduceJWT;
 
 /***/ }),
 
-/***/ 22713:
+/***/ 38345:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignJWT = void 0;
-const sign_js_1 = __webpack_require__(21760);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const produce_js_1 = __webpack_require__(37318);
+const sign_js_1 = __webpack_require__(82160);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const produce_js_1 = __webpack_require__(26806);
 class SignJWT extends produce_js_1.ProduceJWT {
     _protectedHeader;
     setProtectedHeader(protectedHeader) {
@@ -2868,17 +2868,17 @@ exports.SignJWT = SignJWT;
 
 /***/ }),
 
-/***/ 40560:
+/***/ 17344:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnsecuredJWT = void 0;
-const base64url = __webpack_require__(12635);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const errors_js_1 = __webpack_require__(15974);
-const jwt_claims_set_js_1 = __webpack_require__(13354);
-const produce_js_1 = __webpack_require__(37318);
+const base64url = __webpack_require__(17259);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const errors_js_1 = __webpack_require__(28310);
+const jwt_claims_set_js_1 = __webpack_require__(39514);
+const produce_js_1 = __webpack_require__(26806);
 class UnsecuredJWT extends produce_js_1.ProduceJWT {
     encode() {
         const header = base64url.encode(JSON.stringify({ alg: 'none' }));
@@ -2911,15 +2911,15 @@ exports.UnsecuredJWT = UnsecuredJWT;
 
 /***/ }),
 
-/***/ 35297:
+/***/ 72081:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.jwtVerify = jwtVerify;
-const verify_js_1 = __webpack_require__(94212);
-const jwt_claims_set_js_1 = __webpack_require__(13354);
-const errors_js_1 = __webpack_require__(15974);
+const verify_js_1 = __webpack_require__(38804);
+const jwt_claims_set_js_1 = __webpack_require__(39514);
+const errors_js_1 = __webpack_require__(28310);
 async function jwtVerify(jwt, key, options) {
     const verified = await (0, verify_js_1.compactVerify)(jwt, key, options);
     if (verified.protectedHeader.crit?.includes('b64') && verified.protectedHeader.b64 === false) {
@@ -2936,7 +2936,7 @@ async function jwtVerify(jwt, key, options) {
 
 /***/ }),
 
-/***/ 48108:
+/***/ 96412:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -2944,9 +2944,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.exportSPKI = exportSPKI;
 exports.exportPKCS8 = exportPKCS8;
 exports.exportJWK = exportJWK;
-const asn1_js_1 = __webpack_require__(12774);
-const asn1_js_2 = __webpack_require__(12774);
-const key_to_jwk_js_1 = __webpack_require__(9041);
+const asn1_js_1 = __webpack_require__(27286);
+const asn1_js_2 = __webpack_require__(27286);
+const key_to_jwk_js_1 = __webpack_require__(10977);
 async function exportSPKI(key) {
     return (0, asn1_js_1.toSPKI)(key);
 }
@@ -2960,13 +2960,13 @@ async function exportJWK(key) {
 
 /***/ }),
 
-/***/ 87820:
+/***/ 12060:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.generateKeyPair = generateKeyPair;
-const generate_js_1 = __webpack_require__(10088);
+const generate_js_1 = __webpack_require__(75736);
 async function generateKeyPair(alg, options) {
     return (0, generate_js_1.generateKeyPair)(alg, options);
 }
@@ -2974,13 +2974,13 @@ async function generateKeyPair(alg, options) {
 
 /***/ }),
 
-/***/ 37152:
+/***/ 63504:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.generateSecret = generateSecret;
-const generate_js_1 = __webpack_require__(10088);
+const generate_js_1 = __webpack_require__(75736);
 async function generateSecret(alg, options) {
     return (0, generate_js_1.generateSecret)(alg, options);
 }
@@ -2988,7 +2988,7 @@ async function generateSecret(alg, options) {
 
 /***/ }),
 
-/***/ 45647:
+/***/ 9343:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -2997,11 +2997,11 @@ exports.importSPKI = importSPKI;
 exports.importX509 = importX509;
 exports.importPKCS8 = importPKCS8;
 exports.importJWK = importJWK;
-const base64url_js_1 = __webpack_require__(12635);
-const asn1_js_1 = __webpack_require__(12774);
-const jwk_to_key_js_1 = __webpack_require__(80939);
-const errors_js_1 = __webpack_require__(15974);
-const is_object_js_1 = __webpack_require__(92242);
+const base64url_js_1 = __webpack_require__(17259);
+const asn1_js_1 = __webpack_require__(27286);
+const jwk_to_key_js_1 = __webpack_require__(91803);
+const errors_js_1 = __webpack_require__(28310);
+const is_object_js_1 = __webpack_require__(74178);
 async function importSPKI(spki, alg, options) {
     if (typeof spki !== 'string' || spki.indexOf('-----BEGIN PUBLIC KEY-----') !== 0) {
         throw new TypeError('"spki" must be SPKI formatted string');
@@ -3046,16 +3046,16 @@ async function importJWK(jwk, alg) {
 
 /***/ }),
 
-/***/ 95864:
+/***/ 63944:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.wrap = wrap;
 exports.unwrap = unwrap;
-const encrypt_js_1 = __webpack_require__(36286);
-const decrypt_js_1 = __webpack_require__(52806);
-const base64url_js_1 = __webpack_require__(12635);
+const encrypt_js_1 = __webpack_require__(22190);
+const decrypt_js_1 = __webpack_require__(92182);
+const base64url_js_1 = __webpack_require__(17259);
 async function wrap(alg, key, cek, iv) {
     const jweAlgorithm = alg.slice(0, 7);
     const wrapped = await (0, encrypt_js_1.default)(jweAlgorithm, cek, key, iv, new Uint8Array(0));
@@ -3073,7 +3073,7 @@ async function unwrap(alg, key, encryptedKey, iv, tag) {
 
 /***/ }),
 
-/***/ 45734:
+/***/ 84150:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -3085,7 +3085,7 @@ exports.uint64be = uint64be;
 exports.uint32be = uint32be;
 exports.lengthAndInput = lengthAndInput;
 exports.concatKdf = concatKdf;
-const digest_js_1 = __webpack_require__(12931);
+const digest_js_1 = __webpack_require__(50227);
 exports.encoder = new TextEncoder();
 exports.decoder = new TextDecoder();
 const MAX_INT32 = 2 ** 32;
@@ -3140,14 +3140,14 @@ async function concatKdf(secret, bits, value) {
 
 /***/ }),
 
-/***/ 87937:
+/***/ 70929:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bitLength = bitLength;
-const errors_js_1 = __webpack_require__(15974);
-const random_js_1 = __webpack_require__(23376);
+const errors_js_1 = __webpack_require__(28310);
+const random_js_1 = __webpack_require__(93600);
 function bitLength(alg) {
     switch (alg) {
         case 'A128GCM':
@@ -3170,13 +3170,13 @@ exports["default"] = (alg) => (0, random_js_1.default)(new Uint8Array(bitLength(
 
 /***/ }),
 
-/***/ 63351:
+/***/ 45159:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const errors_js_1 = __webpack_require__(15974);
-const iv_js_1 = __webpack_require__(56565);
+const errors_js_1 = __webpack_require__(28310);
+const iv_js_1 = __webpack_require__(34949);
 const checkIvLength = (enc, iv) => {
     if (iv.length << 3 !== (0, iv_js_1.bitLength)(enc)) {
         throw new errors_js_1.JWEInvalid('Invalid Initialization Vector length');
@@ -3187,15 +3187,15 @@ exports["default"] = checkIvLength;
 
 /***/ }),
 
-/***/ 29555:
+/***/ 19203:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkKeyTypeWithJwk = void 0;
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
-const jwk = __webpack_require__(91229);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
+const jwk = __webpack_require__(25421);
 const tag = (key) => key?.[Symbol.toStringTag];
 const jwkMatchesOp = (alg, key, usage) => {
     if (key.use !== undefined && key.use !== 'sig') {
@@ -3274,13 +3274,13 @@ exports.checkKeyTypeWithJwk = checkKeyType.bind(undefined, true);
 
 /***/ }),
 
-/***/ 88040:
+/***/ 99032:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = checkP2s;
-const errors_js_1 = __webpack_require__(15974);
+const errors_js_1 = __webpack_require__(28310);
 function checkP2s(p2s) {
     if (!(p2s instanceof Uint8Array) || p2s.length < 8) {
         throw new errors_js_1.JWEInvalid('PBES2 Salt Input must be 8 or more octets');
@@ -3290,7 +3290,7 @@ function checkP2s(p2s) {
 
 /***/ }),
 
-/***/ 26319:
+/***/ 26943:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3458,23 +3458,23 @@ function checkEncCryptoKey(key, alg, ...usages) {
 
 /***/ }),
 
-/***/ 56243:
+/***/ 47075:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const aeskw_js_1 = __webpack_require__(76202);
-const ECDH = __webpack_require__(43359);
-const pbes2kw_js_1 = __webpack_require__(52741);
-const rsaes_js_1 = __webpack_require__(61129);
-const base64url_js_1 = __webpack_require__(12635);
-const normalize_key_js_1 = __webpack_require__(51276);
-const errors_js_1 = __webpack_require__(15974);
-const cek_js_1 = __webpack_require__(87937);
-const import_js_1 = __webpack_require__(45647);
-const check_key_type_js_1 = __webpack_require__(29555);
-const is_object_js_1 = __webpack_require__(92242);
-const aesgcmkw_js_1 = __webpack_require__(95864);
+const aeskw_js_1 = __webpack_require__(44602);
+const ECDH = __webpack_require__(2927);
+const pbes2kw_js_1 = __webpack_require__(94965);
+const rsaes_js_1 = __webpack_require__(58041);
+const base64url_js_1 = __webpack_require__(17259);
+const normalize_key_js_1 = __webpack_require__(7388);
+const errors_js_1 = __webpack_require__(28310);
+const cek_js_1 = __webpack_require__(70929);
+const import_js_1 = __webpack_require__(9343);
+const check_key_type_js_1 = __webpack_require__(19203);
+const is_object_js_1 = __webpack_require__(74178);
+const aesgcmkw_js_1 = __webpack_require__(63944);
 async function decryptKeyManagement(alg, key, encryptedKey, joseHeader, options) {
     (0, check_key_type_js_1.default)(alg, key, 'decrypt');
     key = (await normalize_key_js_1.default.normalizePrivateKey?.(key, alg)) || key;
@@ -3596,22 +3596,22 @@ exports["default"] = decryptKeyManagement;
 
 /***/ }),
 
-/***/ 96539:
+/***/ 74251:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const aeskw_js_1 = __webpack_require__(76202);
-const ECDH = __webpack_require__(43359);
-const pbes2kw_js_1 = __webpack_require__(52741);
-const rsaes_js_1 = __webpack_require__(61129);
-const base64url_js_1 = __webpack_require__(12635);
-const normalize_key_js_1 = __webpack_require__(51276);
-const cek_js_1 = __webpack_require__(87937);
-const errors_js_1 = __webpack_require__(15974);
-const export_js_1 = __webpack_require__(48108);
-const check_key_type_js_1 = __webpack_require__(29555);
-const aesgcmkw_js_1 = __webpack_require__(95864);
+const aeskw_js_1 = __webpack_require__(44602);
+const ECDH = __webpack_require__(2927);
+const pbes2kw_js_1 = __webpack_require__(94965);
+const rsaes_js_1 = __webpack_require__(58041);
+const base64url_js_1 = __webpack_require__(17259);
+const normalize_key_js_1 = __webpack_require__(7388);
+const cek_js_1 = __webpack_require__(70929);
+const errors_js_1 = __webpack_require__(28310);
+const export_js_1 = __webpack_require__(96412);
+const check_key_type_js_1 = __webpack_require__(19203);
+const aesgcmkw_js_1 = __webpack_require__(63944);
 async function encryptKeyManagement(alg, enc, key, providedCek, providedParameters = {}) {
     let encryptedKey;
     let parameters;
@@ -3694,7 +3694,7 @@ exports["default"] = encryptKeyManagement;
 
 /***/ }),
 
-/***/ 40485:
+/***/ 60181:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3704,7 +3704,7 @@ exports["default"] = (date) => Math.floor(date.getTime() / 1000);
 
 /***/ }),
 
-/***/ 16632:
+/***/ 39688:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3745,7 +3745,7 @@ function withAlg(alg, actual, ...types) {
 
 /***/ }),
 
-/***/ 21853:
+/***/ 42285:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3776,7 +3776,7 @@ exports["default"] = isDisjoint;
 
 /***/ }),
 
-/***/ 91229:
+/***/ 25421:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -3785,7 +3785,7 @@ exports.isJWK = isJWK;
 exports.isPrivateJWK = isPrivateJWK;
 exports.isPublicJWK = isPublicJWK;
 exports.isSecretJWK = isSecretJWK;
-const is_object_js_1 = __webpack_require__(92242);
+const is_object_js_1 = __webpack_require__(74178);
 function isJWK(key) {
     return (0, is_object_js_1.default)(key) && typeof key.kty === 'string';
 }
@@ -3802,7 +3802,7 @@ function isSecretJWK(key) {
 
 /***/ }),
 
-/***/ 92242:
+/***/ 74178:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3828,14 +3828,14 @@ function isObject(input) {
 
 /***/ }),
 
-/***/ 56565:
+/***/ 34949:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bitLength = bitLength;
-const errors_js_1 = __webpack_require__(15974);
-const random_js_1 = __webpack_require__(23376);
+const errors_js_1 = __webpack_require__(28310);
+const random_js_1 = __webpack_require__(93600);
 function bitLength(alg) {
     switch (alg) {
         case 'A128GCM':
@@ -3858,16 +3858,16 @@ exports["default"] = (alg) => (0, random_js_1.default)(new Uint8Array(bitLength(
 
 /***/ }),
 
-/***/ 13354:
+/***/ 39514:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const epoch_js_1 = __webpack_require__(40485);
-const secs_js_1 = __webpack_require__(40556);
-const is_object_js_1 = __webpack_require__(92242);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const epoch_js_1 = __webpack_require__(60181);
+const secs_js_1 = __webpack_require__(38940);
+const is_object_js_1 = __webpack_require__(74178);
 const normalizeTyp = (value) => value.toLowerCase().replace(/^application\//, '');
 const checkAudiencePresence = (audPayload, audOption) => {
     if (typeof audPayload === 'string') {
@@ -3971,7 +3971,7 @@ exports["default"] = (protectedHeader, encodedPayload, options = {}) => {
 
 /***/ }),
 
-/***/ 46433:
+/***/ 25969:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3982,7 +3982,7 @@ exports.unprotected = Symbol();
 
 /***/ }),
 
-/***/ 40556:
+/***/ 38940:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4046,7 +4046,7 @@ exports["default"] = (str) => {
 
 /***/ }),
 
-/***/ 19917:
+/***/ 8189:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4066,12 +4066,12 @@ exports["default"] = validateAlgorithms;
 
 /***/ }),
 
-/***/ 15595:
+/***/ 97243:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const errors_js_1 = __webpack_require__(15974);
+const errors_js_1 = __webpack_require__(28310);
 function validateCrit(Err, recognizedDefault, recognizedOption, protectedHeader, joseHeader) {
     if (joseHeader.crit !== undefined && protectedHeader?.crit === undefined) {
         throw new Err('"crit" (Critical) Header Parameter MUST be integrity protected');
@@ -4109,7 +4109,7 @@ exports["default"] = validateCrit;
 
 /***/ }),
 
-/***/ 76202:
+/***/ 44602:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4117,14 +4117,14 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.unwrap = exports.wrap = void 0;
 const node_buffer_1 = __webpack_require__(4573);
 const node_crypto_1 = __webpack_require__(77598);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const ciphers_js_1 = __webpack_require__(99271);
-const is_key_like_js_1 = __webpack_require__(7433);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const ciphers_js_1 = __webpack_require__(41367);
+const is_key_like_js_1 = __webpack_require__(13593);
 function checkKeySize(key, alg) {
     if (key.symmetricKeySize << 3 !== parseInt(alg.slice(1, 4), 10)) {
         throw new TypeError(`Invalid key size for alg: ${alg}`);
@@ -4171,7 +4171,7 @@ exports.unwrap = unwrap;
 
 /***/ }),
 
-/***/ 12774:
+/***/ 27286:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4179,10 +4179,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.fromX509 = exports.fromSPKI = exports.fromPKCS8 = exports.toPKCS8 = exports.toSPKI = void 0;
 const node_crypto_1 = __webpack_require__(77598);
 const node_buffer_1 = __webpack_require__(4573);
-const webcrypto_js_1 = __webpack_require__(59044);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
+const webcrypto_js_1 = __webpack_require__(88308);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
 const genericExport = (keyType, keyFormat, key) => {
     let keyObject;
     if ((0, webcrypto_js_1.isCryptoKey)(key)) {
@@ -4232,14 +4232,14 @@ exports.fromX509 = fromX509;
 
 /***/ }),
 
-/***/ 12635:
+/***/ 17259:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decode = exports.encode = exports.encodeBase64 = exports.decodeBase64 = void 0;
 const node_buffer_1 = __webpack_require__(4573);
-const buffer_utils_js_1 = __webpack_require__(45734);
+const buffer_utils_js_1 = __webpack_require__(84150);
 function normalize(input) {
     let encoded = input;
     if (encoded instanceof Uint8Array) {
@@ -4259,14 +4259,14 @@ exports.decode = decode;
 
 /***/ }),
 
-/***/ 36910:
+/***/ 75518:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = cbcTag;
 const node_crypto_1 = __webpack_require__(77598);
-const buffer_utils_js_1 = __webpack_require__(45734);
+const buffer_utils_js_1 = __webpack_require__(84150);
 function cbcTag(aad, iv, ciphertext, macSize, macKey, keySize) {
     const macData = (0, buffer_utils_js_1.concat)(aad, iv, ciphertext, (0, buffer_utils_js_1.uint64be)(aad.length << 3));
     const hmac = (0, node_crypto_1.createHmac)(`sha${macSize}`, macKey);
@@ -4277,13 +4277,13 @@ function cbcTag(aad, iv, ciphertext, macSize, macKey, keySize) {
 
 /***/ }),
 
-/***/ 67000:
+/***/ 18088:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const errors_js_1 = __webpack_require__(15974);
-const is_key_object_js_1 = __webpack_require__(68685);
+const errors_js_1 = __webpack_require__(28310);
+const is_key_object_js_1 = __webpack_require__(2589);
 const checkCekLength = (enc, cek) => {
     let expected;
     switch (enc) {
@@ -4321,7 +4321,7 @@ exports["default"] = checkCekLength;
 
 /***/ }),
 
-/***/ 65142:
+/***/ 28646:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4346,7 +4346,7 @@ exports["default"] = (key, alg) => {
 
 /***/ }),
 
-/***/ 99271:
+/***/ 41367:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4361,24 +4361,24 @@ exports["default"] = (algorithm) => {
 
 /***/ }),
 
-/***/ 52806:
+/***/ 92182:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const node_crypto_1 = __webpack_require__(77598);
-const check_iv_length_js_1 = __webpack_require__(63351);
-const check_cek_length_js_1 = __webpack_require__(67000);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const errors_js_1 = __webpack_require__(15974);
-const timing_safe_equal_js_1 = __webpack_require__(39106);
-const cbc_tag_js_1 = __webpack_require__(36910);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const ciphers_js_1 = __webpack_require__(99271);
-const is_key_like_js_1 = __webpack_require__(7433);
+const check_iv_length_js_1 = __webpack_require__(45159);
+const check_cek_length_js_1 = __webpack_require__(18088);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const errors_js_1 = __webpack_require__(28310);
+const timing_safe_equal_js_1 = __webpack_require__(70770);
+const cbc_tag_js_1 = __webpack_require__(75518);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const ciphers_js_1 = __webpack_require__(41367);
+const is_key_like_js_1 = __webpack_require__(13593);
 function cbcDecrypt(enc, cek, ciphertext, iv, tag, aad) {
     const keySize = parseInt(enc.slice(1, 4), 10);
     if ((0, is_key_object_js_1.default)(cek)) {
@@ -4471,7 +4471,7 @@ exports["default"] = decrypt;
 
 /***/ }),
 
-/***/ 12931:
+/***/ 50227:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4483,13 +4483,13 @@ exports["default"] = digest;
 
 /***/ }),
 
-/***/ 74510:
+/***/ 62238:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = dsaDigest;
-const errors_js_1 = __webpack_require__(15974);
+const errors_js_1 = __webpack_require__(28310);
 function dsaDigest(alg) {
     switch (alg) {
         case 'PS256':
@@ -4516,7 +4516,7 @@ function dsaDigest(alg) {
 
 /***/ }),
 
-/***/ 43359:
+/***/ 2927:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4526,14 +4526,14 @@ exports.deriveKey = deriveKey;
 exports.generateEpk = generateEpk;
 const node_crypto_1 = __webpack_require__(77598);
 const node_util_1 = __webpack_require__(57975);
-const get_named_curve_js_1 = __webpack_require__(65661);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const errors_js_1 = __webpack_require__(15974);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
+const get_named_curve_js_1 = __webpack_require__(557);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const errors_js_1 = __webpack_require__(28310);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
 const generateKeyPair = (0, node_util_1.promisify)(node_crypto_1.generateKeyPair);
 async function deriveKey(publicKee, privateKee, algorithm, keyLength, apu = new Uint8Array(0), apv = new Uint8Array(0)) {
     let publicKey;
@@ -4593,24 +4593,24 @@ exports.ecdhAllowed = ecdhAllowed;
 
 /***/ }),
 
-/***/ 36286:
+/***/ 22190:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const node_crypto_1 = __webpack_require__(77598);
-const check_iv_length_js_1 = __webpack_require__(63351);
-const check_cek_length_js_1 = __webpack_require__(67000);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const cbc_tag_js_1 = __webpack_require__(36910);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const iv_js_1 = __webpack_require__(56565);
-const errors_js_1 = __webpack_require__(15974);
-const ciphers_js_1 = __webpack_require__(99271);
-const is_key_like_js_1 = __webpack_require__(7433);
+const check_iv_length_js_1 = __webpack_require__(45159);
+const check_cek_length_js_1 = __webpack_require__(18088);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const cbc_tag_js_1 = __webpack_require__(75518);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const iv_js_1 = __webpack_require__(34949);
+const errors_js_1 = __webpack_require__(28310);
+const ciphers_js_1 = __webpack_require__(41367);
+const is_key_like_js_1 = __webpack_require__(13593);
 function cbcEncrypt(enc, plaintext, cek, iv, aad) {
     const keySize = parseInt(enc.slice(1, 4), 10);
     if ((0, is_key_object_js_1.default)(cek)) {
@@ -4680,7 +4680,7 @@ exports["default"] = encrypt;
 
 /***/ }),
 
-/***/ 20311:
+/***/ 78567:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4688,8 +4688,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 const http = __webpack_require__(37067);
 const https = __webpack_require__(44708);
 const node_events_1 = __webpack_require__(78474);
-const errors_js_1 = __webpack_require__(15974);
-const buffer_utils_js_1 = __webpack_require__(45734);
+const errors_js_1 = __webpack_require__(28310);
+const buffer_utils_js_1 = __webpack_require__(84150);
 const fetchJwks = async (url, timeout, options) => {
     let get;
     switch (url.protocol) {
@@ -4732,7 +4732,7 @@ exports["default"] = fetchJwks;
 
 /***/ }),
 
-/***/ 10088:
+/***/ 75736:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4741,8 +4741,8 @@ exports.generateSecret = generateSecret;
 exports.generateKeyPair = generateKeyPair;
 const node_crypto_1 = __webpack_require__(77598);
 const node_util_1 = __webpack_require__(57975);
-const random_js_1 = __webpack_require__(23376);
-const errors_js_1 = __webpack_require__(15974);
+const random_js_1 = __webpack_require__(93600);
+const errors_js_1 = __webpack_require__(28310);
 const generate = (0, node_util_1.promisify)(node_crypto_1.generateKeyPair);
 async function generateSecret(alg, options) {
     let length;
@@ -4842,19 +4842,19 @@ async function generateKeyPair(alg, options) {
 
 /***/ }),
 
-/***/ 65661:
+/***/ 557:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.weakMap = void 0;
 const node_crypto_1 = __webpack_require__(77598);
-const errors_js_1 = __webpack_require__(15974);
-const webcrypto_js_1 = __webpack_require__(59044);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
-const is_jwk_js_1 = __webpack_require__(91229);
+const errors_js_1 = __webpack_require__(28310);
+const webcrypto_js_1 = __webpack_require__(88308);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
+const is_jwk_js_1 = __webpack_require__(25421);
 exports.weakMap = new WeakMap();
 const namedCurveToJOSE = (namedCurve) => {
     switch (namedCurve) {
@@ -4910,18 +4910,18 @@ exports["default"] = getNamedCurve;
 
 /***/ }),
 
-/***/ 80723:
+/***/ 11536:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = getSignVerifyKey;
 const node_crypto_1 = __webpack_require__(77598);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
-const jwk = __webpack_require__(91229);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
+const jwk = __webpack_require__(25421);
 function getSignVerifyKey(alg, key, usage) {
     if (key instanceof Uint8Array) {
         if (!alg.startsWith('HS')) {
@@ -4948,13 +4948,13 @@ function getSignVerifyKey(alg, key, usage) {
 
 /***/ }),
 
-/***/ 57399:
+/***/ 45735:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = hmacDigest;
-const errors_js_1 = __webpack_require__(15974);
+const errors_js_1 = __webpack_require__(28310);
 function hmacDigest(alg) {
     switch (alg) {
         case 'HS256':
@@ -4971,14 +4971,14 @@ function hmacDigest(alg) {
 
 /***/ }),
 
-/***/ 7433:
+/***/ 13593:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.types = void 0;
-const webcrypto_js_1 = __webpack_require__(59044);
-const is_key_object_js_1 = __webpack_require__(68685);
+const webcrypto_js_1 = __webpack_require__(88308);
+const is_key_object_js_1 = __webpack_require__(2589);
 exports["default"] = (key) => (0, is_key_object_js_1.default)(key) || (0, webcrypto_js_1.isCryptoKey)(key);
 const types = ['KeyObject'];
 exports.types = types;
@@ -4989,7 +4989,7 @@ if (globalThis.CryptoKey || webcrypto_js_1.default?.CryptoKey) {
 
 /***/ }),
 
-/***/ 68685:
+/***/ 2589:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5000,7 +5000,7 @@ exports["default"] = (obj) => util.types.isKeyObject(obj);
 
 /***/ }),
 
-/***/ 80939:
+/***/ 91803:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5017,18 +5017,18 @@ exports["default"] = parse;
 
 /***/ }),
 
-/***/ 9041:
+/***/ 10977:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const node_crypto_1 = __webpack_require__(77598);
-const base64url_js_1 = __webpack_require__(12635);
-const errors_js_1 = __webpack_require__(15974);
-const webcrypto_js_1 = __webpack_require__(59044);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
+const base64url_js_1 = __webpack_require__(17259);
+const errors_js_1 = __webpack_require__(28310);
+const webcrypto_js_1 = __webpack_require__(88308);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
 const keyToJWK = (key) => {
     let keyObject;
     if ((0, webcrypto_js_1.isCryptoKey)(key)) {
@@ -5060,16 +5060,16 @@ exports["default"] = keyToJWK;
 
 /***/ }),
 
-/***/ 70363:
+/***/ 54603:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = keyForCrypto;
 const node_crypto_1 = __webpack_require__(77598);
-const get_named_curve_js_1 = __webpack_require__(65661);
-const errors_js_1 = __webpack_require__(15974);
-const check_key_length_js_1 = __webpack_require__(65142);
+const get_named_curve_js_1 = __webpack_require__(557);
+const errors_js_1 = __webpack_require__(28310);
+const check_key_length_js_1 = __webpack_require__(28646);
 const ecCurveAlgMap = new Map([
     ['ES256', 'P-256'],
     ['ES256K', 'secp256k1'],
@@ -5178,7 +5178,7 @@ function keyForCrypto(alg, key) {
 
 /***/ }),
 
-/***/ 51276:
+/***/ 7388:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5188,7 +5188,7 @@ exports["default"] = {};
 
 /***/ }),
 
-/***/ 52741:
+/***/ 94965:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5196,16 +5196,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decrypt = exports.encrypt = void 0;
 const node_util_1 = __webpack_require__(57975);
 const node_crypto_1 = __webpack_require__(77598);
-const random_js_1 = __webpack_require__(23376);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const base64url_js_1 = __webpack_require__(12635);
-const aeskw_js_1 = __webpack_require__(76202);
-const check_p2s_js_1 = __webpack_require__(88040);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
+const random_js_1 = __webpack_require__(93600);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const base64url_js_1 = __webpack_require__(17259);
+const aeskw_js_1 = __webpack_require__(44602);
+const check_p2s_js_1 = __webpack_require__(99032);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
 const pbkdf2 = (0, node_util_1.promisify)(node_crypto_1.pbkdf2);
 function getPassword(key, alg) {
     if ((0, is_key_object_js_1.default)(key)) {
@@ -5243,7 +5243,7 @@ exports.decrypt = decrypt;
 
 /***/ }),
 
-/***/ 23376:
+/***/ 93600:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5255,7 +5255,7 @@ Object.defineProperty(exports, "default", ({ enumerable: true, get: function () 
 
 /***/ }),
 
-/***/ 61129:
+/***/ 58041:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5263,12 +5263,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decrypt = exports.encrypt = void 0;
 const node_crypto_1 = __webpack_require__(77598);
 const node_util_1 = __webpack_require__(57975);
-const check_key_length_js_1 = __webpack_require__(65142);
-const webcrypto_js_1 = __webpack_require__(59044);
-const crypto_key_js_1 = __webpack_require__(26319);
-const is_key_object_js_1 = __webpack_require__(68685);
-const invalid_key_input_js_1 = __webpack_require__(16632);
-const is_key_like_js_1 = __webpack_require__(7433);
+const check_key_length_js_1 = __webpack_require__(28646);
+const webcrypto_js_1 = __webpack_require__(88308);
+const crypto_key_js_1 = __webpack_require__(26943);
+const is_key_object_js_1 = __webpack_require__(2589);
+const invalid_key_input_js_1 = __webpack_require__(39688);
+const is_key_like_js_1 = __webpack_require__(13593);
 const checkKey = (key, alg) => {
     if (key.asymmetricKeyType !== 'rsa') {
         throw new TypeError('Invalid key for this operation, its asymmetricKeyType must be rsa');
@@ -5333,7 +5333,7 @@ exports.decrypt = decrypt;
 
 /***/ }),
 
-/***/ 95527:
+/***/ 85847:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5343,17 +5343,17 @@ exports["default"] = 'node:crypto';
 
 /***/ }),
 
-/***/ 26966:
+/***/ 20166:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const crypto = __webpack_require__(77598);
 const node_util_1 = __webpack_require__(57975);
-const dsa_digest_js_1 = __webpack_require__(74510);
-const hmac_digest_js_1 = __webpack_require__(57399);
-const node_key_js_1 = __webpack_require__(70363);
-const get_sign_verify_key_js_1 = __webpack_require__(80723);
+const dsa_digest_js_1 = __webpack_require__(62238);
+const hmac_digest_js_1 = __webpack_require__(45735);
+const node_key_js_1 = __webpack_require__(54603);
+const get_sign_verify_key_js_1 = __webpack_require__(11536);
 const oneShotSign = (0, node_util_1.promisify)(crypto.sign);
 const sign = async (alg, key, data) => {
     const k = (0, get_sign_verify_key_js_1.default)(alg, key, 'sign');
@@ -5369,7 +5369,7 @@ exports["default"] = sign;
 
 /***/ }),
 
-/***/ 39106:
+/***/ 70770:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5381,17 +5381,17 @@ exports["default"] = timingSafeEqual;
 
 /***/ }),
 
-/***/ 11242:
+/***/ 34394:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const crypto = __webpack_require__(77598);
 const node_util_1 = __webpack_require__(57975);
-const dsa_digest_js_1 = __webpack_require__(74510);
-const node_key_js_1 = __webpack_require__(70363);
-const sign_js_1 = __webpack_require__(26966);
-const get_sign_verify_key_js_1 = __webpack_require__(80723);
+const dsa_digest_js_1 = __webpack_require__(62238);
+const node_key_js_1 = __webpack_require__(54603);
+const sign_js_1 = __webpack_require__(20166);
+const get_sign_verify_key_js_1 = __webpack_require__(11536);
 const oneShotVerify = (0, node_util_1.promisify)(crypto.verify);
 const verify = async (alg, key, signature, data) => {
     const k = (0, get_sign_verify_key_js_1.default)(alg, key, 'verify');
@@ -5419,7 +5419,7 @@ exports["default"] = verify;
 
 /***/ }),
 
-/***/ 59044:
+/***/ 88308:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5435,29 +5435,29 @@ exports.isCryptoKey = isCryptoKey;
 
 /***/ }),
 
-/***/ 78305:
+/***/ 36081:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decode = exports.encode = void 0;
-const base64url = __webpack_require__(12635);
+const base64url = __webpack_require__(17259);
 exports.encode = base64url.encode;
 exports.decode = base64url.decode;
 
 
 /***/ }),
 
-/***/ 60002:
+/***/ 23525:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decodeJwt = decodeJwt;
-const base64url_js_1 = __webpack_require__(78305);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const is_object_js_1 = __webpack_require__(92242);
-const errors_js_1 = __webpack_require__(15974);
+const base64url_js_1 = __webpack_require__(36081);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const is_object_js_1 = __webpack_require__(74178);
+const errors_js_1 = __webpack_require__(28310);
 function decodeJwt(jwt) {
     if (typeof jwt !== 'string')
         throw new errors_js_1.JWTInvalid('JWTs must use Compact JWS serialization, JWT must be a string');
@@ -5490,15 +5490,15 @@ function decodeJwt(jwt) {
 
 /***/ }),
 
-/***/ 14704:
+/***/ 20032:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.decodeProtectedHeader = decodeProtectedHeader;
-const base64url_js_1 = __webpack_require__(78305);
-const buffer_utils_js_1 = __webpack_require__(45734);
-const is_object_js_1 = __webpack_require__(92242);
+const base64url_js_1 = __webpack_require__(36081);
+const buffer_utils_js_1 = __webpack_require__(84150);
+const is_object_js_1 = __webpack_require__(74178);
 function decodeProtectedHeader(token) {
     let protectedB64u;
     if (typeof token === 'string') {
@@ -5534,7 +5534,7 @@ function decodeProtectedHeader(token) {
 
 /***/ }),
 
-/***/ 15974:
+/***/ 28310:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5658,12 +5658,12 @@ exports.JWSSignatureVerificationFailed = JWSSignatureVerificationFailed;
 
 /***/ }),
 
-/***/ 25021:
+/***/ 32781:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const runtime_js_1 = __webpack_require__(95527);
+const runtime_js_1 = __webpack_require__(85847);
 exports["default"] = runtime_js_1.default;
 
 
