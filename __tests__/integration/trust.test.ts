@@ -506,10 +506,13 @@ describe('what the review of the trust fixes found', () => {
 // cache mounts and layers, for the next build on it (a release's too).
 describe('untrusted code builds only on a builder created for the run', () => {
   const shared = (name: string): Record<string, string> => ({ name, cleanup: 'false' });
+  // buildx keeps its builders here (the runs' own HOME is thrown away), so the test can see and remove them.
+  const env = { BUILDX_CONFIG: tempDir('buildx-shared-') };
+  const buildx = (args: string[]) => spawnSync('docker', ['buildx', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const builders: string[] = [];
 
   afterAll(() => {
-    for (const name of builders) spawnSync('docker', ['buildx', 'rm', name], { stdio: 'ignore' });
+    for (const name of builders) buildx(['rm', name]);
   });
 
   test('a pull request with name: and cleanup: false is refused before anything is built', async () => {
@@ -518,7 +521,7 @@ describe('untrusted code builds only on a builder created for the run', () => {
     const run = await runAction({
       eventName: 'pull_request',
       event: event('pull-request-fork.json'),
-      env: { GITHUB_REF: 'refs/pull/42/merge' },
+      env: { GITHUB_REF: 'refs/pull/42/merge', ...env },
       inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}`, ...shared(name) }
     });
     expect(run.main.code).toBe(1);
@@ -529,7 +532,7 @@ describe('untrusted code builds only on a builder created for the run', () => {
     );
     // Nothing ran: no buildx create, no build.
     expect(commandLines(run.main.stdout)).toEqual([]);
-    expect(spawnSync('docker', ['buildx', 'inspect', name]).status).not.toBe(0);
+    expect(buildx(['inspect', name]).status).not.toBe(0);
   });
 
   test('with allow-untrusted-shared-builder: true it builds there, and a notice names the risk accepted', async () => {
@@ -539,7 +542,7 @@ describe('untrusted code builds only on a builder created for the run', () => {
     const run = await runAction({
       eventName: 'pull_request',
       event: event('pull-request-fork.json'),
-      env: { GITHUB_REF: 'refs/pull/42/merge' },
+      env: { GITHUB_REF: 'refs/pull/42/merge', ...env },
       inputs: {
         ...untrustedStackInputs(),
         platforms: 'linux/amd64',
@@ -553,6 +556,7 @@ describe('untrusted code builds only on a builder created for the run', () => {
       `::notice::allow-untrusted-shared-builder: untrusted code (pull_request) builds on a builder that outlives the run (name: ${name}`
     );
     expect(commandLines(run.main.stdout).find(c => / build /.test(c))).toContain(`--builder ${name}`);
-    expect(spawnSync('docker', ['buildx', 'inspect', name]).status).toBe(0);
+    expect(run.post?.stdout).toContain(`Kept builder ${name} (cleanup: false)`);
+    expect(buildx(['inspect', name]).status).toBe(0);
   });
 });
