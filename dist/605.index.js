@@ -147,7 +147,9 @@ function cosignVerifyCommand(image, plan, expected) {
     if (expected.method === 'key')
         args.push('--key', 'cosign.pub');
     else
-        args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer));
+        args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer), 
+        // The identity names the workflow file; a reusable workflow's is the same for every caller.
+        '--certificate-github-workflow-repository', quote(expected.repository));
     // GitHub's instance: the bundle (with its timestamp) against GitHub's root, from `gh attestation trusted-root`.
     if (plan.services.instance === 'github')
         args.push('--new-bundle-format', '--trusted-root', 'github-trusted-root.json');
@@ -155,8 +157,9 @@ function cosignVerifyCommand(image, plan, expected) {
         args.push('--insecure-ignore-tlog=true');
     return [...args, quote(image)].join(' ');
 }
-function ghAttestationCommand(image, owner, expected) {
-    const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--owner', quote(owner)];
+/** gh checks `--repo` against the certificate's source repository: the caller's, not the (reusable) workflow's. */
+function ghAttestationCommand(image, repository, expected) {
+    const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--repo', quote(repository)];
     if (expected.method === 'keyless')
         args.push('--signer-workflow', quote(expected.identity.replace(/^https?:\/\/[^/]+\//, '').replace(/@.*$/, '')));
     return args.join(' ');
@@ -230,11 +233,17 @@ function tokenClaims(token) {
 }
 /**
  * The identity Fulcio puts in the certificate of a GitHub Actions token: the URL of the job's
- * workflow file at its ref (for a reusable workflow, the reusable workflow's), and the token's issuer.
+ * workflow file at its ref (for a reusable workflow, the reusable workflow's), the token's issuer,
+ * and the repository whose run this is (`repository`: GITHUB_REPOSITORY, the caller's).
  */
-function expectedIdentity(claims, serverUrl) {
+function expectedIdentity(claims, serverUrl, repository) {
     const ref = claims.job_workflow_ref ?? claims.workflow_ref;
-    return { identity: ref ? `${serverUrl}/${ref}` : claims.sub, issuer: claims.iss };
+    return {
+        identity: ref ? `${serverUrl}/${ref}` : claims.sub,
+        issuer: claims.iss,
+        repository,
+        repositoryUri: `${serverUrl}/${repository}`
+    };
 }
 /** Signs with an ephemeral key certified once by Fulcio; later signatures reuse the certificate. */
 class CertifiedSigner {
@@ -354,7 +363,7 @@ function commands(job, s) {
     const image = `${job.images[0]}@${job.top.digest}`;
     const out = job.plan.signManifests ? [(0, commands_1.cosignVerifyCommand)(image, job.plan, s.expected)] : [];
     if (job.plan.attest)
-        out.push((0, commands_1.ghAttestationCommand)(image, job.github.repository.split('/')[0], s.expected));
+        out.push((0, commands_1.ghAttestationCommand)(image, job.github.repository, s.expected));
     return out;
 }
 async function signAndVerify(job) {
@@ -369,7 +378,7 @@ async function signAndVerify(job) {
     if (s.expected.method === 'key')
         report.publicKey = s.expected.key.publicKeyPem;
     else
-        report.identity = { identity: s.expected.identity, issuer: s.expected.issuer };
+        report.identity = { identity: s.expected.identity, issuer: s.expected.issuer, repository: s.expected.repository };
     if (attestation && s.expected.method === 'keyless' && job.github.onGitHub) {
         report.attestationId = await (0, attestation_1.recordWithGitHub)(attestation, job.github);
         core.info(`Attestation recorded with GitHub (id ${report.attestationId})`);
@@ -566,7 +575,7 @@ async function signerFor(plan, s) {
     const token = await (0, identity_1.sigstoreToken)();
     const claims = (0, identity_1.tokenClaims)(token);
     const signer = new identity_1.CertifiedSigner(plan.services.fulcio ?? '', token);
-    return { signer, expected: { method: 'keyless', ...(0, identity_1.expectedIdentity)(claims, s.serverUrl) }, claims };
+    return { signer, expected: { method: 'keyless', ...(0, identity_1.expectedIdentity)(claims, s.serverUrl, s.repository) }, claims };
 }
 async function prepareSigning(plan, secrets) {
     const { signer, expected, claims } = await signerFor(plan, secrets);
@@ -835,6 +844,9 @@ async function trustMaterialFor(s, expected, cacheDir) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OID_GITHUB_WORKFLOW_REPOSITORY = exports.OID_SOURCE_REPOSITORY_URI = void 0;
+exports.certificateRepositories = certificateRepositories;
+exports.checkSourceRepository = checkSourceRepository;
 exports.bundleCheck = bundleCheck;
 exports.bundleOfLayer = bundleOfLayer;
 exports.verifyCosignSignature = verifyCosignSignature;
@@ -851,6 +863,35 @@ const digest_1 = __webpack_require__(68825);
 const referrers_1 = __webpack_require__(9191);
 const payloads_1 = __webpack_require__(14686);
 const store_1 = __webpack_require__(25704);
+/** Fulcio's extensions naming the repository a GitHub run was based on (docs/oid-info.md in sigstore/fulcio). */
+exports.OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+exports.OID_GITHUB_WORKFLOW_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+/**
+ * The repository a Fulcio certificate names: the Source Repository URI (a DER UTF8String) and the
+ * deprecated GitHub Workflow Repository (raw text), whichever are present.
+ */
+function certificateRepositories(cert) {
+    const uri = cert.extension(exports.OID_SOURCE_REPOSITORY_URI);
+    const raw = cert.extension(exports.OID_GITHUB_WORKFLOW_REPOSITORY);
+    return {
+        uri: uri ? (uri.valueObj.subs[0]?.value ?? uri.value).toString('utf8') : undefined,
+        repository: raw?.value.toString('utf8')
+    };
+}
+/**
+ * The certificate names this run's repository (GitHub's names are case-insensitive). The SAN
+ * names a workflow file, and a reusable workflow's is the same for every repository that calls it.
+ */
+function checkSourceRepository(cert, expected) {
+    const { uri, repository } = certificateRepositories(cert);
+    if (uri === undefined && repository === undefined)
+        throw new Error(`the certificate names no source repository (expected ${expected.repositoryUri})`);
+    const same = (a, b) => a.toLowerCase() === b.toLowerCase();
+    if (uri !== undefined && !same(uri, expected.repositoryUri))
+        throw new Error(`certificate source repository error - expected ${expected.repositoryUri}, got ${uri}`);
+    if (repository !== undefined && !same(repository, expected.repository))
+        throw new Error(`certificate workflow repository error - expected ${expected.repository}, got ${repository}`);
+}
 function bundleCheck(material, expected, thresholds) {
     const verifier = new verify_1.Verifier(material, {
         tlogThreshold: thresholds.tlog ? 1 : 0,
@@ -859,7 +900,13 @@ function bundleCheck(material, expected, thresholds) {
     });
     const policy = expected.method === 'keyless' ? { subjectAlternativeName: expected.identity, extensions: { issuer: expected.issuer } } : {};
     return (bundle, artifact) => {
-        verifier.verify((0, verify_1.toSignedEntity)(bundle, artifact), policy);
+        const entity = (0, verify_1.toSignedEntity)(bundle, artifact);
+        verifier.verify(entity, policy);
+        if (expected.method === 'keyless') {
+            if (entity.key.$case !== 'certificate')
+                throw new Error('a keyless signature without a certificate');
+            checkSourceRepository(entity.key.certificate, expected);
+        }
     };
 }
 function derOfPem(text) {

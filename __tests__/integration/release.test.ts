@@ -18,7 +18,8 @@ import {
   manifest,
   runAction,
   tagList,
-  uniqueRepo
+  uniqueRepo,
+  untrustedStackInputs
 } from './stack';
 import { startHoldingProxy } from './registries';
 
@@ -208,7 +209,13 @@ test('a fork pull request builds without login or push, and says so', async () =
     eventName: 'pull_request',
     event: event('pull-request-fork.json'),
     env: { GITHUB_REF: 'refs/pull/42/merge' },
-    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}`, username: 'someone', password: 'not-used' }
+    inputs: {
+      ...untrustedStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${repo}`,
+      username: 'someone',
+      password: 'not-used'
+    }
   });
   expect(r.main.code).toBe(0);
   expect(r.main.stdout).toContain('Push: no (pull_request event (build only))');

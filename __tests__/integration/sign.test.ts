@@ -243,10 +243,11 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
     expect(run.main.code).toBe(0);
     const commands = run.outputs['verify-commands'].split('\n');
     expect(commands[0]).toBe(
-      `cosign verify --certificate-identity ${s.identity} --certificate-oidc-issuer ${s.oidcIssuer} --insecure-ignore-tlog=true ${image}@${run.outputs.digest}`
+      `cosign verify --certificate-identity ${s.identity} --certificate-oidc-issuer ${s.oidcIssuer} ` +
+        `--certificate-github-workflow-repository octo-org/Hello-World --insecure-ignore-tlog=true ${image}@${run.outputs.digest}`
     );
     expect(commands[1]).toBe(
-      `gh attestation verify oci://${image}@${run.outputs.digest} --owner octo-org --signer-workflow octo-org/Hello-World/.github/workflows/release.yml`
+      `gh attestation verify oci://${image}@${run.outputs.digest} --repo octo-org/Hello-World --signer-workflow octo-org/Hello-World/.github/workflows/release.yml`
     );
     expect(run.summary).toContain('Signatures (verified before tagging)');
     expect(log(run)).toContain(`Verifying against the CA and timestamp chains ${s.fulcio} publishes`);
@@ -286,6 +287,37 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
     expect(statement.predicateType).toBe('https://slsa.dev/provenance/v1');
     expect(statement.subject).toEqual([{ name: `${image}:3.0.0`, digest: { sha256: run.outputs.digest.slice(7) } }]);
     expect(statement.predicate.runDetails.builder.id).toBe(s.identity);
+  });
+
+  test('cosign verify with the printed repository pin accepts it, and refuses another repository', async () => {
+    const [digest] = await publishedDigests(repo, '3.0.0');
+    const args = ['--ca-roots', s.caPem, '--certificate-identity', s.identity, '--certificate-oidc-issuer', s.oidcIssuer];
+    const tail = ['--insecure-ignore-sct', '--insecure-ignore-tlog=true', `${image}@${digest}`];
+    const ok = cosignVerify([...args, '--certificate-github-workflow-repository', 'octo-org/Hello-World', ...tail]);
+    expect([ok.code, ok.out]).toEqual([0, expect.stringContaining(digest)]);
+    const other = cosignVerify([...args, '--certificate-github-workflow-repository', 'mallory/Hello-World', ...tail]);
+    expect(other.code).not.toBe(0);
+  });
+
+  // Review 3, M3: a reusable workflow's identity is the same for every repository that calls it.
+  test("a certificate with the expected identity but another repository's run fails verification, and no tag moves", async () => {
+    s.impostorRepository = 'mallory/Hello-World';
+    const other = uniqueRepo('signed-other-repo');
+    const inputs = {
+      ...localStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${other}`,
+      tags: `${REGISTRY}/${other}:1.0.0`,
+      ...keyless()
+    };
+    const bad = await runAction({ inputs, env: s.env, token: 'ghs_standin' });
+    s.impostorRepository = undefined;
+    expect(bad.main.code).not.toBe(0);
+    expect(log(bad)).toContain('Signing or its verification failed; no tag was moved');
+    expect(log(bad)).toContain(
+      'certificate source repository error - expected https://github.com/octo-org/Hello-World, got https://github.com/mallory/Hello-World'
+    );
+    expect((await tagList(REGISTRY, other)) ?? []).not.toContain('1.0.0');
   });
 
   test('a certificate for another identity fails verification, and no tag moves', async () => {

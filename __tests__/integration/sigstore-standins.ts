@@ -35,6 +35,8 @@ export interface StandIns {
   /** The identity Fulcio certifies, and what it puts there instead while `impostor` is set. */
   identity: string;
   impostor?: string;
+  /** The repository Fulcio certifies instead of the token's while set (the same workflow, called from elsewhere). */
+  impostorRepository?: string;
   /** Bundles POSTed to the attestation API. */
   attestations: object[];
   stop: () => void;
@@ -197,14 +199,16 @@ async function startOidc(requestToken: string): Promise<{ url: string; server: h
   return { url, server, key: publicKey };
 }
 
-function verifiedClaims(token: string, key: crypto.KeyObject): { iss: string; sub: string; job_workflow_ref: string } {
+type Claims = { iss: string; sub: string; job_workflow_ref: string; repository: string };
+
+function verifiedClaims(token: string, key: crypto.KeyObject): Claims {
   const [head, payload, sig] = token.split('.');
   if (!crypto.verify('RSA-SHA256', Buffer.from(`${head}.${payload}`), key, Buffer.from(sig, 'base64url')))
     throw new Error('bad token signature');
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss: string; sub: string; job_workflow_ref: string };
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
 }
 
-function issueCertificate(dir: string, publicKeyPem: string, identity: string, issuer: string): string {
+function issueCertificate(dir: string, publicKeyPem: string, identity: string, issuer: string, repository: string): string {
   const work = fs.mkdtempSync(path.join(dir, 'cert-'));
   fs.writeFileSync(path.join(work, 'pub.pem'), publicKeyPem);
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'csr.key'], work);
@@ -214,7 +218,10 @@ function issueCertificate(dir: string, publicKeyPem: string, identity: string, i
     'extendedKeyUsage=codeSigning',
     `subjectAltName=URI:${identity}`,
     `1.3.6.1.4.1.57264.1.1=DER:${Buffer.from(issuer).toString('hex')}`,
-    `1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:${issuer}`
+    `1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:${issuer}`,
+    // GitHub Workflow Repository (raw, deprecated) and Source Repository URI, as Fulcio puts them.
+    `1.3.6.1.4.1.57264.1.5=DER:${Buffer.from(repository).toString('hex')}`,
+    `1.3.6.1.4.1.57264.1.12=ASN1:UTF8String:https://github.com/${repository}`
   ];
   fs.writeFileSync(path.join(work, 'leaf.ext'), ext.join('\n'));
   openssl(
@@ -253,7 +260,8 @@ function fulcioAnswer(s: StandIns, dir: string, key: crypto.KeyObject, raw: Buff
   if (!crypto.verify('sha256', Buffer.from(claims.sub), pub, Buffer.from(req.publicKeyRequest.proofOfPossession, 'base64')))
     throw new Error('proof of possession failed');
   const identity = s.impostor ?? `https://github.com/${claims.job_workflow_ref}`;
-  const leaf = issueCertificate(dir, req.publicKeyRequest.publicKey.content, identity, claims.iss);
+  const repository = s.impostorRepository ?? claims.repository;
+  const leaf = issueCertificate(dir, req.publicKeyRequest.publicKey.content, identity, claims.iss, repository);
   return { signedCertificateEmbeddedSct: { chain: { certificates: [leaf, fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8')] } } };
 }
 

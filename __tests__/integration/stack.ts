@@ -77,6 +77,17 @@ export function localStackInputs(registries: string[] = [REGISTRY]): Record<stri
   };
 }
 
+/**
+ * The same for a run on an untrusted event, where `network: host` is refused (it would give the
+ * pull request's RUN steps the runner's network): RUN steps get BuildKit's own network; the
+ * builder container still reaches the registry on the host's.
+ */
+export function untrustedStackInputs(registries: string[] = [REGISTRY]): Record<string, string> {
+  const inputs = localStackInputs(registries);
+  delete inputs.network;
+  return inputs;
+}
+
 /** The runner command lines (`[command]...`) of a step's output: every command the action ran. */
 export function commandLines(out: string): string[] {
   return out.split('\n').filter(l => l.startsWith('[command]'));

@@ -5,6 +5,7 @@
  * writes the shared cache; a workflow_run publishes the triggering run's commit under its own
  * tags; `mode: Merge` is the merge, never a build; a malformed event payload is one clear error.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -17,7 +18,7 @@ import {
   commandLines,
   errorLines,
   imageManifest,
-  localStackInputs,
+  untrustedStackInputs,
   manifest,
   runAction,
   tagList,
@@ -54,7 +55,13 @@ async function untrustedBuild(eventName: string, fixture: string, ref: string): 
     eventName,
     event: event(fixture),
     env: { GITHUB_REF: ref },
-    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}`, username: 'someone', password: 'not-used' }
+    inputs: {
+      ...untrustedStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${repo}`,
+      username: 'someone',
+      password: 'not-used'
+    }
   });
   return { run, repo };
 }
@@ -111,7 +118,7 @@ describe('cache-to: untrusted code only reads caches', () => {
       event: event(fixture),
       env: { GITHUB_REF: ref },
       inputs: {
-        ...localStackInputs(),
+        ...untrustedStackInputs(),
         platforms: 'linux/amd64',
         images: `${REGISTRY}/${repo}`,
         'push-pull-requests': 'true',
@@ -182,7 +189,7 @@ test('a malformed event payload is one clear error, without a stack trace', asyn
   const r = await runAction({
     eventName: 'release',
     env: { GITHUB_EVENT_PATH: file, GITHUB_REF: 'refs/tags/v1.0.0' },
-    inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
+    inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
   });
   expect(r.main.code).toBe(1);
   const errors = errorLines(r.main.stdout);
@@ -210,7 +217,7 @@ describe('build secrets never reach untrusted code unless opted in', () => {
       event: event(fixture),
       env: { GITHUB_REF: ref },
       inputs: {
-        ...localStackInputs(),
+        ...untrustedStackInputs(),
         file: path.join(FIXTURES, 'untrusted-secret', 'Dockerfile'),
         platforms: 'linux/amd64',
         secrets: `NPM_TOKEN=${SECRET}`,
@@ -279,7 +286,7 @@ describe('untrusted events the review found', () => {
       eventName: 'pull_request',
       event: event('pull-request-fork.json'),
       env: { GITHUB_REF: 'refs/pull/42/merge' },
-      inputs: { ...localStackInputs(), platforms: 'linux/amd64', outputs: `type=registry,name=${REGISTRY}/${repo}:pr` }
+      inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', outputs: `type=registry,name=${REGISTRY}/${repo}:pr` }
     });
     expect(run.main.code).toBe(1);
     expect(errorLines(run.main.stdout).join('\n')).toMatch(
@@ -322,7 +329,7 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
       event: payload,
       token: 'ghs_stand_in_token',
       env: { GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'Octo-Org/Hello-World' },
-      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
+      inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
     });
     return { run, repo };
   }
@@ -375,7 +382,7 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
       event: event('workflow-run-tag.json'),
       token: '',
       env: { GITHUB_REF: 'refs/heads/main' },
-      inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
+      inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
     });
     expect(run.main.code).toBe(1);
     expect(errorLines(run.main.stdout).join('\n')).toContain(
@@ -405,7 +412,7 @@ describe('what the review of the trust fixes found', () => {
         event: event('pull-request-target-fork.json'),
         env: { GITHUB_REF: 'refs/heads/main' },
         inputs: {
-          ...localStackInputs(),
+          ...untrustedStackInputs(),
           context: dir,
           file: path.join(dir, 'Dockerfile'),
           platforms: 'linux/amd64',
@@ -429,7 +436,7 @@ describe('what the review of the trust fixes found', () => {
       event: event('pull-request-target-fork.json'),
       env: { GITHUB_REF: 'refs/heads/main', ACTIONS_RUNTIME_TOKEN: token, ACTIONS_CACHE_URL: 'http://127.0.0.1:1/' },
       inputs: {
-        ...localStackInputs(),
+        ...untrustedStackInputs(),
         file: path.join(FIXTURES, 'secret-arg', 'Dockerfile'),
         platforms: 'linux/amd64',
         'build-args': 'NPM_TOKEN=x',
@@ -458,7 +465,7 @@ describe('what the review of the trust fixes found', () => {
       event: event('issue-comment-pull-request.json'),
       env: { GITHUB_REF: 'refs/heads/main' },
       inputs: {
-        ...localStackInputs(),
+        ...untrustedStackInputs(),
         platforms: 'linux/amd64',
         images: `${REGISTRY}/${uniqueRepo('comment')}`,
         'push-pull-requests': 'true'
@@ -483,7 +490,7 @@ describe('what the review of the trust fixes found', () => {
       event: payload,
       env: { GITHUB_REF: 'refs/pull/42/merge' },
       inputs: {
-        ...localStackInputs(),
+        ...untrustedStackInputs(),
         file: path.join(FIXTURES, 'untrusted-secret', 'Dockerfile'),
         platforms: 'linux/amd64',
         secrets: 'NPM_TOKEN=same-repo-secret',
@@ -492,5 +499,64 @@ describe('what the review of the trust fixes found', () => {
     });
     expect(run.main.code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'secret.txt'), 'utf8').trim()).toBe('same-repo-secret');
+  });
+});
+
+// Review 3, M4: a builder that outlives the run keeps what a pull request's RUN steps write to its
+// cache mounts and layers, for the next build on it (a release's too).
+describe('untrusted code builds only on a builder created for the run', () => {
+  const shared = (name: string): Record<string, string> => ({ name, cleanup: 'false' });
+  // buildx keeps its builders here (the runs' own HOME is thrown away), so the test can see and remove them.
+  const env = { BUILDX_CONFIG: tempDir('buildx-shared-') };
+  const buildx = (args: string[]) => spawnSync('docker', ['buildx', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const builders: string[] = [];
+
+  afterAll(() => {
+    for (const name of builders) buildx(['rm', name]);
+  });
+
+  test('a pull request with name: and cleanup: false is refused before anything is built', async () => {
+    const repo = uniqueRepo('pr-shared-builder');
+    const name = `shared-${Date.now().toString(36)}`;
+    const run = await runAction({
+      eventName: 'pull_request',
+      event: event('pull-request-fork.json'),
+      env: { GITHUB_REF: 'refs/pull/42/merge', ...env },
+      inputs: { ...untrustedStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}`, ...shared(name) }
+    });
+    expect(run.main.code).toBe(1);
+    expect(errorLines(run.main.stdout).join('\n')).toContain(
+      `a pull_request event builds untrusted code, which would write cache mounts and layers that later builds on this builder read ` +
+        `(name: ${name} reuses an existing builder of that name as it is; cleanup: false keeps the builder after the job); ` +
+        'build untrusted code on a builder created for the run (the default), or set allow-untrusted-shared-builder: true to accept that'
+    );
+    // Nothing ran: no buildx create, no build.
+    expect(commandLines(run.main.stdout)).toEqual([]);
+    expect(buildx(['inspect', name]).status).not.toBe(0);
+  });
+
+  test('with allow-untrusted-shared-builder: true it builds there, and a notice names the risk accepted', async () => {
+    const repo = uniqueRepo('pr-shared-builder-ok');
+    const name = `shared-ok-${Date.now().toString(36)}`;
+    builders.push(name);
+    const run = await runAction({
+      eventName: 'pull_request',
+      event: event('pull-request-fork.json'),
+      env: { GITHUB_REF: 'refs/pull/42/merge', ...env },
+      inputs: {
+        ...untrustedStackInputs(),
+        platforms: 'linux/amd64',
+        images: `${REGISTRY}/${repo}`,
+        ...shared(name),
+        'allow-untrusted-shared-builder': 'true'
+      }
+    });
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).toContain(
+      `::notice::allow-untrusted-shared-builder: untrusted code (pull_request) builds on a builder that outlives the run (name: ${name}`
+    );
+    expect(commandLines(run.main.stdout).find(c => / build /.test(c))).toContain(`--builder ${name}`);
+    expect(run.post?.stdout).toContain(`Kept builder ${name} (cleanup: false)`);
+    expect(buildx(['inspect', name]).status).toBe(0);
   });
 });

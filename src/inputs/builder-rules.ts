@@ -3,6 +3,7 @@
  * node, no flags or config for a BuildKit buildx does not start, nothing created for the engine's
  * own builder. Each problem says buildx's rule and what to give instead.
  */
+import { isLoopbackHost } from './input-spec';
 import type { BuilderInputs } from './inputs';
 import { Problems } from './problems';
 
@@ -40,14 +41,33 @@ function usedAsIsProblems(b: BuilderInputs, explicitBuilder: boolean, p: Problem
   }
 }
 
+/** The driver-opts that make buildx's remote driver speak TLS. */
+const TLS_OPTS = ['cacert', 'cert', 'key'];
+
+/** A plain tcp:// address of another machine, with none of the TLS driver-opts: secrets and credentials would cross the network in clear. */
+function plaintextRemote(endpoint: string | undefined, driverOpts: string[]): boolean {
+  if (endpoint === undefined || !/^tcp:\/\//i.test(endpoint) || !URL.canParse(endpoint)) return false;
+  if (driverOpts.some(o => TLS_OPTS.includes(o.slice(0, o.indexOf('=')).trim().toLowerCase()))) return false;
+  return !isLoopbackHost(new URL(endpoint).hostname);
+}
+
+function plaintextProblem(input: string, endpoint: string): string {
+  return (
+    `${input}: ${JSON.stringify(endpoint)} is plain TCP to another machine: build secrets, the SSH agent and registry credentials ` +
+    'would cross the network unencrypted; give its TLS files in driver-opts (cacert=…, cert=…, key=…), or reach it over loopback or unix://'
+  );
+}
+
 /** buildx's remote driver connects to a running BuildKit: it needs an address, and sets no flags or config there. */
 function remoteProblems(b: BuilderInputs, p: Problems): void {
   if (b.driver !== 'remote') return;
   if (b.endpoint === undefined) p.push('driver: remote needs endpoint: the address of a running BuildKit (tcp://HOST:PORT, unix://PATH)');
+  if (b.endpoint !== undefined && plaintextRemote(b.endpoint, b.driverOpts)) p.push(plaintextProblem('endpoint', b.endpoint));
   const set = ['buildkitd-flags', 'buildkitd-config', 'buildkitd-config-inline'].filter(n => creationInputs(b).includes(n));
   b.append.forEach((node, i) => {
     if (node.buildkitdFlags !== undefined) set.push(`append node ${i + 1}'s buildkitd-flags`);
     if (node.endpoint === undefined) p.push(`append: node ${i + 1} needs an endpoint: the remote driver connects to a running BuildKit`);
+    else if (plaintextRemote(node.endpoint, node.driverOpts)) p.push(plaintextProblem(`append: node ${i + 1}'s endpoint`, node.endpoint));
   });
   if (set.length > 0) {
     p.push(`driver: remote: buildx sets no ${set.join(', ')} on a BuildKit it does not start; configure that BuildKit where it runs`);

@@ -74,6 +74,8 @@ export interface RunContext {
   latestRelease?: { tagName?: string; problem?: string };
   /** The runner can issue this job an OIDC token (the job has id-token: write). */
   idToken?: boolean;
+  /** RUNNER_ENVIRONMENT: github-hosted or self-hosted (unset off GitHub's runners). */
+  runnerEnvironment?: string;
   /** When the step started: the clock `{{date}}` in meta-tags reads. */
   startedAt?: Date;
   /** The DOCKER_METADATA_* settings docker/metadata-action reads from the environment. */
@@ -115,6 +117,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN),
     startedAt: new Date(),
     metadataEnv: metadataSettings(env),
-    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+    runnerEnvironment: env.RUNNER_ENVIRONMENT || undefined
   };
 }

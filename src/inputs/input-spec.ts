@@ -129,6 +129,12 @@ export const attestation: Read<string | undefined> = (raw, rc) => {
   return undefined;
 };
 
+/** A host name (as URL.hostname gives it, IPv6 in brackets or not) of this machine's loopback. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 export const url: Read<string> = (raw, rc) => {
   const value = raw.trim();
   if (!URL.canParse(value) || !['https:', 'http:'].includes(new URL(value).protocol)) rc.p.add(rc.name, value, 'is not an http(s) URL');

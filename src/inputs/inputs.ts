@@ -21,6 +21,7 @@ import {
   bool,
   choice,
   input,
+  isLoopbackHost,
   keyValues,
   lines,
   list,
@@ -113,11 +114,22 @@ const buildkitdConfig: Read<string | undefined> = (raw, rc) => {
 /** Cache types buildx knows, for reading and for writing. */
 const CACHE_TYPES = { from: ['registry', 'local', 'gha', 's3', 'azblob'], to: ['registry', 'local', 'gha', 's3', 'azblob', 'inline'] };
 
+/**
+ * Cache-entry fields that carry credentials (s3's keys and session token, azblob's account key,
+ * gha's token): masked before the build command is echoed or a problem quotes the line.
+ */
+export const CACHE_CREDENTIAL_FIELDS = ['access_key_id', 'secret_access_key', 'session_token', 'account_key', 'token'];
+
+function maskCacheCredentials(line: string): void {
+  for (const [key, value] of csvFields(line)) if (CACHE_CREDENTIAL_FIELDS.includes(key) && value) maskValue(value);
+}
+
 /** cache-from/cache-to lines: `type=…,…` of a known type (keys as buildx reads them), or an image reference (a registry cache). */
 function cacheEntries(types: string[]): Read<string[]> {
   return (raw, rc) => {
     const out = lines(raw, rc);
     for (const line of out) {
+      maskCacheCredentials(line);
       if (!line.includes('=')) {
         imageReference(line, rc);
         continue;
@@ -213,6 +225,13 @@ export type SigstoreChoice =
 
 const SIGSTORE_KEYS = { fulcio: 'fulcio', rekor: 'rekor', tsa: 'tsa', 'trusted-root': 'trustedRoot' } as const;
 
+/** A Sigstore service URL: https, or http on this machine's loopback (a local stand-in). */
+function secureServiceUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return protocol === 'https:' || (protocol === 'http:' && isLoopbackHost(hostname));
+}
+
 const sigstore: Read<SigstoreChoice> = (raw, rc) => {
   const value = raw.trim();
   if (['auto', 'public-good', 'github'].includes(value)) return { instance: value as 'auto' | 'public-good' | 'github' };
@@ -223,6 +242,16 @@ const sigstore: Read<SigstoreChoice> = (raw, rc) => {
     if (!field || rest.length === 0)
       rc.p.add('sigstore', line, 'is not auto, public-good, github, or fulcio=URL, rekor=URL, tsa=URL, trusted-root=FILE lines');
     else custom[field] = rest.join('=').trim().replace(/\/+$/, '');
+  }
+  for (const key of ['fulcio', 'rekor', 'tsa'] as const) {
+    const value = custom[key];
+    if (value !== undefined && !secureServiceUrl(value))
+      rc.p.add(
+        'sigstore',
+        `${key}=${value}`,
+        `is not an https:// URL: ${key === 'fulcio' ? "the job's OIDC token" : 'what is signed'} would travel unencrypted; ` +
+          'use https:// (plain http:// only for a loopback host such as 127.0.0.1)'
+      );
   }
   if (!custom.fulcio && !custom.trustedRoot) rc.p.add('sigstore', value, 'names no fulcio=URL nor trusted-root=FILE');
   return custom;
@@ -332,7 +361,9 @@ export const BUILDER_INPUTS = {
   /** Keep BuildKit's state when the builder is removed. */
   keepState: input('keep-state', 'false', bool),
   /** Accepted from setup-buildx-action: this action never switches the runner's default builder. */
-  use: input('use', undefined, accepted)
+  use: input('use', undefined, accepted),
+  /** Let untrusted code build on a builder that outlives the run (remote, named, kept, a self-hosted engine's). */
+  allowUntrustedSharedBuilder: input('allow-untrusted-shared-builder', 'false', bool)
 };
 
 /** Signing and attesting what is published (see "Supply chain" in the README). */
@@ -393,7 +424,7 @@ export const DECLARED_INPUTS: InputSpec<unknown>[] = GROUPS.flatMap(g => Object.
 function unauthenticatedDownload(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
-  return protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+  return protocol === 'http:' && !isLoopbackHost(hostname);
 }
 
 /** Inputs that contradict each other, whatever the event and mode. */

@@ -83,6 +83,7 @@ function announce(cfg: Config): void {
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
   for (const notice of cfg.loginNotices) core.notice(notice);
+  if (cfg.trust.sharedBuilder) core.notice(cfg.trust.sharedBuilder);
   noticeWithheld(cfg.withheld);
   announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {

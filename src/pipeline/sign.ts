@@ -46,7 +46,12 @@ function signingJob({ cfg, ctx, client, runDir }: SigningRun, plan: SigningPlan,
     manifests: manifestsToSign(t),
     top: descriptorOf(t.top),
     refs: t.refs,
-    secrets: { signingKey: cfg.signingKey, signingKeyPassword: cfg.signingKeyPassword, serverUrl: ctx.serverUrl },
+    secrets: {
+      signingKey: cfg.signingKey,
+      signingKeyPassword: cfg.signingKeyPassword,
+      serverUrl: ctx.serverUrl,
+      repository: ctx.repository
+    },
     github: {
       apiUrl: ctx.apiUrl ?? 'https://api.github.com',
       repository: ctx.repository,

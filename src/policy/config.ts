@@ -120,7 +120,11 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const p = new Problems();
   const inputs = readInputs(read, ctx, p, given);
   const event = classifyEvent(ctx);
-  const trust = decideTrust(event, inputs);
+  const trust = decideTrust(event, {
+    ...inputs,
+    explicitBuilder: read('builder').trim() !== '',
+    selfHostedRunner: ctx.runnerEnvironment === 'self-hosted'
+  });
   p.push(...trust.problems);
   // A plan publishes nothing: sign and attest given to every step of a hand-written fan-out are for the others.
   const signing = inputs.mode === 'plan' ? { problems: [] } : decideSigning(inputs, trust, ctx);

@@ -4,12 +4,27 @@
  */
 import { csvFields, goBool } from '../inputs/csv';
 import { RunEvent, UntrustedCode } from '../inputs/event';
-import { BuildInputs, PublishInputs } from '../inputs/inputs';
+import { BuildInputs, BuilderInputs, PublishInputs } from '../inputs/inputs';
 import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
 
+/**
+ * The builder, as far as trust goes: whether BuildKit's state (its cache mounts, its layer cache)
+ * outlives the run, so that a later trusted build on that builder reads what untrusted code wrote.
+ */
+export type SharedBuilderOptions = Partial<
+  Pick<BuilderInputs, 'driver' | 'endpoint' | 'append' | 'name' | 'cleanup' | 'keepState' | 'allowUntrustedSharedBuilder'>
+> & {
+  /** The workflow named an existing builder (`builder:`). */
+  explicitBuilder?: boolean;
+  /** RUNNER_ENVIRONMENT is self-hosted: the engine and its BuildKit outlive the job. */
+  selfHostedRunner?: boolean;
+};
+
 export type TrustOptions = Pick<PublishInputs, 'pushMode' | 'pushPullRequests' | 'allowPullRequestTarget'> &
-  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets' | 'allow' | 'call'>;
+  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets' | 'allow' | 'call'> &
+  Partial<Pick<BuildInputs, 'network'>> &
+  SharedBuilderOptions;
 
 /** How a build may use GitHub's Actions cache (`type=gha`), whose token buildx hands to BuildKit. */
 export type GithubCache = 'read-write' | 'read' | 'none';
@@ -34,6 +49,8 @@ export interface TrustDecision {
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
   untrusted?: string;
+  /** Set when untrusted code builds on a builder that outlives the run, opted in: the risk accepted, for a notice. */
+  sharedBuilder?: string;
   /** Inputs the event does not allow. */
   problems: string[];
 }
@@ -45,6 +62,31 @@ export function pushingOutputs(outputs: string[]): string[] {
     const push = fields.get('push');
     return fields.get('type')?.toLowerCase() === 'registry' || (fields.has('push') && goBool(push ?? '') !== false);
   });
+}
+
+/** What makes the builder outlive this run, each with the input that says so. */
+export function persistentBuilder(o: SharedBuilderOptions): string[] {
+  const out: string[] = [];
+  if (o.explicitBuilder) out.push('builder: an existing builder, used as it is and left as it was');
+  if (o.driver === 'remote') out.push('driver: remote: a BuildKit that runs elsewhere and keeps its state');
+  if (o.endpoint !== undefined && o.driver !== 'remote') out.push(`endpoint: a builder node on ${o.endpoint}`);
+  if ((o.append ?? []).length > 0) out.push('append: builder nodes on other endpoints');
+  if (o.name !== undefined) out.push(`name: ${o.name} reuses an existing builder of that name as it is`);
+  if (o.cleanup === false) out.push('cleanup: false keeps the builder after the job');
+  if (o.keepState) out.push("keep-state: true keeps BuildKit's state for the next builder of that name");
+  if (o.driver === 'docker' && !o.explicitBuilder && o.selfHostedRunner)
+    out.push("driver: docker on a self-hosted runner: the engine's own BuildKit, which outlives the job");
+  return out;
+}
+
+function sharedBuilderProblems(event: RunEvent, o: TrustOptions): string[] {
+  const persistent = persistentBuilder(o);
+  if (!event.untrusted || persistent.length === 0 || o.allowUntrustedSharedBuilder) return [];
+  return [
+    `a ${event.name} event builds untrusted code, which would write cache mounts and layers that later builds on this builder ` +
+      `read (${persistent.join('; ')}); build untrusted code on a builder created for the run (the default), ` +
+      'or set allow-untrusted-shared-builder: true to accept that'
+  ];
 }
 
 function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[] {
@@ -60,6 +102,11 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
         'use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
+  // buildx adds the network.host entitlement for --network host itself.
+  if (o.network === 'host' && !o.allow.includes('network.host')) {
+    out.push(`network: host is refused on a ${event.name} event: it would give untrusted code the runner's network; use default or none`);
+  }
+  out.push(...sharedBuilderProblems(event, o));
   for (const entitlement of o.allow) {
     out.push(
       `allow: ${entitlement} is refused on a ${event.name} event: it would give untrusted code ${
@@ -114,6 +161,11 @@ export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
     untrusted:
       untrusted && !push
         ? `${untrusted.reason}: building without login or push (untrusted code; push-pull-requests: true publishes it)`
+        : undefined,
+    sharedBuilder:
+      untrusted && o.allowUntrustedSharedBuilder && persistentBuilder(o).length > 0
+        ? `allow-untrusted-shared-builder: untrusted code (${untrusted.reason}) builds on a builder that outlives the run ` +
+          `(${persistentBuilder(o).join('; ')}); what its RUN steps write to cache mounts and layers, later builds on that builder read`
         : undefined,
     problems: problems(event, o, wantsPush)
   };

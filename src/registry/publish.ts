@@ -11,11 +11,22 @@ import { Registry, RegistryReader, RegistryWriter } from './registry';
 import { dockerConfigCredentials, firstOf, staticCredentials } from './credentials';
 import { plainHttpRegistries } from '../policy/plain-http-hosts';
 
+/**
+ * The registries the client may speak plain HTTP to (with the credentials it holds for them). A
+ * buildkitd-config file on an untrusted event is the checked-out code's, which could mark
+ * `[registry."ghcr.io"] http = true` and have a token sent in clear: there only the workflow's
+ * inline config counts (loopback is always plain HTTP-capable).
+ */
+export function plainHttpHostsFor(cfg: Pick<Config, 'event' | 'buildkitdConfig' | 'buildkitdConfigInline'>): string[] {
+  if (cfg.event.untrusted) return plainHttpRegistries(cfg.buildkitdConfigInline);
+  return plainHttpRegistries(cfg.buildkitdConfig?.text ?? cfg.buildkitdConfigInline);
+}
+
 /** Credentials from the run's logins first, then the run's docker config. */
 export function registryClient(cfg: Config, logins: RegistryLogin[], dockerConfigDir: string, run: Runner): Registry {
   return new RegistryClient({
     credentials: firstOf(staticCredentials(logins), dockerConfigCredentials(dockerConfigDir, run)),
-    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfig?.text ?? cfg.buildkitdConfigInline)
+    plainHttpHosts: plainHttpHostsFor(cfg)
   });
 }
 

@@ -103,7 +103,9 @@ export async function writeSigningSummary(report: SigningReport): Promise<void> 
   core.summary.addHeading('Signatures (verified before tagging)', 3);
   if (report.identity)
     core.summary.addRaw(
-      `<p><b>Identity:</b> <code>${escapeHtml(report.identity.identity)}</code><br><b>Issuer:</b> <code>${escapeHtml(report.identity.issuer)}</code></p>`
+      `<p><b>Identity:</b> <code>${escapeHtml(report.identity.identity)}</code><br><b>Issuer:</b> <code>${escapeHtml(report.identity.issuer)}</code>` +
+        (report.identity.repository ? `<br><b>Source repository:</b> <code>${escapeHtml(report.identity.repository)}</code>` : '') +
+        '</p>'
     );
   if (report.publicKey) core.summary.addDetails('Public key (cosign.pub)', `<pre>${escapeHtml(report.publicKey)}</pre>`);
   if (rows.length > 0)

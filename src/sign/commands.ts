@@ -9,15 +9,25 @@ function quote(value: string): string {
 export function cosignVerifyCommand(image: string, plan: SigningPlan, expected: ExpectedSigner): string {
   const args = ['cosign', 'verify'];
   if (expected.method === 'key') args.push('--key', 'cosign.pub');
-  else args.push('--certificate-identity', quote(expected.identity), '--certificate-oidc-issuer', quote(expected.issuer));
+  else
+    args.push(
+      '--certificate-identity',
+      quote(expected.identity),
+      '--certificate-oidc-issuer',
+      quote(expected.issuer),
+      // The identity names the workflow file; a reusable workflow's is the same for every caller.
+      '--certificate-github-workflow-repository',
+      quote(expected.repository)
+    );
   // GitHub's instance: the bundle (with its timestamp) against GitHub's root, from `gh attestation trusted-root`.
   if (plan.services.instance === 'github') args.push('--new-bundle-format', '--trusted-root', 'github-trusted-root.json');
   if (!plan.transparencyLog) args.push('--insecure-ignore-tlog=true');
   return [...args, quote(image)].join(' ');
 }
 
-export function ghAttestationCommand(image: string, owner: string, expected: ExpectedSigner): string {
-  const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--owner', quote(owner)];
+/** gh checks `--repo` against the certificate's source repository: the caller's, not the (reusable) workflow's. */
+export function ghAttestationCommand(image: string, repository: string, expected: ExpectedSigner): string {
+  const args = ['gh', 'attestation', 'verify', quote(`oci://${image}`), '--repo', quote(repository)];
   if (expected.method === 'keyless')
     args.push('--signer-workflow', quote(expected.identity.replace(/^https?:\/\/[^/]+\//, '').replace(/@.*$/, '')));
   return args.join(' ');

@@ -18,10 +18,18 @@ export interface TokenClaims {
   repository?: string;
 }
 
-/** What a verifier requires of the certificate: its SAN and the OIDC issuer. */
+/**
+ * What a verifier requires of the certificate: its SAN, the OIDC issuer, and the repository the
+ * run was based on (GITHUB_REPOSITORY: with a reusable workflow the SAN names the workflow, which
+ * any repository can call, and only this says whose run it was).
+ */
 export interface KeylessIdentity {
   identity: string;
   issuer: string;
+  /** owner/repo: Fulcio's GitHub Workflow Repository extension (1.3.6.1.4.1.57264.1.5), and cosign's --certificate-github-workflow-repository. */
+  repository: string;
+  /** <server>/<owner>/<repo>: Fulcio's Source Repository URI extension (1.3.6.1.4.1.57264.1.12). */
+  repositoryUri: string;
 }
 
 export async function sigstoreToken(): Promise<string> {
@@ -40,11 +48,17 @@ export function tokenClaims(token: string): TokenClaims {
 
 /**
  * The identity Fulcio puts in the certificate of a GitHub Actions token: the URL of the job's
- * workflow file at its ref (for a reusable workflow, the reusable workflow's), and the token's issuer.
+ * workflow file at its ref (for a reusable workflow, the reusable workflow's), the token's issuer,
+ * and the repository whose run this is (`repository`: GITHUB_REPOSITORY, the caller's).
  */
-export function expectedIdentity(claims: TokenClaims, serverUrl: string): KeylessIdentity {
+export function expectedIdentity(claims: TokenClaims, serverUrl: string, repository: string): KeylessIdentity {
   const ref = claims.job_workflow_ref ?? claims.workflow_ref;
-  return { identity: ref ? `${serverUrl}/${ref}` : claims.sub, issuer: claims.iss };
+  return {
+    identity: ref ? `${serverUrl}/${ref}` : claims.sub,
+    issuer: claims.iss,
+    repository,
+    repositoryUri: `${serverUrl}/${repository}`
+  };
 }
 
 /** Signs with an ephemeral key certified once by Fulcio; later signatures reuse the certificate. */

@@ -76,7 +76,7 @@ async function verifyAll(job: SigningJob, check: BundleCheck, s: Signing, report
 function commands(job: SigningJob, s: Signing): string[] {
   const image = `${job.images[0]}@${job.top.digest}`;
   const out = job.plan.signManifests ? [cosignVerifyCommand(image, job.plan, s.expected)] : [];
-  if (job.plan.attest) out.push(ghAttestationCommand(image, job.github.repository.split('/')[0], s.expected));
+  if (job.plan.attest) out.push(ghAttestationCommand(image, job.github.repository, s.expected));
   return out;
 }
 
@@ -89,7 +89,7 @@ export async function signAndVerify(job: SigningJob): Promise<SigningReport> {
   const check = bundleCheck(material, s.expected, { tlog: job.plan.transparencyLog, tsa: Boolean(job.plan.services.tsa) });
   await verifyAll(job, check, s, report);
   if (s.expected.method === 'key') report.publicKey = s.expected.key.publicKeyPem;
-  else report.identity = { identity: s.expected.identity, issuer: s.expected.issuer };
+  else report.identity = { identity: s.expected.identity, issuer: s.expected.issuer, repository: s.expected.repository };
   if (attestation && s.expected.method === 'keyless' && job.github.onGitHub) {
     report.attestationId = await recordWithGitHub(attestation, job.github);
     core.info(`Attestation recorded with GitHub (id ${report.attestationId})`);

@@ -8,8 +8,8 @@ export interface SigningReport {
   attestationId?: string;
   /** Key signing: the public key consumers verify with. */
   publicKey?: string;
-  /** Keyless: the certificate identity and issuer consumers require. */
-  identity?: { identity: string; issuer: string };
+  /** Keyless: the certificate identity, issuer and source repository consumers require. */
+  identity?: { identity: string; issuer: string; repository?: string };
   /** The commands a consumer runs. */
   commands: string[];
 }

@@ -24,6 +24,8 @@ export interface SigningSecrets {
   signingKey?: string;
   signingKeyPassword?: string;
   serverUrl: string;
+  /** GITHUB_REPOSITORY (owner/repo): the repository a keyless certificate must name. */
+  repository: string;
 }
 
 function witnesses(plan: SigningPlan): Witness[] {
@@ -44,7 +46,7 @@ async function signerFor(
   const token = await sigstoreToken();
   const claims = tokenClaims(token);
   const signer = new CertifiedSigner(plan.services.fulcio ?? '', token);
-  return { signer, expected: { method: 'keyless', ...expectedIdentity(claims, s.serverUrl) }, claims };
+  return { signer, expected: { method: 'keyless', ...expectedIdentity(claims, s.serverUrl, s.repository) }, claims };
 }
 
 export async function prepareSigning(plan: SigningPlan, secrets: SigningSecrets): Promise<Signing> {

@@ -15,10 +15,48 @@ import { findReferrers } from '../registry/referrers';
 import { RegistryReader } from '../registry/registry';
 import { INTOTO_PAYLOAD_TYPE, SIMPLE_SIGNING_MEDIA_TYPE, Statement, signedDigests } from './payloads';
 import { BUNDLE_MEDIA_TYPE, COSIGN_ANNOTATIONS, signatureTag } from './store';
+import type { KeylessIdentity } from './identity';
 import { ExpectedSigner } from './signer';
 
 /** Checks one bundle over its artifact (a message signature's payload; a DSSE envelope carries its own). */
 export type BundleCheck = (bundle: Bundle, artifact?: Buffer) => void;
+
+/** Fulcio's extensions naming the repository a GitHub run was based on (docs/oid-info.md in sigstore/fulcio). */
+export const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
+export const OID_GITHUB_WORKFLOW_REPOSITORY = '1.3.6.1.4.1.57264.1.5';
+
+/** What is read of a certificate here: its extensions (@sigstore/core's X509Certificate). */
+export interface CertificateExtensions {
+  extension(oid: string): { value: Buffer; valueObj: { subs: { value: Buffer }[] } } | undefined;
+}
+
+/**
+ * The repository a Fulcio certificate names: the Source Repository URI (a DER UTF8String) and the
+ * deprecated GitHub Workflow Repository (raw text), whichever are present.
+ */
+export function certificateRepositories(cert: CertificateExtensions): { uri?: string; repository?: string } {
+  const uri = cert.extension(OID_SOURCE_REPOSITORY_URI);
+  const raw = cert.extension(OID_GITHUB_WORKFLOW_REPOSITORY);
+  return {
+    uri: uri ? (uri.valueObj.subs[0]?.value ?? uri.value).toString('utf8') : undefined,
+    repository: raw?.value.toString('utf8')
+  };
+}
+
+/**
+ * The certificate names this run's repository (GitHub's names are case-insensitive). The SAN
+ * names a workflow file, and a reusable workflow's is the same for every repository that calls it.
+ */
+export function checkSourceRepository(cert: CertificateExtensions, expected: Pick<KeylessIdentity, 'repository' | 'repositoryUri'>): void {
+  const { uri, repository } = certificateRepositories(cert);
+  if (uri === undefined && repository === undefined)
+    throw new Error(`the certificate names no source repository (expected ${expected.repositoryUri})`);
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  if (uri !== undefined && !same(uri, expected.repositoryUri))
+    throw new Error(`certificate source repository error - expected ${expected.repositoryUri}, got ${uri}`);
+  if (repository !== undefined && !same(repository, expected.repository))
+    throw new Error(`certificate workflow repository error - expected ${expected.repository}, got ${repository}`);
+}
 
 export function bundleCheck(material: TrustMaterial, expected: ExpectedSigner, thresholds: { tlog: boolean; tsa: boolean }): BundleCheck {
   const verifier = new Verifier(material, {
@@ -29,7 +67,12 @@ export function bundleCheck(material: TrustMaterial, expected: ExpectedSigner, t
   const policy: VerificationPolicy =
     expected.method === 'keyless' ? { subjectAlternativeName: expected.identity, extensions: { issuer: expected.issuer } } : {};
   return (bundle, artifact) => {
-    verifier.verify(toSignedEntity(bundle, artifact), policy);
+    const entity = toSignedEntity(bundle, artifact);
+    verifier.verify(entity, policy);
+    if (expected.method === 'keyless') {
+      if (entity.key.$case !== 'certificate') throw new Error('a keyless signature without a certificate');
+      checkSourceRepository(entity.key.certificate, expected);
+    }
   };
 }
 

@@ -186,7 +186,7 @@ describe("buildx's rules for a builder", () => {
     [{ ...remote, 'buildkitd-config-inline': 'debug = true' }, /^driver: remote: buildx sets no buildkitd-config-inline/],
     [{ ...remote, append: '- name: b' }, /^append: node 1 needs an endpoint: the remote driver/],
     [
-      { ...remote, append: '- endpoint: tcp://b:1\n  buildkitd-flags: --debug' },
+      { ...remote, append: '- endpoint: tcp://127.0.0.1:1\n  buildkitd-flags: --debug' },
       /^driver: remote: buildx sets no append node 1's buildkitd-flags/
     ],
     [{ driver: 'kubernetes', 'keep-state': 'true' }, /^keep-state: "true" needs driver: docker-container/]
@@ -217,5 +217,38 @@ describe("buildx's rules for a builder", () => {
     expect(problems).toEqual([]);
     expect(inputs.builder).toBeUndefined();
     expect(inputs.name).toBe('ci');
+  });
+});
+
+// Review 3, L2: secrets, the SSH agent and registry credentials go to a remote BuildKit.
+describe('driver: remote over plain TCP to another machine', () => {
+  const tls = 'cacert=/ca.pem\ncert=/c.pem\nkey=/k.pem';
+  const plain = (input: string, endpoint: string): string =>
+    `${input}: ${JSON.stringify(endpoint)} is plain TCP to another machine: build secrets, the SSH agent and registry credentials ` +
+    'would cross the network unencrypted; give its TLS files in driver-opts (cacert=…, cert=…, key=…), or reach it over loopback or unix://';
+
+  test.each([
+    [{ driver: 'remote', endpoint: 'tcp://builder.internal:1234' }, [plain('endpoint', 'tcp://builder.internal:1234')]],
+    [{ driver: 'remote', endpoint: 'tcp://10.0.0.7:1234', 'driver-opts': 'servername=b' }, [plain('endpoint', 'tcp://10.0.0.7:1234')]],
+    [
+      { driver: 'remote', endpoint: 'tcp://127.0.0.1:1', 'driver-opts': tls, append: '- endpoint: tcp://arm.internal:1234' },
+      [plain("append: node 1's endpoint", 'tcp://arm.internal:1234')]
+    ]
+  ])('%j is a problem', (inputs, problems) => {
+    expect(read(inputs).problems).toEqual(problems);
+  });
+
+  test.each<Record<string, string>>([
+    { driver: 'remote', endpoint: 'tcp://builder.internal:1234', 'driver-opts': tls },
+    { driver: 'remote', endpoint: 'tcp://builder.internal:1234', 'driver-opts': 'cacert=/ca.pem' },
+    { driver: 'remote', endpoint: 'tcp://127.0.0.1:1234' },
+    { driver: 'remote', endpoint: 'tcp://localhost:1234' },
+    { driver: 'remote', endpoint: 'tcp://[::1]:1234' },
+    { driver: 'remote', endpoint: 'unix:///run/buildkit/buildkitd.sock' },
+    { driver: 'remote', endpoint: 'docker-container://buildkitd' },
+    // The docker-container driver's endpoint is a docker context or endpoint, not a BuildKit.
+    { driver: 'docker-container', endpoint: 'tcp://docker.internal:2376' }
+  ])('%j is accepted', inputs => {
+    expect(read(inputs).problems).toEqual([]);
   });
 });

@@ -187,6 +187,26 @@ describe('signing inputs', () => {
     expect(read({ sigstore: 'fulcio' }).p.list[0]).toMatch(/^sigstore: "fulcio" is not auto, public-good, github/);
   });
 
+  // Review 3, L6: fulcio=http://… would send the job's OIDC token in clear.
+  test.each([
+    ['fulcio=http://fulcio.internal', 'fulcio=http://fulcio.internal', "the job's OIDC token"],
+    ['fulcio=https://f.internal\nrekor=http://rekor.internal', 'rekor=http://rekor.internal', 'what is signed'],
+    ['fulcio=https://f.internal\ntsa=http://10.0.0.5:3000', 'tsa=http://10.0.0.5:3000', 'what is signed'],
+    ['fulcio=ftp://fulcio.internal', 'fulcio=ftp://fulcio.internal', "the job's OIDC token"]
+  ])('sigstore: %j is a problem: service URLs are https', (value, quoted, what) => {
+    expect(read({ sigstore: value }).p.list).toEqual([
+      `sigstore: ${JSON.stringify(quoted)} is not an https:// URL: ${what} would travel unencrypted; ` +
+        'use https:// (plain http:// only for a loopback host such as 127.0.0.1)'
+    ]);
+  });
+
+  test.each(['fulcio=http://127.0.0.1:8080\ntsa=http://localhost:9', 'fulcio=http://[::1]:5555', 'fulcio=https://fulcio.internal'])(
+    'sigstore: %j is accepted (https, or plain http on loopback: a local stand-in)',
+    value => {
+      expect(read({ sigstore: value }).p.list).toEqual([]);
+    }
+  );
+
   test('the signing key is masked line by line and its password whole, before anything can print them', () => {
     const setSecret = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
     const key = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\nBBBB\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
@@ -202,5 +222,32 @@ describe('signing inputs', () => {
     ]);
     const key = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
     expect(read({ 'signing-key': key }).p.list).toEqual(['signing-key: given, but neither sign nor attest is true']);
+  });
+});
+
+// Review 3, L5: the echoed build command would show a cache backend's credentials.
+describe('cache-from and cache-to credentials', () => {
+  test('secret fields of s3, azblob and gha entries are masked while the inputs are read, other fields are not', () => {
+    const setSecret = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+    const p = new Problems();
+    const values: Record<string, string> = {
+      'cache-from': 'type=s3,region=eu-west-1,bucket=b,access_key_id=AKIAEXAMPLE,secret_access_key=s3-secret,session_token=s3-session',
+      'cache-to':
+        'type=azblob,name=c,account_url=https://a.blob.core.windows.net,secret_access_key=az-key\ntype=gha,token=gha-token,mode=max'
+    };
+    readInputs(name => values[name] ?? '', ctx, p);
+    for (const secret of ['AKIAEXAMPLE', 's3-secret', 's3-session', 'az-key', 'gha-token']) expect(setSecret).toHaveBeenCalledWith(secret);
+    for (const plain of ['eu-west-1', 'b', 'max', 'https://a.blob.core.windows.net']) expect(setSecret).not.toHaveBeenCalledWith(plain);
+    expect(p.list).toEqual([]);
+    setSecret.mockRestore();
+  });
+
+  test('a bad line is masked before its problem quotes it', () => {
+    const setSecret = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+    const p = new Problems();
+    readInputs(name => (name === 'cache-from' ? 'type=bogus,secret_access_key=k-1' : ''), ctx, p);
+    expect(setSecret).toHaveBeenCalledWith('k-1');
+    expect(p.list).toEqual([expect.stringMatching(/^cache-from: .* has an unknown cache type bogus/)]);
+    setSecret.mockRestore();
   });
 });

@@ -26,21 +26,22 @@ const INSPECT = [
   'Driver: remote',
   'Nodes:',
   'Name:      b0',
-  'Endpoint:  tcp://10.0.0.1:1234',
+  'Endpoint:  tcp://127.0.0.11:1234',
   'Status:    running',
   'Platforms: linux/amd64*, linux/arm64',
   '',
   'Name:      arm',
-  'Endpoint:  tcp://10.0.0.2:1234',
+  'Endpoint:  tcp://127.0.0.12:1234',
   'Status:    running',
   'Platforms: linux/arm64*'
 ].join('\n');
 
+// Loopback addresses: a remote BuildKit on another machine needs TLS driver-opts (review 3, L2).
 const REMOTE = {
   driver: 'remote',
-  endpoint: 'tcp://10.0.0.1:1234',
+  endpoint: 'tcp://127.0.0.11:1234',
   'node-platforms': 'linux/amd64',
-  append: '- name: arm\n  endpoint: tcp://10.0.0.2:1234\n  platforms: linux/arm64'
+  append: '- name: arm\n  endpoint: tcp://127.0.0.12:1234\n  platforms: linux/arm64'
 };
 
 function runWith(inputs: Record<string, string>, exists: boolean): { r: Run; calls: ReturnType<typeof stubRunner>['calls'] } {
@@ -75,21 +76,21 @@ test('a new builder: created, its node appended, booted; QEMU not touched; each 
   const prepared = await prepareBuilder(r, 'b');
   expect(calls.map(c => c.args.join(' '))).toEqual([
     'buildx inspect --builder b',
-    'buildx create --name b --driver remote --platform linux/amd64 tcp://10.0.0.1:1234',
-    'buildx create --append --name b --node arm --platform linux/arm64 tcp://10.0.0.2:1234',
+    'buildx create --name b --driver remote --platform linux/amd64 tcp://127.0.0.11:1234',
+    'buildx create --append --name b --node arm --platform linux/arm64 tcp://127.0.0.12:1234',
     'buildx inspect --bootstrap --builder b'
   ]);
   expect(JSON.parse(state['post-state'])).toMatchObject({ builder: 'b', cleanup: true, keepState: false });
   expect(prepared.qemu.method).toBe('none');
   expect(infos).toContain(
-    'QEMU: not touched; the builder does not run on this runner (remote tcp://10.0.0.1:1234, remote tcp://10.0.0.2:1234): its nodes must provide linux/amd64, linux/arm64'
+    'QEMU: not touched; the builder does not run on this runner (remote tcp://127.0.0.11:1234, remote tcp://127.0.0.12:1234): its nodes must provide linux/amd64, linux/arm64'
   );
   expect(prepared.platformNodes).toEqual({
-    'linux/amd64': { node: 'b0', endpoint: 'tcp://10.0.0.1:1234', match: 'declared' },
-    'linux/arm64': { node: 'arm', endpoint: 'tcp://10.0.0.2:1234', match: 'declared' }
+    'linux/amd64': { node: 'b0', endpoint: 'tcp://127.0.0.11:1234', match: 'declared' },
+    'linux/arm64': { node: 'arm', endpoint: 'tcp://127.0.0.12:1234', match: 'declared' }
   });
   expect(infos).toContain(
-    'Builder b (remote, 2 nodes):\n  linux/amd64 → node b0 (tcp://10.0.0.1:1234; declared)\n  linux/arm64 → node arm (tcp://10.0.0.2:1234; declared)'
+    'Builder b (remote, 2 nodes):\n  linux/amd64 → node b0 (tcp://127.0.0.11:1234; declared)\n  linux/arm64 → node arm (tcp://127.0.0.12:1234; declared)'
   );
 });
 

@@ -4,7 +4,11 @@
  */
 import { classifyEvent } from '../../../src/inputs/event';
 import { loadConfig } from '../../../src/policy/config';
+import { loadYamlFor } from '../../../src/inputs/yaml';
 import { SHA, ctxFor } from './events';
+
+// append is read as YAML, whose parser the action loads before reading inputs.
+beforeAll(() => loadYamlFor('-'));
 
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
 
@@ -271,5 +275,89 @@ describe('Dependabot', () => {
 
   test('the same push by a person publishes', () => {
     expect(cfgOf('push', 'push-dependabot-branch.json', 'refs/heads/dependabot/docker/alpine-3.21', 'octocat').push).toBe(true);
+  });
+});
+
+// Review 3, M4: a builder that outlives the run keeps what untrusted code's RUN steps wrote
+// (cache mounts, layers) for the next build on it, a release's included.
+describe('untrusted code builds only on a builder created for the run', () => {
+  const PERSISTENT: [string, Record<string, string>, string][] = [
+    ['driver: remote', { driver: 'remote', endpoint: 'tcp://127.0.0.1:1234' }, 'driver: remote: a BuildKit that runs elsewhere'],
+    ['an endpoint', { endpoint: 'ssh://builder@host' }, 'endpoint: a builder node on ssh://builder@host'],
+    ['append nodes', { append: '- endpoint: ctx-arm' }, 'append: builder nodes on other endpoints'],
+    ['builder:', { builder: 'shared' }, 'builder: an existing builder, used as it is'],
+    ['name:', { name: 'ci' }, 'name: ci reuses an existing builder of that name as it is'],
+    ['cleanup: false', { cleanup: 'false' }, 'cleanup: false keeps the builder after the job'],
+    ['keep-state: true', { 'keep-state': 'true' }, "keep-state: true keeps BuildKit's state"]
+  ];
+  const untrusted = TABLE.filter(([, , , push]) => !push).filter(([, file]) => !file.startsWith('release-'));
+  const trusted = TABLE.filter(([, , , push]) => push);
+
+  const load = (event: string, file: string, ref: string, inputs: Record<string, string>, runnerEnvironment?: string) => {
+    const all = { ...INPUTS, ...inputs };
+    const resolved = WORKFLOW_RUN_REFS[file];
+    const ctx = { ...ctxFor(event, file, ref), workflowRunRef: resolved ? { ref: resolved } : undefined, runnerEnvironment };
+    return () => loadConfig(n => all[n] ?? '', ctx);
+  };
+
+  describe.each(PERSISTENT)('%s', (_what, inputs, why) => {
+    test.each(untrusted)('refused on %s (%s)', (event, file, ref) => {
+      expect(load(event, file, ref, inputs)).toThrow(
+        new RegExp(
+          `a ${event} event builds untrusted code, .*${why.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*allow-untrusted-shared-builder: true`
+        )
+      );
+    });
+    test.each(trusted)('accepted on %s (%s)', (event, file, ref) => {
+      expect(load(event, file, ref, inputs)).not.toThrow();
+    });
+    test('accepted on an untrusted event with allow-untrusted-shared-builder: true, with a notice of the risk', () => {
+      const cfg = load('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', {
+        ...inputs,
+        'allow-untrusted-shared-builder': 'true'
+      })();
+      expect(cfg.trust.sharedBuilder).toMatch(
+        /^allow-untrusted-shared-builder: untrusted code \(pull_request\) builds on a builder that outlives the run/
+      );
+      expect(cfg.trust.sharedBuilder).toContain(why);
+    });
+  });
+
+  test('driver: docker is the engine’s own BuildKit: refused on a self-hosted runner, accepted on a GitHub-hosted one', () => {
+    const pr = ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge'] as const;
+    expect(load(...pr, { driver: 'docker' }, 'self-hosted')).toThrow(/driver: docker on a self-hosted runner/);
+    expect(load(...pr, { driver: 'docker' }, 'github-hosted')).not.toThrow();
+    expect(load('push', 'push-default-branch.json', 'refs/heads/main', { driver: 'docker', push: 'false' }, 'self-hosted')).not.toThrow();
+  });
+
+  test('the default builder (created for the run, removed after it) is accepted everywhere, with no notice', () => {
+    for (const [event, file, ref] of untrusted) expect(load(event, file, ref, {})().trust.sharedBuilder).toBeUndefined();
+  });
+
+  test('every reason is named in one problem', () => {
+    const pr = ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge'] as const;
+    expect(load(...pr, { name: 'ci', cleanup: 'false', 'keep-state': 'true' })).toThrow(
+      /^Invalid input \(1 problem\):\n {2}- a pull_request event builds untrusted code, .*name: ci .*; cleanup: false .*; keep-state: true /
+    );
+  });
+});
+
+// Review 3, L1: buildx grants --network host the network.host entitlement itself.
+describe('network: host follows allow: network.host', () => {
+  test.each(TABLE.filter(([, file, , push]) => !push && !file.startsWith('release-')))('refused on %s (%s)', (event, file, ref) => {
+    expect(() => decide(event, file, ref, { network: 'host' })).toThrow(
+      `network: host is refused on a ${event} event: it would give untrusted code the runner's network; use default or none`
+    );
+  });
+  test.each(TABLE.filter(([, , , push]) => push))('accepted on %s (%s)', (event, file, ref) => {
+    expect(() => decide(event, file, ref, { network: 'host' })).not.toThrow();
+  });
+  test('one problem when both are given', () => {
+    expect(() =>
+      decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { network: 'host', allow: 'network.host' })
+    ).toThrow(/^Invalid input \(1 problem\):\n {2}- allow: network.host is refused/);
+  });
+  test.each(['none', 'default'])('network: %s is accepted on untrusted events', network => {
+    expect(() => decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { network })).not.toThrow();
   });
 });

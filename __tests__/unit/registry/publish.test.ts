@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { loadConfig } from '../../../src/policy/config';
-import { lastMomentGuard, putTags } from '../../../src/registry/publish';
+import { lastMomentGuard, plainHttpHostsFor, putTags } from '../../../src/registry/publish';
 import { ctxFor } from '../policy/events';
 import { FakeRegistry } from '../fake-registry';
 
@@ -72,5 +72,32 @@ describe('the backport guard once more, right before each PUT', () => {
     expect(lastMomentGuard(explicit, new FakeRegistry())).toBeUndefined();
     const branch = loadConfig(n => ({ 'github-token': 'x' })[n] ?? '', ctxFor('push', 'push-feature-branch.json', 'refs/heads/feature/x'));
     expect(lastMomentGuard(branch, new FakeRegistry())).toBeUndefined();
+  });
+});
+
+// Review 3, L3: a buildkitd-config file on an untrusted event is the checked-out code's.
+describe('plain-HTTP registries of the action’s own client', () => {
+  const fileConfig = { path: '/ws/buildkitd.toml', text: '[registry."ghcr.io"]\n  http = true\n' };
+  const inline = '[registry."mirror.internal:5000"]\n  http = true\n';
+  const config = (eventName: string, file: string, ref: string) => ({
+    event: loadConfig(n => ({ 'github-token': 'x', push: 'false' })[n] ?? '', ctxFor(eventName, file, ref)).event,
+    buildkitdConfig: fileConfig,
+    buildkitdConfigInline: undefined as string | undefined
+  });
+
+  test.each([
+    ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge'],
+    ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main'],
+    ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main'],
+    ['merge_group', 'merge-group.json', 'refs/heads/gh-readonly-queue/main/pr-42-6113728f27ae82c7b1a177c8d03f9e96e0adf246']
+  ])('on %s a buildkitd-config file marks no host plain HTTP for the client; the inline config does', (eventName, file, ref) => {
+    expect(plainHttpHostsFor(config(eventName, file, ref))).toEqual([]);
+    expect(plainHttpHostsFor({ ...config(eventName, file, ref), buildkitdConfig: undefined, buildkitdConfigInline: inline })).toEqual([
+      'mirror.internal:5000'
+    ]);
+  });
+
+  test('on a trusted event the file counts', () => {
+    expect(plainHttpHostsFor(config('push', 'push-default-branch.json', 'refs/heads/main'))).toEqual(['ghcr.io']);
   });
 });

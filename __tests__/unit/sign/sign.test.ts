@@ -47,7 +47,7 @@ function job(registry: FakeRegistry, d: { index: Descriptor; child: Descriptor }
     manifests: [d.child, d.index],
     top: d.index,
     refs: ['reg.example/o/app:1.0.0'],
-    secrets: { signingKey: key, signingKeyPassword: password, serverUrl: 'https://github.com' },
+    secrets: { signingKey: key, signingKeyPassword: password, serverUrl: 'https://github.com', repository: 'o/app' },
     github: { apiUrl: 'http://127.0.0.1:1', repository: 'o/app', token: '', onGitHub: false },
     cacheDir: '/nonexistent'
   };
@@ -79,7 +79,7 @@ test('every manifest gets a cosign .sig tag and a bundle referrer; the index get
   ]);
   expect(report.commands).toEqual([
     `cosign verify --key cosign.pub --insecure-ignore-tlog=true reg.example/o/app@${d.index.digest}`,
-    `gh attestation verify oci://reg.example/o/app@${d.index.digest} --owner o`
+    `gh attestation verify oci://reg.example/o/app@${d.index.digest} --repo o/app`
   ]);
 });
 
