@@ -43,7 +43,7 @@ async function missingChildren(client: RegistryReader, repo: Repo, children: str
 async function copyChild(client: Registry, source: Repo, target: Repo, digest: string): Promise<void> {
   const m = await client.getManifest(source, digest);
   const blobs = [m.json.config, ...(m.json.layers ?? [])].filter((d): d is Descriptor => d !== undefined);
-  await Promise.all(blobs.map(b => client.copyBlob(source, target, b.digest)));
+  await Promise.all(blobs.map(b => client.copyBlob(source, target, b)));
   await client.putManifest(target, digest, m.bytes, m.mediaType);
 }
 
