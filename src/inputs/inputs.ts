@@ -40,7 +40,7 @@ import { undeclaredInputProblems } from './undeclared';
 
 export type { InputReader } from './input-spec';
 
-export const MODES = ['build', 'plan', 'leg', 'merge'] as const;
+export const MODES = ['build', 'plan', 'leg', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 export type Tristate = 'auto' | 'true' | 'false';
 const TRISTATE = ['auto', 'true', 'false'] as const;
@@ -195,6 +195,18 @@ const smokeTest: Read<string[]> = (raw, rc) => {
   return [];
 };
 
+/** The image promote copies: a reference with a tag or digest, or a bare name (its commit's `sha-` tag is meant). */
+const sourceImage: Read<string | undefined> = (raw, rc) => {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  try {
+    parseReference(value);
+  } catch (e) {
+    rc.p.add('source', value, `is not an image reference: ${(e as Error).message}`);
+  }
+  return value;
+};
+
 const tagRules: Read<TagRules> = (raw, rc) => {
   const { rules, errors } = parseTagRules(raw);
   rc.p.push(...errors);
@@ -248,6 +260,8 @@ export const PUBLISH_INPUTS = {
   images: input('images', undefined, images),
   /** Full references, used verbatim when given. */
   tags: input('tags', undefined, tags),
+  /** mode: promote: the published image to copy (image@digest, image:tag, or a name for its commit's sha- tag). */
+  source: input('source', undefined, sourceImage),
   tagRules: input('tag-rules', undefined, tagRules),
   /** Where username/password belong. */
   registries: input('registry', undefined, registries),

@@ -14,7 +14,7 @@ import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
 import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
 import { prepareTargets } from '../registry/targets';
-import { setMergeOutputs } from '../report/outputs';
+import { setIndexOutputs } from '../report/outputs';
 
 export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
   if (!cfg.push) {
@@ -39,6 +39,6 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   );
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
-  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });
+  setIndexOutputs({ digest: merged.digest, digests: merged.digests, refs, platforms: cfg.platforms });
   core.info(`merge: ${client.requests} HTTP requests`);
 }

@@ -80,9 +80,11 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   }
   p.push(...secretArgProblems(inputs), ...reservedSecretArgProblems(inputs));
   if (trust.push && inputs.driver === 'docker' && inputs.builder === 'default') p.push(DOCKER_DRIVER_PUSH);
-  p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime) }));
+  p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime), commit: event.sha }));
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
-  const logins = routeLogins(inputs, ctx, pushTargets, trust.login, p);
+  // A promotion also reads its source, with that registry's credentials.
+  const source = inputs.mode === 'promote' && inputs.source ? [inputs.source] : [];
+  const logins = routeLogins(inputs, ctx, [...pushTargets, ...source], trust.login, p);
   p.throwIfAny();
   return Object.freeze({ ...inputs, event, push: trust.push, pushReason: trust.reason, trust, logins, derived });
 }

@@ -28,7 +28,8 @@ export function setBuildOutputs(o: BuildOutputs): void {
   core.setOutput('json', JSON.stringify({ tags: o.refs, version, labels, annotations }));
 }
 
-export function setMergeOutputs(o: { digest: string; digests: Record<string, string>; refs: string[]; platforms: string[] }): void {
+/** The outputs of a run that published one index through the registry API (merge, promote). */
+export function setIndexOutputs(o: { digest: string; digests: Record<string, string>; refs: string[]; platforms: string[] }): void {
   core.setOutput('digest', o.digest);
   core.setOutput('digests', JSON.stringify(o.digests));
   core.setOutput('tags', o.refs.join('\n'));

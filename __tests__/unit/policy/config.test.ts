@@ -116,6 +116,42 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('mode: promote', () => {
+  test("the source's registry gets credentials too: GHCR's job token for a GHCR source, the password for the target named in registry", () => {
+    const cfg = load({
+      mode: 'promote',
+      source: 'ghcr.io/o/app',
+      images: 'quay.io/o/app',
+      registry: 'quay.io',
+      username: 'u',
+      password: 'p'
+    });
+    expect(cfg.logins).toEqual([
+      { registry: 'quay.io', username: 'u', password: 'p' },
+      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }
+    ]);
+  });
+
+  test('one username/password with the source and the targets on two registries: registry must say which', () => {
+    expect(
+      problems({ mode: 'promote', source: 'quay.io/o/app:1', images: 'registry.example.com/o/app', username: 'u', password: 'p' })
+    ).toEqual([
+      expect.stringMatching(
+        /^registry: empty value must name the one registry username\/password belong to \(the images are on registry\.example\.com, quay\.io\)/
+      )
+    ]);
+  });
+
+  test('an untrusted event does not push, so a promotion logs in nowhere', () => {
+    const cfg = load(
+      { mode: 'promote', source: 'ghcr.io/o/app:1' },
+      ctx({ eventName: 'pull_request', payload: { pull_request: { number: 1 } } })
+    );
+    expect(cfg.push).toBe(false);
+    expect(cfg.logins).toEqual([]);
+  });
+});
+
 describe('Docker Hub has one name', () => {
   test.each(['index.docker.io', 'docker.io', 'registry-1.docker.io'])('registry: %s and images on docker.io are one login', registry => {
     const cfg = load({ images: 'docker.io/acme/app\nacme/app', registry, username: 'acme', password: 'dckr_pat_x' });
