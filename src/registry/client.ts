@@ -4,11 +4,13 @@
  * honour Retry-After, and redirects that never carry Authorization to another host.
  */
 import * as core from '@actions/core';
+import { Readable } from 'stream';
 import { sha256Digest } from '../oci/digest';
 import { Descriptor, MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, apiHost } from '../oci/reference';
 import { Credential, CredentialSource } from './credentials';
 import { BlobCopy, BlobStream, ByteCounter, Registry } from './registry';
+import { sendStream } from './upload';
 
 const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
 
@@ -77,12 +79,9 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || h.startsWith('127.') || h === '[::1]';
 }
 
-/** A request body: bytes, or a stream opened anew for every send (retries, redirects, a renewed token). */
-type RequestBody = Buffer | (() => Promise<ReadableStream<Uint8Array>>);
-
 interface RequestOptions {
   headers?: Record<string, string>;
-  body?: RequestBody;
+  body?: Buffer;
   push?: boolean;
   allow404?: boolean;
   /** A mount also needs pull on its source repository. */
@@ -204,7 +203,9 @@ export class RegistryClient implements Registry {
         return 'uploaded';
       } catch (e) {
         counter(-sent);
-        if (!isTransient(e) || attempt + 1 >= this.policy.attempts) throw e;
+        // A 401 here is a token that expired during the copy: the next attempt's POST renews it.
+        const again = isTransient(e) || (e instanceof RegistryError && e.status === 401);
+        if (!again || attempt + 1 >= this.policy.attempts) throw e;
         await this.sleep(retryDelay(attempt, null, this.policy));
         // The last attempt may have landed after all (its answer was lost).
         if (await this.hasBlob(to, blob.digest)) return 'uploaded';
@@ -280,7 +281,8 @@ export class RegistryClient implements Registry {
   /**
    * One attempt of a streamed upload: the source's body goes out as one PATCH (the size known, so
    * with a Content-Length), then a PUT with the digest closes the session. Neither is retried
-   * here: a stream half sent cannot be sent again to the same session.
+   * here: a stream half sent cannot be sent again to the same session. The PATCH goes through
+   * node:http (upload.ts), which keeps memory flat however large the layer.
    */
   private async streamBlob(
     from: Repo,
@@ -289,11 +291,19 @@ export class RegistryClient implements Registry {
     count: ByteCounter,
     session: string
   ): Promise<void> {
-    const open = async (): Promise<ReadableStream<Uint8Array>> => counted(await this.openBlobBody(from, blob.digest), count);
+    const host = apiHost(to.registry);
+    const url = await this.requestUrl(host, to.repository, session);
+    const body = Readable.fromWeb(counted(await this.openBlobBody(from, blob.digest), count));
     const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.size) };
-    const patched = await this.request(to, 'PATCH', session, { headers, body: open, push: true, attempts: 1 });
-    await drain(patched);
-    const done = new URL(patched.headers.get('location') ?? session, session);
+    const auth = this.authorization(host, requestScope(to.repository, { push: true }), url);
+    this.requests++;
+    const fail = (status: number | undefined, detail: string): RegistryError =>
+      new RegistryError(to.registry, to.repository, status, `PATCH ${session}: ${detail}`);
+    const patched = await sendStream('PATCH', url, { ...headers, ...auth }, body).catch((e: unknown) => {
+      throw fail(undefined, describeNetworkError(e));
+    });
+    if (patched.status < 200 || patched.status >= 300) throw fail(patched.status, summarizeErrorBody(patched.body));
+    const done = new URL(patched.location ?? url, url);
     done.searchParams.set('digest', blob.digest);
     await this.request(to, 'PUT', done.toString(), { push: true, attempts: 1 }).then(drain);
   }
@@ -407,9 +417,7 @@ export class RegistryClient implements Registry {
     const send = async (): Promise<Response> => {
       // Credentials go only to the registry's own host, over the scheme it was reached by.
       const url = await this.requestUrl(host, repository, path);
-      const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
-      const headers: Record<string, string> = { ...opts.headers };
-      if (cached && cached.expires > Date.now() && new URL(url).host === host) headers.Authorization = cached.header;
+      const headers: Record<string, string> = { ...opts.headers, ...this.authorization(host, scope, url) };
       return this.fetchFollowing(url, { method, headers, body: opts.body });
     };
     let res = await this.sendWithRetry(send, fail, opts.attempts);
@@ -426,18 +434,12 @@ export class RegistryClient implements Registry {
    * Follows redirects by hand: Authorization goes only to the origin it was issued for, and a
    * 303 becomes a GET.
    */
-  private async fetchFollowing(
-    url: string,
-    init: { method: string; headers: Record<string, string>; body?: RequestBody }
-  ): Promise<Response> {
+  private async fetchFollowing(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer }): Promise<Response> {
     let current = new URL(url);
     let { method, headers, body } = init;
     for (let hop = 0; hop < 5; hop++) {
       this.requests++;
-      // A streamed body is opened for each hop: a stream cannot be sent twice.
-      const sent = typeof body === 'function' ? await body() : body;
-      const duplex = sent instanceof ReadableStream ? { duplex: 'half' as const } : {};
-      const res = await fetch(current, { method, headers, body: sent, redirect: 'manual', ...duplex });
+      const res = await fetch(current, { method, headers, body, redirect: 'manual' });
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) return res;
       await drain(res);
@@ -454,6 +456,12 @@ export class RegistryClient implements Registry {
       current = next;
     }
     throw new Error(`too many redirects from ${url}`);
+  }
+
+  /** The Authorization header for a request to `url`: only to the registry's own host, and only while the credential is valid. */
+  private authorization(host: string, scope: string, url: string): { Authorization?: string } {
+    const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
+    return cached && cached.expires > Date.now() && new URL(url).host === host ? { Authorization: cached.header } : {};
   }
 
   /** Concurrent requests that hit the same challenge share one token request. */
