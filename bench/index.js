@@ -9,7 +9,9 @@
  * 3. start-up of the bundle over bare `node -e 0` in build, plan and merge modes
  *    (bench/startup-bench.js, median of BENCH_STARTUP_RUNS (41) rounds), and the JavaScript a
  *    build-mode run loads (traced in row 1's untimed warm-up of ours);
- * 4. the second `mode: leg` build of an unchanged context with a registry cache (bench/cache-bench.js).
+ * 4. the second `mode: leg` build of an unchanged context with a registry cache (bench/cache-bench.js);
+ * 5. promoting a 200 MB, 3-platform image between two local registries against `skopeo copy --all`
+ *    and `docker buildx imagetools create` (bench/promote-bench.js): wall time and peak RSS.
  *
  * Needs the local stack (.ci/testenv.sh status), root (QEMU handlers are cleared before each run of
  * row 1) and Node 24 from `npm ci`. Speed is measured here only, never asserted in tests.
@@ -23,6 +25,7 @@ const { benchSingleJob, anchorsAvailable, ANCHORS } = require('./single-job-benc
 const { benchMerge, SIZES } = require('./merge-bench');
 const { benchStartup, distLoads } = require('./startup-bench');
 const { benchLegCache } = require('./cache-bench');
+const { benchPromote } = require('./promote-bench');
 const { elapsedMs, fmtMs, fmtS, formatTable, median, rounds } = require('./util');
 
 const GOALS = { singleJob: 0.4, merge: 0.5, startupOverMs: 60, bundleBytes: 1.5e6 };
@@ -99,13 +102,35 @@ function cacheRow(cache) {
   ];
 }
 
+/** Ours against each anchor: time and peak RSS, each as a ratio; the goal is below 1 on time, at most 1 on memory. */
+function promoteRows(promote) {
+  const { results, info } = promote;
+  const of = tool => ({ s: median(results[tool].s), mb: median(results[tool].mb) });
+  const ours = of('ours');
+  const cell = m => `${m.s.toFixed(2)} s, ${m.mb.toFixed(0)} MB`;
+  return ['skopeo', 'imagetools'].map(tool => {
+    const anchor = of(tool);
+    const [time, memory] = [ours.s / anchor.s, ours.mb / anchor.mb];
+    return [
+      `5 promote ${(info.bytes / 2 ** 20).toFixed(0)} MB, 3 platforms, vs ${tool} (median of ${info.rounds})`,
+      cell(ours),
+      cell(anchor),
+      `${time.toFixed(2)}x time, ${memory.toFixed(2)}x RSS`,
+      '< 1x time, <= 1x RSS',
+      verdict(time < 1 && memory <= 1),
+      '-'
+    ];
+  });
+}
+
 function printTable(results) {
   const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
   const rows = [
     singleJobRow(results.single),
     ...mergeRows(results.merge),
     ...startupRows(results.startup, results.loads),
-    cacheRow(results.cache)
+    cacheRow(results.cache),
+    ...promoteRows(results.promote)
   ];
   console.log(formatTable(head, rows));
 }
@@ -150,6 +175,15 @@ function printStartupDetails(startup, loads) {
   );
 }
 
+function printPromoteDetails(promote) {
+  console.log(
+    '\n5. each copy into a registry started for it alone (nothing to mount); time and peak RSS from GNU time, child processes included'
+  );
+  for (const [tool, r] of Object.entries(promote.results)) {
+    console.log(`   ${tool.padEnd(10)} ${r.s.map(s => s.toFixed(2)).join(', ')} s; peak RSS ${r.mb.map(m => m.toFixed(0)).join(', ')} MB`);
+  }
+}
+
 function printCacheDetails(cache) {
   const { first, second } = cache;
   console.log(`\n4. ${cache.platform}, cache ${cache.repo}:buildcache; fresh builder per build`);
@@ -170,15 +204,17 @@ async function main() {
     const warmupEnv = { NODE_OPTIONS: `--require ${path.join(__dirname, 'load-trace.js')}`, BENCH_LOAD_TRACE: trace };
     const startupRuns = Math.max(1, Number(process.env.BENCH_STARTUP_RUNS) || 41);
     const results = {};
-    progress(`1/4 whole single job: ${count} rounds of ours and the chain after one warm-up each`);
+    progress(`1/5 whole single job: ${count} rounds of ours and the chain after one warm-up each`);
     results.single = await benchSingleJob({ rounds: count, warmupEnv });
-    progress(`2/4 merge, N = ${SIZES.join(' and ')}: ${count} rounds each`);
+    progress(`2/5 merge, N = ${SIZES.join(' and ')}: ${count} rounds each`);
     results.merge = await benchMerge({ rounds: count });
-    progress(`3/4 start-up: ${startupRuns} rounds of bare node, build, plan and merge`);
+    progress(`3/5 start-up: ${startupRuns} rounds of bare node, build, plan and merge`);
     results.startup = await benchStartup({ runs: startupRuns });
     results.loads = distLoads(trace);
-    progress('4/4 leg rebuild with a registry cache');
+    progress('4/5 leg rebuild with a registry cache');
     results.cache = await benchLegCache();
+    progress(`5/5 promotion of 200 MB against skopeo and imagetools: ${rounds(3)} rounds of each`);
+    results.promote = await benchPromote({ rounds: rounds(3) });
     console.log(
       `\nbenchmarks on ${os.cpus().length} CPUs, Node 24 from node_modules; load average ${load[0].toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end\n`
     );
@@ -187,6 +223,7 @@ async function main() {
     printMergeDetails(results.merge);
     printStartupDetails(results.startup, results.loads);
     printCacheDetails(results.cache);
+    printPromoteDetails(results.promote);
     console.log(`\ntotal wall time ${fmtS(elapsedMs(start))}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
