@@ -168,11 +168,18 @@ const referrers_1 = __webpack_require__(9191);
 exports.BLOB_CONCURRENCY = 6;
 /** Existence checks (HEADs) at once. */
 const HEAD_CONCURRENCY = 16;
+/** True the first time `key` is seen. */
+function firstSighting(seen, key) {
+    if (seen.has(key))
+        return false;
+    seen.add(key);
+    return true;
+}
 /** One group per manifest; a blob named by several missing manifests is copied with the first. */
 function planGroups(graph, missing) {
     const assigned = new Set();
     return [...graph.nodes.entries()].map(([digest, node]) => {
-        const blobs = missing.has(digest) ? node.blobs.filter(b => !assigned.has(b.digest) && assigned.add(b.digest)) : [];
+        const blobs = missing.has(digest) ? node.blobs.filter(b => firstSighting(assigned, b.digest)) : [];
         const result = {
             label: node.label,
             digest,

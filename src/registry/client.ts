@@ -192,6 +192,22 @@ export class RegistryClient implements Registry {
       session = await this.startUpload(to, { from, digest: blob.digest });
       if (session === 'mounted') return 'mounted';
     }
+    await this.streamWithRetries(from, to, blob, counter, session);
+    return 'uploaded';
+  }
+
+  /**
+   * Streams the blob, each failed attempt starting over: a fresh upload session (the first one
+   * may be given), the source opened again, and the bytes it counted taken back.
+   */
+  private async streamWithRetries(
+    from: Repo,
+    to: Repo,
+    blob: Pick<Descriptor, 'digest' | 'size'>,
+    counter: ByteCounter,
+    firstSession?: string
+  ): Promise<void> {
+    let session = firstSession;
     for (let attempt = 0; ; attempt++) {
       let sent = 0;
       const count: ByteCounter = n => {
@@ -199,8 +215,7 @@ export class RegistryClient implements Registry {
         counter(n);
       };
       try {
-        await this.streamBlob(from, to, blob, count, session ?? (await this.startUpload(to)));
-        return 'uploaded';
+        return await this.streamBlob(from, to, blob, count, session ?? (await this.startUpload(to)));
       } catch (e) {
         counter(-sent);
         // A 401 here is a token that expired during the copy: the next attempt's POST renews it.
@@ -208,7 +223,7 @@ export class RegistryClient implements Registry {
         if (!again || attempt + 1 >= this.policy.attempts) throw e;
         await this.sleep(retryDelay(attempt, null, this.policy));
         // The last attempt may have landed after all (its answer was lost).
-        if (await this.hasBlob(to, blob.digest)) return 'uploaded';
+        if (await this.hasBlob(to, blob.digest)) return;
         session = undefined;
       }
     }

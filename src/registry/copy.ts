@@ -47,11 +47,18 @@ interface Group {
   started?: number;
 }
 
+/** True the first time `key` is seen. */
+function firstSighting(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
 /** One group per manifest; a blob named by several missing manifests is copied with the first. */
 function planGroups(graph: ImageGraph, missing: Set<string>): Group[] {
   const assigned = new Set<string>();
   return [...graph.nodes.entries()].map(([digest, node]) => {
-    const blobs = missing.has(digest) ? node.blobs.filter(b => !assigned.has(b.digest) && assigned.add(b.digest)) : [];
+    const blobs = missing.has(digest) ? node.blobs.filter(b => firstSighting(assigned, b.digest)) : [];
     const result: GroupResult = {
       label: node.label,
       digest,
