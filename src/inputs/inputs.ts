@@ -195,9 +195,18 @@ const smokeTest: Read<string[]> = (raw, rc) => {
   return [];
 };
 
+/** `Owner/App:Tag` → `owner/app:Tag`: repository names are lowercase by definition, tags keep their case. */
+export function lowercaseName(ref: string): string {
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = name.lastIndexOf(':');
+  const end = colon > name.lastIndexOf('/') ? colon : name.length;
+  return name.slice(0, end).toLowerCase() + ref.slice(end);
+}
+
 /** The image promote copies: a reference with a tag or digest, or a bare name (its commit's `sha-` tag is meant). */
 const sourceImage: Read<string | undefined> = (raw, rc) => {
-  const value = raw.trim();
+  const value = lowercaseName(raw.trim());
   if (value === '') return undefined;
   try {
     parseReference(value);
