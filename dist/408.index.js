@@ -58,6 +58,7 @@ const promote_1 = __webpack_require__(67774);
 const copy_1 = __webpack_require__(39190);
 const graph_1 = __webpack_require__(2643);
 const publish_1 = __webpack_require__(5328);
+const targets_1 = __webpack_require__(39825);
 const push_access_1 = __webpack_require__(76847);
 const outputs_1 = __webpack_require__(65468);
 const promote_summary_1 = __webpack_require__(903);
@@ -72,9 +73,6 @@ async function readSource(client, source) {
     core.info(`promote: ${graph.nodes.size} manifest(s) to copy, ${referrers} referrer(s) and ${graph.tags.length} cosign object(s) among them`);
     return graph;
 }
-function targetRepos(refs) {
-    return [...new Map(refs.map(r => [(0, reference_1.imageName)((0, reference_1.parseReference)(r)), (0, reference_1.repoOf)(r)])).values()];
-}
 /**
  * The promotion, with the client given: the source read whole, every target checked for push
  * access, the graph copied into each, then the tags, last.
@@ -85,8 +83,8 @@ async function promote(cfg, client) {
     const { refs } = await (0, publish_1.resolveTags)(cfg, client);
     if (refs.length === 0)
         throw new Error('promote: no tags to publish under; set tags or images');
-    const targets = targetRepos(refs);
-    await (0, push_access_1.checkPushAccess)(client, targets.map(reference_1.imageName), 'nothing was copied or tagged');
+    const targets = (0, targets_1.targetRepos)(refs);
+    await (0, push_access_1.checkPushAccess)(client, targets.map(t => t.name), 'nothing was copied or tagged');
     const copies = [];
     for (const target of targets)
         copies.push(await (0, copy_1.copyGraph)(client, graph, target));

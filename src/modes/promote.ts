@@ -10,12 +10,13 @@ import { Runner } from '../docker/command';
 import { userDockerConfigDir } from '../docker/login';
 import { RunContext } from '../inputs/context';
 import { platformDigests } from '../oci/manifest';
-import { Repo, imageName, parseReference, repoOf } from '../oci/reference';
+import { parseReference, repoOf } from '../oci/reference';
 import { Config } from '../policy/config';
 import { promoteSource } from '../policy/promote';
 import { CopyResult, copyGraph } from '../registry/copy';
 import { ImageGraph, readGraph, resolveSource } from '../registry/graph';
 import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
+import { targetRepos } from '../registry/targets';
 import { Registry } from '../registry/registry';
 import { checkPushAccess } from '../pipeline/push-access';
 import { setIndexOutputs } from '../report/outputs';
@@ -32,10 +33,6 @@ async function readSource(client: Registry, source: string): Promise<ImageGraph>
     `promote: ${graph.nodes.size} manifest(s) to copy, ${referrers} referrer(s) and ${graph.tags.length} cosign object(s) among them`
   );
   return graph;
-}
-
-function targetRepos(refs: string[]): Repo[] {
-  return [...new Map(refs.map(r => [imageName(parseReference(r)), repoOf(r)])).values()];
 }
 
 export interface Promotion {
@@ -56,7 +53,11 @@ export async function promote(cfg: Config, client: Registry): Promise<Promotion>
   const { refs } = await resolveTags(cfg, client);
   if (refs.length === 0) throw new Error('promote: no tags to publish under; set tags or images');
   const targets = targetRepos(refs);
-  await checkPushAccess(client, targets.map(imageName), 'nothing was copied or tagged');
+  await checkPushAccess(
+    client,
+    targets.map(t => t.name),
+    'nothing was copied or tagged'
+  );
   const copies: CopyResult[] = [];
   for (const target of targets) copies.push(await copyGraph(client, graph, target));
   await putTags(client, refs, graph.root, lastMomentGuard(cfg, client));

@@ -19,7 +19,7 @@ export interface IndexChildren {
   source: string;
 }
 
-type NamedRepo = Repo & { name: string };
+export type NamedRepo = Repo & { name: string };
 
 function named(ref: string): NamedRepo {
   const repo = repoOf(ref);
@@ -27,7 +27,7 @@ function named(ref: string): NamedRepo {
 }
 
 /** The repositories the tags put the index into, each once. */
-function targetRepos(refs: string[]): NamedRepo[] {
+export function targetRepos(refs: string[]): NamedRepo[] {
   const seen = new Map<string, NamedRepo>();
   for (const r of refs.map(named)) seen.set(r.name, r);
   return [...seen.values()];
