@@ -102,8 +102,8 @@ have_packages() {
 packages_github() {
   apt-get update -qq
   apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry skopeo >/dev/null
-  # Ubuntu's archive may have no cosign: the promotion's cosign test then fails, naming it.
-  apt-get install -y -qq cosign >/dev/null 2>&1 || log "no cosign package here; the promotion's cosign test needs one"
+  # The signing and promotion tests verify with cosign 2.x; older Ubuntu archives have none.
+  command -v cosign >/dev/null || apt-get install -y -qq cosign >/dev/null || log "no cosign package here: the signing and promotion tests need cosign on PATH"
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 }
 
@@ -123,6 +123,7 @@ packages() {
   if ! /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' || ! [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]; then
     apt-get install -y -qq -t trixie docker.io docker-buildx >/dev/null
   fi
+  # cosign 2.x (trixie has 2.5), what the signing and promotion tests verify signatures with.
   have_promote_tools || apt-get install -y -qq -t trixie "${PROMOTE_TOOLS[@]}" >/dev/null
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   [ "$TESTENV_STACK" = current ] && current_packages
@@ -368,10 +369,41 @@ pack_buildkit_image() {
 }
 
 # Per-architecture static busybox for the fixture Dockerfiles (busybox-amd64, busybox-arm64,
-# busybox-arm), and the binfmt stand-in image.
+# busybox-arm) and the SSH agent lister, the binfmt stand-in image, and the SBOM scanner stand-in
+# (pushed to the local registry, where BuildKit pulls generator images from).
 fixtures() {
   bins
+  ssh_agent_list
   binfmt_standin_image
+  sbom_scanner_image
+}
+
+# A static Go program that lists an SSH agent's keys, built for amd64 and arm64 when its source changes.
+ssh_agent_list() {
+  local src="$ROOT/__tests__/fixtures/ssh-agent-list/main.go" a
+  command -v go >/dev/null || { ensure_trixie_sources; apt_update; apt-get install -y -qq -t trixie golang-go >/dev/null; }
+  for a in amd64 arm64; do
+    [ "$FIXTURE_BIN_DIR/ssh-agent-list-$a" -nt "$src" ] && continue
+    (cd "$(dirname "$src")" && CGO_ENABLED=0 GOOS=linux GOARCH=$a GOFLAGS=-buildvcs=false GOCACHE="$TESTENV_DIR/gocache" \
+      go build -ldflags='-s -w' -o "$FIXTURE_BIN_DIR/ssh-agent-list-$a" main.go)
+  done
+}
+
+SBOM_SCANNER_IMAGE=$REGISTRY_ADDR/test-fixture/sbom-scanner:1
+
+sbom_scanner_image() {
+  local want W
+  want=$(sha256sum "$ROOT/__tests__/fixtures/sbom-scanner/scan.sh" | cut -c1-64)
+  [ "$(docker image inspect --format '{{index .Config.Labels "test-fixture.scan"}}' "$SBOM_SCANNER_IMAGE" 2>/dev/null)" = "$want" ] &&
+    curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
+      "http://$REGISTRY_ADDR/v2/test-fixture/sbom-scanner/manifests/1" && return 0
+  W="$TESTENV_DIR/sbom-scanner"; rm -rf "$W"; mkdir -p "$W/rootfs/bin"
+  cp "$FIXTURE_BIN_DIR/busybox-amd64" "$W/rootfs/bin/busybox"
+  for l in sh find sed sort tr basename cat; do ln -sf busybox "$W/rootfs/bin/$l"; done
+  cp "$ROOT/__tests__/fixtures/sbom-scanner/scan.sh" "$W/rootfs/bin/scan"
+  printf '%s\n' 'FROM scratch' 'COPY rootfs/ /' "LABEL test-fixture.scan=$want" 'ENTRYPOINT ["/bin/scan"]' >"$W/Dockerfile"
+  docker build -q --network=host -t "$SBOM_SCANNER_IMAGE" "$W" >/dev/null
+  docker push -q "$SBOM_SCANNER_IMAGE" >/dev/null
 }
 
 bins() {

@@ -81,15 +81,16 @@ async function promote(cfg, client) {
     const source = (0, promote_1.promoteSource)(cfg.source, cfg.event.sha, cfg.tagRules);
     const graph = await readSource(client, source);
     const { refs } = await (0, publish_1.resolveTags)(cfg, client);
-    if (refs.length === 0)
-        throw new Error('promote: no tags to publish under; set tags or images');
+    if (refs.length === 0) {
+        throw new Error('promote: no tags to publish under (set tags or images), or none may move (see the notices above); nothing was copied');
+    }
     const targets = (0, targets_1.targetRepos)(refs);
     await (0, push_access_1.checkPushAccess)(client, targets.map(t => t.name), 'nothing was copied or tagged');
     const copies = [];
     for (const target of targets)
         copies.push(await (0, copy_1.copyGraph)(client, graph, target));
-    await (0, publish_1.putTags)(client, refs, graph.root, (0, publish_1.lastMomentGuard)(cfg, client));
-    return { source, graph, refs, copies };
+    const moved = await (0, publish_1.putTags)(client, refs, graph.root, (0, publish_1.lastMomentGuard)(cfg, client));
+    return { source, graph, refs, moved, copies };
 }
 async function runPromoteMode(cfg, _ctx, run) {
     if (!cfg.push) {
@@ -98,12 +99,12 @@ async function runPromoteMode(cfg, _ctx, run) {
     }
     const started = Date.now();
     const client = (0, publish_1.registryClient)(cfg, (0, login_1.userDockerConfigDir)(), run);
-    const { source, graph, refs, copies } = await promote(cfg, client);
+    const { source, graph, moved, copies } = await promote(cfg, client);
     const digest = graph.root.digest;
     const digests = (0, manifest_1.platformDigests)(graph.root);
-    (0, outputs_1.setIndexOutputs)({ digest, digests, refs, platforms: Object.keys(digests) });
-    await (0, promote_summary_1.writePromoteSummary)({ source, digest, refs, copies, ms: Date.now() - started });
-    core.info(`promote: ${source} (${digest}) published under ${refs.length} tag(s) in ${Date.now() - started} ms, ${client.requests} HTTP requests`);
+    (0, outputs_1.setIndexOutputs)({ digest, digests, refs: moved, platforms: Object.keys(digests) }, cfg);
+    await (0, promote_summary_1.writePromoteSummary)({ source, digest, refs: moved, copies, ms: Date.now() - started });
+    core.info(`promote: ${source} (${digest}) published under ${moved.length} tag(s) in ${Date.now() - started} ms, ${client.requests} HTTP requests`);
 }
 
 
@@ -273,7 +274,7 @@ async function needsFallbackTags(client, graph, target, indexesSubjects) {
         return false;
     if (indexesSubjects !== undefined)
         return !indexesSubjects;
-    return (await client.referrers(target, first.value)) === undefined;
+    return (await client.listReferrers(target, first.value)) === undefined;
 }
 async function putSupportingTags(client, graph, target, indexesSubjects) {
     const fallback = await needsFallbackTags(client, graph, target, indexesSubjects);
@@ -543,23 +544,38 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.fallbackTag = fallbackTag;
+exports.referrersTag = referrersTag;
+exports.cosignTag = cosignTag;
+exports.findReferrers = findReferrers;
 exports.referrerFinder = referrerFinder;
+exports.attachReferrer = attachReferrer;
 exports.writeFallbackIndex = writeFallbackIndex;
 exports.mergedTaggedObject = mergedTaggedObject;
 /**
  * What refers to a manifest, found and written as the OCI distribution spec 1.1 says: the
  * referrers API where the registry has one, else the referrers tag schema (the tag `<alg>-<hex>`
- * of the subject holds an image index listing its referrers). Also cosign's older tag scheme:
- * `sha256-<hex>.sig`, `.att` and `.sbom`, each a manifest of its own under that tag.
+ * of the subject holds an image index listing its referrers, which the writer keeps up to date).
+ * Also cosign's older tag scheme: `sha256-<hex>.sig`, `.att` and `.sbom`, each a manifest of its
+ * own under that tag. Signing attaches and verifies through this module; promotion walks and
+ * copies through it.
  */
 const core = __importStar(__webpack_require__(37484));
+const digest_1 = __webpack_require__(68825);
 const manifest_1 = __webpack_require__(32060);
 const reference_1 = __webpack_require__(62148);
 const COSIGN_SUFFIXES = { sig: 'signature', att: 'attestation', sbom: 'SBOM' };
 /** The referrers tag schema's tag for a digest: `sha256:abc…` → `sha256-abc…`. */
-function fallbackTag(digest) {
+function referrersTag(digest) {
     return digest.replace(':', '-');
+}
+/** cosign's tag-scheme tag for what it attaches to a digest: `sha256-<hex>.sig`, `.att` or `.sbom`. */
+function cosignTag(digest, suffix) {
+    return `${referrersTag(digest)}.${suffix}`;
+}
+/** The subject's referrers: from the API, else from the fallback tag's index (none when it has no tag). */
+async function findReferrers(registry, repo, subject, artifactType) {
+    const listed = (await registry.listReferrers(repo, subject)) ?? (await registry.findManifest(repo, referrersTag(subject)))?.json.manifests ?? [];
+    return artifactType ? listed.filter(d => d.artifactType === artifactType) : listed;
 }
 /**
  * Reads a tag, or says there is none: from the repository's tag list when it could be read (one
@@ -584,23 +600,42 @@ async function referrerFinder(client, repo) {
     let hasApi;
     const viaApiOrTag = async (digest) => {
         if (hasApi !== false) {
-            const listed = await client.referrers(repo, digest);
+            const listed = await client.listReferrers(repo, digest);
             hasApi = listed !== undefined;
             if (listed)
                 return listed.length > 0 ? { descriptors: listed } : undefined;
         }
-        const fallback = await readTag(fallbackTag(digest));
+        const fallback = await readTag(referrersTag(digest));
         return fallback?.json.manifests?.length ? { descriptors: fallback.json.manifests, fallback } : undefined;
     };
     return async (digest) => {
         const suffixes = Object.keys(COSIGN_SUFFIXES);
-        const [referrers, ...objects] = await Promise.all([viaApiOrTag(digest), ...suffixes.map(s => readTag(`${fallbackTag(digest)}.${s}`))]);
+        const [referrers, ...objects] = await Promise.all([viaApiOrTag(digest), ...suffixes.map(s => readTag(cosignTag(digest, s)))]);
         const tagged = suffixes.flatMap((s, i) => {
             const manifest = objects[i];
-            return manifest ? [{ tag: `${fallbackTag(digest)}.${s}`, kind: COSIGN_SUFFIXES[s], manifest }] : [];
+            return manifest ? [{ tag: cosignTag(digest, s), kind: COSIGN_SUFFIXES[s], manifest }] : [];
         });
         return { referrers, tagged };
     };
+}
+/**
+ * PUTs the manifest by digest; where the registry does not index it (no `OCI-Subject` in its
+ * answer: no referrers API), adds it to the subject's fallback index (read, extended, written
+ * back) so every verifier finds it either way.
+ */
+async function attachReferrer(registry, repo, subject, m) {
+    const digest = (0, digest_1.sha256Digest)(m.bytes);
+    if (await registry.putReferrer(repo, { bytes: m.bytes, digest, mediaType: m.mediaType }))
+        return digest;
+    const descriptor = {
+        mediaType: m.mediaType,
+        digest,
+        size: m.bytes.length,
+        artifactType: m.artifactType,
+        annotations: m.annotations
+    };
+    await writeFallbackIndex(registry, repo, subject, { descriptors: [descriptor] });
+    return digest;
 }
 /** An index listing `descriptors` in the referrers tag schema's form. */
 function fallbackIndex(descriptors) {
@@ -612,7 +647,7 @@ function fallbackIndex(descriptors) {
  * appended. Says whether it wrote anything.
  */
 async function writeFallbackIndex(client, target, subject, found) {
-    const tag = fallbackTag(subject);
+    const tag = referrersTag(subject);
     const current = await client.findManifest(target, tag);
     if (!current) {
         const bytes = found.fallback?.bytes ?? fallbackIndex(found.descriptors);

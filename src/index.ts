@@ -1,8 +1,11 @@
 /** Entry point for both the main and the post step (runs.main and runs.post share this bundle). */
 import * as core from '@actions/core';
 import { CommandError, runCommand } from './docker/command';
+import { withLatestRelease } from './github/latest-release';
+import { withMetadataFacts } from './github/metadata-facts';
 import { withWorkflowRunRef } from './github/workflow-run';
 import { readRunContext } from './inputs/context';
+import { DECLARED_INPUTS, readMode } from './inputs/inputs';
 import { InputError } from './inputs/problems';
 import { givenInputs } from './inputs/undeclared';
 import { MODE_RUNNERS } from './modes';
@@ -11,7 +14,9 @@ import { loadConfig } from './policy/config';
 import { ReportedError } from './report/reported-error';
 import { isPost, markMainStarted } from './report/state';
 
-const readInput = (name: string): string => core.getInput(name);
+/** Separators (`sep-tags: " "`) are read as written; every other input trimmed, as the runner's toolkit does. */
+const UNTRIMMED = new Set(DECLARED_INPUTS.filter(i => i.keepWhitespace).map(i => i.name));
+const readInput = (name: string): string => core.getInput(name, { trimWhitespace: !UNTRIMMED.has(name) });
 
 /** Runs the mode the configuration validated (so `merge` is the merge, never a build). */
 async function main(): Promise<void> {
@@ -19,7 +24,12 @@ async function main(): Promise<void> {
   try {
     const token = readInput('github-token');
     if (token) core.setSecret(token);
-    const ctx = await withWorkflowRunRef(readRunContext(), { tagsGiven: readInput('tags').trim() !== '', token });
+    const run = readRunContext();
+    // A plan derives no tags: it needs no ref.
+    const tagsGiven = readInput('tags').trim() !== '' || readMode(readInput, run) === 'plan';
+    const withRef = await withWorkflowRunRef(run, { tagsGiven, token });
+    const withLatest = await withLatestRelease(withRef, tagsGiven ? '' : token);
+    const ctx = await withMetadataFacts(withLatest, readInput('meta-tags'), token, m => core.warning(m));
     const cfg = loadConfig(readInput, ctx, givenInputs());
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {

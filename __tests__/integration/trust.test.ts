@@ -29,6 +29,21 @@ jest.setTimeout(600_000);
 
 const event = (name: string): object => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', name), 'utf8')) as object;
 
+/** The environments of the buildx processes running now. */
+function buildxEnvironments(): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      const cmdline = fs.readFileSync(path.join('/proc', pid, 'cmdline'), 'utf8').split('\0');
+      if (cmdline.some(a => a.endsWith('docker-buildx') || a === 'buildx'))
+        out.push(fs.readFileSync(path.join('/proc', pid, 'environ'), 'utf8'));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
 /** The `docker buildx build` command lines (docker is echoed by its full path). */
 const buildCommands = (out: string): string[] => commandLines(out).filter(l => /^\[command\]\S*docker buildx build /.test(l));
 
@@ -67,8 +82,8 @@ describe('untrusted events build without login or push', () => {
   test('workflow_run of a fork pull request (on refs/heads/main)', async () => {
     const { run, repo } = await untrustedBuild('workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main');
     await expectBuiltWithoutLoginOrPush(run, repo, 'workflow_run', 'workflow_run of a pull request from contributor/Hello-World');
-    // The fork's code, not the default branch's: a sha- tag, never main or latest.
-    expect(run.outputs.tags).toBe(`${REGISTRY}/${repo}:sha-aaaabbb`);
+    // The fork's code, not the default branch's: a fork-sha- tag, never main, latest or a trusted sha- tag.
+    expect(run.outputs.tags).toBe(`${REGISTRY}/${repo}:fork-sha-aaaabbb`);
   });
 
   test('merge_group (a merge queue candidate)', async () => {
@@ -112,7 +127,8 @@ describe('cache-to: untrusted code only reads caches', () => {
     expect(run.main.code).toBe(0);
     expect(run.main.stdout).toContain('Push: yes (pull_request event)');
     expect(run.main.stdout).toContain(
-      `::notice::cache-to not used: untrusted code only reads caches (type=registry,ref=${REGISTRY}/${cacheRepo}:buildcache)`
+      // By type only: an s3 or azblob entry may hold a key.
+      '::notice::Caches not used (type=registry): untrusted code only reads caches'
     );
     const build = buildCommands(run.main.stdout);
     expect(build).toHaveLength(1);
@@ -127,7 +143,7 @@ describe('cache-to: untrusted code only reads caches', () => {
   test('control: the same build on a push to the default branch writes the cache', async () => {
     const { run, repo, cacheRepo } = await cachedBuild('push', 'push-default-branch.json', 'refs/heads/main');
     expect(run.main.code).toBe(0);
-    expect(run.main.stdout).not.toContain('cache-to not used');
+    expect(run.main.stdout).not.toContain('Caches not used');
     const build = buildCommands(run.main.stdout);
     expect(build).toHaveLength(1);
     expect(build[0]).toContain(`--cache-to type=registry,ref=${REGISTRY}/${cacheRepo}:buildcache`);
@@ -288,6 +304,7 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
         json(200, { ref: 'refs/tags/v1.2.3', object: { type: 'tag', sha: 'cafe' } });
       else if (req.url?.endsWith('/git/tags/cafe'))
         json(200, { object: { type: 'commit', sha: '1234567890abcdef1234567890abcdef12345678' } });
+      else if (req.url?.endsWith('/releases/tags/v1.2.3')) json(200, { tag_name: 'v1.2.3', prerelease: true });
       else json(404, { message: 'Not Found' });
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -296,11 +313,13 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
 
   afterAll(() => api.stop());
 
-  async function workflowRun(fixture: string) {
+  async function workflowRun(fixture: string, triggeredBy?: string) {
     const repo = uniqueRepo('workflow-run');
+    const payload = event(fixture) as { workflow_run: { event: string } };
+    if (triggeredBy) payload.workflow_run.event = triggeredBy;
     const run = await runAction({
       eventName: 'workflow_run',
-      event: event(fixture),
+      event: payload,
       token: 'ghs_stand_in_token',
       env: { GITHUB_REF: 'refs/heads/main', GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'Octo-Org/Hello-World' },
       inputs: { ...localStackInputs(), platforms: 'linux/amd64', images: `${REGISTRY}/${repo}` }
@@ -331,6 +350,24 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
     expect(await revision(repo, '1.2.3')).toBe('1234567890abcdef1234567890abcdef12345678');
   });
 
+  test('a run on a release marked pre-release: its version only, never latest', async () => {
+    const { run, repo } = await workflowRun('workflow-run-tag.json', 'release');
+    expect(run.main.code).toBe(0);
+    expect(await tagList(REGISTRY, repo)).toEqual(['1.2.3']);
+  });
+
+  test('a plan needs no ref: it runs without the API', async () => {
+    const run = await runAction({
+      eventName: 'workflow_run',
+      event: event('workflow-run-tag.json'),
+      token: '',
+      env: { GITHUB_REF: 'refs/heads/main', PATH: '/nonexistent' },
+      inputs: { mode: 'plan' }
+    });
+    expect(run.main.code).toBe(0);
+    expect(JSON.parse(run.outputs.matrix)).toEqual(expect.objectContaining({ include: expect.any(Array) as unknown }));
+  });
+
   test('without the API, a run that derives tags stops before anything runs, saying why', async () => {
     const repo = uniqueRepo('workflow-run-no-api');
     const run = await runAction({
@@ -348,5 +385,112 @@ describe("workflow_run publishes the triggering run's commit under its own tags"
       )
     );
     expect(commandLines(run.main.stdout)).toEqual([]);
+  });
+});
+
+describe('what the review of the trust fixes found', () => {
+  test('the preflight never asks a registry for a base image named after a withheld build-arg', async () => {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = tempDir('preflight-secret-');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `ARG NPM_TOKEN=none\nFROM ${host}/x:\${NPM_TOKEN}\n`);
+    try {
+      const run = await runAction({
+        eventName: 'pull_request_target',
+        event: event('pull-request-target-fork.json'),
+        env: { GITHUB_REF: 'refs/heads/main' },
+        inputs: {
+          ...localStackInputs(),
+          context: dir,
+          file: path.join(dir, 'Dockerfile'),
+          platforms: 'linux/amd64',
+          'build-args': 'NPM_TOKEN=npm_s3cr3t_to_steal',
+          outputs: 'type=cacheonly'
+        }
+      });
+      expect(run.main.stdout).toContain('Withheld from untrusted code: the build-args NPM_TOKEN');
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.filter(u => u.includes('s3cr3t'))).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("untrusted code with the base repository's token gets no Actions cache: no gha source, no token in buildx's environment", async () => {
+    const token = `actions-runtime-${Date.now().toString(36)}`;
+    const seen: string[] = [];
+    const run = runAction({
+      eventName: 'pull_request_target',
+      event: event('pull-request-target-fork.json'),
+      env: { GITHUB_REF: 'refs/heads/main', ACTIONS_RUNTIME_TOKEN: token, ACTIONS_CACHE_URL: 'http://127.0.0.1:1/' },
+      inputs: {
+        ...localStackInputs(),
+        file: path.join(FIXTURES, 'secret-arg', 'Dockerfile'),
+        platforms: 'linux/amd64',
+        'build-args': 'NPM_TOKEN=x',
+        'allow-untrusted-secrets': 'true',
+        'cache-from': 'type=gha,scope=main',
+        outputs: 'type=cacheonly'
+      }
+    });
+    let done = false;
+    void run.finally(() => (done = true));
+    while (!done) {
+      seen.push(...buildxEnvironments());
+      await new Promise(r => setTimeout(r, 50));
+    }
+    const r = await run;
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toContain("::notice::Caches not used (type=gha): untrusted code that runs with the base repository's token");
+    expect(buildCommands(r.main.stdout)[0]).not.toContain('type=gha');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter(e => e.includes(token)).length).toBe(0);
+  });
+
+  test("issue_comment with push-pull-requests alone is refused: it runs with the base repository's secrets", async () => {
+    const run = await runAction({
+      eventName: 'issue_comment',
+      event: event('issue-comment-pull-request.json'),
+      env: { GITHUB_REF: 'refs/heads/main' },
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64',
+        images: `${REGISTRY}/${uniqueRepo('comment')}`,
+        'push-pull-requests': 'true'
+      }
+    });
+    expect(run.main.code).toBe(1);
+    expect(errorLines(run.main.stdout).join('\n')).toContain('needs allow-pull-request-target: true as well');
+    expect(commandLines(run.main.stdout)).toEqual([]);
+  });
+
+  test('a push to a merge queue branch builds without login or push', async () => {
+    const { run, repo } = await untrustedBuild('push', 'push-feature-branch.json', 'refs/heads/gh-readonly-queue/main/pr-42-abc');
+    await expectBuiltWithoutLoginOrPush(run, repo, 'push', 'push (a merge queue candidate, not yet merged)');
+  });
+
+  test('a same-repository pull request keeps its build secrets; a fork does not', async () => {
+    const out = tempDir('same-repo-secret-');
+    const payload = event('pull-request-fork.json') as { pull_request: { head: { repo: { full_name: string } } } };
+    payload.pull_request.head.repo.full_name = 'Octo-Org/Hello-World';
+    const run = await runAction({
+      eventName: 'pull_request',
+      event: payload,
+      env: { GITHUB_REF: 'refs/pull/42/merge' },
+      inputs: {
+        ...localStackInputs(),
+        file: path.join(FIXTURES, 'untrusted-secret', 'Dockerfile'),
+        platforms: 'linux/amd64',
+        secrets: 'NPM_TOKEN=same-repo-secret',
+        outputs: `type=local,dest=${out}`
+      }
+    });
+    expect(run.main.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'secret.txt'), 'utf8').trim()).toBe('same-repo-secret');
   });
 });

@@ -91,8 +91,8 @@ export class FakeRegistry implements Registry {
     return Promise.resolve([...this.store(this.manifests, repo).keys()].filter(k => !k.startsWith('sha256:')));
   }
 
-  referrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
-    this.calls.push(`referrers ${repo.registry}/${repo.repository}@${digest}`);
+  listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    this.calls.push(`listReferrers ${repo.registry}/${repo.repository}@${digest}`);
     if (!this.referrersApi.has(repo.registry)) return Promise.resolve(undefined);
     const found = [...this.store(this.manifests, repo).entries()].flatMap(([ref, m]) => {
       const json = JSON.parse(m.bytes.toString()) as Manifest['json'];
@@ -130,6 +130,13 @@ export class FakeRegistry implements Registry {
   async putReferrer(repo: Repo, m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<boolean> {
     await this.putManifest(repo, m.digest, m.bytes, m.mediaType);
     return this.referrersApi.has(repo.registry);
+  }
+
+  putBlob(repo: Repo, bytes: Buffer): Promise<string> {
+    this.calls.push(`putBlob ${repo.registry}/${repo.repository}`);
+    const digest = sha256Digest(bytes);
+    this.store(this.blobs, repo).set(digest, bytes);
+    return Promise.resolve(digest);
   }
 
   checkPushAccess(repo: Repo): Promise<void> {

@@ -5,7 +5,7 @@ import * as path from 'path';
 const SRC = path.join(__dirname, '..', '..', 'src');
 
 /** Bottom to top; the entry point (src/index.ts) sits above them all. */
-const LAYERS = ['oci', 'dockerfile', 'inputs', 'policy', 'docker', 'registry', 'github', 'fanout', 'report', 'pipeline', 'modes'];
+const LAYERS = ['oci', 'dockerfile', 'inputs', 'policy', 'docker', 'registry', 'github', 'sign', 'fanout', 'report', 'pipeline', 'modes'];
 
 function layerOf(file: string): number {
   const rel = path.relative(SRC, file);

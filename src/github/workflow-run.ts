@@ -22,6 +22,13 @@ async function tagPointsAt(octokit: Octokit, repository: string, name: string, s
   }
 }
 
+/** A run on a release built its tag; the release says whether it is a pre-release (its checkbox). */
+async function releaseRef(octokit: Octokit, repository: string, tag: string): Promise<NonNullable<RunContext['workflowRunRef']>> {
+  const [owner, repo] = repository.split('/');
+  const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
+  return { ref: `refs/tags/${tag}`, release: { tagName: tag, prerelease: data.prerelease } };
+}
+
 /** Only a workflow_run after a non-pull-request run, deriving its own tags, needs the ref. */
 function needsRef(ctx: RunContext, tagsGiven: boolean): boolean {
   const run = ctx.payload.workflow_run;
@@ -42,7 +49,9 @@ export async function withWorkflowRunRef(ctx: RunContext, opts: { tagsGiven: boo
     return { ...ctx, workflowRunRef: { problem: `workflow_run: github-token is needed ${why}; give it, or set tags explicitly` } };
   try {
     const { getOctokit } = await import('@actions/github');
-    const tag = await tagPointsAt(getOctokit(opts.token, { baseUrl: ctx.apiUrl }), ctx.repository, name, sha);
+    const octokit = getOctokit(opts.token, { baseUrl: ctx.apiUrl });
+    if (ctx.payload.workflow_run?.event === 'release') return { ...ctx, workflowRunRef: await releaseRef(octokit, ctx.repository, name) };
+    const tag = await tagPointsAt(octokit, ctx.repository, name, sha);
     return { ...ctx, workflowRunRef: { ref: `refs/${tag ? 'tags' : 'heads'}/${name}` } };
   } catch (e) {
     const problem = `workflow_run: the GitHub API could not be asked ${why} (${(e as Error).message}); set tags explicitly`;

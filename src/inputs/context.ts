@@ -12,6 +12,8 @@ interface PayloadRepository {
   default_branch?: string;
   pushed_at?: string | number;
   fork?: boolean;
+  private?: boolean;
+  visibility?: string;
   license?: { spdx_id?: string } | null;
 }
 
@@ -20,8 +22,16 @@ export interface EventPayload {
   action?: string;
   number?: number;
   release?: { tag_name?: string; prerelease?: boolean; published_at?: string };
-  pull_request?: { number?: number; updated_at?: string; head?: { repo?: PayloadRepository | null } };
-  head_commit?: { timestamp?: string } | null;
+  pull_request?: {
+    number?: number;
+    updated_at?: string;
+    head?: { sha?: string; repo?: PayloadRepository | null };
+    base?: { ref?: string };
+  };
+  /** push: the branch a pushed tag's commit is on, when GitHub gives one (often null). */
+  base_ref?: string | null;
+  commits?: { id?: string; timestamp?: string }[];
+  head_commit?: { id?: string; timestamp?: string } | null;
   repository?: PayloadRepository;
   /** issue_comment: the issue, with pull_request set when it is a pull request. */
   issue?: { number?: number; pull_request?: object | null };
@@ -52,8 +62,30 @@ export interface RunContext {
   tempDir: string;
   /** The Actions runtime (artifacts, cache service) is reachable: a job on GitHub Actions. */
   actionsRuntime?: boolean;
-  /** workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API. */
-  workflowRunRef?: { ref?: string; problem?: string };
+  /**
+   * workflow_run only: the triggering run's ref, told apart (branch or tag) through the GitHub API,
+   * and the release it published when it ran on a release.
+   */
+  workflowRunRef?: { ref?: string; release?: { tagName: string; prerelease: boolean }; problem?: string };
+  /**
+   * On a run that publishes a stable release: the release GitHub marks as the repository's latest
+   * (tagName undefined: none), or why it could not be asked.
+   */
+  latestRelease?: { tagName?: string; problem?: string };
+  /** The runner can issue this job an OIDC token (the job has id-token: write). */
+  idToken?: boolean;
+  /** When the step started: the clock `{{date}}` in meta-tags reads. */
+  startedAt?: Date;
+  /** The DOCKER_METADATA_* settings docker/metadata-action reads from the environment. */
+  metadataEnv?: Record<string, string>;
+  /** What metadata-action asks the GitHub API, asked beforehand when meta-tags needs it (github/metadata-facts.ts). */
+  metadataFacts?: { defaultBranch?: string; commitDate?: { sha: string; date: string } };
+}
+
+function metadataSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('DOCKER_METADATA_') && e[1] !== undefined)
+  );
 }
 
 /** The event payload GitHub wrote to GITHUB_EVENT_PATH; a file that is not JSON is one clear error. */
@@ -80,6 +112,9 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     tempDir: env.RUNNER_TEMP || os.tmpdir(),
-    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN)
+    actionsRuntime: Boolean(env.ACTIONS_RUNTIME_TOKEN),
+    startedAt: new Date(),
+    metadataEnv: metadataSettings(env),
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
   };
 }

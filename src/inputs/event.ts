@@ -29,12 +29,38 @@ export interface ReleaseEvent {
   publishes: boolean;
 }
 
+/** Code from a pull request, a comment on one, or a merge queue: not reviewed onto a branch yet. */
+export interface UntrustedCode {
+  /** Why, for the log. */
+  reason: string;
+  /** It runs with the base repository's secrets and write token (pull_request_target, issue_comment, workflow_run, merge queue). */
+  withBaseSecrets: boolean;
+  /** From another repository (a fork), or from no one known: not written by someone who could push here. */
+  foreign: boolean;
+}
+
+/** What the payload's `pull_request` says, on any event that carries one (reviews included). */
+export interface PullRequestPayload {
+  /** The payload's `number` (or the pull request's own). */
+  number?: number;
+  /** The pull request's head commit, which differs from GITHUB_SHA (the merge commit). */
+  headSha?: string;
+  /** The branch the pull request targets. */
+  baseRef?: string;
+}
+
+/** A commit the payload dates (a push's `commits`, then its `head_commit`). */
+export interface DatedCommit {
+  sha: string;
+  timestamp: string;
+}
+
 export interface RunEvent {
   name: string;
   /** Set when the code built is a pull request's. */
   pullRequest?: PullRequestCode;
-  /** Why the code built is untrusted; undefined for trusted events. */
-  untrusted?: string;
+  /** Set when the code built is untrusted. */
+  untrusted?: UntrustedCode;
   release?: ReleaseEvent;
   /** The ref and commit whose code is being built ('' when they cannot be told: see refProblem). */
   ref: string;
@@ -43,6 +69,11 @@ export interface RunEvent {
   refProblem?: string;
   /** The repository's default branch, as the payload names it. */
   defaultBranch?: string;
+  pullRequestPayload?: PullRequestPayload;
+  /** A push's `base_ref` (e.g. `refs/heads/main`), when GitHub gives one. */
+  pushBaseRef?: string;
+  /** Commits the payload dates, in payload order. */
+  commitDates?: DatedCommit[];
 }
 
 export function isPullRequestEvent(eventName: string): boolean {
@@ -61,28 +92,51 @@ function commentedPullRequest(ctx: EventContext): number | undefined {
   return ctx.eventName === 'issue_comment' && issue?.pull_request ? issue.number : undefined;
 }
 
-/** A workflow_run whose triggering run built a pull request from another repository (a fork). */
-function forkOfWorkflowRun(ctx: EventContext): string | undefined {
+const sameRepository = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** Branches GitHub's merge queue pushes its candidates to. */
+const MERGE_QUEUE_BRANCH = /^(refs\/heads\/)?gh-readonly-queue\//;
+
+/** A pull request event's code: from a fork unless its head repository is this one. */
+function pullRequestSource(ctx: EventContext): UntrustedCode {
+  const head = ctx.payload.pull_request?.head?.repo?.full_name;
+  const foreign = !sameRepository(head, ctx.payload.repository?.full_name);
+  return { reason: ctx.eventName, withBaseSecrets: ctx.eventName === 'pull_request_target', foreign };
+}
+
+/** A workflow_run after a pull request's run, or after a merge queue candidate's. */
+function workflowRunSource(ctx: EventContext): UntrustedCode | undefined {
   const run = ctx.payload.workflow_run;
-  if (!run || !isPullRequestEvent(run.event ?? '')) return undefined;
+  if (!run) return undefined;
+  if (run.event === 'merge_group' || MERGE_QUEUE_BRANCH.test(run.head_branch ?? '')) {
+    return { reason: 'workflow_run of a merge queue candidate', withBaseSecrets: true, foreign: true };
+  }
+  if (!isPullRequestEvent(run.event ?? '')) return undefined;
   const head = run.head_repository?.full_name;
-  const base = ctx.payload.repository?.full_name;
-  if (head !== undefined && base !== undefined && head.toLowerCase() === base.toLowerCase()) return undefined;
-  return head ?? 'a deleted fork';
+  // A same-repository pull request is still unreviewed code, run here with the base repository's token.
+  if (sameRepository(head, ctx.payload.repository?.full_name)) {
+    return { reason: `workflow_run of pull request code from ${head ?? 'this repository'}`, withBaseSecrets: true, foreign: false };
+  }
+  return { reason: `workflow_run of a pull request from ${head ?? 'a deleted fork'}`, withBaseSecrets: true, foreign: true };
 }
 
 /**
  * The untrusted source of the code: pull requests and the events about them (forks have no
- * registry secrets, and pull_request_target hands them the base repository's), a comment on a
- * pull request, a workflow_run triggered by a fork's pull request, and a merge queue candidate.
+ * registry secrets; pull_request_target, a comment and a workflow_run hand them the base
+ * repository's), a workflow_run triggered by a fork's pull request, and merge queue candidates.
  */
-function untrustedSource(ctx: EventContext): string | undefined {
-  if (isPullRequestEvent(ctx.eventName)) return ctx.eventName;
+function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
+  if (isPullRequestEvent(ctx.eventName)) return pullRequestSource(ctx);
   const commented = commentedPullRequest(ctx);
-  if (commented !== undefined) return `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
-  if (ctx.eventName === 'merge_group') return 'merge_group (a merge queue candidate, not yet merged)';
-  const fork = forkOfWorkflowRun(ctx);
-  return fork ? `workflow_run of a pull request from ${fork}` : undefined;
+  if (commented !== undefined) {
+    const reason = `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
+    return { reason, withBaseSecrets: true, foreign: true };
+  }
+  if (ctx.eventName === 'merge_group' || (ctx.eventName !== 'workflow_run' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
+    return { reason: `${ctx.eventName} (a merge queue candidate, not yet merged)`, withBaseSecrets: true, foreign: true };
+  }
+  return ctx.eventName === 'workflow_run' ? workflowRunSource(ctx) : undefined;
 }
 
 function pullRequestCode(ctx: EventContext): PullRequestCode | undefined {
@@ -96,6 +150,8 @@ function pullRequestCode(ctx: EventContext): PullRequestCode | undefined {
 }
 
 function releaseEvent(ctx: EventContext): ReleaseEvent | undefined {
+  const resolved = ctx.workflowRunRef?.release;
+  if (ctx.eventName === 'workflow_run' && resolved) return { ...resolved, action: 'published', publishes: true };
   if (ctx.eventName !== 'release') return undefined;
   const { release, action } = ctx.payload;
   return {
@@ -120,6 +176,17 @@ function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProble
   return { ref: '', sha, refProblem: resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly' };
 }
 
+function pullRequestPayload(ctx: EventContext): PullRequestPayload | undefined {
+  const { pull_request: pr, number } = ctx.payload;
+  if (!pr) return undefined;
+  return { number: number ?? pr.number, headSha: pr.head?.sha, baseRef: pr.base?.ref };
+}
+
+function commitDates(ctx: EventContext): DatedCommit[] {
+  const { commits, head_commit: head } = ctx.payload;
+  return [...(commits ?? []), ...(head ? [head] : [])].flatMap(c => (c.id && c.timestamp ? [{ sha: c.id, timestamp: c.timestamp }] : []));
+}
+
 export function classifyEvent(ctx: EventContext): RunEvent {
   return {
     name: ctx.eventName,
@@ -127,6 +194,9 @@ export function classifyEvent(ctx: EventContext): RunEvent {
     untrusted: untrustedSource(ctx),
     release: releaseEvent(ctx),
     ...builtCode(ctx),
-    defaultBranch: ctx.payload.repository?.default_branch
+    defaultBranch: ctx.payload.repository?.default_branch,
+    pullRequestPayload: pullRequestPayload(ctx),
+    pushBaseRef: ctx.payload.base_ref ?? undefined,
+    commitDates: commitDates(ctx)
   };
 }

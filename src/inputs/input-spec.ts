@@ -27,10 +27,12 @@ export interface InputSpec<T> {
   /** action.yml's default; the runner fills it in, and so does the reader when the input is empty. */
   default?: string;
   read: Read<T>;
+  /** Whitespace is the value (a separator such as `sep-tags: " "`): read untrimmed, empty only when ''. */
+  keepWhitespace?: boolean;
 }
 
-export function input<T>(name: string, dflt: string | undefined, read: Read<T>): InputSpec<T> {
-  return { name, default: dflt, read };
+export function input<T>(name: string, dflt: string | undefined, read: Read<T>, opts: { keepWhitespace?: boolean } = {}): InputSpec<T> {
+  return { name, default: dflt, read, ...opts };
 }
 
 export type InputGroup = Record<string, InputSpec<unknown>>;
@@ -53,7 +55,8 @@ export function readGroup<G extends InputGroup>(group: G, read: InputReader, p: 
   for (const [field, spec] of Object.entries(group)) {
     const fallback = codeDefault(spec);
     const given = read(spec.name);
-    out[field] = spec.read(given.trim() === '' ? fallback : given, { name: spec.name, fallback, p, ctx });
+    const empty = spec.keepWhitespace ? given === '' : given.trim() === '';
+    out[field] = spec.read(empty ? fallback : given, { name: spec.name, fallback, p, ctx });
   }
   return out as GroupValues<G>;
 }

@@ -9,7 +9,9 @@ import * as semver from 'semver';
 import { parse as parseShellWords } from 'shell-quote';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
+import { addHosts, allow, attests, buildContexts, call, secretEnvs, secretFiles, shmSize, ssh, ulimits } from './build-options';
 import { RunContext } from './context';
+import { csvFields } from './csv';
 import {
   GroupValues,
   InputGroup,
@@ -31,6 +33,7 @@ import {
   verbatim
 } from './input-spec';
 import { listItems } from './lists';
+import { imageItems, ruleText, separator } from './metadata-options';
 import { Problems } from './problems';
 import { RunnerMap, parseRunnerMap } from './runners';
 import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
@@ -73,8 +76,8 @@ const platforms: Read<string[]> = (raw, rc) => {
 
 /** Image names; by default the repository's GHCR image. Repository names are lowercase by definition: case is folded. */
 const images: Read<string[]> = (raw, rc) => {
-  const items = list(raw, rc);
-  if (items.length === 0) return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
+  const items = imageItems(raw, (item, why) => rc.p.add('images', item, why));
+  if (raw.trim() === '') return rc.ctx.repository ? [`ghcr.io/${rc.ctx.repository.toLowerCase()}`] : [];
   const out: string[] = [];
   for (const item of items) {
     try {
@@ -90,7 +93,16 @@ const images: Read<string[]> = (raw, rc) => {
 
 const tags: Read<string[]> = (raw, rc) => {
   const out: string[] = [];
-  for (const item of list(raw, rc)) {
+  const items = list(raw, rc);
+  if (items.some(item => /^type=/i.test(item))) {
+    rc.p.add(
+      'tags',
+      items.find(item => /^type=/i.test(item)) ?? '',
+      'is a docker/metadata-action rule; here tags takes full references (as in build-push-action): put the rules under meta-tags'
+    );
+    return [];
+  }
+  for (const item of items) {
     try {
       const ref = parseReference(item);
       if (!ref.tag) rc.p.add('tags', item, 'has no tag; give full references like ghcr.io/owner/app:1.2.3');
@@ -119,7 +131,7 @@ const buildkitdConfig: Read<string | undefined> = (raw, rc) => {
 /** Cache types buildx knows, for reading and for writing. */
 const CACHE_TYPES = { from: ['registry', 'local', 'gha', 's3', 'azblob'], to: ['registry', 'local', 'gha', 's3', 'azblob', 'inline'] };
 
-/** cache-from/cache-to lines: `type=…,…` of a known type, or an image reference (a registry cache). */
+/** cache-from/cache-to lines: `type=…,…` of a known type (keys as buildx reads them), or an image reference (a registry cache). */
 function cacheEntries(types: string[]): Read<string[]> {
   return (raw, rc) => {
     const out = lines(raw, rc);
@@ -128,7 +140,7 @@ function cacheEntries(types: string[]): Read<string[]> {
         imageReference(line, rc);
         continue;
       }
-      const type = /(?:^|,)\s*type=([^,]*)/.exec(line)?.[1].trim();
+      const type = csvFields(line).get('type')?.toLowerCase();
       if (!type) rc.p.add(rc.name, line, `names no type; use type=${types.join('|')},… or an image reference`);
       else if (!types.includes(type)) rc.p.add(rc.name, line, `has an unknown cache type ${type}; use one of: ${types.join(', ')}`);
     }
@@ -228,6 +240,38 @@ const runners: Read<RunnerMap> = (raw, rc) => {
   return map;
 };
 
+/** Which Sigstore services sign: chosen from the repository's visibility, named, or given as URLs (a private instance, tests). */
+export type SigstoreChoice =
+  | { instance: 'auto' | 'public-good' | 'github' }
+  | { instance: 'custom'; fulcio?: string; rekor?: string; tsa?: string; trustedRoot?: string };
+
+const SIGSTORE_KEYS = { fulcio: 'fulcio', rekor: 'rekor', tsa: 'tsa', 'trusted-root': 'trustedRoot' } as const;
+
+const sigstore: Read<SigstoreChoice> = (raw, rc) => {
+  const value = raw.trim();
+  if (['auto', 'public-good', 'github'].includes(value)) return { instance: value as 'auto' | 'public-good' | 'github' };
+  const custom: Extract<SigstoreChoice, { instance: 'custom' }> = { instance: 'custom' };
+  for (const line of listItems(value)) {
+    const [key, ...rest] = line.split('=');
+    const field = SIGSTORE_KEYS[key.trim() as keyof typeof SIGSTORE_KEYS];
+    if (!field || rest.length === 0)
+      rc.p.add('sigstore', line, 'is not auto, public-good, github, or fulcio=URL, rekor=URL, tsa=URL, trusted-root=FILE lines');
+    else custom[field] = rest.join('=').trim().replace(/\/+$/, '');
+  }
+  if (!custom.fulcio && !custom.trustedRoot) rc.p.add('sigstore', value, 'names no fulcio=URL nor trusted-root=FILE');
+  return custom;
+};
+
+/** A cosign private key (masked line by line before anything can print it). */
+const signingKey: Read<string | undefined> = (raw, rc) => {
+  const key = raw.trim();
+  if (key === '') return undefined;
+  maskValue(key);
+  if (!/-----BEGIN (ENCRYPTED )?(SIGSTORE|COSIGN) PRIVATE KEY-----/.test(key))
+    rc.p.push('signing-key: is not a cosign private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, from cosign generate-key-pair)');
+  return key;
+};
+
 export const MODE_INPUTS = {
   mode: input('mode', 'build', choice(MODES))
 };
@@ -258,7 +302,20 @@ export const BUILD_INPUTS = {
   outputs: input('outputs', undefined, lines),
   load: input('load', 'false', bool),
   provenance: input('provenance', undefined, attestation),
-  sbom: input('sbom', 'false', attestation)
+  sbom: input('sbom', 'false', attestation),
+  attests: input('attests', undefined, attests),
+  addHosts: input('add-hosts', undefined, addHosts),
+  allow: input('allow', undefined, allow),
+  buildContexts: input('build-contexts', undefined, buildContexts),
+  /** buildx's --call: check, outline or targets evaluate the build instead of running it. */
+  call: input('call', undefined, call),
+  cgroupParent: input('cgroup-parent', undefined, optional),
+  noCacheFilters: input('no-cache-filters', undefined, list),
+  secretEnvs: input('secret-envs', undefined, secretEnvs),
+  secretFiles: input('secret-files', undefined, secretFiles),
+  shmSize: input('shm-size', undefined, shmSize),
+  ssh: input('ssh', undefined, ssh),
+  ulimit: input('ulimit', undefined, ulimits)
 };
 
 /** Where it goes, and with which credentials. */
@@ -272,6 +329,12 @@ export const PUBLISH_INPUTS = {
   /** mode: promote: the published image to copy (image@digest, image:tag, or a name for its commit's sha- tag). */
   source: input('source', undefined, sourceImage),
   tagRules: input('tag-rules', undefined, tagRules),
+  /** docker/metadata-action's `tags` rules and `flavor`, as written for it. */
+  metaTags: input('meta-tags', undefined, ruleText),
+  flavor: input('flavor', undefined, ruleText),
+  sepTags: input('sep-tags', undefined, separator, { keepWhitespace: true }),
+  sepLabels: input('sep-labels', undefined, separator, { keepWhitespace: true }),
+  sepAnnotations: input('sep-annotations', undefined, separator, { keepWhitespace: true }),
   /** Where username/password belong. */
   registries: input('registry', undefined, registries),
   username: input('username', undefined, text),
@@ -286,6 +349,19 @@ export const BUILDER_INPUTS = {
   driver: input('driver', 'docker-container', choice(DRIVERS)),
   driverOpts: input('driver-opts', undefined, keyValues()),
   buildkitdConfigInline: input('buildkitd-config-inline', undefined, buildkitdConfig)
+};
+
+/** Signing and attesting what is published (see "Supply chain" in the README). */
+export const SIGN_INPUTS = {
+  /** Sign every published manifest: keyless with the job's OIDC identity, or with signing-key. */
+  sign: input('sign', 'false', bool),
+  /** A SLSA provenance attestation for the published index, signed the same way. */
+  attest: input('attest', 'false', bool),
+  signingKey: input('signing-key', undefined, signingKey),
+  signingKeyPassword: input('signing-key-password', undefined, verbatim),
+  /** auto: a Rekor entry for public repositories only. */
+  transparencyLog: input('transparency-log', 'auto', choice(TRISTATE)),
+  sigstore: input('sigstore', 'auto', sigstore)
 };
 
 /** The native-runner fan-out (mode: plan, leg, merge). */
@@ -317,9 +393,10 @@ export type PublishInputs = GroupValues<typeof PUBLISH_INPUTS>;
 export type BuilderInputs = GroupValues<typeof BUILDER_INPUTS>;
 export type FanoutInputs = GroupValues<typeof FANOUT_INPUTS>;
 export type ToolInputs = GroupValues<typeof TOOL_INPUTS>;
-export type Inputs = GroupValues<typeof MODE_INPUTS> & BuildInputs & PublishInputs & BuilderInputs & FanoutInputs & ToolInputs;
+export type SignInputs = GroupValues<typeof SIGN_INPUTS>;
+export type Inputs = GroupValues<typeof MODE_INPUTS> & BuildInputs & PublishInputs & BuilderInputs & FanoutInputs & ToolInputs & SignInputs;
 
-const GROUPS: InputGroup[] = [MODE_INPUTS, BUILD_INPUTS, FANOUT_INPUTS, PUBLISH_INPUTS, BUILDER_INPUTS, TOOL_INPUTS];
+const GROUPS: InputGroup[] = [MODE_INPUTS, BUILD_INPUTS, FANOUT_INPUTS, PUBLISH_INPUTS, BUILDER_INPUTS, TOOL_INPUTS, SIGN_INPUTS];
 
 /** Every input the action declares (action.yml must declare exactly these). */
 export const DECLARED_INPUTS: InputSpec<unknown>[] = GROUPS.flatMap(g => Object.values(g));
@@ -346,6 +423,14 @@ function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): 
   if (i.pushMode === 'true' && i.outputs.length > 0)
     p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
   if (i.load && i.outputs.length > 0) p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
+  if (i.call && !/^build\b/i.test(i.call) && (i.pushMode === 'true' || i.load || i.outputs.length > 0)) {
+    p.add(
+      'call',
+      i.call,
+      'evaluates the build without running it, so nothing is pushed, loaded or output; drop push: true, load or outputs'
+    );
+  }
+  if (i.signingKey && !i.sign && !i.attest) p.push('signing-key: given, but neither sign nor attest is true');
   if (explicitBuilder && (i.driverOpts.length > 0 || i.buildkitdConfigInline)) {
     p.push(
       'builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates'
@@ -377,21 +462,33 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   const publish = readGroup(PUBLISH_INPUTS, read, p, ctx);
   const builder = readGroup(BUILDER_INPUTS, read, p, ctx);
   const tools = readGroup(TOOL_INPUTS, read, p, ctx);
+  const signing = readGroup(SIGN_INPUTS, read, p, ctx);
   // The docker driver is the engine's own builder: it is used, never created or removed.
   const builderName = builder.builder ?? (builder.driver === 'docker' ? 'default' : undefined);
-  const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools };
+  const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools, ...signing };
   maskSecrets(inputs);
   combinationProblems(inputs, builder.builder !== undefined, p);
+  if (read('tag-rules').trim() !== '' && (inputs.metaTags !== undefined || inputs.flavor !== undefined)) {
+    p.push(
+      "tag-rules: adjusts this action's own tag rules, and meta-tags/flavor replace them with docker/metadata-action's; use one or the other"
+    );
+  }
   return inputs;
 }
 
 /**
  * Every secret value among the inputs, masked before anything can print it (problems included):
- * build secrets, passwords, and the values of build-args whose names look secret.
+ * build secrets (values and the environment variables secret-envs names), passwords, and the
+ * values of build-args whose names look secret.
  */
-function maskSecrets(i: Pick<Inputs, 'secrets' | 'password' | 'githubToken' | 'buildArgs'>): void {
-  const values = [...i.secrets.map(s => s.value), ...secretLookingBuildArgs(i.buildArgs).map(a => a.value)];
+function maskSecrets(i: Pick<Inputs, 'secrets' | 'secretEnvs' | 'password' | 'githubToken' | 'buildArgs' | 'signingKeyPassword'>): void {
+  const values = [
+    ...i.secrets.map(s => s.value),
+    ...i.secretEnvs.map(s => process.env[s.env] ?? ''),
+    ...secretLookingBuildArgs(i.buildArgs).map(a => a.value)
+  ];
   for (const value of values) maskValue(value);
   if (i.password) core.setSecret(i.password);
   if (i.githubToken) core.setSecret(i.githubToken);
+  if (i.signingKeyPassword) core.setSecret(i.signingKeyPassword);
 }

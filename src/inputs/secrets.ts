@@ -69,20 +69,28 @@ export function parseSecrets(raw: string, p: Problems): BuildSecret[] {
   return out;
 }
 
-/** Words that make a build-arg name look like it carries a credential. */
+/** Words that make a build-arg name look like it carries a credential (a trailing S is dropped first: TOKENS, KEYS). */
 const SECRET_WORDS = new Set([
   'TOKEN',
   'PASSWORD',
   'PASSWD',
   'PASS',
+  'PASSPHRASE',
   'PWD',
   'SECRET',
   'KEY',
   'APIKEY',
   'CREDENTIAL',
-  'CREDENTIALS',
+  'CRED',
   'AUTH',
-  'PAT'
+  'PAT',
+  'DSN',
+  'PRIVATE',
+  'NPMRC',
+  'PYPIRC',
+  'NETRC',
+  'COOKIE',
+  'SESSION'
 ]);
 
 /** The words of a name: split on _, -, . and camelCase boundaries (NPM_TOKEN, npmToken, api-key). */
@@ -93,9 +101,23 @@ function nameWords(name: string): string[] {
     .map(w => w.toUpperCase());
 }
 
-/** `build-args` entries (KEY=VALUE) whose name has a secret-sounding word (as a whole word). */
+/** Words unlikely to mean anything else even run together with others (NPMTOKEN, DBPASSWORD, SECRETKEY). */
+const SECRET_PARTS = ['TOKEN', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'APIKEY', 'PRIVATEKEY', 'CREDENTIAL'];
+
+function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  return (
+    SECRET_PARTS.some(part => upper.includes(part)) ||
+    nameWords(name).some(w => SECRET_WORDS.has(w) || SECRET_WORDS.has(w.replace(/S$/, '')))
+  );
+}
+
+/**
+ * `build-args` entries (KEY=VALUE) whose name looks like it carries a credential: a secret-sounding
+ * word as a whole word (NPM_TOKEN, api-key, githubPat), or a strong one anywhere (NPMTOKEN).
+ */
 export function secretLookingBuildArgs(buildArgs: string[]): { name: string; value: string }[] {
   return buildArgs
     .map(line => ({ name: line.slice(0, line.indexOf('=')), value: line.slice(line.indexOf('=') + 1) }))
-    .filter(a => nameWords(a.name).some(w => SECRET_WORDS.has(w)));
+    .filter(a => looksSecret(a.name));
 }

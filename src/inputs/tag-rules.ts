@@ -69,9 +69,12 @@ export function parseTagRules(raw: string): { rules: TagRules; errors: string[] 
   const errors: string[] = [];
   for (const { line, key, value } of keyValueLines(raw)) {
     const parse = Object.prototype.hasOwnProperty.call(RULES, key) ? RULES[key] : undefined;
-    const problem = parse
-      ? parse(rules, value.trim())
-      : 'is not a rule; use latest=, edge-branch=, prefix=, suffix=, semver=, raw= or sha=';
+    const problem =
+      key === 'type'
+        ? "is docker/metadata-action's rule syntax; give those lines as meta-tags (and flavor) instead"
+        : parse
+          ? parse(rules, value.trim())
+          : 'is not a rule; use latest=, edge-branch=, prefix=, suffix=, semver=, raw= or sha=';
     if (problem) errors.push(`tag-rules: "${line}" ${problem}`);
   }
   if (rules.semver.length === 0) rules.semver = DEFAULT_SEMVER_TEMPLATES;

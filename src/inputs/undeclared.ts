@@ -9,7 +9,10 @@ import { Problems } from './problems';
 
 /** Inputs of Docker's actions that this action has under another name. */
 const RENAMED: Record<string, string> = {
-  flavor: 'tag-rules',
+  'meta-flavor': 'flavor',
+  'meta-images': 'images',
+  'meta-labels': 'labels',
+  'meta-annotations': 'annotations',
   version: 'buildx-version',
   image: 'qemu-image',
   name: 'builder',

@@ -9,7 +9,7 @@ import { buildImage } from '../pipeline/build';
 import { reportBuild } from '../pipeline/outputs';
 import { checkPushAccess } from '../pipeline/push-access';
 import { startRun } from '../pipeline/run';
-import { readBack, smokeTestPushed } from '../pipeline/verify';
+import { readBack, signLeg, smokeTestPushed } from '../pipeline/verify';
 
 async function handOff(cfg: Config, ctx: RunContext, digest: string): Promise<void> {
   const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
@@ -29,6 +29,7 @@ export async function runLegMode(cfg: Config, ctx: RunContext, run: Runner): Pro
   }
   const image = await readBack(r, cfg.images[0], built.meta.digest);
   if (cfg.smokeTest.length > 0) await smokeTestPushed(r, `${cfg.images[0]}@${image.digest}`);
+  await signLeg(r, image);
   await handOff(cfg, ctx, image.digest);
   await reportBuild(r, [], built, image);
 }

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { removeBuilder } from '../docker/buildx';
 import { Runner, runCommand } from '../docker/command';
 import { logout } from '../docker/login';
+import { GITHUB_CACHE_ENV } from '../policy/build-command';
 import { PostState, loadState } from '../report/state';
 
 async function attempt(what: string, fn: () => Promise<void> | void): Promise<void> {
@@ -15,7 +16,8 @@ async function attempt(what: string, fn: () => Promise<void> | void): Promise<vo
 }
 
 export async function runPost(state: PostState = loadState(), run: Runner = runCommand): Promise<void> {
-  const env: Record<string, string> = {};
+  // Removing a builder and logging out never need the Actions cache token.
+  const env: Record<string, string> = Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, '']));
   if (state.dockerConfig) env.DOCKER_CONFIG = state.dockerConfig;
   if (state.buildxConfig) env.BUILDX_CONFIG = state.buildxConfig;
   if (state.builder && state.buildxCommand) {

@@ -40,6 +40,8 @@ export interface Promotion {
   source: string;
   graph: ImageGraph;
   refs: string[];
+  /** The references that moved (the backport guard may hold some back at the last moment). */
+  moved: string[];
   copies: CopyResult[];
 }
 
@@ -51,7 +53,9 @@ export async function promote(cfg: Config, client: Registry): Promise<Promotion>
   const source = promoteSource(cfg.source as string, cfg.event.sha, cfg.tagRules);
   const graph = await readSource(client, source);
   const { refs } = await resolveTags(cfg, client);
-  if (refs.length === 0) throw new Error('promote: no tags to publish under; set tags or images');
+  if (refs.length === 0) {
+    throw new Error('promote: no tags to publish under (set tags or images), or none may move (see the notices above); nothing was copied');
+  }
   const targets = targetRepos(refs);
   await checkPushAccess(
     client,
@@ -60,8 +64,8 @@ export async function promote(cfg: Config, client: Registry): Promise<Promotion>
   );
   const copies: CopyResult[] = [];
   for (const target of targets) copies.push(await copyGraph(client, graph, target));
-  await putTags(client, refs, graph.root, lastMomentGuard(cfg, client));
-  return { source, graph, refs, copies };
+  const moved = await putTags(client, refs, graph.root, lastMomentGuard(cfg, client));
+  return { source, graph, refs, moved, copies };
 }
 
 export async function runPromoteMode(cfg: Config, _ctx: RunContext, run: Runner): Promise<void> {
@@ -71,12 +75,12 @@ export async function runPromoteMode(cfg: Config, _ctx: RunContext, run: Runner)
   }
   const started = Date.now();
   const client = registryClient(cfg, userDockerConfigDir(), run);
-  const { source, graph, refs, copies } = await promote(cfg, client);
+  const { source, graph, moved, copies } = await promote(cfg, client);
   const digest = graph.root.digest;
   const digests = platformDigests(graph.root);
-  setIndexOutputs({ digest, digests, refs, platforms: Object.keys(digests) });
-  await writePromoteSummary({ source, digest, refs, copies, ms: Date.now() - started });
+  setIndexOutputs({ digest, digests, refs: moved, platforms: Object.keys(digests) }, cfg);
+  await writePromoteSummary({ source, digest, refs: moved, copies, ms: Date.now() - started });
   core.info(
-    `promote: ${source} (${digest}) published under ${refs.length} tag(s) in ${Date.now() - started} ms, ${client.requests} HTTP requests`
+    `promote: ${source} (${digest}) published under ${moved.length} tag(s) in ${Date.now() - started} ms, ${client.requests} HTTP requests`
   );
 }

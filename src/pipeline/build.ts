@@ -8,9 +8,8 @@ import * as path from 'path';
 import { BuildMetadata, runBuild, writeSecretFiles } from '../docker/build';
 import { login } from '../docker/login';
 import { QemuResult } from '../docker/qemu';
-import { buildCommand, planCache } from '../policy/build-command';
+import { CachePlan, buildCommand, planCache } from '../policy/build-command';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
-import { SecretsPlan, planSecrets } from '../policy/trust';
 import { recordState } from '../report/state';
 import { prepareBuilder } from './builder';
 import { Run } from './run';
@@ -45,17 +44,12 @@ async function loginAll(r: Run): Promise<void> {
   }
 }
 
-/** Says what untrusted code did not get, and how to give it. */
-function noticeWithheld(withheld: SecretsPlan['withheld']): void {
-  const parts = [
-    ...(withheld.secrets.length > 0 ? [`secrets ${withheld.secrets.join(', ')}`] : []),
-    ...(withheld.buildArgs.length > 0 ? [`the build-args ${withheld.buildArgs.join(', ')}`] : [])
-  ];
-  if (parts.length === 0) return;
-  core.notice(
-    `Withheld from untrusted code: ${parts.join('; ')} (a Dockerfile line could send them anywhere); ` +
-      'allow-untrusted-secrets: true passes them'
-  );
+function noticeUnusedCaches(cache: CachePlan): void {
+  if (cache.refused.length === 0) return;
+  const why = cache.withoutGithubCache
+    ? "untrusted code that runs with the base repository's token gets no Actions cache, and writes no cache"
+    : 'untrusted code only reads caches';
+  core.notice(`Caches not used (${cache.refused.join(', ')}): ${why}`);
 }
 
 /** Builds (and pushes) to the target, after every planned argument is known. */
@@ -65,16 +59,15 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   if (metadata.warning) core.warning(metadata.warning);
   const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
   const metadataFile = path.join(r.runDir, 'metadata.json');
-  const cache = planCache(cfg, { leg: target.leg, onGitHub: Boolean(process.env.ACTIONS_RUNTIME_TOKEN), writeCache: cfg.trust.writeCache });
-  if (cache.refused.length > 0) core.notice(`cache-to not used: untrusted code only reads caches (${cache.refused.join('; ')})`);
-  const secrets = planSecrets(cfg, cfg.trust);
-  noticeWithheld(secrets.withheld);
+  const onGitHub = Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
+  const cache = planCache(cfg, { leg: target.leg, onGitHub, writeCache: cfg.trust.writeCache, githubCache: cfg.trust.githubCache });
+  noticeUnusedCaches(cache);
   const command = buildCommand(
-    { ...cfg, ...cache, buildArgs: secrets.buildArgs, labels: metadata.labels, annotations: metadata.annotations },
+    { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
     {
       builder,
       tags: target.tags,
-      secretFiles: writeSecretFiles(r.runDir, secrets.secrets),
+      secretFiles: writeSecretFiles(r.runDir, cfg.secrets),
       metadataFile,
       pushByDigest: target.pushByDigest,
       loadTags: target.loadTags

@@ -8,15 +8,18 @@ import { Run } from './run';
 export async function reportBuild(r: Run, refs: string[], b: Built, image?: PublishedImage): Promise<void> {
   const { cfg } = r;
   const digests = image?.digests ?? {};
-  setBuildOutputs({
-    refs,
-    platforms: cfg.platforms,
-    digest: b.meta.digest,
-    imageId: b.meta.imageId,
-    raw: b.meta.raw,
-    metadata: b.metadata,
-    digests
-  });
+  setBuildOutputs(
+    {
+      refs,
+      platforms: cfg.platforms,
+      digest: b.meta.digest,
+      imageId: b.meta.imageId,
+      raw: b.meta.raw,
+      metadata: b.metadata,
+      digests
+    },
+    cfg
+  );
   await writeSummary({
     tags: refs,
     digest: b.meta.digest,

@@ -8,6 +8,9 @@ import { preflight } from '../registry/preflight';
 import { RegistryReader } from '../registry/registry';
 import { ReportedError } from '../report/reported-error';
 
+/** No Dockerfile is this large: a bigger file (or a device) is not read. */
+const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
+
 /** A remote build context has no Dockerfile here to read, unless `file` names one. */
 function dockerfilePath(cfg: Config): string | undefined {
   if (cfg.file) return cfg.file;
@@ -21,6 +24,11 @@ export async function checkBaseImages(cfg: Config, client: RegistryReader): Prom
   const file = dockerfilePath(cfg);
   if (!file || !fs.existsSync(file)) {
     core.info(`Preflight: skipped (no Dockerfile to read${file ? ` at ${file}` : ' for a remote context'})`);
+    return;
+  }
+  const stat = fs.statSync(file);
+  if (!stat.isFile() || stat.size > MAX_DOCKERFILE_BYTES) {
+    core.warning(`Preflight: skipped: ${file} is not a Dockerfile-sized regular file`);
     return;
   }
   const input = { file, text: fs.readFileSync(file, 'utf8'), buildArgs: cfg.buildArgs, platforms: cfg.platforms, target: cfg.target };

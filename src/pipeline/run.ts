@@ -12,6 +12,7 @@ import { Runner } from '../docker/command';
 import { createPrivateDockerConfig, dockerEnv, userDockerConfigDir } from '../docker/login';
 import { RunContext } from '../inputs/context';
 import { secretLookingBuildArgs } from '../inputs/secrets';
+import { GITHUB_CACHE_ENV } from '../policy/build-command';
 import { Config } from '../policy/config';
 import { registryClient } from '../registry/publish';
 import { Registry } from '../registry/registry';
@@ -30,7 +31,8 @@ export interface Run {
   bx: Buildx;
 }
 
-function createRunDir(ctx: RunContext): string {
+/** The run's private directory (0700), removed by the post step. */
+export function createRunDir(ctx: RunContext): string {
   const dir = path.join(ctx.tempDir, `multiarch-${ctx.runId}-${crypto.randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   recordState({ runDir: dir });
@@ -50,10 +52,32 @@ function dockerConfigFor(cfg: Config, runDir: string): Record<string, string> {
   return env;
 }
 
+/** Says what untrusted code did not get, and how to give it. */
+function noticeWithheld(withheld: Config['withheld']): void {
+  const parts = [
+    ...(withheld.secrets.length > 0 ? [`secrets ${withheld.secrets.join(', ')}`] : []),
+    ...(withheld.ssh.length > 0 ? [`SSH ${withheld.ssh.join(', ')}`] : []),
+    ...(withheld.buildArgs.length > 0 ? [`the build-args ${withheld.buildArgs.join(', ')}`] : [])
+  ];
+  if (parts.length === 0) return;
+  core.notice(
+    `Withheld from untrusted code: ${parts.join('; ')} (a Dockerfile line could send them anywhere); ` +
+      'allow-untrusted-secrets: true passes them'
+  );
+}
+
+/** meta-tags' warnings, and the tags this action's safety rules kept from moving. */
+export function announceTagNotes(cfg: Config): void {
+  for (const w of cfg.derived?.notes?.warnings ?? []) core.warning(w);
+  for (const h of cfg.derived?.notes?.held ?? []) core.notice(`Not tagging ${h.tag}: ${h.why}`);
+}
+
 function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  noticeWithheld(cfg.withheld);
+  announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
     core.warning(
       `build-args: ${name} looks like a secret. Its value is kept in the image history and the provenance attestation; ` +
@@ -92,7 +116,9 @@ function findBuildx(cfg: Config, run: Runner, env: Record<string, string>): Prom
 export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promise<Run> {
   announce(cfg);
   const runDir = createRunDir(ctx);
-  const env = dockerConfigFor(cfg, runDir);
+  // Untrusted code with the base repository's token: no docker or buildx command gets the cache token.
+  const withoutGithubCache = cfg.trust.githubCache === 'none' ? Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, ''])) : {};
+  const env = { ...dockerConfigFor(cfg, runDir), ...withoutGithubCache };
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
   const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, run, env));
   await checkEngineStore(cfg, run, env);

@@ -1,17 +1,19 @@
 /**
  * Verify, then tag: what was pushed by digest is read back (each platform's config and program
- * checked), smoke-tested when asked, and only then tagged, so no tag ever names a broken image.
+ * checked), smoke-tested when asked, signed and its signatures verified when asked, and only then
+ * tagged, so no tag ever names a broken or unsigned image.
  */
 import * as core from '@actions/core';
 import { engineImageStore } from '../docker/engine';
 import { smokeTest } from '../docker/smoke';
-import { repoOf } from '../oci/reference';
+import { imageName, parseReference, repoOf } from '../oci/reference';
 import { lastMomentGuard, putTags } from '../registry/publish';
 import { PublishedImage, inspectPublished } from '../registry/readback';
 import { prepareTargets } from '../registry/targets';
 import { ReportedError } from '../report/reported-error';
 import { writeSmokeSummary } from '../report/summary';
 import { Run } from './run';
+import { signBeforeTagging } from './sign';
 
 /** Reads the image pushed to `image` back: every platform's config architecture and program checked. */
 export async function readBack(r: Run, image: string, digest: string | undefined): Promise<PublishedImage> {
@@ -49,11 +51,23 @@ export async function smokeTestPushed(r: Run, image: string): Promise<void> {
 }
 
 /**
- * Puts the tags on an image pushed by digest to `source` and read back from there (children
- * copied where a tag needs them; those the read-back fetched are known to be in `source`).
+ * Signs a leg's platform manifests (with `sign`) and verifies the signatures from the registry; a
+ * leg's own index is never published, so it is neither signed nor attested.
  */
-export async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<void> {
+export async function signLeg(r: Run, image: PublishedImage): Promise<void> {
+  await signBeforeTagging(r, { images: r.cfg.images, top: image.manifest, refs: [], signTop: false });
+}
+
+/**
+ * Puts the tags on an image pushed by digest to `source` and read back from there (children
+ * copied where a tag needs them; those the read-back fetched are known to be in `source`). With
+ * `sign` or `attest`, every repository a tag names gets the signatures first, and they are read
+ * back and verified before the first tag moves.
+ */
+export async function tagPushed(r: Run, source: string, image: PublishedImage, refs: string[]): Promise<string[]> {
   const children = image.manifest.json.manifests?.map(d => d.digest) ?? [];
   await prepareTargets(r.client, { source, children, fetched: Object.values(image.digests) }, refs);
-  await putTags(r.client, refs, image.manifest, lastMomentGuard(r.cfg, r.client));
+  const images = [...new Set(refs.map(ref => imageName(parseReference(ref))))];
+  await signBeforeTagging(r, { images, top: image.manifest, refs, signTop: true });
+  return putTags(r.client, refs, image.manifest, lastMomentGuard(r.cfg, r.client));
 }

@@ -1,5 +1,8 @@
 /** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
+import { evaluatesOnly } from '../inputs/build-options';
+import { csvFields } from '../inputs/csv';
 import { BuildInputs, Inputs } from '../inputs/inputs';
+import { GithubCache } from './trust';
 
 export interface BuildPlan {
   builder: string;
@@ -59,13 +62,15 @@ export interface BuildCommand {
 
 /**
  * Names buildx and the docker CLI read from their own environment (settings, the daemon, TLS,
- * proxies, the Go runtime, tracing): a build-arg of that name must keep NAME=VALUE on the command
- * line, or its value would configure buildx itself (an HTTPS_PROXY build-arg would proxy buildx).
+ * proxies, the Go runtime, tracing, the git it runs for build metadata): a build-arg of that name
+ * must keep NAME=VALUE on the command line, or its value would configure buildx itself (an
+ * HTTPS_PROXY build-arg would proxy buildx).
  */
 const BUILDX_READS = new RegExp(
   '^(' +
     [
-      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+',
+      'PATH|HOME|TMPDIR|TERM|NO_COLOR|XDG_[A-Z_]+|SSL_CERT_(FILE|DIR)|GO[A-Z]+|OTEL_[A-Z_]+|LD_[A-Z_]+|KUBECONFIG|ACTIONS_[A-Z_]+',
+      'GIT_(DIR|WORK_TREE|CONFIG[A-Z_]*|SSH[A-Z_]*|ASKPASS|TERMINAL_PROMPT|TRACE[A-Z_]*|EXEC_PATH|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|SSL_[A-Z_]+|PROXY_COMMAND)',
       '(HTTPS?|FTP|ALL|NO)_PROXY|(https?|ftp|all|no)_proxy',
       'DOCKER_(HOST|CONFIG|CONTEXT|TLS|TLS_VERIFY|CERT_PATH|API_VERSION|DEFAULT_PLATFORM|BUILDKIT|CLI_[A-Z_]+)',
       'BUILDX_[A-Z_]+|BUILDKIT_[A-Z_]+|EXPERIMENTAL_BUILDKIT_[A-Z_]+'
@@ -73,20 +78,29 @@ const BUILDX_READS = new RegExp(
     ')$'
 );
 
-export function buildxReads(name: string): boolean {
-  return BUILDX_READS.test(name);
+/** Cloud credentials buildx reads only for a cache of that kind (s3, azblob). */
+const CACHE_CREDENTIALS: [RegExp, string][] = [
+  [/^AWS_[A-Z_]+$/, 's3'],
+  [/^AZURE_[A-Z_]+$/, 'azblob']
+];
+
+/** Whether buildx reads `name` from its environment, given the caches this build uses. */
+export function buildxReads(name: string, caches: string[] = []): boolean {
+  if (BUILDX_READS.test(name)) return true;
+  const types = caches.map(c => csvFields(c).get('type')?.toLowerCase());
+  return CACHE_CREDENTIALS.some(([pattern, type]) => pattern.test(name) && types.includes(type));
 }
 
 /**
  * `--build-arg NAME` with the value in the child's environment, so no value shows in the
  * `[command]` echo or in the argv any process on the runner can read.
  */
-function buildArgFlags(buildArgs: string[]): BuildCommand {
+function buildArgFlags(buildArgs: string[], caches: string[]): BuildCommand {
   const args: string[] = [];
   const env: Record<string, string> = {};
   for (const line of buildArgs) {
     const name = line.slice(0, line.indexOf('='));
-    if (buildxReads(name)) {
+    if (buildxReads(name, caches)) {
       args.push('--build-arg', line);
       continue;
     }
@@ -96,9 +110,51 @@ function buildArgFlags(buildArgs: string[]): BuildCommand {
   return { args, env };
 }
 
+/** What the Dockerfile is read with: its file, target, build-args, extra contexts. */
+function sourceFlags(cfg: BuildCommandInputs, buildArgs: string[]): string[] {
+  return [
+    ...(cfg.file ? ['--file', cfg.file] : []),
+    ...(cfg.target ? ['--target', cfg.target] : []),
+    ...buildArgs,
+    ...repeat('--build-context', cfg.buildContexts)
+  ];
+}
+
+/** What RUN steps get: secrets (files only, never values), SSH, network, hosts and limits. */
+function runFlags(cfg: BuildCommandInputs, plan: BuildPlan): string[] {
+  return [
+    ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
+    ...cfg.secretEnvs.flatMap(s => ['--secret', `id=${s.id},env=${s.env}`]),
+    ...cfg.secretFiles.flatMap(s => ['--secret', `id=${s.id},src=${s.path}`]),
+    ...repeat('--ssh', cfg.ssh),
+    ...(cfg.network ? ['--network', cfg.network] : []),
+    ...repeat('--add-host', cfg.addHosts),
+    ...repeat('--allow', cfg.allow),
+    ...(cfg.shmSize ? ['--shm-size', cfg.shmSize] : []),
+    ...repeat('--ulimit', cfg.ulimit),
+    ...(cfg.cgroupParent ? ['--cgroup-parent', cfg.cgroupParent] : [])
+  ];
+}
+
+/** Cache use and the attestations written beside the image. */
+function cacheAndAttestFlags(cfg: BuildCommandInputs): string[] {
+  return [
+    ...(cfg.noCache ? ['--no-cache'] : []),
+    ...repeat('--no-cache-filter', cfg.noCacheFilters),
+    ...(cfg.pull ? ['--pull'] : []),
+    ...repeat('--cache-from', cfg.cacheFrom),
+    ...repeat('--cache-to', cfg.cacheTo),
+    ...attestationFlag('--provenance', cfg.provenance),
+    ...attestationFlag('--sbom', cfg.sbom),
+    ...repeat('--attest', cfg.attests)
+  ];
+}
+
 /** The build command; the buildx version gate has already accepted these inputs. */
 export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCommand {
-  const buildArgs = buildArgFlags(cfg.buildArgs);
+  const buildArgs = buildArgFlags(cfg.buildArgs, [...cfg.cacheFrom, ...cfg.cacheTo]);
+  // --call evaluates the build instead of running it: nothing is exported.
+  const evaluates = evaluatesOnly(cfg);
   const args = [
     'build',
     '--builder',
@@ -107,21 +163,13 @@ export function buildCommand(cfg: BuildCommandInputs, plan: BuildPlan): BuildCom
     'plain',
     '--platform',
     cfg.platforms.join(','),
-    ...(cfg.file ? ['--file', cfg.file] : []),
-    ...(cfg.target ? ['--target', cfg.target] : []),
-    ...buildArgs.args,
+    ...sourceFlags(cfg, buildArgs.args),
     ...repeat('--label', cfg.labels),
     ...repeat('--annotation', cfg.annotations),
-    ...Object.entries(plan.secretFiles).flatMap(([id, file]) => ['--secret', `id=${id},src=${file}`]),
-    ...(cfg.network ? ['--network', cfg.network] : []),
-    ...(cfg.noCache ? ['--no-cache'] : []),
-    ...(cfg.pull ? ['--pull'] : []),
-    ...repeat('--cache-from', cfg.cacheFrom),
-    ...repeat('--cache-to', cfg.cacheTo),
-    ...attestationFlag('--provenance', cfg.provenance),
-    ...attestationFlag('--sbom', cfg.sbom),
-    ...outputFlags(cfg, plan),
-    ...repeat('--tag', plan.tags),
+    ...runFlags(cfg, plan),
+    ...cacheAndAttestFlags(cfg),
+    ...(cfg.call ? ['--call', cfg.call] : []),
+    ...(evaluates ? [] : [...outputFlags(cfg, plan), ...repeat('--tag', plan.tags)]),
     '--metadata-file',
     plan.metadataFile,
     cfg.context
@@ -139,25 +187,35 @@ const METADATA_ENV = { BUILDX_METADATA_PROVENANCE: 'disabled' };
 export interface CachePlan {
   cacheFrom: string[];
   cacheTo: string[];
-  /** cache-to entries not used because untrusted code must not write a cache others read. */
+  /** The types of the cache entries not used (never their values: an s3 entry may hold a key). */
   refused: string[];
+  /** The Actions cache token stays out of buildx's environment. */
+  withoutGithubCache: boolean;
 }
+
+const isGithubCache = (entry: string): boolean => csvFields(entry).get('type')?.toLowerCase() === 'gha';
 
 /**
  * The caches a build reads and writes. A fan-out leg on GitHub (`onGitHub`: the cache service is
  * reachable) defaults to a GitHub Actions cache scope per image and platform. Untrusted events
- * (`writeCache` false) only ever read: release builds read the same scopes.
+ * (`writeCache` false) only ever read: release builds read the same scopes; with the base
+ * repository's token (`githubCache: none`) the Actions cache is not used at all.
  */
 export function planCache(
   cfg: Pick<Inputs, 'cacheFrom' | 'cacheTo' | 'images' | 'platforms'>,
-  opts: { leg: boolean; onGitHub: boolean; writeCache: boolean }
+  opts: { leg: boolean; onGitHub: boolean; writeCache: boolean; githubCache: GithubCache }
 ): CachePlan {
   let { cacheFrom, cacheTo } = cfg;
-  if (opts.leg && opts.onGitHub && cacheFrom.length === 0 && cacheTo.length === 0) {
+  if (opts.leg && opts.onGitHub && cacheFrom.length === 0 && cacheTo.length === 0 && opts.githubCache !== 'none') {
     const scope = `${cfg.images[0]}@${cfg.platforms[0]}`;
     cacheFrom = [`type=gha,scope=${scope}`];
     cacheTo = [`type=gha,mode=max,scope=${scope}`];
   }
-  if (opts.writeCache) return { cacheFrom, cacheTo, refused: [] };
-  return { cacheFrom, cacheTo: [], refused: cfg.cacheTo };
+  const dropped = opts.githubCache === 'none' ? cacheFrom.filter(isGithubCache) : [];
+  cacheFrom = cacheFrom.filter(c => !dropped.includes(c));
+  const refused = [...dropped, ...(opts.writeCache ? [] : cfg.cacheTo)].map(c => `type=${csvFields(c).get('type') ?? 'registry'}`);
+  return { cacheFrom, cacheTo: opts.writeCache ? cacheTo : [], refused, withoutGithubCache: opts.githubCache === 'none' };
 }
+
+/** What buildx would hand to BuildKit (and to a frontend the Dockerfile names) for `type=gha`. */
+export const GITHUB_CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];

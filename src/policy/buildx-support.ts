@@ -11,7 +11,9 @@ export const FEATURES = {
   /** --annotation on build, and index:/manifest: levels. */
   annotations: '0.12.0',
   /** More than one exporter per build (push and load together). */
-  multipleExporters: '0.13.0'
+  multipleExporters: '0.13.0',
+  /** --call (check, outline, targets). */
+  call: '0.15.0'
 } as const;
 
 export function supports(version: string, feature: keyof typeof FEATURES): boolean {
@@ -22,6 +24,7 @@ export interface BuildxUse {
   annotations: string[];
   push: boolean;
   load: boolean;
+  call?: string;
 }
 
 /**
@@ -35,6 +38,7 @@ export function buildxProblems(version: string, use: BuildxUse, where: string, f
   if (use.annotations.length > 0 && !supports(version, 'annotations')) {
     out.push(`annotations need buildx ${FEATURES.annotations} or newer (${where}: ${version}); ${fix}`);
   }
+  if (use.call && !supports(version, 'call')) out.push(`call needs buildx ${FEATURES.call} or newer (${where}: ${version}); ${fix}`);
   if (use.push && use.load && !supports(version, 'multipleExporters')) {
     out.push(`push together with load needs buildx ${FEATURES.multipleExporters} or newer (${where}: ${version}); ${fix} or drop load`);
   }

@@ -11,9 +11,11 @@ import { secretLookingBuildArgs } from '../inputs/secrets';
 import { DOCKER_DRIVER_PUSH, buildxReads } from './build-command';
 import { buildxProblems } from './buildx-support';
 import { RegistryLogin, routeLogins } from './logins';
+import { ACTION_SAFETY, GitHubApiHooks, asEventTags, metadataTags } from './metadata';
 import { modeProblems } from './modes';
-import { EventTags, eventTags } from './tags';
-import { TrustDecision, decideTrust } from './trust';
+import { SigningPlan, decideSigning } from './signing';
+import { EventTags, eventTags, holdUndesignatedLatest } from './tags';
+import { SecretsPlan, TrustDecision, decideTrust, planSecrets } from './trust';
 
 export type Config = Readonly<
   Inputs & {
@@ -23,18 +25,65 @@ export type Config = Readonly<
     /** Why push is on or off, for the log. */
     pushReason: string;
     trust: TrustDecision;
+    /** What the build does not get of `secrets` and `build-args` (untrusted code): named for a notice. */
+    withheld: SecretsPlan['withheld'];
     logins: RegistryLogin[];
     /** Tags derived from the event (also computed when `tags` is given, for the version). */
     derived?: EventTags;
+    /**
+     * Export the metadata outputs as DOCKER_METADATA_OUTPUT_* too, as metadata-action does: only
+     * for its syntax (meta-tags or flavor), unless DOCKER_METADATA_SET_OUTPUT_ENV is false.
+     */
+    exportMetadataEnv: boolean;
+    /** How this run signs and attests what it publishes (undefined: it does not). */
+    signing?: SigningPlan;
+    /** Why sign or attest was asked for and is not done (untrusted code), for a notice. */
+    signingSkipped?: string;
   }
 >;
 
-function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undefined {
+/** metadata-action's API lookups, answered from what was asked beforehand (github/metadata-facts.ts). */
+function metadataApi(ctx: RunContext): GitHubApiHooks {
+  const facts = ctx.metadataFacts;
+  return {
+    defaultBranch: () => facts?.defaultBranch,
+    commitDate: sha => (facts?.commitDate?.sha === sha ? new Date(facts.commitDate.date) : undefined)
+  };
+}
+
+/** Tags from meta-tags/flavor, metadata-action's syntax; its messages are problems (form) or notices. */
+function metadataDerivedTags(i: Inputs, event: RunEvent, ctx: RunContext, p: Problems): EventTags | undefined {
+  const input = { tags: i.metaTags ?? '', flavor: i.flavor ?? '', env: ctx.metadataEnv ?? {} };
+  const result = metadataTags(input, event, ctx.startedAt ?? new Date(), { safety: ACTION_SAFETY, api: metadataApi(ctx) });
+  p.push(...result.errors);
+  if (result.errors.length > 0) return undefined;
+  if (result.tags.length === 0 && i.tags.length === 0 && i.mode !== 'plan')
+    p.push('meta-tags: no rule gives a tag for this event; add one that applies (e.g. type=sha), or set tags');
+  return { ...asEventTags(result), notes: { warnings: result.warnings, held: result.held } };
+}
+
+/** A stable release's latest, held when GitHub calls another release the latest. */
+function withDesignatedLatest(derived: EventTags | undefined, event: RunEvent, ctx: RunContext): EventTags | undefined {
+  const release = event.release && !event.release.prerelease ? event.release.tagName : undefined;
+  if (!derived) return undefined;
+  const problem = ctx.latestRelease?.problem;
+  if (!problem || !derived.tags.some(t => t.latest)) return holdUndesignatedLatest(derived, release, ctx.latestRelease);
+  const warning = `Could not ask GitHub which release is the repository's latest (${problem}); latest follows the version order alone`;
+  return { ...derived, notes: { warnings: [...(derived.notes?.warnings ?? []), warning], held: derived.notes?.held ?? [] } };
+}
+
+function usesMetadataSyntax(i: Inputs): boolean {
+  return i.metaTags !== undefined || i.flavor !== undefined;
+}
+
+function derivedTags(i: Inputs, event: RunEvent, ctx: RunContext, p: Problems): EventTags | undefined {
+  if (usesMetadataSyntax(i)) return metadataDerivedTags(i, event, ctx, p);
   try {
     return eventTags(event, i.tagRules);
   } catch (e) {
-    // With explicit tags the event only names the version; without them it must yield tags.
-    if (i.tags.length === 0) p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
+    // With explicit tags the event only names the version; without them it must yield tags (a plan needs none).
+    if (i.tags.length === 0 && i.mode !== 'plan')
+      p.push(`tags: none given, and none can be derived from the event: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -42,7 +91,7 @@ function derivedTags(i: Inputs, event: RunEvent, p: Problems): EventTags | undef
 /** A secret-looking build-arg named like a setting buildx reads would have its value on the command line. */
 function reservedSecretArgProblems(i: Inputs): string[] {
   return secretLookingBuildArgs(i.buildArgs)
-    .filter(a => buildxReads(a.name))
+    .filter(a => buildxReads(a.name, [...i.cacheFrom, ...i.cacheTo]))
     .map(
       a =>
         `build-args: ${a.name} looks secret, and buildx reads that name from its own environment, so its value would be on the ` +
@@ -70,7 +119,11 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const event = classifyEvent(ctx);
   const trust = decideTrust(event, inputs);
   p.push(...trust.problems);
-  const derived = derivedTags(inputs, event, p);
+  // A plan publishes nothing: sign and attest given to every step of a hand-written fan-out are for the others.
+  // A promotion signs nothing either: sign and attest are refused there (modeProblems).
+  const signing = inputs.mode === 'plan' || inputs.mode === 'promote' ? { problems: [] } : decideSigning(inputs, trust, ctx);
+  p.push(...signing.problems);
+  const derived = withDesignatedLatest(derivedTags(inputs, event, ctx, p), event, ctx);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
     p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
   }
@@ -86,5 +139,18 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const source = inputs.mode === 'promote' && inputs.source ? [inputs.source] : [];
   const logins = routeLogins(inputs, ctx, [...pushTargets, ...source], trust.login, p);
   p.throwIfAny();
-  return Object.freeze({ ...inputs, event, push: trust.push, pushReason: trust.reason, trust, logins, derived });
+  // From here on every step (the preflight included) sees only what the build may get.
+  return Object.freeze({
+    ...inputs,
+    ...planSecrets(inputs, trust),
+    event,
+    push: trust.push,
+    pushReason: trust.reason,
+    trust,
+    logins,
+    derived,
+    exportMetadataEnv: usesMetadataSyntax(inputs) && !/^(false|0)$/i.test(ctx.metadataEnv?.DOCKER_METADATA_SET_OUTPUT_ENV ?? ''),
+    signing: signing.plan,
+    signingSkipped: signing.skipped
+  });
 }

@@ -45,6 +45,13 @@ function promoteProblems(i: Inputs, run: ModeChecks): string[] {
   if (i.outputs.length > 0 || i.load || i.smokeTest.length > 0) {
     out.push('outputs/load/smoke-test: mode: promote copies an image already published and builds nothing; they do not apply');
   }
+  const signing = [i.sign && 'sign', i.attest && 'attest'].filter(Boolean).join(', ');
+  if (signing) {
+    out.push(
+      `${signing}: mode: promote signs nothing; it copies the signatures and attestations the source already has ` +
+        '(they still verify: the digests do not change). Sign where the image is built, and drop sign/attest from the promote step'
+    );
+  }
   return out;
 }
 

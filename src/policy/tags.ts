@@ -21,6 +21,10 @@ export interface DerivedTag {
   tag: string;
   /** Which rule produced it, for the log table. */
   rule: string;
+  /** Set for a tag named after a branch or a non-semver tag: that name, before any prefix or suffix. */
+  refName?: string;
+  /** The `latest` tag a stable release moves (with any prefix or suffix). */
+  latest?: boolean;
 }
 
 export interface EventTags {
@@ -29,6 +33,8 @@ export interface EventTags {
   version: string;
   /** A stable semver release (floating tags may move). */
   release?: semver.SemVer;
+  /** For the log: meta-tags' warnings, and the tags the safety rules held back (with why). */
+  notes?: { warnings: string[]; held: { tag: string; why: string }[] };
 }
 
 function refName(ref: string, kind: 'heads' | 'tags'): string | undefined {
@@ -55,7 +61,7 @@ function releaseTags(tagName: string, prerelease: boolean, rules: TagRules): Eve
   const v = parseSemverTag(tagName);
   if (!v) {
     const tag = sanitizeTag(tagName, 'tag');
-    return { tags: [{ tag, rule: 'tag (not semver)' }], version: tag };
+    return { tags: [{ tag, rule: 'tag (not semver)', refName: tag }], version: tag };
   }
   if (v.prerelease.length > 0 || prerelease) {
     const why = v.prerelease.length > 0 ? 'semver pre-release' : 'release marked pre-release';
@@ -66,7 +72,7 @@ function releaseTags(tagName: string, prerelease: boolean, rules: TagRules): Eve
     const tag = renderTemplate(t, v);
     if (tag !== undefined && !tags.some(x => x.tag === tag)) tags.push({ tag, rule: t });
   }
-  if (rules.latest !== 'false') tags.push({ tag: 'latest', rule: 'latest (stable release)' });
+  if (rules.latest !== 'false') tags.push({ tag: 'latest', rule: 'latest (stable release)', latest: true });
   return { tags, version: v.version, release: v };
 }
 
@@ -80,7 +86,7 @@ function branchTags(branch: string, event: RunEvent, rules: TagRules): EventTags
     version = 'edge';
   } else {
     version = sanitizeTag(branch, 'branch');
-    tags.push({ tag: version, rule: 'branch name' });
+    tags.push({ tag: version, rule: 'branch name', refName: version });
   }
   if (rules.sha && event.sha) tags.push({ tag: `sha-${event.sha.slice(0, 7)}`, rule: 'sha' });
   return { tags, version };
@@ -107,7 +113,8 @@ function pullRequestTags(event: RunEvent, pr: PullRequestCode): EventTags {
   if (n) return { tags: [{ tag: `pr-${n}`, rule: 'workflow_run of a pull request' }], version: `pr-${n}` };
   const sha = pr.viaWorkflowRun.headSha;
   if (!sha) throw new Error('workflow_run of a pull request without a number or head_sha; set tags explicitly');
-  const tag = `sha-${sha.slice(0, 7)}`;
+  // Not sha-<7 hex>: a fork could craft a commit whose short hash names a trusted build's tag.
+  const tag = `fork-sha-${sha.slice(0, 7)}`;
   return { tags: [{ tag, rule: 'workflow_run of a fork pull request' }], version: tag };
 }
 
@@ -131,22 +138,47 @@ export function eventTags(event: RunEvent, rules: TagRules): EventTags {
   const add = (t: DerivedTag): void => {
     if (!tags.some(x => x.tag === t.tag)) tags.push(t);
   };
-  // prefix and suffix go on raw tags too, as users of docker/metadata-action expect.
-  for (const t of [...base.tags, ...rules.raw.map(tag => ({ tag, rule: 'raw' }))]) {
-    add({ tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag'), rule: t.rule });
+  // prefix and suffix go on raw tags too, as users of docker/metadata-action expect. Untrusted code
+  // gets its own tags only (a raw latest would publish a fork as latest); a raw tag is guarded
+  // like a branch name (a branch build's raw latest never moves a release's latest).
+  const raw = event.untrusted ? [] : rules.raw.map(tag => ({ tag, rule: 'raw', refName: tag }));
+  for (const t of [...base.tags, ...raw]) {
+    add({ ...t, tag: sanitizeTag(`${rules.prefix}${t.tag}${rules.suffix}`, 'tag') });
   }
   return { ...base, tags };
 }
 
+/**
+ * A stable release moves `latest` only when GitHub also calls it the repository's latest release
+ * (its "Set as the latest release" box): otherwise latest stays, with a note saying why.
+ */
+export function holdUndesignatedLatest(
+  derived: EventTags,
+  release: string | undefined,
+  designated: { tagName?: string; problem?: string } | undefined
+): EventTags {
+  if (!release || !designated?.tagName || designated.tagName === release || !derived.tags.some(t => t.latest)) return derived;
+  const why = `GitHub marks ${designated.tagName} as the repository's latest release, not ${release}`;
+  const held = derived.tags.filter(t => t.latest).map(t => ({ tag: t.tag, why }));
+  const notes = { warnings: derived.notes?.warnings ?? [], held: [...(derived.notes?.held ?? []), ...held] };
+  return { ...derived, tags: derived.tags.filter(t => !t.latest), notes };
+}
+
 /** A tag that reads as a version (7, 7.2, v7.2.1, 7.2.1-rc.1): a branch of that name could overwrite a release's tag. */
 const VERSION_LIKE = /^v?\d+(\.\d+){0,2}([-+.][0-9A-Za-z.-]*)?$/;
+
+/** A tag named after a branch or tag that reads as a version, or as `latest`: one a release's tag could have. */
+function releaseShaped(t: DerivedTag): boolean {
+  return t.refName !== undefined && (VERSION_LIKE.test(t.refName) || t.refName === 'latest');
+}
 
 /**
  * Tags never move backwards: a tag that already points at a newer stable release than this one
  * stays where it is (publishing 2.2.9 after 2.3.4 moves `2.2` but not `2` or `latest`). Judged
  * per tag from the version it points at now (`current`: tag → its version annotation), so any
  * `semver=` template works, and a release no tag points at (a pre-release) holds nothing back.
- * A build that is no release (a branch named `7.2`) never moves a tag that holds a release.
+ * A build that is no release never moves a tag named after its branch that holds a release (a
+ * branch `7.2`, with any prefix or suffix, or `latest`).
  */
 export function holdBackwardMoves(
   derived: EventTags,
@@ -158,7 +190,7 @@ export function holdBackwardMoves(
   for (const t of derived.tags) {
     const now = semver.parse(current.get(t.tag) ?? '');
     const holdsRelease = now !== null && now.prerelease.length === 0;
-    const hold = holdsRelease && (v ? semver.gt(now, v) : VERSION_LIKE.test(t.tag));
+    const hold = holdsRelease && (v ? semver.gt(now, v) : releaseShaped(t));
     (hold ? held : kept).push(t);
   }
   return { kept, held };
@@ -166,7 +198,7 @@ export function holdBackwardMoves(
 
 /** The tags whose current version decides whether they move: every tag of a release, version-like tags otherwise. */
 export function guardedTags(derived: EventTags): DerivedTag[] {
-  return derived.release ? derived.tags : derived.tags.filter(t => VERSION_LIKE.test(t.tag));
+  return derived.release ? derived.tags : derived.tags.filter(releaseShaped);
 }
 
 /** `tags` wins verbatim; otherwise every image gets every derived tag. */

@@ -2,12 +2,17 @@
  * Layer `policy`: pure decisions. This module owns trust: from the event alone, whether this run
  * may push, log in to registries, and write the shared build cache.
  */
-import { RunEvent } from '../inputs/event';
+import { csvFields, goBool } from '../inputs/csv';
+import { RunEvent, UntrustedCode } from '../inputs/event';
 import { BuildInputs, PublishInputs } from '../inputs/inputs';
+import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
 
 export type TrustOptions = Pick<PublishInputs, 'pushMode' | 'pushPullRequests' | 'allowPullRequestTarget'> &
-  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets'>;
+  Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets' | 'allow' | 'call'>;
+
+/** How a build may use GitHub's Actions cache (`type=gha`), whose token buildx hands to BuildKit. */
+export type GithubCache = 'read-write' | 'read' | 'none';
 
 export interface TrustDecision {
   push: boolean;
@@ -15,9 +20,17 @@ export interface TrustDecision {
   reason: string;
   /** Registry credentials are used only by a run that pushes. */
   login: boolean;
-  /** May write the shared (GitHub Actions) build cache that release builds read. */
+  /** May write the shared build cache that release builds read. */
   writeCache: boolean;
-  /** Build secrets and secret-looking build-arg values reach the build (never untrusted code, unless opted in). */
+  /**
+   * The Actions cache: untrusted code only reads it, and never when it runs with the base
+   * repository's token (which can write the default branch's cache, and which buildx would hand
+   * to a frontend the Dockerfile names).
+   */
+  githubCache: GithubCache;
+  /** May sign and attest what it publishes: never untrusted code, opt-ins included (no signing identity for a fork). */
+  sign: boolean;
+  /** Build secrets and secret-looking build-arg values reach the build (never foreign untrusted code, unless opted in). */
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
   untrusted?: string;
@@ -25,37 +38,52 @@ export interface TrustDecision {
   problems: string[];
 }
 
-/** Outputs whose exporter pushes to a registry (`type=registry`, or `push=true` on an image exporter). */
+/** Outputs whose exporter pushes: `type=registry`, or any `push` that Go does not read as false (an empty one included). */
 export function pushingOutputs(outputs: string[]): string[] {
   return outputs.filter(o => {
-    const fields = new Map(o.split(',').map(f => [f.split('=')[0].trim(), f.slice(f.indexOf('=') + 1).trim()]));
-    return fields.get('type') === 'registry' || fields.get('push') === 'true';
+    const fields = csvFields(o);
+    const push = fields.get('push');
+    return fields.get('type')?.toLowerCase() === 'registry' || (fields.has('push') && goBool(push ?? '') !== false);
   });
 }
 
-function problems(event: RunEvent, o: TrustOptions, untrusted: boolean, wantsPush: boolean): string[] {
+function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[] {
+  const untrusted = event.untrusted;
+  if (!untrusted) return [];
   const out: string[] = [];
-  for (const output of untrusted && !o.pushPullRequests ? pushingOutputs(o.outputs) : []) {
+  // Untrusted code is published only with the opt-ins, however it would be pushed (outputs included).
+  const optedIn = o.pushPullRequests && (!untrusted.withBaseSecrets || o.allowPullRequestTarget);
+  for (const output of optedIn ? [] : pushingOutputs(o.outputs)) {
     out.push(
       `outputs: ${JSON.stringify(output)} pushes, and a ${event.name} event builds untrusted code, which is never published ` +
-        'unless push-pull-requests: true; use a non-pushing output (type=local, type=tar, type=docker)'
+        `unless push-pull-requests: true${untrusted.withBaseSecrets ? ' and allow-pull-request-target: true' : ''}; ` +
+        'use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
-  if (untrusted && o.pushMode === 'true' && !o.pushPullRequests) {
+  for (const entitlement of o.allow) {
+    out.push(
+      `allow: ${entitlement} is refused on a ${event.name} event: it would give untrusted code ${
+        entitlement === 'network.host' ? "the runner's network" : 'a privileged build container'
+      }`
+    );
+  }
+  if (o.pushMode === 'true' && !o.pushPullRequests) {
     out.push(`push: "true" pushes from a ${event.name} event (untrusted code) only with push-pull-requests: true`);
   }
-  if (event.name === 'pull_request_target' && wantsPush && !o.allowPullRequestTarget) {
+  if (untrusted.withBaseSecrets && wantsPush && !o.allowPullRequestTarget) {
     out.push(
-      "allow-pull-request-target: pushing from pull_request_target (untrusted code with the base repository's secrets) needs allow-pull-request-target: true"
+      `allow-pull-request-target: pushing from ${untrusted.reason} (untrusted code with the base repository's secrets) ` +
+        'needs allow-pull-request-target: true as well'
     );
   }
   return out;
 }
 
-function pushAndReason(event: RunEvent, o: TrustOptions, untrusted: boolean): { push: boolean; reason: string } {
+function pushAndReason(event: RunEvent, o: TrustOptions): { push: boolean; reason: string } {
   if (o.pushMode !== 'auto') return { push: o.pushMode === 'true', reason: `push: ${o.pushMode}` };
   if (o.outputs.length > 0) return { push: false, reason: 'outputs given' };
-  if (untrusted && !o.pushPullRequests) return { push: false, reason: `${event.name} event (build only)` };
+  if (evaluatesOnly(o)) return { push: false, reason: `call: ${o.call} (the build is evaluated, nothing is built)` };
+  if (event.untrusted && !o.pushPullRequests) return { push: false, reason: `${event.name} event (build only)` };
   if (event.release && !event.release.publishes) {
     const action = event.release.action;
     return { push: false, reason: `release ${action ?? 'event'} (only published, released or prereleased releases publish)` };
@@ -63,42 +91,62 @@ function pushAndReason(event: RunEvent, o: TrustOptions, untrusted: boolean): { 
   return { push: true, reason: `${event.name || 'local'} event` };
 }
 
+function githubCache(untrusted: UntrustedCode | undefined): GithubCache {
+  if (!untrusted) return 'read-write';
+  return untrusted.withBaseSecrets ? 'none' : 'read';
+}
+
 export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
-  const source = event.untrusted;
-  const untrusted = source !== undefined;
-  const wantsPush = o.pushMode === 'true' || (o.pushMode === 'auto' && o.outputs.length === 0 && (!untrusted || o.pushPullRequests));
-  const { push, reason } = pushAndReason(event, o, untrusted);
+  const untrusted = event.untrusted;
+  const wantsPush =
+    o.pushMode === 'true' || (o.pushMode === 'auto' && o.outputs.length === 0 && !evaluatesOnly(o) && (!untrusted || o.pushPullRequests));
+  const { push, reason } = pushAndReason(event, o);
   return {
     push,
     reason,
     login: push,
     // Opt-ins included: a cache written from untrusted code would be read by release builds.
     writeCache: !untrusted,
-    passSecrets: !untrusted || o.allowUntrustedSecrets,
+    sign: push && !untrusted,
+    githubCache: githubCache(untrusted),
+    // A same-repository pull request's author could push here anyway: only foreign code is kept from secrets.
+    passSecrets: !untrusted?.foreign || o.allowUntrustedSecrets,
     untrusted:
-      source && !push ? `${source}: building without login or push (untrusted code; push-pull-requests: true publishes it)` : undefined,
-    problems: problems(event, o, untrusted, wantsPush)
+      untrusted && !push
+        ? `${untrusted.reason}: building without login or push (untrusted code; push-pull-requests: true publishes it)`
+        : undefined,
+    problems: problems(event, o, wantsPush)
   };
 }
 
 /** What a build gets of its secrets: all of them, or (untrusted code without the opt-in) none, named in `withheld`. */
 export interface SecretsPlan {
   secrets: BuildSecret[];
+  secretEnvs: SecretEnv[];
+  secretFiles: SecretFile[];
+  ssh: string[];
   buildArgs: string[];
-  /** What was withheld, for the notice: secret ids and build-arg names. */
-  withheld: { secrets: string[]; buildArgs: string[] };
+  /** What was withheld, for the notice: secret ids, SSH entries and build-arg names. */
+  withheld: { secrets: string[]; ssh: string[]; buildArgs: string[] };
 }
 
+type SecretInputs = Pick<BuildInputs, 'secrets' | 'secretEnvs' | 'secretFiles' | 'ssh' | 'buildArgs'>;
+
 /**
- * Untrusted code gets no build secret and no value of a secret-looking build-arg (a Dockerfile
- * line could send them anywhere), unless allow-untrusted-secrets says so.
+ * Foreign untrusted code gets no build secret (from secrets, secret-envs or secret-files), no SSH
+ * agent or key, and no value of a secret-looking build-arg (a Dockerfile line could send them
+ * anywhere), unless allow-untrusted-secrets says so.
  */
-export function planSecrets(cfg: Pick<BuildInputs, 'secrets' | 'buildArgs'>, trust: Pick<TrustDecision, 'passSecrets'>): SecretsPlan {
-  if (trust.passSecrets) return { secrets: cfg.secrets, buildArgs: cfg.buildArgs, withheld: { secrets: [], buildArgs: [] } };
-  const secretArgs = secretLookingBuildArgs(cfg.buildArgs).map(a => a.name);
+export function planSecrets(cfg: SecretInputs, trust: Pick<TrustDecision, 'passSecrets'>): SecretsPlan {
+  const { secrets, secretEnvs, secretFiles, ssh, buildArgs } = cfg;
+  if (trust.passSecrets) return { secrets, secretEnvs, secretFiles, ssh, buildArgs, withheld: { secrets: [], ssh: [], buildArgs: [] } };
+  const secretArgs = secretLookingBuildArgs(buildArgs).map(a => a.name);
   return {
     secrets: [],
-    buildArgs: cfg.buildArgs.filter(l => !secretArgs.includes(l.slice(0, l.indexOf('=')))),
-    withheld: { secrets: cfg.secrets.map(s => s.id), buildArgs: secretArgs }
+    secretEnvs: [],
+    secretFiles: [],
+    ssh: [],
+    buildArgs: buildArgs.filter(l => !secretArgs.includes(l.slice(0, l.indexOf('=')))),
+    withheld: { secrets: [...secrets, ...secretEnvs, ...secretFiles].map(s => s.id), ssh, buildArgs: secretArgs }
   };
 }

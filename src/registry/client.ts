@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { Readable } from 'stream';
+import * as net from 'net';
 import { sha256Digest } from '../oci/digest';
 import { Descriptor, MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, apiHost } from '../oci/reference';
@@ -74,9 +75,14 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme: m[1].toLowerCase(), params };
 }
 
+/** Whether a URL is on `host` (as written, e.g. reg:443, which a URL writes as reg). */
+function isHost(url: URL, host: string): boolean {
+  return url.host === new URL(`${url.protocol}//${host}`).host;
+}
+
 function isLoopback(host: string): boolean {
   const h = host.replace(/:\d+$/, '');
-  return h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+  return h === 'localhost' || (net.isIPv4(h) && h.startsWith('127.')) || h === '[::1]';
 }
 
 interface RequestOptions {
@@ -169,9 +175,18 @@ export class RegistryClient implements Registry {
     return pages.flatMap(p => p.tags ?? []);
   }
 
-  /** The referrers API's index (every page), or undefined when the registry answers 404: it has no such API. */
-  async referrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
-    const pages = await this.readPages<{ manifests?: Descriptor[] }>(repo, `referrers/${digest}`, { Accept: MEDIA_TYPES.ociIndex });
+  /**
+   * The referrers API's list (every page), or undefined when the registry has no such API: it
+   * answers 404 (distribution 2.8), or with something that is no image index.
+   */
+  async listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    const isIndex = (res: Response): boolean => (res.headers.get('content-type') ?? '').startsWith(MEDIA_TYPES.ociIndex);
+    const pages = await this.readPages<{ manifests?: Descriptor[] }>(
+      repo,
+      `referrers/${digest}`,
+      { Accept: MEDIA_TYPES.ociIndex },
+      isIndex
+    );
     return pages.length === 0 ? undefined : pages.flatMap(p => p.manifests ?? []);
   }
 
@@ -227,6 +242,20 @@ export class RegistryClient implements Registry {
         session = undefined;
       }
     }
+  }
+
+  /** A monolithic upload (small blobs: signatures, bundles): a session, then one PUT of the bytes with their digest. */
+  async putBlob(repo: Repo, bytes: Buffer): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const target = new URL(await this.startUpload(repo));
+    target.searchParams.set('digest', digest);
+    const put = await this.request(repo, 'PUT', target.toString(), {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: bytes,
+      push: true
+    });
+    await drain(put);
+    return digest;
   }
 
   async checkPushAccess(repo: Repo): Promise<void> {
@@ -323,12 +352,17 @@ export class RegistryClient implements Registry {
     await this.request(to, 'PUT', done.toString(), { push: true, attempts: 1 }).then(drain);
   }
 
-  /** Every page of a paged GET (`Link: <…>; rel="next"`); none when the first answers 404. */
-  private async readPages<T>(repo: Repo, path: string, headers: Record<string, string>): Promise<T[]> {
+  /** Every page of a paged GET (`Link: <…>; rel="next"`); none when the first answers 404 (or with what `isPage` refuses). */
+  private async readPages<T>(
+    repo: Repo,
+    path: string,
+    headers: Record<string, string>,
+    isPage: (res: Response) => boolean = () => true
+  ): Promise<T[]> {
     const pages: T[] = [];
     for (let next: string | undefined = path; next !== undefined;) {
       const res = await this.request(repo, 'GET', next, { headers, allow404: true });
-      if (res.status === 404) {
+      if (res.status === 404 || !isPage(res)) {
         await drain(res);
         return pages;
       }
@@ -420,7 +454,7 @@ export class RegistryClient implements Registry {
     const base = await this.baseUrl(host);
     if (!/^https?:\/\//.test(path)) return `${base}${repository}/${path}`;
     const url = new URL(path);
-    if (url.host === host && url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpMarked(host)) url.protocol = 'https:';
+    if (isHost(url, host) && url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpMarked(host)) url.protocol = 'https:';
     return url.toString();
   }
 
@@ -438,6 +472,11 @@ export class RegistryClient implements Registry {
     let res = await this.sendWithRetry(send, fail, opts.attempts);
     if (res.status === 401) {
       await drain(res);
+      // Only the registry's own challenge is answered: another host (a redirect target, an upload
+      // Location) must not pick the token server our credentials go to.
+      if (res.url && !isHost(new URL(res.url), host)) {
+        throw fail(401, `${new URL(res.url).host} asked for authentication; only ${host} gets this registry's credentials`);
+      }
       await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
       res = await this.sendWithRetry(send, fail, opts.attempts);
     }
@@ -476,7 +515,7 @@ export class RegistryClient implements Registry {
   /** The Authorization header for a request to `url`: only to the registry's own host, and only while the credential is valid. */
   private authorization(host: string, scope: string, url: string): { Authorization?: string } {
     const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
-    return cached && cached.expires > Date.now() && new URL(url).host === host ? { Authorization: cached.header } : {};
+    return cached && cached.expires > Date.now() && isHost(new URL(url), host) ? { Authorization: cached.header } : {};
   }
 
   /** Concurrent requests that hit the same challenge share one token request. */

@@ -152,7 +152,7 @@ async function needsFallbackTags(client: Registry, graph: ImageGraph, target: Re
   const first = graph.referrers.keys().next();
   if (first.done) return false;
   if (indexesSubjects !== undefined) return !indexesSubjects;
-  return (await client.referrers(target, first.value)) === undefined;
+  return (await client.listReferrers(target, first.value)) === undefined;
 }
 
 async function putSupportingTags(

@@ -116,15 +116,16 @@ export function lastMomentGuard(cfg: Config, client: RegistryReader): TagGuard |
 }
 
 /**
- * PUTs one index (or manifest) under every reference, in order, each first asked of `guard`. A
- * failure part-way says exactly which references already point at it and which do not.
+ * PUTs one index (or manifest) under every reference, in order, each first asked of `guard`, and
+ * returns those that moved. A failure part-way says exactly which references already point at it
+ * and which do not.
  */
 export async function putTags(
   client: RegistryWriter,
   refs: string[],
   m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>,
   guard?: TagGuard
-): Promise<void> {
+): Promise<string[]> {
   const { bytes, digest } = m;
   const moved: string[] = [];
   for (const [i, r] of refs.entries()) {
@@ -140,4 +141,5 @@ export async function putTags(
     moved.push(r);
     core.info(`Tagged ${r} → ${digest}`);
   }
+  return moved;
 }

@@ -1,10 +1,13 @@
 /**
  * What refers to a manifest, found and written as the OCI distribution spec 1.1 says: the
  * referrers API where the registry has one, else the referrers tag schema (the tag `<alg>-<hex>`
- * of the subject holds an image index listing its referrers). Also cosign's older tag scheme:
- * `sha256-<hex>.sig`, `.att` and `.sbom`, each a manifest of its own under that tag.
+ * of the subject holds an image index listing its referrers, which the writer keeps up to date).
+ * Also cosign's older tag scheme: `sha256-<hex>.sig`, `.att` and `.sbom`, each a manifest of its
+ * own under that tag. Signing attaches and verifies through this module; promotion walks and
+ * copies through it.
  */
 import * as core from '@actions/core';
+import { sha256Digest } from '../oci/digest';
 import { Descriptor, MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, imageName } from '../oci/reference';
 import { Registry, RegistryReader } from './registry';
@@ -28,11 +31,32 @@ export interface FoundReferrers {
   tagged: TaggedObject[];
 }
 
-const COSIGN_SUFFIXES: Record<string, string> = { sig: 'signature', att: 'attestation', sbom: 'SBOM' };
+const COSIGN_SUFFIXES = { sig: 'signature', att: 'attestation', sbom: 'SBOM' } as const;
+export type CosignSuffix = keyof typeof COSIGN_SUFFIXES;
+
+/** A manifest to attach: its exact bytes and what a referrers list says of it. */
+export interface ReferrerManifest {
+  bytes: Buffer;
+  mediaType: string;
+  artifactType: string;
+  annotations: Record<string, string>;
+}
 
 /** The referrers tag schema's tag for a digest: `sha256:abc…` → `sha256-abc…`. */
-export function fallbackTag(digest: string): string {
+export function referrersTag(digest: string): string {
   return digest.replace(':', '-');
+}
+
+/** cosign's tag-scheme tag for what it attaches to a digest: `sha256-<hex>.sig`, `.att` or `.sbom`. */
+export function cosignTag(digest: string, suffix: CosignSuffix): string {
+  return `${referrersTag(digest)}.${suffix}`;
+}
+
+/** The subject's referrers: from the API, else from the fallback tag's index (none when it has no tag). */
+export async function findReferrers(registry: RegistryReader, repo: Repo, subject: string, artifactType?: string): Promise<Descriptor[]> {
+  const listed =
+    (await registry.listReferrers(repo, subject)) ?? (await registry.findManifest(repo, referrersTag(subject)))?.json.manifests ?? [];
+  return artifactType ? listed.filter(d => d.artifactType === artifactType) : listed;
 }
 
 /**
@@ -58,22 +82,41 @@ export async function referrerFinder(client: RegistryReader, repo: Repo): Promis
   let hasApi: boolean | undefined;
   const viaApiOrTag = async (digest: string): Promise<SubjectReferrers | undefined> => {
     if (hasApi !== false) {
-      const listed = await client.referrers(repo, digest);
+      const listed = await client.listReferrers(repo, digest);
       hasApi = listed !== undefined;
       if (listed) return listed.length > 0 ? { descriptors: listed } : undefined;
     }
-    const fallback = await readTag(fallbackTag(digest));
+    const fallback = await readTag(referrersTag(digest));
     return fallback?.json.manifests?.length ? { descriptors: fallback.json.manifests, fallback } : undefined;
   };
   return async digest => {
-    const suffixes = Object.keys(COSIGN_SUFFIXES);
-    const [referrers, ...objects] = await Promise.all([viaApiOrTag(digest), ...suffixes.map(s => readTag(`${fallbackTag(digest)}.${s}`))]);
+    const suffixes = Object.keys(COSIGN_SUFFIXES) as CosignSuffix[];
+    const [referrers, ...objects] = await Promise.all([viaApiOrTag(digest), ...suffixes.map(s => readTag(cosignTag(digest, s)))]);
     const tagged = suffixes.flatMap((s, i) => {
       const manifest = objects[i];
-      return manifest ? [{ tag: `${fallbackTag(digest)}.${s}`, kind: COSIGN_SUFFIXES[s], manifest }] : [];
+      return manifest ? [{ tag: cosignTag(digest, s), kind: COSIGN_SUFFIXES[s], manifest }] : [];
     });
     return { referrers, tagged };
   };
+}
+
+/**
+ * PUTs the manifest by digest; where the registry does not index it (no `OCI-Subject` in its
+ * answer: no referrers API), adds it to the subject's fallback index (read, extended, written
+ * back) so every verifier finds it either way.
+ */
+export async function attachReferrer(registry: Registry, repo: Repo, subject: string, m: ReferrerManifest): Promise<string> {
+  const digest = sha256Digest(m.bytes);
+  if (await registry.putReferrer(repo, { bytes: m.bytes, digest, mediaType: m.mediaType })) return digest;
+  const descriptor: Descriptor = {
+    mediaType: m.mediaType,
+    digest,
+    size: m.bytes.length,
+    artifactType: m.artifactType,
+    annotations: m.annotations
+  };
+  await writeFallbackIndex(registry, repo, subject, { descriptors: [descriptor] });
+  return digest;
 }
 
 /** An index listing `descriptors` in the referrers tag schema's form. */
@@ -87,7 +130,7 @@ function fallbackIndex(descriptors: Descriptor[]): Buffer {
  * appended. Says whether it wrote anything.
  */
 export async function writeFallbackIndex(client: Registry, target: Repo, subject: string, found: SubjectReferrers): Promise<boolean> {
-  const tag = fallbackTag(subject);
+  const tag = referrersTag(subject);
   const current = await client.findManifest(target, tag);
   if (!current) {
     const bytes = found.fallback?.bytes ?? fallbackIndex(found.descriptors);

@@ -23,10 +23,10 @@ export interface RegistryReader {
   listTags(repo: Repo): Promise<string[]>;
   /**
    * The manifests that name `digest` as their subject, from the OCI 1.1 referrers API (all pages);
-   * undefined when the registry has no such API (it answers 404), so the caller falls back to the
-   * `<alg>-<hex>` tag.
+   * undefined when the registry has no such API (it answers 404, or with something that is no
+   * index), so the caller falls back to the referrers tag schema (`sha256-<hex>`).
    */
-  referrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined>;
+  listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined>;
 }
 
 export type BlobCopy = 'present' | 'mounted' | 'uploaded';
@@ -49,6 +49,8 @@ export interface RegistryWriter {
    * `<alg>-<hex>` fallback tag.
    */
   putReferrer(repo: Repo, m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<boolean>;
+  /** Uploads a blob (small ones: in one PUT); returns its digest. Callers that expect it there already ask hasBlob first. */
+  putBlob(repo: Repo, bytes: Buffer): Promise<string>;
   /** Starts an upload and cancels it: throws (with the registry's answer) when a push would be refused. */
   checkPushAccess(repo: Repo): Promise<void>;
 }

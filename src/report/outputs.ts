@@ -1,6 +1,7 @@
 /** Layer `report`: what a run tells the workflow. This module sets the action's outputs per mode. */
 import * as core from '@actions/core';
 import { ImageMetadata } from '../policy/labels';
+import type { SigningReport } from '../sign/report';
 
 export interface BuildOutputs {
   refs: string[];
@@ -14,29 +15,81 @@ export interface BuildOutputs {
   digests: Record<string, string>;
 }
 
-export function setBuildOutputs(o: BuildOutputs): void {
+/** How list outputs are joined (sep-tags, sep-labels, sep-annotations), and whether they are also exported as metadata-action does. */
+export interface OutputStyle {
+  sepTags: string;
+  sepLabels: string;
+  sepAnnotations: string;
+  /** Also set DOCKER_METADATA_OUTPUT_<NAME> for later steps, as metadata-action does. */
+  exportMetadataEnv: boolean;
+}
+
+/** metadata-action's output names, which it also exports as DOCKER_METADATA_OUTPUT_<NAME>. */
+const METADATA_OUTPUTS = new Set(['version', 'tags', 'tag-names', 'labels', 'annotations', 'json']);
+
+function setOutputs(values: Record<string, string>, style: OutputStyle): void {
+  for (const [name, value] of Object.entries(values)) {
+    core.setOutput(name, value);
+    if (style.exportMetadataEnv && METADATA_OUTPUTS.has(name))
+      core.exportVariable(`DOCKER_METADATA_OUTPUT_${name.replace(/\W/g, '_').toUpperCase()}`, value);
+  }
+}
+
+/** The tags of the references, each once, in order (`image:tag` → `tag`). */
+export function tagNames(refs: string[]): string[] {
+  return [...new Set(refs.map(r => r.slice(r.lastIndexOf(':') + 1)))];
+}
+
+/** `KEY=VALUE` lines as metadata-action's json gives them: an object (the last value of a key wins). */
+function labelMap(labels: string[]): Record<string, string> {
+  return Object.fromEntries(labels.map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+export function setBuildOutputs(o: BuildOutputs, style: OutputStyle): void {
   const { labels, annotations, version } = o.metadata;
-  core.setOutput('digest', o.digest ?? '');
-  core.setOutput('imageid', o.imageId ?? '');
-  core.setOutput('metadata', JSON.stringify(o.raw));
-  core.setOutput('tags', o.refs.join('\n'));
-  core.setOutput('version', version);
-  core.setOutput('labels', labels.join('\n'));
-  core.setOutput('annotations', annotations.join('\n'));
-  core.setOutput('platforms', o.platforms.join(','));
-  core.setOutput('digests', JSON.stringify(o.digests));
-  core.setOutput('json', JSON.stringify({ tags: o.refs, version, labels, annotations }));
+  const names = tagNames(o.refs);
+  setOutputs(
+    {
+      digest: o.digest ?? '',
+      imageid: o.imageId ?? '',
+      metadata: JSON.stringify(o.raw),
+      tags: o.refs.join(style.sepTags),
+      'tag-names': names.join(style.sepTags),
+      version,
+      labels: labels.join(style.sepLabels),
+      annotations: annotations.join(style.sepAnnotations),
+      platforms: o.platforms.join(','),
+      digests: JSON.stringify(o.digests),
+      json: JSON.stringify({ tags: o.refs, 'tag-names': names, labels: labelMap(labels), annotations, version })
+    },
+    style
+  );
 }
 
 /** The outputs of a run that published one index through the registry API (merge, promote). */
-export function setIndexOutputs(o: { digest: string; digests: Record<string, string>; refs: string[]; platforms: string[] }): void {
-  core.setOutput('digest', o.digest);
-  core.setOutput('digests', JSON.stringify(o.digests));
-  core.setOutput('tags', o.refs.join('\n'));
-  core.setOutput('platforms', o.platforms.join(','));
+export function setIndexOutputs(
+  o: { digest: string; digests: Record<string, string>; refs: string[]; platforms: string[] },
+  style: OutputStyle
+): void {
+  setOutputs(
+    {
+      digest: o.digest,
+      digests: JSON.stringify(o.digests),
+      tags: o.refs.join(style.sepTags),
+      'tag-names': tagNames(o.refs).join(style.sepTags),
+      platforms: o.platforms.join(',')
+    },
+    style
+  );
 }
 
 export function setPlanOutputs(matrix: unknown, platforms: string[]): void {
   core.setOutput('matrix', JSON.stringify(matrix));
   core.setOutput('platforms', platforms.join(','));
+}
+
+export function setSigningOutputs(report: SigningReport): void {
+  core.setOutput('signatures', JSON.stringify(report.signatures));
+  core.setOutput('attestation', report.attestation ?? '');
+  core.setOutput('verify-commands', report.commands.join('\n'));
 }

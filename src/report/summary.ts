@@ -1,5 +1,6 @@
 /** The job summary: image, tags, and where each platform was built. */
 import * as core from '@actions/core';
+import type { SigningReport } from '../sign/report';
 
 export interface SummaryInput {
   tags: string[];
@@ -59,4 +60,34 @@ export async function writeSmokeSummary(
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** What was signed and attested, and the commands a consumer verifies it with. */
+export async function writeSigningSummary(report: SigningReport): Promise<void> {
+  const rows = Object.entries(report.signatures).map(([digest, s]) => [
+    `<code>${digest}</code>`,
+    `<code>${s.cosign}</code>`,
+    `<code>${s.bundle}</code>`
+  ]);
+  core.summary.addHeading('Signatures (verified before tagging)', 3);
+  if (report.identity)
+    core.summary.addRaw(
+      `<p><b>Identity:</b> <code>${escapeHtml(report.identity.identity)}</code><br><b>Issuer:</b> <code>${escapeHtml(report.identity.issuer)}</code></p>`
+    );
+  if (report.publicKey) core.summary.addDetails('Public key (cosign.pub)', `<pre>${escapeHtml(report.publicKey)}</pre>`);
+  if (rows.length > 0)
+    core.summary.addTable([
+      [
+        { data: 'Manifest', header: true },
+        { data: 'cosign signature', header: true },
+        { data: 'Sigstore bundle', header: true }
+      ],
+      ...rows
+    ]);
+  if (report.attestation)
+    core.summary.addRaw(
+      `<p><b>Provenance attestation:</b> <code>${report.attestation}</code>${report.attestationId ? ` (GitHub attestation ${report.attestationId})` : ''}</p>`
+    );
+  core.summary.addCodeBlock(report.commands.join('\n'), 'sh');
+  await core.summary.write();
 }

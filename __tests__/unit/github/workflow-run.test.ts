@@ -16,6 +16,7 @@ beforeAll(async () => {
       json(200, { ref: 'refs/tags/v1.2.3', object: { type: 'tag', sha: 'ffff' } });
     else if (req.url === '/repos/Octo-Org/Hello-World/git/tags/ffff') json(200, { object: { type: 'commit', sha: TAG_SHA } });
     else if (req.url?.includes('v0.9')) json(200, { ref: 'refs/tags/v0.9', object: { type: 'commit', sha: 'other' } });
+    else if (req.url === '/repos/Octo-Org/Hello-World/releases/tags/v1.2.3') json(200, { tag_name: 'v1.2.3', prerelease: true });
     else json(404, { message: 'Not Found' });
   });
 });
@@ -39,6 +40,14 @@ test.each([
   ['a tag of that name pointing elsewhere: the branch', 'workflow-run-tag.json', { head_branch: 'v0.9' }, 'refs/heads/v0.9']
 ])('%s', async (_name, file, over, ref) => {
   expect((await withWorkflowRunRef(run(file, over), { tagsGiven: false, token: 't' })).workflowRunRef).toEqual({ ref });
+});
+
+test('a run on a release is that release, pre-release checkbox included', async () => {
+  const ctx = run('workflow-run-tag.json', { event: 'release' });
+  expect((await withWorkflowRunRef(ctx, { tagsGiven: false, token: 't' })).workflowRunRef).toEqual({
+    ref: 'refs/tags/v1.2.3',
+    release: { tagName: 'v1.2.3', prerelease: true }
+  });
 });
 
 test('nothing is asked when tags are given, or for a run after a pull request, or another event', async () => {

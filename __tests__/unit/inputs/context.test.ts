@@ -23,9 +23,13 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     GITHUB_RUN_ATTEMPT: '2',
     GITHUB_SERVER_URL: 'https://ghes.example',
     GITHUB_API_URL: 'https://ghes.example/api/v3',
-    RUNNER_TEMP: '/runner/tmp'
+    RUNNER_TEMP: '/runner/tmp',
+    DOCKER_METADATA_PR_HEAD_SHA: 'true'
   });
+  expect(ctx.startedAt).toBeInstanceOf(Date);
   expect(ctx).toEqual({
+    startedAt: ctx.startedAt,
+    metadataEnv: { DOCKER_METADATA_PR_HEAD_SHA: 'true' },
     eventName: 'release',
     payload: { action: 'published', release: { tag_name: 'v1.2.3' } },
     repository: 'o/r',
@@ -37,7 +41,8 @@ test('the run is read from the GITHUB_* environment and the payload file', () =>
     serverUrl: 'https://ghes.example',
     apiUrl: 'https://ghes.example/api/v3',
     tempDir: '/runner/tmp',
-    actionsRuntime: false
+    actionsRuntime: false,
+    idToken: false
   });
 });
 
@@ -54,4 +59,9 @@ test('a payload file that is not JSON is one error naming the file', () => {
 
 test('on GitHub Actions the runtime (artifacts, cache) is reachable', () => {
   expect(readRunContext({ ACTIONS_RUNTIME_TOKEN: 't' }).actionsRuntime).toBe(true);
+});
+
+test('a job with id-token: write can ask the runner for an OIDC token', () => {
+  expect(readRunContext({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' }).idToken).toBe(true);
+  expect(readRunContext({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x/token' }).idToken).toBe(false);
 });

@@ -85,12 +85,77 @@ test.each(TABLE)('%s (%s)', (event, file, githubRef, resolved, expected) => {
   const ctx = { ...ctxFor(event, file, githubRef), workflowRunRef: resolved ? { ref: resolved } : undefined };
   const e = classifyEvent(ctx);
   expect(e.pullRequest?.number).toBe(expected.pr);
-  if (expected.untrusted) expect(e.untrusted).toMatch(expected.untrusted);
+  if (expected.untrusted) expect(e.untrusted?.reason).toMatch(expected.untrusted);
   else expect(e.untrusted).toBeUndefined();
   expect({ ref: e.ref, sha: e.sha }).toEqual({ ref: expected.ref, sha: expected.sha });
+});
+
+test.each([
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { withBaseSecrets: false, foreign: true }],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['pull_request_review', 'pull-request-review.json', 'refs/pull/42/merge', { withBaseSecrets: false, foreign: true }],
+  ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['merge_group', 'merge-group.json', QUEUE_REF, { withBaseSecrets: true, foreign: true }],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', { withBaseSecrets: true, foreign: true }],
+  ['push', 'push-feature-branch.json', 'refs/heads/gh-readonly-queue/main/pr-42-abc', { withBaseSecrets: true, foreign: true }]
+])("%s (%s): base repository's secrets, foreign code", (event, file, ref, expected) => {
+  expect(classifyEvent(ctxFor(event, file, ref)).untrusted).toEqual(expect.objectContaining(expected));
+});
+
+test('a workflow_run after a release run is that release, with its pre-release checkbox (told through the API)', () => {
+  const ctx = ctxFor('workflow_run', 'workflow-run-tag.json', 'refs/heads/main');
+  const resolved = { ref: 'refs/tags/v1.2.3', release: { tagName: 'v1.2.3', prerelease: true } };
+  expect(classifyEvent({ ...ctx, workflowRunRef: resolved }).release).toEqual({
+    tagName: 'v1.2.3',
+    prerelease: true,
+    action: 'published',
+    publishes: true
+  });
 });
 
 test('a workflow_run whose ref could not be told carries the reason', () => {
   const ctx = { ...ctxFor('workflow_run', 'workflow-run-tag.json', 'refs/heads/main'), workflowRunRef: { problem: 'no API' } };
   expect(classifyEvent(ctx)).toEqual(expect.objectContaining({ ref: '', refProblem: 'no API' }));
+});
+
+describe("the payload facts beside trust: pull request head and base, a push's base_ref, commit dates", () => {
+  test.each([
+    [
+      'pull_request',
+      'pull-request-same-repo.json',
+      'refs/pull/7/merge',
+      { number: 7, headSha: 'cccc1111dddd2222eeee3333ffff444455556666', baseRef: 'develop' }
+    ],
+    [
+      'pull_request_target',
+      'pull-request-target-fork.json',
+      'refs/heads/main',
+      { number: 42, headSha: 'aaaabbbbccccddddeeeeffff0000111122223333', baseRef: 'main' }
+    ],
+    ['push', 'push-default-branch.json', 'refs/heads/main', undefined]
+  ])('%s (%s): the pull request the payload names', (name, file, ref, expected) => {
+    expect(classifyEvent(ctxFor(name, file, ref)).pullRequestPayload).toEqual(expected);
+  });
+
+  test.each([
+    ['push-tag-rc.json', 'refs/tags/v1.2.3-rc.1', 'refs/heads/main'],
+    ['push-tag.json', 'refs/tags/v1.2.3', undefined]
+  ])('a push base_ref (%s)', (file, ref, expected) => {
+    expect(classifyEvent(ctxFor('push', file, ref)).pushBaseRef).toBe(expected);
+  });
+
+  test.each([
+    [
+      'push-branch-commits.json',
+      [
+        { sha: '2222222222222222222222222222222222222222', timestamp: '2026-11-19T17:10:00-05:00' },
+        { sha: SHA, timestamp: '2026-11-20T01:15:30+02:00' },
+        { sha: SHA, timestamp: '2026-11-20T01:15:30+02:00' }
+      ]
+    ],
+    ['push-default-branch.json', [{ sha: SHA, timestamp: '2026-11-20T09:59:00Z' }]],
+    ['schedule.json', []]
+  ])('commits the payload dates (%s), commits then head_commit', (file, expected) => {
+    expect(classifyEvent(ctxFor('push', file, 'refs/heads/main')).commitDates).toEqual(expected);
+  });
 });

@@ -1,9 +1,10 @@
 /** The input declarations: one source with action.yml, defaults applied, and undeclared inputs refused. */
+import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { RunContext } from '../../../src/inputs/context';
-import { BUILD_INPUTS, DECLARED_INPUTS, parsePlatformList, readInputs, lowercaseName } from '../../../src/inputs/inputs';
+import { BUILD_INPUTS, DECLARED_INPUTS, PUBLISH_INPUTS, lowercaseName, parsePlatformList, readInputs } from '../../../src/inputs/inputs';
 import { readGroup } from '../../../src/inputs/input-spec';
 import { Problems } from '../../../src/inputs/problems';
 import { givenInputs, inputVariable, suggestInput } from '../../../src/inputs/undeclared';
@@ -56,6 +57,18 @@ describe('defaults', () => {
   });
 });
 
+describe('separators (sep-tags, sep-labels, sep-annotations)', () => {
+  const read = (given: Record<string, string>) => readGroup(PUBLISH_INPUTS, n => given[n] ?? '', new Problems(), ctx);
+
+  test('are taken as written, a space or a comma too; empty is a newline, as in metadata-action', () => {
+    expect(read({ 'sep-tags': ' ', 'sep-labels': ',' })).toMatchObject({ sepTags: ' ', sepLabels: ',', sepAnnotations: '\n' });
+  });
+
+  test('are the only inputs read untrimmed', () => {
+    expect(DECLARED_INPUTS.filter(i => i.keepWhitespace).map(i => i.name)).toEqual(['sep-tags', 'sep-labels', 'sep-annotations']);
+  });
+});
+
 describe('inputs the action does not declare', () => {
   const problemsFor = (given: string[]): string[] => {
     const p = new Problems();
@@ -64,7 +77,8 @@ describe('inputs the action does not declare', () => {
   };
 
   test.each([
-    ['flavor', 'tag-rules'],
+    ['meta-flavor', 'flavor'],
+    ['meta-images', 'images'],
     ['version', 'buildx-version'],
     ['image', 'qemu-image'],
     ['platfroms', 'platforms'],
@@ -74,14 +88,14 @@ describe('inputs the action does not declare', () => {
     expect(problemsFor([given])).toEqual([`\`${given}\` is not an input of this action; did you mean \`${meant}\`?`]);
   });
 
-  test.each(['ssh', 'build-contexts', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
+  test.each(['bake-target', 'no-such-input', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
     expect(problemsFor([given])).toEqual([
       `\`${given}\` is not an input of this action; remove it (the README's Inputs table lists every input)`
     ]);
   });
 
   test('every undeclared input is reported, declared ones are not', () => {
-    expect(problemsFor(['platforms', 'build-args', 'ssh', 'flavor'])).toHaveLength(2);
+    expect(problemsFor(['platforms', 'build-args', 'ssh', 'bake-target', 'meta-flavor'])).toHaveLength(2);
   });
 
   test('the runner names inputs INPUT_<NAME>: declared ones match, case and all', () => {
@@ -145,4 +159,47 @@ test.each([
   ['', '']
 ])('lowercaseName(%j) = %j: the name is lowercased, the tag keeps its case', (ref, expected) => {
   expect(lowercaseName(ref)).toBe(expected);
+});
+
+describe('signing inputs', () => {
+  const read = (values: Record<string, string>): { p: Problems; inputs: ReturnType<typeof readInputs> } => {
+    const p = new Problems();
+    return { p, inputs: readInputs(name => values[name] ?? '', ctx, p) };
+  };
+
+  test('off by default; sigstore auto, transparency-log auto', () => {
+    const { p, inputs } = read({});
+    expect(inputs).toMatchObject({ sign: false, attest: false, transparencyLog: 'auto', sigstore: { instance: 'auto' } });
+    expect(inputs.signingKey).toBeUndefined();
+    expect(p.list).toEqual([]);
+  });
+
+  test('sigstore: named instances, or services by URL and a trusted root file', () => {
+    expect(read({ sigstore: 'github' }).inputs.sigstore).toEqual({ instance: 'github' });
+    const custom = read({ sigstore: 'fulcio=https://fulcio.internal/\ntsa=https://tsa.internal\ntrusted-root=/etc/root.json' });
+    expect(custom.inputs.sigstore).toEqual({
+      instance: 'custom',
+      fulcio: 'https://fulcio.internal',
+      tsa: 'https://tsa.internal',
+      trustedRoot: '/etc/root.json'
+    });
+    expect(read({ sigstore: 'fulcio' }).p.list[0]).toMatch(/^sigstore: "fulcio" is not auto, public-good, github/);
+  });
+
+  test('the signing key is masked line by line and its password whole, before anything can print them', () => {
+    const setSecret = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined);
+    const key = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\nBBBB\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+    const { p } = read({ sign: 'true', 'signing-key': key, 'signing-key-password': 'pw-1' });
+    for (const secret of [key, 'AAAA', 'BBBB', 'pw-1']) expect(setSecret).toHaveBeenCalledWith(secret);
+    expect(p.list).toEqual([]);
+    setSecret.mockRestore();
+  });
+
+  test('a signing key that is no cosign key, or a key with neither sign nor attest, is a problem', () => {
+    expect(read({ sign: 'true', 'signing-key': 'ssh-ed25519 AAAA' }).p.list).toEqual([
+      'signing-key: is not a cosign private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, from cosign generate-key-pair)'
+    ]);
+    const key = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+    expect(read({ 'signing-key': key }).p.list).toEqual(['signing-key: given, but neither sign nor attest is true']);
+  });
 });

@@ -98,7 +98,9 @@ test('full state: buildx rm <builder>, then docker logout <registry> for each lo
     // Docker Hub is the CLI's default server: logged out of without naming it.
     ['docker', 'logout']
   ]);
-  for (const c of calls) expect(c.options?.env).toEqual({ DOCKER_CONFIG: dockerConfig, BUILDX_CONFIG: buildxConfig });
+  // The private configs, and never the Actions cache token.
+  const noCacheToken = { ACTIONS_RUNTIME_TOKEN: '', ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '', ACTIONS_CACHE_SERVICE_V2: '' };
+  for (const c of calls) expect(c.options?.env).toEqual({ DOCKER_CONFIG: dockerConfig, BUILDX_CONFIG: buildxConfig, ...noCacheToken });
   expect(fs.existsSync(dir)).toBe(false);
   expect(warnings).not.toHaveBeenCalled();
 });

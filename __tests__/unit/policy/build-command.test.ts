@@ -126,6 +126,46 @@ describe('buildArgs', () => {
     ]);
   });
 
+  test("build-push-action's build options, each with its buildx flag", () => {
+    const { args } = buildCommand(
+      {
+        ...base,
+        addHosts: ['docker:10.180.0.1'],
+        allow: ['network.host'],
+        attests: ['type=sbom,generator=r/scanner'],
+        buildContexts: ['extra=./other', 'base=docker-image://r/base:1'],
+        cgroupParent: 'ci.slice',
+        noCacheFilters: ['build'],
+        secretEnvs: [{ id: 'npm', env: 'NPM_TOKEN' }],
+        secretFiles: [{ id: 'netrc', path: '/home/u/.netrc' }],
+        shmSize: '2g',
+        ssh: ['default'],
+        ulimit: ['nofile=1024:1024']
+      },
+      plan
+    );
+    const pairs = (flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+    expect(pairs('--add-host')).toEqual(['docker:10.180.0.1']);
+    expect(pairs('--allow')).toEqual(['network.host']);
+    expect(pairs('--attest')).toEqual(['type=sbom,generator=r/scanner']);
+    expect(pairs('--build-context')).toEqual(['extra=./other', 'base=docker-image://r/base:1']);
+    expect(pairs('--cgroup-parent')).toEqual(['ci.slice']);
+    expect(pairs('--no-cache-filter')).toEqual(['build']);
+    // Secrets by reference only: an environment variable's name, a file's path, never a value.
+    expect(pairs('--secret')).toEqual(['id=npm,env=NPM_TOKEN', 'id=netrc,src=/home/u/.netrc']);
+    expect(pairs('--shm-size')).toEqual(['2g']);
+    expect(pairs('--ssh')).toEqual(['default']);
+    expect(pairs('--ulimit')).toEqual(['nofile=1024:1024']);
+  });
+
+  test('call: check evaluates the build: --call, and no output or tag', () => {
+    const { args } = buildCommand({ ...base, call: 'check' }, plan);
+    expect(args).toContain('--call');
+    expect(args).not.toContain('--output');
+    expect(args).not.toContain('--tag');
+    expect(buildCommand({ ...base, call: 'build' }, plan).args).toContain('--output');
+  });
+
   test('the context is the last argument even when it looks like a flag', () => {
     const { args } = buildCommand({ ...base, context: '--evil' }, plan);
     expect(args[args.length - 1]).toBe('--evil');
@@ -136,7 +176,8 @@ describe('the buildx version gate', () => {
   test.each([
     ['older than the minimum', '0.9.1', {}, /buildx 0\.9\.1 \(installed\) is older than the minimum supported buildx 0\.10\.0/],
     ['annotations before 0.12', '0.11.2', { annotations: ['a=b'] }, /annotations need buildx 0\.12\.0/],
-    ['push and load before 0.13', '0.12.1', { load: true }, /push together with load needs buildx 0\.13\.0/]
+    ['push and load before 0.13', '0.12.1', { load: true }, /push together with load needs buildx 0\.13\.0/],
+    ['call before 0.15', '0.13.1', { call: 'check' }, /call needs buildx 0\.15\.0 or newer/]
   ])('%s is refused', (_name, version, over, message) => {
     expect(buildxProblems(version, { ...base, ...over }, 'installed', 'set buildx-version').join('\n')).toMatch(message);
   });
@@ -148,31 +189,37 @@ describe('the buildx version gate', () => {
 
 describe('planCache', () => {
   const cfg = { cacheFrom: [], cacheTo: [], images: ['ghcr.io/o/app'], platforms: ['linux/arm64'] };
-  const trusted = { leg: true, onGitHub: true, writeCache: true };
+  const trusted = { leg: true, onGitHub: true, writeCache: true, githubCache: 'read-write' as const };
   const scoped = ['type=gha,scope=ghcr.io/o/app@linux/arm64'];
+  const plan = (cacheFrom: string[], cacheTo: string[], refused: string[] = [], withoutGithubCache = false) => ({
+    cacheFrom,
+    cacheTo,
+    refused,
+    withoutGithubCache
+  });
 
   test('a leg on GitHub: a GHA cache scope per image and platform', () => {
-    expect(planCache(cfg, trusted)).toEqual({
-      cacheFrom: scoped,
-      cacheTo: ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64'],
-      refused: []
-    });
+    expect(planCache(cfg, trusted)).toEqual(plan(scoped, ['type=gha,mode=max,scope=ghcr.io/o/app@linux/arm64']));
   });
   test('off GitHub, in a single build, or with caches given: the inputs as they are', () => {
-    expect(planCache(cfg, { ...trusted, onGitHub: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
-    expect(planCache(cfg, { ...trusted, leg: false })).toEqual({ cacheFrom: [], cacheTo: [], refused: [] });
+    expect(planCache(cfg, { ...trusted, onGitHub: false })).toEqual(plan([], []));
+    expect(planCache(cfg, { ...trusted, leg: false })).toEqual(plan([], []));
     const own = { ...cfg, cacheFrom: ['type=registry,ref=x'] };
-    expect(planCache(own, trusted)).toEqual({ cacheFrom: ['type=registry,ref=x'], cacheTo: [], refused: [] });
+    expect(planCache(own, trusted)).toEqual(plan(['type=registry,ref=x'], []));
   });
   test('untrusted code reads the leg scope but never writes it', () => {
-    expect(planCache(cfg, { ...trusted, writeCache: false })).toEqual({ cacheFrom: scoped, cacheTo: [], refused: [] });
+    expect(planCache(cfg, { ...trusted, writeCache: false, githubCache: 'read' })).toEqual(plan(scoped, []));
   });
-  test("untrusted code never writes the user's cache-to either, and it is reported", () => {
-    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'] };
-    expect(planCache(own, { leg: false, onGitHub: true, writeCache: false })).toEqual({
-      cacheFrom: ['type=gha'],
-      cacheTo: [],
-      refused: ['type=gha,mode=max']
-    });
+  test("untrusted code never writes the user's cache-to either, and it is reported by type only (an s3 entry may hold a key)", () => {
+    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max', 'type=s3,secret_access_key=AKxyz'] };
+    expect(planCache(own, { leg: false, onGitHub: true, writeCache: false, githubCache: 'read' })).toEqual(
+      plan(['type=gha'], [], ['type=gha', 'type=s3'])
+    );
+  });
+  test("untrusted code with the base repository's token gets no Actions cache at all: no leg default, no gha source, no token", () => {
+    const base = { ...trusted, writeCache: false, githubCache: 'none' as const };
+    expect(planCache(cfg, base)).toEqual(plan([], [], [], true));
+    const own = { ...cfg, cacheFrom: ['type=gha,scope=main', 'Type=GHA', 'type=registry,ref=x'] };
+    expect(planCache(own, { ...base, leg: false })).toEqual(plan(['type=registry,ref=x'], [], ['type=gha', 'type=GHA'], true));
   });
 });

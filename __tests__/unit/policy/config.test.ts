@@ -3,6 +3,7 @@ import { RunContext } from '../../../src/inputs/context';
 import { ConfigError } from '../../../src/inputs/problems';
 import { secretLookingBuildArgs } from '../../../src/inputs/secrets';
 import { loadConfig } from '../../../src/policy/config';
+import { ctxFor } from './events';
 
 /** Only the expression default needs a value here: the others come from the declarations. */
 const DEFAULTS: Record<string, string> = { 'github-token': 'ghs_token' };
@@ -142,6 +143,26 @@ describe('mode: promote', () => {
     ]);
   });
 
+  test('sign and attest are refused with one problem each run, not the signing services too', () => {
+    expect(problems({ mode: 'promote', source: 'ghcr.io/o/app:1', images: 'ghcr.io/o/app', sign: 'true', attest: 'true' })).toEqual([
+      expect.stringMatching(/^sign, attest: mode: promote signs nothing; it copies the signatures and attestations the source already has/)
+    ]);
+  });
+
+  test("a release promotion takes metadata-action's tag syntax too", () => {
+    const cfg = load(
+      {
+        mode: 'promote',
+        source: 'ghcr.io/o/app',
+        images: 'ghcr.io/o/app',
+        'meta-tags': 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}',
+        flavor: 'latest=auto'
+      },
+      ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4')
+    );
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['2.3.4', '2', 'latest']);
+  });
+
   test('an untrusted event does not push, so a promotion logs in nowhere', () => {
     const cfg = load(
       { mode: 'promote', source: 'ghcr.io/o/app:1' },
@@ -169,6 +190,13 @@ describe('secret-looking build-args', () => {
     ['AWS_SECRET_ACCESS_KEY', true],
     ['AUTH', true],
     ['registry.credentials', true],
+    ['NPMTOKEN', true],
+    ['GITHUBTOKEN', true],
+    ['DBPASSWORD', true],
+    ['SECRETKEY', true],
+    ['npmToken', true],
+    ['NPM_SECRETS', true],
+    ['GCP_CREDS', true],
     ['KEYBOARD_LAYOUT', false],
     ['MONKEY', false],
     ['PATH', false],
@@ -183,6 +211,13 @@ describe('secret-looking build-args', () => {
       expect.stringMatching(
         /^build-args: NPM_TOKEN looks secret, and provenance mode=max publishes build-arg values; pass them with secrets .* allow-secret-build-args: true/
       )
+    ]);
+  });
+
+  test('cloud credentials are settings buildx reads only with a cache of that kind', () => {
+    expect(() => load({ 'build-args': 'AWS_SECRET_ACCESS_KEY=x\nGIT_AUTH_TOKEN=y' })).not.toThrow();
+    expect(problems({ 'build-args': 'AWS_SECRET_ACCESS_KEY=x', 'cache-from': 'type=s3,bucket=b,region=r' })).toEqual([
+      expect.stringMatching(/^build-args: AWS_SECRET_ACCESS_KEY looks secret, and buildx reads that name/)
     ]);
   });
 
@@ -249,6 +284,21 @@ describe('loadConfig validation', () => {
     [{ secrets: 'a=1\n"key=-----BEGIN KEY-----\nAAA==' }, /^secrets: line 2 opens a quote that is never closed/],
     [{ secrets: 'a=1\nb=2\na=3' }, /^secrets: line 3 repeats the id a; each secret id may appear once/],
     [{ driver: 'remote' }, /^driver: "remote" is not valid/],
+    [{ 'add-hosts': 'docker' }, /^add-hosts: "docker" is not valid; use HOST:IP/],
+    [{ allow: 'network.host,root' }, /^allow: "root" is not valid; use network.host or security.insecure/],
+    [{ attests: 'type=bogus' }, /^attests: "type=bogus" is not valid; use type=provenance/],
+    [{ 'build-contexts': 'nocontext' }, /^build-contexts: "nocontext" is not valid; use NAME=VALUE/],
+    [{ call: 'lint' }, /^call: "lint" is not valid; use one of: build, check, outline, targets/],
+    [{ call: 'check', push: 'true' }, /^call: "check" evaluates the build without running it/],
+    [
+      { 'secret-envs': 'npm=NOT_SET_ANYWHERE_X' },
+      /^secret-envs: npm reads the environment variable NOT_SET_ANYWHERE_X, which this step does not set/
+    ],
+    [{ 'secret-envs': 'bad' }, /^secret-envs: "bad" is not ID=ENV_NAME/],
+    [{ 'secret-files': 'netrc=/nonexistent/.netrc' }, /^secret-files: netrc: no file at \/nonexistent\/.netrc/],
+    [{ 'shm-size': 'lots' }, /^shm-size: "lots" is not a size/],
+    [{ ssh: 'default=a b' }, /^ssh: .* is not valid; use default/],
+    [{ ulimit: 'nofile' }, /^ulimit: "nofile" is not valid; use NAME=SOFT\[:HARD\]/],
     [
       { 'cache-from': 'type=bogus' },
       /^cache-from: "type=bogus" has an unknown cache type bogus; use one of: registry, local, gha, s3, azblob$/
@@ -304,5 +354,129 @@ describe('loadConfig validation', () => {
 
   test('nothing to push to is an error', () => {
     expect(problems({}, ctx({ repository: '' }))).toEqual([expect.stringMatching(/^images: nothing to push to/)]);
+  });
+});
+
+describe("meta-tags and flavor: docker/metadata-action's syntax, with this action's safety rules", () => {
+  const TYPICAL = [
+    'type=ref,event=branch',
+    'type=ref,event=pr',
+    'type=semver,pattern={{version}}',
+    'type=semver,pattern={{major}}.{{minor}}',
+    'type=sha'
+  ].join('\n');
+  const META = { 'meta-tags': TYPICAL, flavor: 'latest=auto', 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' };
+  const QUEUE = 'refs/heads/gh-readonly-queue/main/pr-42-6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+
+  test.each([
+    ['push', 'push-default-branch.json', 'refs/heads/main', ['main', 'sha-6113728'], []],
+    ['push', 'push-feature-branch.json', 'refs/heads/Feature/Login_Page', ['Feature-Login_Page', 'sha-6113728'], []],
+    ['push', 'push-tag.json', 'refs/tags/v1.2.3', ['1.2.3', '1.2', 'sha-6113728', 'latest'], []],
+    ['release', 'release-published-stable.json', 'refs/tags/v2.3.4', ['2.3.4', '2.3', 'sha-6113728', 'latest'], []],
+    ['release', 'release-published-prerelease.json', 'refs/tags/v2.4.0-rc.1', ['2.4.0-rc.1', 'sha-6113728'], []],
+    ['release', 'release-prerelease-checkbox-only.json', 'refs/tags/v2.5.0', ['2.5.0', '2.5', 'sha-6113728'], ['latest']],
+    ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', ['pr-42'], ['sha-6113728']],
+    ['pull_request', 'pull-request-same-repo.json', 'refs/pull/7/merge', ['pr-7', 'sha-6113728'], []],
+    ['schedule', 'schedule.json', 'refs/heads/main', ['main', 'sha-6113728'], []],
+    ['merge_group', 'merge-group.json', QUEUE, ['gh-readonly-queue-main-pr-42-6113728f27ae82c7b1a177c8d03f9e96e0adf246'], ['sha-6113728']]
+  ])('%s (%s): tags %j, held %j', (event, file, ref, tags, held) => {
+    const cfg = load(META, ctxFor(event, file, ref));
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(tags);
+    expect(cfg.derived?.notes?.held.map(h => h.tag)).toEqual(held);
+    expect(cfg.derived?.version).toBe(tags[0]);
+  });
+
+  test('untrusted code gets no type=raw tag and no latest, even when asked', () => {
+    const cfg = load(
+      { ...META, 'meta-tags': 'type=ref,event=pr\ntype=raw,value=stable', flavor: 'latest=true' },
+      ctxFor('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge')
+    );
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['pr-42']);
+    expect(cfg.derived?.notes?.held.map(h => h.tag)).toEqual(['stable', 'latest']);
+  });
+
+  test('tags named after a branch or a raw value carry that name, so the backport guard can hold them', () => {
+    const cfg = load({ 'meta-tags': 'type=ref,event=branch\ntype=raw,value=7.2', flavor: 'latest=true' });
+    expect(cfg.derived?.tags).toEqual([
+      { tag: 'main', rule: 'type=ref,event=branch', refName: 'main' },
+      { tag: '7.2', rule: 'type=raw,value=7.2', refName: '7.2' },
+      { tag: 'latest', rule: 'flavor latest=true', refName: 'latest', latest: true }
+    ]);
+  });
+
+  test('flavor alone applies metadata-action’s default rules (latest takes the prefix only with onlatest=true)', () => {
+    const cfg = load({ flavor: 'prefix=app-' }, ctxFor('push', 'push-tag.json', 'refs/tags/v1.2.3'));
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['app-v1.2.3', 'latest']);
+  });
+
+  test('a malformed rule is a problem naming meta-tags and its line, before anything runs', () => {
+    expect(problems({ 'meta-tags': 'type=ref,event=branch\ntype=sha,format=medium' })).toEqual([
+      'meta-tags: "type=sha,format=medium" (line 2) has format=medium; use short or long'
+    ]);
+  });
+
+  test('rules that give no tag for this event are a problem (unless tags are given)', () => {
+    expect(problems({ 'meta-tags': 'type=semver,pattern={{version}}' })).toEqual([
+      'meta-tags: no rule gives a tag for this event; add one that applies (e.g. type=sha), or set tags'
+    ]);
+    expect(load({ 'meta-tags': 'type=semver,pattern={{version}}', tags: 'ghcr.io/o/r:1' }).tags).toEqual(['ghcr.io/o/r:1']);
+  });
+
+  test.each([
+    [{ 'tag-rules': 'latest=false', 'meta-tags': 'type=sha' }, /^tag-rules: adjusts this action's own tag rules, and meta-tags\/flavor/],
+    [{ 'tag-rules': 'sha=false', flavor: 'latest=false' }, /^tag-rules: adjusts/],
+    [{ 'tag-rules': 'type=sha' }, /^tag-rules: "type=sha" is docker\/metadata-action's rule syntax; give those lines as meta-tags/],
+    [{ tags: 'type=ref,event=branch' }, /^tags: "type=ref" is a docker\/metadata-action rule; .*put the rules under meta-tags/]
+  ])('the syntaxes are not mixed: %j', (inputs, message) => {
+    expect(problems(inputs)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test.each([
+    [{ 'meta-tags': 'type=sha' }, {}, true],
+    [{ flavor: 'latest=false' }, {}, true],
+    [{ 'meta-tags': 'type=sha' }, { DOCKER_METADATA_SET_OUTPUT_ENV: 'false' }, false],
+    [{}, { DOCKER_METADATA_SET_OUTPUT_ENV: 'true' }, false]
+  ])('outputs exported as DOCKER_METADATA_OUTPUT_*: %j with %j → %s', (inputs, env, exported) => {
+    expect(load(inputs, ctx({ metadataEnv: env })).exportMetadataEnv).toBe(exported);
+  });
+
+  test("DOCKER_METADATA_* settings come from the run's environment", () => {
+    const c = { ...ctxFor('push', 'push-default-branch.json', 'refs/heads/main'), metadataEnv: { DOCKER_METADATA_SHORT_SHA_LENGTH: '12' } };
+    expect(load({ 'meta-tags': 'type=sha' }, c).derived?.tags.map(t => t.tag)).toEqual(['sha-6113728f27ae']);
+  });
+
+  test("images takes metadata-action's name=…,enable=… lines", () => {
+    const cfg = load({ images: 'name=docker.io/o/app,enable=false\nname=ghcr.io/o/app,enable=true\nquay.io/o/app' });
+    expect(cfg.images).toEqual(['ghcr.io/o/app', 'quay.io/o/app']);
+    expect(problems({ images: 'name=ghcr.io/o/app,enable=maybe' })).toContain(
+      'images: "name=ghcr.io/o/app,enable=maybe" has enable= that is neither true nor false'
+    );
+  });
+});
+
+describe("latest follows GitHub's designation of the repository's latest release", () => {
+  const stable = (latestRelease?: RunContext['latestRelease']): RunContext => ({
+    ...ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4'),
+    latestRelease
+  });
+
+  test.each([
+    ['this release', { tagName: 'v2.3.4' }, true],
+    ['no answer asked (no token)', undefined, true],
+    ['no latest release at all', { tagName: undefined }, true],
+    ['another release', { tagName: 'v3.0.0' }, false]
+  ])('GitHub marks %s latest: latest moves %s, with either syntax', (_name, designated, moves) => {
+    for (const inputs of [{}, { 'meta-tags': 'type=semver,pattern={{version}}' }] as Record<string, string>[]) {
+      const derived = load(inputs, stable(designated)).derived;
+      expect(derived?.tags.some(t => t.tag === 'latest')).toBe(moves);
+      const why = derived?.notes?.held.find(h => h.tag === 'latest')?.why;
+      if (!moves) expect(why).toMatch(/GitHub marks v3\.0\.0 as the repository's latest release, not v2\.3\.4/);
+    }
+  });
+
+  test('when GitHub could not be asked, a warning, and the version order alone decides', () => {
+    const derived = load({}, stable({ problem: 'HTTP 502' })).derived;
+    expect(derived?.tags.some(t => t.tag === 'latest')).toBe(true);
+    expect(derived?.notes?.warnings).toEqual([expect.stringMatching(/^Could not ask GitHub .*HTTP 502/)]);
   });
 });

@@ -28,6 +28,9 @@ test.each([
     { mode: 'promote', source: 'ghcr.io/o/r:1', 'smoke-test': '/app --version' },
     [/^outputs\/load\/smoke-test: mode: promote copies an image already published/]
   ],
+  [{ mode: 'promote', source: 'ghcr.io/o/r:1', sign: 'true' }, [/^sign: mode: promote signs nothing; it copies the signatures/]],
+  [{ mode: 'promote', source: 'ghcr.io/o/r:1', sign: 'true', attest: 'true' }, [/^sign, attest: mode: promote signs nothing/]],
+  [{ mode: 'promote', source: 'ghcr.io/o/r:1', attest: 'true' }, [/^attest: mode: promote signs nothing/]],
   [{ mode: 'build', source: 'ghcr.io/o/r:1' }, [/^source: only mode: promote reads it \(mode is build\)/]],
   [{ mode: 'merge', source: 'ghcr.io/o/r:1' }, [/^source: only mode: promote reads it \(mode is merge\)/]]
 ])('%j', (inputs, expected) => {

@@ -178,6 +178,15 @@ describe('a branch named like a version never moves a release’s tag', () => {
     expect(holdBackwardMoves(branch(name), new Map(Object.entries(current))).kept.map(t => t.tag)).toEqual(kept);
   });
 
+  test('with a prefix, or a branch named latest, the guard still holds the release', () => {
+    const withPrefix = eventTags(
+      classifyEvent(ctxFor('push', 'push-feature-branch.json', 'refs/heads/7.2')),
+      parseTagRules('prefix=app-').rules
+    );
+    expect(holdBackwardMoves(withPrefix, new Map([['app-7.2', '7.2.1']])).kept.map(t => t.tag)).toEqual(['app-sha-6113728']);
+    expect(holdBackwardMoves(branch('latest'), new Map([['latest', '3.0.0']])).kept.map(t => t.tag)).toEqual(['sha-6113728']);
+  });
+
   test('only version-like tags are read for a branch build', () => {
     expect(guardedTags(branch('7.2')).map(t => t.tag)).toEqual(['7.2']);
     expect(guardedTags(branch('feature'))).toEqual([]);

@@ -4,7 +4,6 @@
  */
 import { classifyEvent } from '../../../src/inputs/event';
 import { loadConfig } from '../../../src/policy/config';
-import { planSecrets } from '../../../src/policy/trust';
 import { SHA, ctxFor } from './events';
 
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
@@ -38,8 +37,10 @@ const TABLE: [string, string, string, boolean, boolean, boolean, string[]][] = [
   ['release', 'release-edited.json', 'refs/tags/v1.0.0', false, false, true, ['1.0.0', '1.0', '1', 'latest']],
   ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', false, false, false, ['pr-42']],
   ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', false, false, false, ['pr-42']],
-  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['sha-aaaabbb']],
-  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', true, true, true, ['pr-43']],
+  // A fork's run is tagged fork-sha-: it could craft a commit whose short hash names a trusted sha- tag.
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', false, false, false, ['fork-sha-aaaabbb']],
+  // Unreviewed pull request code run with the base repository's token: no default push, no cache writes.
+  ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', false, false, false, ['pr-43']],
   // The triggering run's commit and ref, not the default branch's head (sha-aaaabbb, not sha-6113728).
   ['workflow_run', 'workflow-run-push.json', 'refs/heads/main', true, true, true, ['edge', 'sha-aaaabbb']],
   ['workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main', true, true, true, ['feature-login-form', 'sha-fedcba9']],
@@ -67,8 +68,15 @@ const OPTED_IN: [string, string, string, Record<string, string>][] = [
     'refs/heads/main',
     { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }
   ],
-  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', { 'push-pull-requests': 'true' }],
-  ['merge_group', 'merge-group.json', QUEUE_REF, { 'push-pull-requests': 'true' }]
+  // Untrusted code with the base repository's secrets takes the second opt-in too.
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }],
+  ['merge_group', 'merge-group.json', QUEUE_REF, { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }],
+  [
+    'issue_comment',
+    'issue-comment-pull-request.json',
+    'refs/heads/main',
+    { 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' }
+  ]
 ];
 
 test.each(OPTED_IN)('%s with the opt-in: pushes and logs in, still no cache writes', (event, file, ref, inputs) => {
@@ -96,14 +104,18 @@ describe('build secrets never reach untrusted code unless opted in', () => {
   const secretsOf = (event: string, file: string, ref: string, inputs: Record<string, string> = {}) => {
     const all: Record<string, string> = { ...INPUTS, secrets: 'NPM_TOKEN=npm_x', 'build-args': 'NPM_TOKEN=npm_y\nVERSION=1', ...inputs };
     const cfg = loadConfig(n => all[n] ?? '', ctxFor(event, file, ref));
-    return planSecrets(cfg, cfg.trust);
+    return { secrets: cfg.secrets, buildArgs: cfg.buildArgs, withheld: cfg.withheld };
   };
 
   test.each(TABLE.filter(([event]) => event !== 'workflow_run'))('%s (%s)', (event, file, ref) => {
     const untrusted = classifyEvent(ctxFor(event, file, ref)).untrusted !== undefined;
     const plan = secretsOf(event, file, ref);
     if (untrusted) {
-      expect(plan).toEqual({ secrets: [], buildArgs: ['VERSION=1'], withheld: { secrets: ['NPM_TOKEN'], buildArgs: ['NPM_TOKEN'] } });
+      expect(plan).toEqual({
+        secrets: [],
+        buildArgs: ['VERSION=1'],
+        withheld: { secrets: ['NPM_TOKEN'], ssh: [], buildArgs: ['NPM_TOKEN'] }
+      });
     } else {
       expect(plan.secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
       expect(plan.buildArgs).toEqual(['NPM_TOKEN=npm_y', 'VERSION=1']);
@@ -117,10 +129,105 @@ describe('build secrets never reach untrusted code unless opted in', () => {
   });
 });
 
+test.each([
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main'],
+  ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main'],
+  ['merge_group', 'merge-group.json', QUEUE_REF],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main']
+])("%s runs untrusted code with the base repository's secrets: push-pull-requests alone does not publish it", (event, file, ref) => {
+  expect(() => decide(event, file, ref, { 'push-pull-requests': 'true' })).toThrow(
+    /^Invalid input \(1 problem\):\n {2}- allow-pull-request-target: pushing from .* \(untrusted code with the base repository's secrets\) needs allow-pull-request-target: true as well$/
+  );
+});
+
+test('a same-repository pull request keeps its secrets (its author could push here anyway); a fork does not', () => {
+  const sameRepo = ctxFor('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge');
+  const pr = sameRepo.payload.pull_request as { head: { repo: { full_name: string } } };
+  pr.head.repo.full_name = 'Octo-Org/Hello-World';
+  const all: Record<string, string> = { ...INPUTS, secrets: 'NPM_TOKEN=npm_x' };
+  expect(loadConfig(n => all[n] ?? '', sameRepo).secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
+  expect(loadConfig(n => all[n] ?? '', ctxFor('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge')).secrets).toEqual([]);
+});
+
+test.each([
+  ['push', 'push-default-branch.json', 'refs/heads/main', 'read-write'],
+  ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', 'read'],
+  ['pull_request_review', 'pull-request-review.json', 'refs/pull/42/merge', 'read'],
+  ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', 'none'],
+  ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main', 'none'],
+  ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', 'none'],
+  ['merge_group', 'merge-group.json', QUEUE_REF, 'none']
+])('%s (%s): the Actions cache is %s', (event, file, ref, cache) => {
+  const cfg = loadConfig(n => INPUTS[n] ?? '', ctxFor(event, file, ref));
+  expect(cfg.trust.githubCache).toBe(cache);
+});
+
+test.each([
+  ['push', 'gh-readonly-queue/main/pr-42-abc'],
+  ['workflow_run of a merge_group run', undefined]
+])('a merge queue candidate is untrusted however it arrives: %s', (how, branch) => {
+  const ctx = branch
+    ? ctxFor('push', 'push-feature-branch.json', `refs/heads/${branch}`)
+    : ctxFor('workflow_run', 'workflow-run-push.json', 'refs/heads/main');
+  if (!branch) (ctx.payload.workflow_run as { event: string }).event = 'merge_group';
+  expect(classifyEvent({ ...ctx, workflowRunRef: { ref: 'refs/heads/main' } }).untrusted?.withBaseSecrets).toBe(true);
+  expect(how).toBeTruthy();
+});
+
+test.each(['network.host', 'security.insecure'])('allow: %s is refused on untrusted events, accepted on trusted ones', entitlement => {
+  expect(() => decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { allow: entitlement })).toThrow(
+    new RegExp(`allow: ${entitlement} is refused on a pull_request event`)
+  );
+  expect(() => decide('push', 'push-default-branch.json', 'refs/heads/main', { allow: entitlement })).not.toThrow();
+});
+
+test('secret-envs, secret-files and ssh follow the rule of secrets', () => {
+  process.env.TRUST_TEST_SECRET = 'from-env';
+  const inputs: Record<string, string> = {
+    ...INPUTS,
+    'secret-envs': 'npm=TRUST_TEST_SECRET',
+    'secret-files': `file=${__filename}`,
+    ssh: 'default'
+  };
+  const cfgOf = (event: string, file: string, ref: string) => loadConfig(n => inputs[n] ?? '', ctxFor(event, file, ref));
+  const fork = cfgOf('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge');
+  expect([fork.secretEnvs, fork.secretFiles, fork.ssh]).toEqual([[], [], []]);
+  expect(fork.withheld).toEqual({ secrets: ['npm', 'file'], ssh: ['default'], buildArgs: [] });
+  const main = cfgOf('push', 'push-default-branch.json', 'refs/heads/main');
+  expect([main.secretEnvs.length, main.secretFiles.length, main.ssh]).toEqual([1, 1, ['default']]);
+});
+
+test('call: check pushes nothing, whatever the event', () => {
+  expect(decide('push', 'push-default-branch.json', 'refs/heads/main', { call: 'check' }).push).toBe(false);
+});
+
+test("a pushing output on an event with the base repository's secrets needs both opt-ins", () => {
+  const target = ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main'] as const;
+  const outputs = 'type=registry,name=ghcr.io/o/r:pr';
+  expect(() => decide(...target, { outputs, 'push-pull-requests': 'true' })).toThrow(/and allow-pull-request-target: true/);
+  expect(() => decide(...target, { outputs, 'push-pull-requests': 'true', 'allow-pull-request-target': 'true' })).not.toThrow();
+});
+
+test('raw tags: never on untrusted code; guarded like a branch name on other builds', () => {
+  const pr = decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { 'tag-rules': 'raw=latest' });
+  expect(pr.tags).toEqual(['pr-42']);
+  const main = decide('push', 'push-default-branch.json', 'refs/heads/main', { 'tag-rules': 'raw=latest' });
+  expect(main.tags).toEqual(['edge', 'sha-6113728', 'latest']);
+});
+
 describe('custom outputs that push follow the trust decision', () => {
   test.each([
     ['type=registry,name=ghcr.io/o/r:pr', true],
     ['type=image,name=ghcr.io/o/r:pr,push=true', true],
+    // Spellings buildx and BuildKit read as a push: Go booleans, an empty value, keys in any case, quotes.
+    ['type=image,name=ghcr.io/o/r:pr,push=True', true],
+    ['type=image,name=ghcr.io/o/r:pr,push=1', true],
+    ['type=image,name=ghcr.io/o/r:pr,push=t', true],
+    ['type=image,name=ghcr.io/o/r:pr,push=', true],
+    ['type=image,name=ghcr.io/o/r:pr,PUSH=true', true],
+    ['type=image,"name=ghcr.io/o/r:pr,ghcr.io/o/r:x","push=true"', true],
+    ['Type=Registry,name=ghcr.io/o/r:pr', true],
+    ['type=image,name=ghcr.io/o/r:pr,push=false', false],
     ['type=local,dest=out', false],
     ['type=docker,name=app', false]
   ])('%s on a pull_request: refused %s', (output, refused) => {

@@ -283,6 +283,34 @@ describe('hasManifest', () => {
   });
 });
 
+test("a 401 from another host (a redirect target) is not answered with the registry's credentials", async () => {
+  const thief = await serve((req, res) => {
+    if (req.url.startsWith('/token')) res.writeHead(200).end('{"token":"x"}');
+    else res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${thief.host}/token",service="s"` }).end();
+  });
+  const registry = await serve((_req, res) => res.writeHead(307, { Location: `http://${thief.host}/blob` }).end());
+  try {
+    const client = new RegistryClient({ credentials, ...noSleep });
+    await expect(client.getBlob({ registry: registry.host, repository: 'a/b' }, `sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+      `${thief.host} asked for authentication; only ${registry.host} gets this registry's credentials`
+    );
+    // The thief's token realm was never asked, so no Basic credentials went there.
+    expect(thief.seen.map(s => s.url)).toEqual(['/blob']);
+  } finally {
+    await thief.close();
+    await registry.close();
+  }
+});
+
+test('127.evil.example is no loopback host: never spoken to over plain HTTP', async () => {
+  const client = new RegistryClient({ retry: { attempts: 1 }, ...noSleep });
+  await expect(client.getBlob({ registry: '127.evil.example:1', repository: 'a/b' }, `sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+    /registry 127\.evil\.example:1/
+  );
+  // HTTPS from the start: no TLS probe, which a loopback host gets before plain HTTP is allowed.
+  expect(client.requests).toBe(1);
+});
+
 test('a mount asks for a token that may also pull the source repository', async () => {
   const scopes: string[][] = [];
   const tokens = await serve((req, res) => {
@@ -393,10 +421,10 @@ describe('the operations a promotion uses, against an in-process registry stand-
     );
     const mediaType = 'application/vnd.oci.image.manifest.v1+json';
     expect(await client.putReferrer(to, { bytes: sig, digest: sha256Digest(sig), mediaType })).toBe(true);
-    expect(await client.referrers(to, subject)).toEqual([
+    expect(await client.listReferrers(to, subject)).toEqual([
       { mediaType, digest: sha256Digest(sig), size: sig.length, artifactType: 'application/vnd.example.sig' }
     ]);
-    expect(await client.referrers(from, subject)).toBeUndefined();
+    expect(await client.listReferrers(from, subject)).toBeUndefined();
     expect(await client.putReferrer(from, { bytes: sig, digest: sha256Digest(sig), mediaType })).toBe(false);
   });
 });
@@ -421,4 +449,47 @@ test('a source that breaks off mid-blob: the copy starts over from a fresh uploa
     await source.close();
     await target.close();
   }
+});
+
+describe('putBlob and listReferrers', () => {
+  const repo = (host: string) => ({ registry: host, repository: 'team/app' });
+
+  test('a blob is uploaded in one session: POST, then PUT of its bytes with the digest', async () => {
+    const bytes = Buffer.from('{"payload":1}');
+    const registry = await serve((req, res) => {
+      if (req.method === 'POST') res.writeHead(202, { Location: '/v2/team/app/blobs/uploads/u1?state=x' }).end();
+      else res.writeHead(201).end();
+    });
+    try {
+      expect(await new RegistryClient(noSleep).putBlob(repo(registry.host), bytes)).toBe(sha256Digest(bytes));
+      const put = registry.seen.filter(s => s.method !== 'GET');
+      expect(put.map(s => `${s.method} ${s.url}`)).toEqual([
+        'POST /v2/team/app/blobs/uploads/',
+        `PUT /v2/team/app/blobs/uploads/u1?state=x&digest=${encodeURIComponent(sha256Digest(bytes))}`
+      ]);
+      expect(put[1].body.equals(bytes)).toBe(true);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('the referrers API lists its descriptors; a 404 (distribution 2.8) means there is none', async () => {
+    const listed = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'm', digest: 'sha256:1', size: 1, artifactType: 'a' }]
+    };
+    const registry = await serve((req, res) => {
+      if (req.url.endsWith('sha256:aa'))
+        res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }).end(JSON.stringify(listed));
+      else res.writeHead(404).end('404 page not found');
+    });
+    try {
+      const client = new RegistryClient(noSleep);
+      expect(await client.listReferrers(repo(registry.host), 'sha256:aa')).toEqual(listed.manifests);
+      expect(await client.listReferrers(repo(registry.host), 'sha256:bb')).toBeUndefined();
+    } finally {
+      await registry.close();
+    }
+  });
 });

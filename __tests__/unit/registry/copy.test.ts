@@ -98,7 +98,7 @@ test('a target with the referrers API (OCI-Subject) gets no fallback tag', async
   const { reg, graph, image } = await setUp({ targetApi: true });
   await copyGraph(reg, graph, OTHER);
   expect(stored(reg, OTHER, tagOf(image.index.digest))).toBeUndefined();
-  expect(await reg.referrers(OTHER, image.index.digest)).toEqual([expect.objectContaining({ digest: image.sbom.digest })]);
+  expect(await reg.listReferrers(OTHER, image.index.digest)).toEqual([expect.objectContaining({ digest: image.sbom.digest })]);
 });
 
 test('referrers found through the source API, target without it: the fallback index is written from the API descriptors', async () => {

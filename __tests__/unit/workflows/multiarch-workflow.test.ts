@@ -125,8 +125,9 @@ describe('where the action comes from', () => {
   test("a leg of a workflow_run builds the triggering run's commit; other events check out the defaults", () => {
     const [first] = job('leg').steps;
     expect(first.with).toEqual({
-      repository: '${{ github.event.workflow_run.head_repository.full_name || github.repository }}',
-      ref: "${{ github.event.workflow_run.head_sha || '' }}",
+      repository:
+        "${{ github.event.workflow_run.head_repository.full_name || (github.event_name == 'pull_request_target' && github.event.pull_request.head.repo.full_name) || github.repository }}",
+      ref: "${{ github.event.workflow_run.head_sha || (github.event_name == 'pull_request_target' && github.event.pull_request.head.sha) || (github.event.issue.pull_request && format('refs/pull/{0}/head', github.event.issue.number)) || '' }}",
       'persist-credentials': false
     });
   });
@@ -256,6 +257,8 @@ describe('inputs and secrets reach the step that uses them', () => {
         'sbom',
         'images',
         'tag-rules',
+        'meta-tags',
+        'flavor',
         'push',
         'handoff-key',
         'handoff-dir',
@@ -265,7 +268,24 @@ describe('inputs and secrets reach the step that uses them', () => {
         'buildx-version',
         'buildx-download-url',
         'buildkitd-config-inline',
-        'registry'
+        'registry',
+        'smoke-test',
+        'preflight',
+        'network',
+        'no-cache',
+        'pull',
+        'attests',
+        'add-hosts',
+        'allow',
+        'build-contexts',
+        'cgroup-parent',
+        'no-cache-filters',
+        'shm-size',
+        'ulimit',
+        'allow-untrusted-secrets',
+        'push-pull-requests',
+        'allow-pull-request-target',
+        'buildx-allow-unverified'
       ] as const
     ).map(i => [i, 'leg', i] as [string, 'leg', string]),
     ...(
@@ -274,12 +294,21 @@ describe('inputs and secrets reach the step that uses them', () => {
         'images',
         'tags',
         'tag-rules',
+        'meta-tags',
+        'flavor',
+        'sep-tags',
         'annotations',
         'push',
+        'push-pull-requests',
+        'allow-pull-request-target',
         'handoff-key',
         'handoff-dir',
         'buildkitd-config-inline',
-        'registry'
+        'registry',
+        'sign',
+        'attest',
+        'transparency-log',
+        'sigstore'
       ] as const
     ).map(i => [i, 'merge', i] as [string, 'merge', string])
   ];
@@ -356,7 +385,9 @@ describe('inputs and secrets reach the step that uses them', () => {
     ['password', 'leg', 'password'],
     ['build-secrets', 'leg', 'secrets'],
     ['username', 'merge', 'username'],
-    ['password', 'merge', 'password']
+    ['password', 'merge', 'password'],
+    ['signing-key', 'merge', 'signing-key'],
+    ['signing-key-password', 'merge', 'signing-key-password']
   ])('secrets.%s → %s step, with %s', (secret, jobName, key) => {
     expect(workflow.on.workflow_call.secrets[secret]).toBeDefined();
     expect(actionWith(jobName)[key]).toBe(expr(`secrets.${secret}`));
@@ -364,7 +395,14 @@ describe('inputs and secrets reach the step that uses them', () => {
 
   test('every secret is described and optional', () => {
     const secrets = workflow.on.workflow_call.secrets;
-    expect(Object.keys(secrets).sort()).toEqual(['action-token', 'build-secrets', 'password', 'username']);
+    expect(Object.keys(secrets).sort()).toEqual([
+      'action-token',
+      'build-secrets',
+      'password',
+      'signing-key',
+      'signing-key-password',
+      'username'
+    ]);
     for (const [name, s] of Object.entries(secrets))
       expect([name, s.required ?? false, (s.description ?? '').length > 0]).toEqual([name, false, true]);
   });
@@ -413,7 +451,12 @@ describe('each mode gets what it uses', () => {
   test('the workflow outputs come from the merge step', () => {
     expect(workflow.on.workflow_call.outputs.digest.value).toBe(expr('jobs.merge.outputs.digest'));
     expect(workflow.on.workflow_call.outputs.tags.value).toBe(expr('jobs.merge.outputs.tags'));
-    expect(job('merge').outputs).toEqual({ digest: expr('steps.merge.outputs.digest'), tags: expr('steps.merge.outputs.tags') });
+    expect(workflow.on.workflow_call.outputs.digests.value).toBe(expr('jobs.merge.outputs.digests'));
+    expect(job('merge').outputs).toEqual({
+      digest: expr('steps.merge.outputs.digest'),
+      digests: expr('steps.merge.outputs.digests'),
+      tags: expr('steps.merge.outputs.tags')
+    });
   });
 });
 
@@ -430,8 +473,13 @@ describe('least privilege', () => {
     expect(job('plan').permissions).toEqual({});
   });
 
-  test.each(['leg', 'merge'])('%s holds exactly contents: read and packages: write', name => {
-    expect(job(name).permissions).toEqual({ contents: 'read', packages: 'write' });
+  test("a leg (which runs the caller's Dockerfile) holds exactly contents: read and packages: write: no signing identity", () => {
+    expect(job('leg').permissions).toEqual({ contents: 'read', packages: 'write' });
+    for (const key of ['sign', 'attest', 'signing-key']) expect(actionWith('leg')[key]).toBeUndefined();
+  });
+
+  test("the merge, which signs and runs none of the caller's code, adds id-token: write", () => {
+    expect(job('merge').permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
   });
 });
 
@@ -439,8 +487,13 @@ describe('concurrency', () => {
   const concurrency = workflow.concurrency;
   const group = typeof concurrency === 'string' ? concurrency : (concurrency?.group ?? '');
 
-  test('one group per ref and images', () => {
+  test('one group per built ref and images: the pull request, a workflow_run head branch, else the ref', () => {
     expect(group).toContain('github.ref');
+    expect(group).toContain("format('pr-{0}', github.event.pull_request.number || github.event.issue.number)");
+    // A fork's branch named like ours lands in a group of its own.
+    expect(group).toContain(
+      "format('run-{0}:{1}', github.event.workflow_run.head_repository.full_name, github.event.workflow_run.head_branch)"
+    );
     expect(group).toContain('inputs.images');
   });
 

@@ -1,0 +1,60 @@
+/**
+ * Where this action deliberately differs from metadata-action: its safety rules, each a switch
+ * the caller sets, so the same rules can also be run exactly as metadata-action runs them.
+ */
+import { explain, valid as validPep440 } from '@renovatebot/pep440/lib/version';
+import * as semver from 'semver';
+import { RunEvent } from '../../inputs/event';
+import { refName } from './context';
+import { Row } from './assemble';
+import { Rule } from './rules';
+
+export interface SafetyRules {
+  /**
+   * `latest` never moves on a pre-release: a release whose pre-release box is ticked, or a tag
+   * (or a semver/pep440 rule's version) that is a semver or PEP 440 pre-release. metadata-action
+   * moves it on a ticked release's stable tag, and with `type=ref,event=tag` or `type=match` on a
+   * pre-release tag. Drops the flavor's latest tag and any tag named `latest`.
+   */
+  noLatestOnPrerelease: boolean;
+  /**
+   * Untrusted code (a pull request, a merge queue…: see inputs/event.ts) gets only tags named after
+   * itself: no `type=raw` tag and no latest (either could publish a fork's code under a name
+   * users pull), and for code from a fork no short `type=sha` tag (a fork can craft a commit whose
+   * short hash is a trusted build's). metadata-action gives them all.
+   */
+  untrustedOwnTagsOnly: boolean;
+}
+
+/** This action's rules. */
+export const ACTION_SAFETY: SafetyRules = { noLatestOnPrerelease: true, untrustedOwnTagsOnly: true };
+
+/** None: metadata-action's behaviour exactly. */
+export const METADATA_ACTION_BEHAVIOUR: SafetyRules = { noLatestOnPrerelease: false, untrustedOwnTagsOnly: false };
+
+/** Why untrusted code may not have a tag of this rule, or undefined when it may. */
+export function untrustedHold(event: RunEvent, rule: Rule | 'latest'): string | undefined {
+  if (!event.untrusted) return undefined;
+  const code = `this run builds untrusted code (${event.untrusted.reason})`;
+  if (rule === 'latest') return `${code}: it never moves latest`;
+  if (rule.type === 'raw') return `${code}: it gets no type=raw tags`;
+  if (rule.type === 'sha' && rule.format === 'short' && event.untrusted.foreign)
+    return `${code} from a fork, which could craft a commit sharing a trusted build's short SHA: use type=sha,format=long`;
+  return undefined;
+}
+
+function tagIsPrerelease(name: string): boolean {
+  const v = semver.parse(name.replace(/^v/i, ''));
+  if (v) return v.prerelease.length > 0;
+  const p = validPep440(name) ? explain(name) : null;
+  return p !== null && (p.is_prerelease || p.is_devrelease);
+}
+
+/** Why this run publishes a pre-release, or undefined when it does not. */
+export function prereleaseReason(event: RunEvent, ref: string, rows: Row[]): string | undefined {
+  if (event.release?.prerelease) return `the release ${event.release.tagName ?? '(no tag name)'} is marked pre-release`;
+  const tag = refName(ref, 'tags') ?? event.release?.tagName;
+  if (tag !== undefined && tagIsPrerelease(tag)) return `${tag} is a pre-release`;
+  const row = rows.find(r => r.version?.prerelease);
+  return row ? `${row.version?.version} (${row.rule.text}) is a pre-release` : undefined;
+}
