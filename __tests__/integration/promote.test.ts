@@ -13,7 +13,7 @@ import { promisify } from 'util';
 import { pushSyntheticIndex } from '../../scripts/synthetic-image.js';
 import { RegistryStandin } from '../unit/registry-standin';
 import { RunningRegistry, selfSignedCert, startRegistry, startTokenServer, startUploadCuttingProxy, tempDir } from './registries';
-import { FIXTURES, REGISTRY, registryGet, runAction, uniqueRepo } from './stack';
+import { FIXTURES, REGISTRY, localStackInputs, registryGet, runAction, uniqueRepo } from './stack';
 import { OCI_INDEX, digestOf, fallbackTagOf, seedPublishedImage, seedRandomImage, tokenGet } from './seeded-images';
 
 jest.setTimeout(900_000);
@@ -172,6 +172,68 @@ describe('signatures made by cosign itself', () => {
     await expect(
       cosign(['verify', '--key', 'cosign.pub', '--insecure-ignore-tlog', ...http, `${REGISTRY}/${unsigned}@${other}`])
     ).rejects.toThrow(/no signatures found|no matching signatures/);
+  });
+});
+
+describe("signatures made by the action's own sign: true (a cosign key), promoted", () => {
+  const source = uniqueRepo('promote-signed-src');
+  const dest = uniqueRepo('promote-signed-dst');
+  const keys = () => path.join(work, 'action-signing');
+  const password = 'action-signing-key';
+  const http = ['--allow-insecure-registry', '--allow-http-registry'];
+  const auth = ['--registry-username', CREDS.user, '--registry-password', CREDS.password];
+  const cosign = async (args: string[]) =>
+    (await run('cosign', args, { cwd: keys(), env: { ...process.env, COSIGN_PASSWORD: password }, timeout: 120_000 })).stdout;
+  let digests: string[];
+
+  beforeAll(async () => {
+    fs.mkdirSync(keys(), { recursive: true });
+    await cosign(['generate-key-pair']);
+    const built = await runAction({
+      inputs: {
+        ...localStackInputs(),
+        platforms: 'linux/amd64',
+        images: `${REGISTRY}/${source}`,
+        tags: `${REGISTRY}/${source}:sha-abc1234`,
+        sign: 'true',
+        'signing-key': fs.readFileSync(path.join(keys(), 'cosign.key'), 'utf8'),
+        'signing-key-password': password
+      }
+    });
+    if (built.main.code !== 0) console.log(built.main.stdout + built.main.stderr);
+    expect(built.main.code).toBe(0);
+    const index = JSON.parse((await sourceRaw(source, 'sha-abc1234')).toString()) as {
+      manifests: { digest: string; platform?: { os: string } }[];
+    };
+    const top = digestOf(await sourceRaw(source, 'sha-abc1234'));
+    digests = [top, ...index.manifests.filter(d => d.platform?.os !== 'unknown').map(d => d.digest)];
+  });
+
+  test('sign: true with mode: promote is refused before anything is read or copied', async () => {
+    const r = await promote({ source: `${REGISTRY}/${source}:sha-abc1234`, tags: `${target.host}/${dest}:refused`, sign: 'true' });
+    expect(r.main.code).not.toBe(0);
+    expect(r.main.stdout + r.main.stderr).toContain('sign: mode: promote signs nothing');
+    expect(await tagsAt(dest).catch(() => [])).toEqual([]);
+  });
+
+  test('every manifest the build signed verifies at the target with the same key, and its bundle referrer came along', async () => {
+    const r = await promote({ source: `${REGISTRY}/${source}:sha-abc1234`, tags: `${target.host}/${dest}:1.0` });
+    if (r.main.code !== 0) console.log(r.main.stdout + r.main.stderr);
+    expect(r.main.code).toBe(0);
+    for (const digest of digests) {
+      const out = await cosign([
+        'verify',
+        '--key',
+        'cosign.pub',
+        '--insecure-ignore-tlog=true',
+        ...http,
+        ...auth,
+        `${target.host}/${dest}@${digest}`
+      ]);
+      expect(out).toContain(digest);
+    }
+    const tags = await tagsAt(dest);
+    for (const digest of digests) expect(tags).toEqual(expect.arrayContaining([`${fallbackTagOf(digest)}.sig`, fallbackTagOf(digest)]));
   });
 });
 
