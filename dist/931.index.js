@@ -3961,7 +3961,7 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 46752:
+/***/ 24371:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";

@@ -7,6 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BuildxUse, buildxProblems, supports } from '../policy/buildx-support';
+import { InspectedBuilder, InspectedNode } from '../policy/builder-nodes';
 import { BuilderNode } from '../policy/emulation';
 import { Runner } from './command';
 
@@ -131,15 +132,87 @@ export interface BuilderSpec {
   name: string;
   driver: string;
   driverOpts: string[];
-  /** Path of a buildkitd.toml written from buildkitd-config-inline. */
+  /** Path of the buildkitd.toml (buildkitd-config, or one written from buildkitd-config-inline). */
   configFile?: string;
+  buildkitdFlags?: string;
+  /** The first node's endpoint (a docker context or endpoint, or a BuildKit address). */
+  endpoint?: string;
+  /** The first node's fixed platforms. */
+  platforms: string[];
+}
+
+/** A node appended to the builder. */
+export interface NodeSpec {
+  name: string;
+  endpoint?: string;
+  platforms: string[];
+  driverOpts: string[];
+  buildkitdFlags?: string;
+}
+
+/** Flags shared by a builder's first node and the nodes appended to it. */
+function nodeFlags(node: { platforms: string[]; driverOpts: string[]; buildkitdFlags?: string }): string[] {
+  const args: string[] = [];
+  if (node.platforms.length > 0) args.push('--platform', node.platforms.join(','));
+  for (const opt of node.driverOpts) args.push('--driver-opt', opt);
+  if (node.buildkitdFlags) args.push('--buildkitd-flags', node.buildkitdFlags);
+  return args;
 }
 
 export function createBuilderArgs(bx: Buildx, spec: BuilderSpec): string[] {
-  const args = ['create', '--name', spec.name, '--driver', spec.driver];
-  for (const opt of spec.driverOpts) args.push('--driver-opt', opt);
+  const args = ['create', '--name', spec.name, '--driver', spec.driver, ...nodeFlags(spec)];
   if (spec.configFile) args.push(supports(bx.version, 'buildkitdConfigFlag') ? '--buildkitd-config' : '--config', spec.configFile);
+  if (spec.endpoint) args.push(spec.endpoint);
   return args;
+}
+
+/** `buildx create --append`: the node takes the builder's driver (buildx keeps one per builder). */
+export function appendNodeArgs(builder: string, node: NodeSpec): string[] {
+  return ['create', '--append', '--name', builder, '--node', node.name, ...nodeFlags(node), ...(node.endpoint ? [node.endpoint] : [])];
+}
+
+export function removeBuilderArgs(name: string, keepState: boolean): string[] {
+  return ['rm', ...(keepState ? ['--keep-state'] : []), name];
+}
+
+/** `Key: value` lines of one inspect section, keys lower-cased. */
+function fields(section: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of section.matchAll(/^([A-Za-z][A-Za-z ]*?):[ \t]*(.*)$/gm)) {
+    if (!out.has(m[1].toLowerCase())) out.set(m[1].toLowerCase(), m[2].trim());
+  }
+  return out;
+}
+
+/** inspect's `Driver Options: key="value" …`. */
+function driverOptions(text: string | undefined): string[] {
+  return [...(text ?? '').matchAll(/([^\s=]+)="((?:[^"\\]|\\.)*)"/g)].map(m => `${m[1]}=${m[2].replace(/\\(.)/g, '$1')}`);
+}
+
+function inspectedNode(section: string): InspectedNode {
+  const f = fields(section);
+  const listed = (f.get('platforms') ?? '')
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean);
+  return {
+    name: f.get('name') ?? '',
+    endpoint: f.get('endpoint') ?? '',
+    status: f.get('status') ?? '',
+    buildkit: f.get('buildkit version') ?? f.get('buildkit') ?? undefined,
+    flags: f.get('buildkit daemon flags') ?? f.get('flags') ?? undefined,
+    driverOpts: driverOptions(f.get('driver options')),
+    platforms: listed.map(p => p.replace(/\*$/, '')),
+    declared: listed.filter(p => p.endsWith('*')).map(p => p.replace(/\*$/, ''))
+  };
+}
+
+/** `buildx inspect` output: the builder, then each node's section (each starts with its `Name:`). */
+export function parseInspect(inspect: string): InspectedBuilder {
+  const [head, nodesText = ''] = inspect.split(/^Nodes:\s*$/m);
+  const builder = fields(head);
+  const sections = nodesText.split(/^(?=Name:)/m).filter(s => /^Name:/.test(s));
+  return { name: builder.get('name') ?? '', driver: builder.get('driver') ?? '', nodes: sections.map(inspectedNode) };
 }
 
 /**
@@ -156,11 +229,11 @@ export function parseBuilderPlatforms(inspect: string): string[] {
   return [...new Set(platforms)];
 }
 
-/** The nodes of `buildx inspect` output: the builder's driver, each node's endpoint. */
+/** The nodes of `buildx inspect` output: the builder's driver, each node's endpoint and declared platforms. */
 export function parseBuilderNodes(inspect: string): BuilderNode[] {
-  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
-  const endpoints = [...inspect.matchAll(/^Endpoint:\s*(\S+)/gm)].map(m => m[1]);
-  return (endpoints.length > 0 ? endpoints : ['']).map(endpoint => ({ driver, endpoint }));
+  const { driver, nodes } = parseInspect(inspect);
+  if (nodes.length === 0) return [{ driver, endpoint: '', platforms: [] }];
+  return nodes.map(n => ({ driver, endpoint: n.endpoint, platforms: n.declared }));
 }
 
 /** An existing builder's nodes, read without booting it. */
@@ -169,28 +242,43 @@ export async function inspectBuilder(run: Runner, bx: Buildx, name: string, env:
   return parseBuilderNodes(out.stdout);
 }
 
-export async function createBuilder(run: Runner, bx: Buildx, spec: BuilderSpec, env: Record<string, string>): Promise<void> {
-  await core.group(`Creating builder ${spec.name} (${spec.driver})`, async () => {
+/** Whether a builder of that name exists (inspect fails for a name buildx does not know). */
+export async function builderExists(run: Runner, bx: Buildx, name: string, env: Record<string, string>): Promise<boolean> {
+  const out = await run(...buildxArgs(bx, ['inspect', '--builder', name]), { env, silent: true, allowFailure: true });
+  return out.exitCode === 0;
+}
+
+/** Creates the builder's first node, then appends the others one by one (buildx adds one node a call). */
+export async function createBuilder(
+  run: Runner,
+  bx: Buildx,
+  spec: BuilderSpec,
+  append: NodeSpec[],
+  env: Record<string, string>
+): Promise<void> {
+  await core.group(`Creating builder ${spec.name} (${spec.driver}${append.length > 0 ? `, ${append.length + 1} nodes` : ''})`, async () => {
     await run(...buildxArgs(bx, createBuilderArgs(bx, spec)), { env });
+    for (const node of append) await run(...buildxArgs(bx, appendNodeArgs(spec.name, node)), { env });
   });
 }
 
 /**
- * Boots the builder and returns the platforms it lists (as of its start: checkBuilderPlatforms
- * counts the emulators registered since).
+ * Boots the builder and returns what inspect then reports: its driver and nodes, with the
+ * platforms each lists as of its start (checkBuilderPlatforms counts the emulators registered since).
  */
-export async function bootBuilder(run: Runner, bx: Buildx, name: string, env: Record<string, string>): Promise<string[]> {
+export async function bootBuilder(run: Runner, bx: Buildx, name: string, env: Record<string, string>): Promise<InspectedBuilder> {
   const out = await core.group(`Bootstrapping builder ${name}`, async () =>
     run(...buildxArgs(bx, ['inspect', '--bootstrap', '--builder', name]), { env })
   );
-  return parseBuilderPlatforms(out.stdout);
+  return parseInspect(out.stdout);
 }
 
 export async function removeBuilder(
   run: Runner,
   bx: Pick<Buildx, 'command' | 'prefix'>,
   name: string,
-  env: Record<string, string>
+  env: Record<string, string>,
+  keepState = false
 ): Promise<void> {
-  await run(bx.command, [...bx.prefix, 'rm', name], { env });
+  await run(bx.command, [...bx.prefix, ...removeBuilderArgs(name, keepState)], { env });
 }

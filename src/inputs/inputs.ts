@@ -7,7 +7,6 @@ import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as semver from 'semver';
 import { parse as parseShellWords } from 'shell-quote';
-import { formatPlatform, parsePlatform } from '../oci/platform';
 import { HOST_PATTERN, canonicalRegistry, imageName, parseReference } from '../oci/reference';
 import { addHosts, allow, attests, buildContexts, call, secretEnvs, secretFiles, shmSize, ssh, ulimits } from './build-options';
 import { RunContext } from './context';
@@ -34,38 +33,26 @@ import {
 } from './input-spec';
 import { listItems } from './lists';
 import { imageItems, ruleText, separator } from './metadata-options';
+import { parsePlatformList } from './platform-list';
 import { Problems } from './problems';
+import { appendNodes, buildkitdConfigFile, builderName, checkToml, platformList } from './builder-nodes';
+import { builderProblems } from './builder-rules';
 import { RunnerMap, parseRunnerMap } from './runners';
 import { BuildSecret, parseSecrets, secretLookingBuildArgs } from './secrets';
 import { TagRules, parseTagRules } from './tag-rules';
-import { parseToml } from './toml';
 import { undeclaredInputProblems } from './undeclared';
 
 export type { InputReader } from './input-spec';
+export { parsePlatformList } from './platform-list';
 
 export const MODES = ['build', 'plan', 'leg', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 export type Tristate = 'auto' | 'true' | 'false';
 const TRISTATE = ['auto', 'true', 'false'] as const;
 
-const DRIVERS = ['docker-container', 'docker', 'kubernetes'];
+const DRIVERS = ['docker-container', 'docker', 'kubernetes', 'remote'];
 const NETWORKS = ['default', 'host', 'none'];
 const ANNOTATION_KEY = /^((manifest|index|manifest-descriptor|index-descriptor)(\[[^\]]+\])?:)?[^=\s:]+(\.[^=\s]+)*$/;
-
-/** Splits a platform list and normalises each entry, dropping duplicates in order. */
-export function parsePlatformList(raw: string): { platforms: string[]; errors: string[] } {
-  const platforms: string[] = [];
-  const errors: string[] = [];
-  for (const item of listItems(raw, { commas: true })) {
-    try {
-      const p = formatPlatform(parsePlatform(item));
-      if (!platforms.includes(p)) platforms.push(p);
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
-  return { platforms, errors };
-}
 
 const platforms: Read<string[]> = (raw, rc) => {
   const { platforms, errors } = parsePlatformList(raw);
@@ -118,13 +105,7 @@ const tags: Read<string[]> = (raw, rc) => {
 /** A buildkitd.toml, parsed here so a typo is one problem naming its line, not a failure inside buildx create. */
 const buildkitdConfig: Read<string | undefined> = (raw, rc) => {
   const text = raw.trim() || undefined;
-  if (text === undefined) return undefined;
-  try {
-    parseToml(text);
-  } catch (e) {
-    const err = e as Error & { line?: number };
-    rc.p.push(`${rc.name}: is not TOML${err.line ? ` (line ${err.line})` : ''}: ${err.message.split('\n')[0]}`);
-  }
+  if (text !== undefined) checkToml(text, rc);
   return text;
 };
 
@@ -148,13 +129,18 @@ function cacheEntries(types: string[]): Read<string[]> {
   };
 }
 
+/** A buildx version to download: a release version, or `latest` (asked of the GitHub API when the run starts). */
 const buildxVersion: Read<string | undefined> = (raw, rc) => {
   const value = raw.trim();
   if (value === '' || value === 'installed') return undefined;
+  if (value.toLowerCase() === 'latest') return 'latest';
   const v = semver.valid(value.replace(/^v/, ''));
-  if (!v) rc.p.add('buildx-version', value, 'is not a version; use e.g. 0.30.1, or leave empty for the installed buildx');
+  if (!v) rc.p.add(rc.name, value, 'is not a version; use e.g. 0.30.1 or latest, or leave empty for the installed buildx');
   return v ?? undefined;
 };
+
+/** An accepted input that changes nothing here (a setup-buildx-action input with no meaning for this action). */
+const accepted: Read<boolean | undefined> = (raw, rc) => (raw.trim() === '' ? undefined : bool(raw, rc));
 
 const imageReference: Read<string> = (raw, rc) => {
   const image = raw.trim();
@@ -348,7 +334,23 @@ export const BUILDER_INPUTS = {
   builder: input('builder', undefined, optional),
   driver: input('driver', 'docker-container', choice(DRIVERS)),
   driverOpts: input('driver-opts', undefined, keyValues()),
-  buildkitdConfigInline: input('buildkitd-config-inline', undefined, buildkitdConfig)
+  buildkitdConfigInline: input('buildkitd-config-inline', undefined, buildkitdConfig),
+  /** A buildkitd.toml file for the created builder (the inline text's alternative). */
+  buildkitdConfig: input('buildkitd-config', undefined, buildkitdConfigFile),
+  buildkitdFlags: input('buildkitd-flags', undefined, optional),
+  /** The name of the builder this action creates, or reuses when one of that name exists. */
+  name: input('name', undefined, builderName),
+  /** The first node's endpoint: a docker context or endpoint, or a BuildKit address for the remote driver. */
+  endpoint: input('endpoint', undefined, optional),
+  /** The first node's fixed platforms (setup-buildx-action's `platforms`). */
+  nodePlatforms: input('node-platforms', undefined, platformList),
+  append: input('append', undefined, appendNodes),
+  /** Remove the created builder in the post step. */
+  cleanup: input('cleanup', 'true', bool),
+  /** Keep BuildKit's state when the builder is removed. */
+  keepState: input('keep-state', 'false', bool),
+  /** Accepted from setup-buildx-action: this action never switches the runner's default builder. */
+  use: input('use', undefined, accepted)
 };
 
 /** Signing and attesting what is published (see "Supply chain" in the README). */
@@ -377,6 +379,10 @@ export const FANOUT_INPUTS = {
 export const TOOL_INPUTS = {
   /** A buildx version to download (checked against the minimum in `policy/`). */
   buildxVersion: input('buildx-version', undefined, buildxVersion),
+  /** setup-buildx-action's name for buildx-version. */
+  version: input('version', undefined, buildxVersion),
+  /** Accepted from setup-buildx-action: a downloaded buildx is kept in the tool cache already. */
+  cacheBinary: input('cache-binary', 'true', bool),
   buildxDownloadUrl: input('buildx-download-url', 'https://github.com/docker/buildx/releases/download', url),
   /** Accept a buildx download the mirror publishes no checksums.txt for. */
   buildxAllowUnverified: input('buildx-allow-unverified', 'false', bool),
@@ -431,18 +437,16 @@ function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): 
     );
   }
   if (i.signingKey && !i.sign && !i.attest) p.push('signing-key: given, but neither sign nor attest is true');
-  if (explicitBuilder && (i.driverOpts.length > 0 || i.buildkitdConfigInline)) {
-    p.push(
-      'builder: an existing builder is used as it is; driver-opts and buildkitd-config-inline only apply to a builder this action creates'
-    );
+  builderProblems(i, explicitBuilder, p);
+}
+
+/** buildx-version and setup-buildx-action's `version` name one thing: either, or both alike. */
+function buildxVersionOf(tools: ToolInputs, p: Problems): string | undefined {
+  const { buildxVersion, version } = tools;
+  if (buildxVersion !== undefined && version !== undefined && buildxVersion !== version) {
+    p.push(`version and buildx-version: both name the buildx to use (${version}, ${buildxVersion}); give one`);
   }
-  if (!explicitBuilder && i.driver === 'docker' && (i.buildkitdConfigInline || i.driverOpts.length > 0)) {
-    p.add(
-      'driver',
-      'docker',
-      "is the Docker engine's own builder and takes no driver-opts or buildkitd-config-inline; use docker-container"
-    );
-  }
+  return buildxVersion ?? version;
 }
 
 /** The `mode` input, parsed the one way both routing and validation use. */
@@ -465,7 +469,18 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   const signing = readGroup(SIGN_INPUTS, read, p, ctx);
   // The docker driver is the engine's own builder: it is used, never created or removed.
   const builderName = builder.builder ?? (builder.driver === 'docker' ? 'default' : undefined);
-  const inputs: Inputs = { ...mode, ...build, ...fanout, ...publish, ...builder, builder: builderName, ...tools, ...signing };
+  const buildxVersion = buildxVersionOf(tools, p);
+  const inputs: Inputs = {
+    ...mode,
+    ...build,
+    ...fanout,
+    ...publish,
+    ...builder,
+    builder: builderName,
+    ...tools,
+    ...signing,
+    buildxVersion
+  };
   maskSecrets(inputs);
   combinationProblems(inputs, builder.builder !== undefined, p);
   if (read('tag-rules').trim() !== '' && (inputs.metaTags !== undefined || inputs.flavor !== undefined)) {

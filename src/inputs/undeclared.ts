@@ -13,10 +13,13 @@ const RENAMED: Record<string, string> = {
   'meta-images': 'images',
   'meta-labels': 'labels',
   'meta-annotations': 'annotations',
-  version: 'buildx-version',
   image: 'qemu-image',
-  name: 'builder',
-  'config-inline': 'buildkitd-config-inline'
+  config: 'buildkitd-config',
+  'config-inline': 'buildkitd-config-inline',
+  'driver-opt': 'driver-opts',
+  'buildkitd-flag': 'buildkitd-flags',
+  'node-platform': 'node-platforms',
+  nodes: 'append'
 };
 
 /** The variable the runner sets for an input: `INPUT_` and the name upper-cased, spaces as `_`. */

@@ -20,11 +20,12 @@ export async function runPost(state: PostState = loadState(), run: Runner = runC
   const env: Record<string, string> = Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, '']));
   if (state.dockerConfig) env.DOCKER_CONFIG = state.dockerConfig;
   if (state.buildxConfig) env.BUILDX_CONFIG = state.buildxConfig;
-  if (state.builder && state.buildxCommand) {
+  if (state.builder && state.cleanup === false) core.info(`Kept builder ${state.builder} (cleanup: false)`);
+  else if (state.builder && state.buildxCommand) {
     const bx = { command: state.buildxCommand, prefix: state.buildxPrefix ?? [] };
     await attempt(`removing builder ${state.builder}`, async () => {
-      await removeBuilder(run, bx, state.builder as string, env);
-      core.info(`Removed builder ${state.builder}`);
+      await removeBuilder(run, bx, state.builder as string, env, state.keepState === true);
+      core.info(`Removed builder ${state.builder}${state.keepState ? " (BuildKit's state kept)" : ''}`);
     });
   }
   for (const registry of state.loggedIn ?? []) {

@@ -11,7 +11,8 @@ import { QemuResult } from '../docker/qemu';
 import { CachePlan, buildCommand, planCache } from '../policy/build-command';
 import { ImageMetadata, imageMetadata } from '../policy/labels';
 import { recordState } from '../report/state';
-import { prepareBuilder } from './builder';
+import { setBuilderOutputs } from '../report/outputs';
+import { PreparedBuilder, prepareBuilder } from './builder';
 import { Run } from './run';
 
 /** What the build produced. */
@@ -19,6 +20,8 @@ export interface Built {
   meta: BuildMetadata;
   metadata: ImageMetadata;
   qemu: QemuResult;
+  /** The builder the build ran on, and the node each platform went to. */
+  builder: PreparedBuilder;
 }
 
 /** Where the build sends its result: tags, or digest-only names (pushed, then checked, then tagged). */
@@ -57,7 +60,7 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   const { cfg, ctx, run, env, bx } = r;
   const metadata = imageMetadata(cfg, ctx, bx.version);
   if (metadata.warning) core.warning(metadata.warning);
-  const builder = cfg.builder ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
+  const builder = cfg.builder ?? cfg.name ?? `multiarch-${ctx.runId}-${crypto.randomBytes(3).toString('hex')}`;
   const metadataFile = path.join(r.runDir, 'metadata.json');
   const onGitHub = Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
   const cache = planCache(cfg, { leg: target.leg, onGitHub, writeCache: cfg.trust.writeCache, githubCache: cfg.trust.githubCache });
@@ -76,7 +79,8 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
 
   // Logged in first, so pulls of the binfmt, BuildKit and base images count against our account.
   await loginAll(r);
-  const qemu = await prepareBuilder(r, builder);
+  const prepared = await prepareBuilder(r, builder);
+  setBuilderOutputs(prepared.builder, prepared.platformNodes);
   const meta = await runBuild(run, bx, command.args, { ...env, ...command.env }, metadataFile);
-  return { meta, metadata, qemu };
+  return { meta, metadata, qemu: prepared.qemu, builder: prepared };
 }

@@ -5,49 +5,95 @@
 import * as core from '@actions/core';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootBuilder, createBuilder, inspectBuilder } from '../docker/buildx';
+import { NodeSpec, bootBuilder, builderExists, createBuilder, inspectBuilder } from '../docker/buildx';
 import { QemuLog, QemuResult, setupQemu } from '../docker/qemu';
 import { hostPlatform } from '../oci/platform';
 import { DOCKER_DRIVER_PUSH } from '../policy/build-command';
-import { BuilderNode, checkBuilderPlatforms, isLocalBuilder } from '../policy/emulation';
+import { InspectedBuilder, PlatformNode, platformNodes } from '../policy/builder-nodes';
+import { BuilderNode, checkBuilderPlatforms, isRemoteNode, locallyBuiltPlatforms } from '../policy/emulation';
 import { recordState } from '../report/state';
 import { Run, bothInOrder } from './run';
 
-/** Creates this run's builder (recorded first, so the post step removes it even if creating fails). */
-async function createRunBuilder(r: Run, name: string): Promise<void> {
-  const { cfg, run, env, bx } = r;
-  let configFile: string | undefined;
-  if (cfg.buildkitdConfigInline) {
-    configFile = path.join(r.runDir, 'buildkitd.toml');
-    fs.writeFileSync(configFile, cfg.buildkitdConfigInline + '\n');
+/** Where the run's builder comes from: the builder input, an existing builder named by name, or this run. */
+type BuilderOrigin = 'given' | 'reused' | 'created';
+
+async function builderOrigin(r: Run, name: string): Promise<BuilderOrigin> {
+  if (r.cfg.builder) return 'given';
+  if (r.cfg.name && (await builderExists(r.run, r.bx, name, r.env))) {
+    core.info(`Builder ${name} exists: it is used as it is (and not removed after the job)`);
+    return 'reused';
   }
-  recordState({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix });
-  await createBuilder(run, bx, { name, driver: cfg.driver, driverOpts: cfg.driverOpts, configFile }, env);
+  return 'created';
 }
 
-/** Creates the builder unless an existing one is given, boots it, and returns the platforms it lists. */
-async function bootRunBuilder(r: Run, name: string): Promise<string[]> {
-  if (!r.cfg.builder) await createRunBuilder(r, name);
+/** The buildkitd.toml the builder gets: the buildkitd-config file, or one written from the inline text. */
+function configFile(r: Run): string | undefined {
+  if (r.cfg.buildkitdConfig) return r.cfg.buildkitdConfig.path;
+  if (!r.cfg.buildkitdConfigInline) return undefined;
+  const file = path.join(r.runDir, 'buildkitd.toml');
+  fs.writeFileSync(file, r.cfg.buildkitdConfigInline + '\n');
+  return file;
+}
+
+/** The appended nodes, named as buildx would name them when append gives no name (builder name and index). */
+function appendedNodes(cfg: Run['cfg'], name: string): NodeSpec[] {
+  return cfg.append.map((n, i) => ({ ...n, name: n.name ?? `${name}${i + 1}` }));
+}
+
+/** Creates this run's builder (recorded first, so the post step removes it even if creating fails, unless cleanup is false). */
+async function createRunBuilder(r: Run, name: string): Promise<void> {
+  const { cfg, run, env, bx } = r;
+  recordState({ builder: name, buildxCommand: bx.command, buildxPrefix: bx.prefix, cleanup: cfg.cleanup, keepState: cfg.keepState });
+  const spec = {
+    name,
+    driver: cfg.driver,
+    driverOpts: cfg.driverOpts,
+    configFile: configFile(r),
+    buildkitdFlags: cfg.buildkitdFlags,
+    endpoint: cfg.endpoint,
+    platforms: cfg.nodePlatforms
+  };
+  await createBuilder(run, bx, spec, appendedNodes(cfg, name), env);
+}
+
+/** Creates the builder unless it exists, boots it, and returns what inspect then reports. */
+async function bootRunBuilder(r: Run, name: string, origin: BuilderOrigin): Promise<InspectedBuilder> {
+  if (origin === 'created') await createRunBuilder(r, name);
   return bootBuilder(r.run, r.bx, name, r.env);
 }
 
+/** The nodes the inputs declare for a builder this run creates (read before it exists). */
+function declaredNodes(cfg: Run['cfg']): BuilderNode[] {
+  const first = { driver: cfg.driver, endpoint: cfg.endpoint ?? '', platforms: cfg.nodePlatforms };
+  return [first, ...cfg.append.map(n => ({ driver: cfg.driver, endpoint: n.endpoint ?? '', platforms: n.platforms }))];
+}
+
 /** The builder's nodes, read before anything runs: a push through the engine's own builder is refused. */
-async function builderNodes(r: Run): Promise<BuilderNode[]> {
+async function builderNodes(r: Run, name: string, origin: BuilderOrigin): Promise<BuilderNode[]> {
   const { cfg, run, env, bx } = r;
-  const nodes = cfg.builder ? await inspectBuilder(run, bx, cfg.builder, env) : [{ driver: cfg.driver, endpoint: '' }];
-  if (cfg.push && nodes.some(n => n.driver === 'docker')) throw new Error(`builder ${cfg.builder}: ${DOCKER_DRIVER_PUSH}`);
+  const nodes = origin === 'created' ? declaredNodes(cfg) : await inspectBuilder(run, bx, name, env);
+  if (cfg.push && nodes.some(n => n.driver === 'docker')) throw new Error(`builder ${name}: ${DOCKER_DRIVER_PUSH}`);
   return nodes;
 }
 
-/** QEMU only for a builder on this runner: binfmt_misc handlers here do nothing for other machines. */
+function describeNodes(nodes: BuilderNode[]): string {
+  return nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
+}
+
+/** QEMU only for platforms a node on this runner builds: binfmt_misc handlers here do nothing for other machines. */
 async function setupEmulation(r: Run, nodes: BuilderNode[], log: QemuLog): Promise<QemuResult> {
   const { cfg, run, env } = r;
-  if (!isLocalBuilder(nodes)) {
-    const where = nodes.map(n => [n.driver, n.endpoint].filter(Boolean).join(' ')).join(', ');
-    log.info(`QEMU: not touched; the builder does not run on this runner (${where}): its nodes must provide ${cfg.platforms.join(', ')}`);
+  const local = locallyBuiltPlatforms(nodes, cfg.platforms);
+  if (local.length === 0) {
+    const where = nodes.every(isRemoteNode)
+      ? `the builder does not run on this runner (${describeNodes(nodes)})`
+      : 'remote nodes are declared for every platform';
+    log.info(`QEMU: not touched; ${where}: its nodes must provide ${cfg.platforms.join(', ')}`);
     return { native: [], emulated: [], method: 'none' };
   }
-  return setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env, log }, cfg.qemu, cfg.qemuImage, cfg.platforms);
+  const remote = cfg.platforms.filter(p => !local.includes(p));
+  if (remote.length > 0) log.info(`QEMU: not needed for ${remote.join(', ')}: remote nodes are declared for them`);
+  return setupQemu({ run, host: hostPlatform(process.arch), dockerEnv: env, log }, cfg.qemu, cfg.qemuImage, local);
 }
 
 /** A log that holds its lines until `release` writes them to the step's log, in order. */
@@ -62,18 +108,38 @@ function heldLog(): QemuLog & { release: () => void } {
   };
 }
 
+/** The builder the build runs on, and which node each platform goes to. */
+export interface PreparedBuilder {
+  qemu: QemuResult;
+  builder: InspectedBuilder;
+  platformNodes: Record<string, PlatformNode>;
+}
+
+function logPlatformNodes(builder: InspectedBuilder, served: Record<string, PlatformNode>): void {
+  const lines = Object.entries(served).map(([p, n]) => `  ${p} → node ${n.node} (${n.endpoint || 'default endpoint'}; ${n.match})`);
+  core.info(
+    `Builder ${builder.name} (${builder.driver}, ${builder.nodes.length} node${builder.nodes.length === 1 ? '' : 's'}):\n${lines.join('\n')}`
+  );
+}
+
 /**
  * Sets QEMU up while the builder is created and booted. A running BuildKit lists its platforms as
  * of its start yet runs whatever an emulator registered since serves, so the platform check waits
  * for both and counts QEMU's platforms. QEMU's lines are held until both are done, so they do not
  * land inside the builder's log groups.
  */
-export async function prepareBuilder(r: Run, name: string): Promise<QemuResult> {
-  const nodes = await builderNodes(r);
+export async function prepareBuilder(r: Run, name: string): Promise<PreparedBuilder> {
+  if (r.cfg.use)
+    core.info(`use: this action does not switch the runner's default builder; later steps name it: --builder ${name} (the name output)`);
+  const origin = await builderOrigin(r, name);
+  const nodes = await builderNodes(r, name, origin);
   const qemuLog = heldLog();
-  const [qemu, listed] = await bothInOrder(setupEmulation(r, nodes, qemuLog), bootRunBuilder(r, name)).finally(qemuLog.release);
+  const [qemu, builder] = await bothInOrder(setupEmulation(r, nodes, qemuLog), bootRunBuilder(r, name, origin)).finally(qemuLog.release);
   const emulated = qemu.method === 'none' ? [] : qemu.emulated;
+  const listed = [...new Set(builder.nodes.flatMap(n => n.platforms))];
   const note = checkBuilderPlatforms(name, listed, { platforms: r.cfg.platforms, emulated });
   if (note) core.info(note);
-  return qemu;
+  const served = platformNodes(builder.nodes, r.cfg.platforms);
+  logPlatformNodes(builder, served);
+  return { qemu, builder, platformNodes: served };
 }

@@ -28,6 +28,8 @@ export async function reportBuild(r: Run, refs: string[], b: Built, image?: Publ
     digests,
     platforms: cfg.platforms,
     emulated: b.qemu.emulated,
-    qemuMethod: b.qemu.method
+    qemuMethod: b.qemu.method,
+    builder: b.builder.builder,
+    platformNodes: b.builder.platformNodes
   });
 }

@@ -12,7 +12,9 @@ import { Runner } from '../docker/command';
 import { createPrivateDockerConfig, dockerEnv, userDockerConfigDir } from '../docker/login';
 import { RunContext } from '../inputs/context';
 import { secretLookingBuildArgs } from '../inputs/secrets';
+import { latestBuildxVersion } from '../github/buildx-release';
 import { GITHUB_CACHE_ENV } from '../policy/build-command';
+import { buildxProblems } from '../policy/buildx-support';
 import { Config } from '../policy/config';
 import { registryClient } from '../registry/publish';
 import { Registry } from '../registry/registry';
@@ -98,9 +100,19 @@ export async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): 
   return [a.value, b.value];
 }
 
-function findBuildx(cfg: Config, run: Runner, env: Record<string, string>): Promise<Buildx> {
+/** The buildx version to download: the pinned one, or the newest release (through the version gate here). */
+async function wantedBuildx(cfg: Config, ctx: RunContext): Promise<string | undefined> {
+  if (cfg.buildxVersion !== 'latest') return cfg.buildxVersion;
+  const version = await latestBuildxVersion(ctx.apiUrl, cfg.githubToken);
+  core.info(`buildx-version: latest is ${version}`);
+  const problems = buildxProblems(version, cfg, 'buildx-version: latest', 'pin a buildx-version that can');
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return version;
+}
+
+async function findBuildx(cfg: Config, ctx: RunContext, run: Runner, env: Record<string, string>): Promise<Buildx> {
   const opts = {
-    wanted: cfg.buildxVersion,
+    wanted: await wantedBuildx(cfg, ctx),
     downloadUrl: cfg.buildxDownloadUrl,
     allowUnverified: cfg.buildxAllowUnverified,
     nodeArch: process.arch,
@@ -120,7 +132,7 @@ export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promi
   const withoutGithubCache = cfg.trust.githubCache === 'none' ? Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, ''])) : {};
   const env = { ...dockerConfigFor(cfg, runDir), ...withoutGithubCache };
   const client = registryClient(cfg, env.DOCKER_CONFIG, run);
-  const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, run, env));
+  const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, ctx, run, env));
   await checkEngineStore(cfg, run, env);
   return { cfg, ctx, run, runDir, env, client, bx };
 }

@@ -127,7 +127,8 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
     p.push('images: nothing to push to; set images (e.g. ghcr.io/owner/app) or tags, or push: false');
   }
-  if (inputs.buildxVersion) {
+  // `latest` is asked of the GitHub API when the run starts, and gated there.
+  if (inputs.buildxVersion && inputs.buildxVersion !== 'latest') {
     const use = { ...inputs, push: trust.push };
     p.push(...buildxProblems(inputs.buildxVersion, use, 'buildx-version', 'pick a newer buildx-version').map(x => `buildx-version: ${x}`));
   }

@@ -54,15 +54,33 @@ export function nativePlatforms(host: string): string[] {
 export interface BuilderNode {
   driver: string;
   endpoint: string;
+  /** The platforms the node is declared for (buildx create --platform). */
+  platforms: string[];
+}
+
+/** A node behind a network endpoint, or of a driver that never runs on this runner: binfmt_misc here does not reach it. */
+export function isRemoteNode(n: Pick<BuilderNode, 'driver' | 'endpoint'>): boolean {
+  return ['kubernetes', 'remote'].includes(n.driver) || /^(tcp|ssh|kubernetes):\/\//.test(n.endpoint);
 }
 
 /**
  * Whether a builder runs on this runner, where binfmt_misc handlers reach it: not a kubernetes or
  * remote driver, and no node behind a network endpoint.
  */
-export function isLocalBuilder(nodes: BuilderNode[]): boolean {
-  const remote = (n: BuilderNode): boolean => ['kubernetes', 'remote'].includes(n.driver) || /^(tcp|ssh|kubernetes):\/\//.test(n.endpoint);
-  return !nodes.some(remote);
+export function isLocalBuilder(nodes: Pick<BuilderNode, 'driver' | 'endpoint'>[]): boolean {
+  return !nodes.some(isRemoteNode);
+}
+
+/**
+ * The requested platforms a node on this runner may build, for which QEMU here may be needed:
+ * none when no node runs here; else those no remote node is declared for (buildx sends a platform
+ * to a node declared for it first).
+ */
+export function locallyBuiltPlatforms(nodes: BuilderNode[], requested: string[]): string[] {
+  const remote = nodes.filter(isRemoteNode);
+  if (remote.length === nodes.length) return [];
+  const servedElsewhere = new Set(remote.flatMap(n => n.platforms));
+  return requested.filter(p => !servedElsewhere.has(p));
 }
 
 /**

@@ -15,7 +15,7 @@ import { plainHttpRegistries } from './plain-http-hosts';
 export function registryClient(cfg: Config, dockerConfigDir: string, run: Runner): Registry {
   return new RegistryClient({
     credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(dockerConfigDir, run)),
-    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfigInline)
+    plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfig?.text ?? cfg.buildkitdConfigInline)
   });
 }
 

@@ -1,5 +1,6 @@
 /** Layer `report`: what a run tells the workflow. This module sets the action's outputs per mode. */
 import * as core from '@actions/core';
+import { InspectedBuilder, PlatformNode, builderPlatforms } from '../policy/builder-nodes';
 import { ImageMetadata } from '../policy/labels';
 import type { SigningReport } from '../sign/report';
 
@@ -92,4 +93,26 @@ export function setSigningOutputs(report: SigningReport): void {
   core.setOutput('signatures', JSON.stringify(report.signatures));
   core.setOutput('attestation', report.attestation ?? '');
   core.setOutput('verify-commands', report.commands.join('\n'));
+}
+
+/** A node as setup-buildx-action's `nodes` output gives it (platforms: the declared ones, else all it lists). */
+function nodeOutput(n: InspectedBuilder['nodes'][number]): Record<string, unknown> {
+  return {
+    name: n.name,
+    endpoint: n.endpoint,
+    status: n.status,
+    ...(n.flags ? { 'buildkitd-flags': n.flags } : {}),
+    ...(n.buildkit ? { buildkit: n.buildkit } : {}),
+    ...(n.driverOpts.length > 0 ? { 'driver-opts': n.driverOpts } : {}),
+    platforms: (n.declared.length > 0 ? n.declared : n.platforms).join(',')
+  };
+}
+
+/** The builder, as setup-buildx-action's outputs give it, and the node each platform is built on. */
+export function setBuilderOutputs(builder: InspectedBuilder, served: Record<string, PlatformNode>): void {
+  core.setOutput('name', builder.name);
+  core.setOutput('driver', builder.driver);
+  core.setOutput('nodes', JSON.stringify(builder.nodes.map(nodeOutput)));
+  core.setOutput('builder-platforms', builderPlatforms(builder.nodes).join(','));
+  core.setOutput('platform-nodes', JSON.stringify(Object.fromEntries(Object.entries(served).map(([p, n]) => [p, n.node]))));
 }

@@ -13,6 +13,10 @@ export interface PostState {
   builder?: string;
   buildxCommand?: string;
   buildxPrefix?: string[];
+  /** false: the builder is kept after the job (the cleanup input). */
+  cleanup?: boolean;
+  /** Remove the builder with buildx rm --keep-state. */
+  keepState?: boolean;
 }
 
 const KEY = 'post-state';

@@ -1,6 +1,7 @@
 /** The job summary: image, tags, and where each platform was built. */
 import * as core from '@actions/core';
 import type { SigningReport } from '../sign/report';
+import { InspectedBuilder, PlatformNode } from '../policy/builder-nodes';
 
 export interface SummaryInput {
   tags: string[];
@@ -12,14 +13,43 @@ export interface SummaryInput {
   platforms: string[];
   emulated: string[];
   qemuMethod: string;
+  builder?: InspectedBuilder;
+  /** platform → the node buildx sends it to. */
+  platformNodes?: Record<string, PlatformNode>;
+}
+
+/** Where a platform was built: its node (when the builder has several, or a remote one), and how it ran there. */
+function builtOn(s: SummaryInput, platform: string): string {
+  const how = s.emulated.includes(platform) ? `QEMU (${s.qemuMethod})` : 'native';
+  const node = s.platformNodes?.[platform];
+  if (!node || (s.builder?.nodes.length ?? 0) < 2) return how;
+  return `node <code>${escapeHtml(node.node)}</code> (${s.emulated.includes(platform) ? how : node.match})`;
 }
 
 export function summaryRows(s: SummaryInput): string[][] {
-  return s.platforms.map(p => [
-    p,
-    s.digests[p] ? `<code>${s.digests[p]}</code>` : '—',
-    s.emulated.includes(p) ? `QEMU (${s.qemuMethod})` : 'native'
+  return s.platforms.map(p => [p, s.digests[p] ? `<code>${s.digests[p]}</code>` : '—', builtOn(s, p)]);
+}
+
+/** The builder's nodes: endpoint, status, BuildKit, platforms, and the platforms this build sent to each. */
+export function nodeRows(builder: InspectedBuilder, served: Record<string, PlatformNode>): string[][] {
+  return builder.nodes.map(n => [
+    `<code>${escapeHtml(n.name)}</code>`,
+    `<code>${escapeHtml(n.endpoint)}</code>`,
+    escapeHtml(n.status),
+    escapeHtml(n.buildkit ?? '—'),
+    (n.declared.length > 0 ? n.declared.map(p => `${p}*`) : n.platforms).join(', '),
+    Object.keys(served)
+      .filter(p => served[p].node === n.name)
+      .join(', ') || '—'
   ]);
+}
+
+function addBuilder(builder: InspectedBuilder, served: Record<string, PlatformNode>): void {
+  const header = ['Node', 'Endpoint', 'Status', 'BuildKit', 'Platforms (* declared)', 'Built here'].map(data => ({ data, header: true }));
+  core.summary
+    .addHeading('Builder', 3)
+    .addRaw(`<p><code>${escapeHtml(builder.name)}</code> (${escapeHtml(builder.driver)} driver)</p>`)
+    .addTable([header, ...nodeRows(builder, served)]);
 }
 
 export async function writeSummary(s: SummaryInput): Promise<void> {
@@ -40,6 +70,7 @@ export async function writeSummary(s: SummaryInput): Promise<void> {
       ],
       ...summaryRows(s)
     ]);
+  if (s.builder) addBuilder(s.builder, s.platformNodes ?? {});
   await core.summary.write();
 }
 

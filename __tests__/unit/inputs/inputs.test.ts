@@ -79,8 +79,11 @@ describe('inputs the action does not declare', () => {
   test.each([
     ['meta-flavor', 'flavor'],
     ['meta-images', 'images'],
-    ['version', 'buildx-version'],
     ['image', 'qemu-image'],
+    ['config', 'buildkitd-config'],
+    ['driver-opt', 'driver-opts'],
+    ['keep_state', 'keep-state'],
+    ['buildkitd-flag', 'buildkitd-flags'],
     ['platfroms', 'platforms'],
     ['build_args', 'build-args'],
     ['cache-form', 'cache-from']
@@ -93,6 +96,13 @@ describe('inputs the action does not declare', () => {
       `\`${given}\` is not an input of this action; remove it (the README's Inputs table lists every input)`
     ]);
   });
+
+  test.each(['version', 'name', 'endpoint', 'append', 'cleanup', 'use', 'cache-binary'])(
+    "setup-buildx-action's %s is an input here",
+    given => {
+      expect(problemsFor([given])).toEqual([]);
+    }
+  );
 
   test('every undeclared input is reported, declared ones are not', () => {
     expect(problemsFor(['platforms', 'build-args', 'ssh', 'bake-target', 'meta-flavor'])).toHaveLength(2);

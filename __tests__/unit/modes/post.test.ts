@@ -104,3 +104,23 @@ test('full state: buildx rm <builder>, then docker logout <registry> for each lo
   expect(fs.existsSync(dir)).toBe(false);
   expect(warnings).not.toHaveBeenCalled();
 });
+
+describe('the builder this run created', () => {
+  const bx = { buildxCommand: 'docker', buildxPrefix: ['buildx'] };
+  test.each([
+    ['removed (cleanup, the default)', {}, [['docker', 'buildx', 'rm', 'b']], 'Removed builder b'],
+    [
+      "removed keeping BuildKit's state (keep-state)",
+      { keepState: true },
+      [['docker', 'buildx', 'rm', '--keep-state', 'b']],
+      "Removed builder b (BuildKit's state kept)"
+    ],
+    ['kept (cleanup: false)', { cleanup: false, keepState: true }, [], 'Kept builder b (cleanup: false)']
+  ])('%s', async (_what, state, argv, said) => {
+    const infos = jest.spyOn(core, 'info').mockImplementation(() => undefined);
+    const { run, calls } = recorder();
+    await runPost({ builder: 'b', ...bx, ...state }, run);
+    expect(calls.map(c => [c.command, ...c.args])).toEqual(argv);
+    expect(infos).toHaveBeenCalledWith(said);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  locallyBuiltPlatforms,
   binfmtInstallArgs,
   checkBuilderPlatforms,
   isLocalBuilder,
@@ -97,6 +98,30 @@ describe('isLocalBuilder: binfmt_misc on this runner only serves builders on thi
     ]
   ])('%s', (_name, nodes, local) => {
     expect(isLocalBuilder(nodes)).toBe(local);
+  });
+});
+
+describe('locallyBuiltPlatforms: QEMU here only for platforms a node on this runner builds', () => {
+  const local = { driver: 'docker-container', endpoint: '', platforms: [] };
+  const want = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
+  test.each([
+    ['a builder on this runner: every platform', [local], want],
+    ['local nodes declared for platforms still run them here', [{ ...local, platforms: ['linux/arm64'] }], want],
+    [
+      'every node remote: none',
+      [
+        { driver: 'remote', endpoint: 'tcp://a:1', platforms: ['linux/amd64'] },
+        { driver: 'remote', endpoint: 'tcp://b:1', platforms: [] }
+      ],
+      []
+    ],
+    [
+      'a local node and a remote arm64 node: all but arm64',
+      [local, { driver: 'docker-container', endpoint: 'tcp://arm-box:2376', platforms: ['linux/arm64'] }],
+      ['linux/amd64', 'linux/arm/v7']
+    ]
+  ])('%s', (_what, nodes, platforms) => {
+    expect(locallyBuiltPlatforms(nodes, want)).toEqual(platforms);
   });
 });
 
