@@ -57,9 +57,11 @@ const reference_1 = __webpack_require__(62148);
 const promote_1 = __webpack_require__(67774);
 const copy_1 = __webpack_require__(39190);
 const graph_1 = __webpack_require__(2643);
+const logins_1 = __webpack_require__(28218);
 const publish_1 = __webpack_require__(5328);
 const targets_1 = __webpack_require__(39825);
 const push_access_1 = __webpack_require__(76847);
+const run_1 = __webpack_require__(319);
 const outputs_1 = __webpack_require__(65468);
 const promote_summary_1 = __webpack_require__(903);
 /** The source's tag read once; the graph under its digest. */
@@ -93,12 +95,15 @@ async function promote(cfg, client) {
     return { source, graph, refs, moved, copies };
 }
 async function runPromoteMode(cfg, _ctx, run) {
+    for (const notice of cfg.loginNotices)
+        core.notice(notice);
     if (!cfg.push) {
         core.notice(`promote: not pushing (${cfg.pushReason}); nothing was copied or tagged`);
         return;
     }
+    (0, run_1.announceTagNotes)(cfg);
     const started = Date.now();
-    const client = (0, publish_1.registryClient)(cfg, (0, login_1.userDockerConfigDir)(), run);
+    const client = (0, publish_1.registryClient)(cfg, await (0, logins_1.resolveLogins)(cfg.logins), (0, login_1.userDockerConfigDir)(), run);
     const { source, graph, moved, copies } = await promote(cfg, client);
     const digest = graph.root.digest;
     const digests = (0, manifest_1.platformDigests)(graph.root);

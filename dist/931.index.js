@@ -3961,7 +3961,7 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 24371:
+/***/ 46752:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";

@@ -7,6 +7,7 @@ import { withWorkflowRunRef } from './github/workflow-run';
 import { readRunContext } from './inputs/context';
 import { DECLARED_INPUTS, readMode } from './inputs/inputs';
 import { InputError } from './inputs/problems';
+import { loadYamlFor } from './inputs/yaml';
 import { givenInputs } from './inputs/undeclared';
 import { MODE_RUNNERS } from './modes';
 import { runPost } from './modes/post';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     const withRef = await withWorkflowRunRef(run, { tagsGiven, token });
     const withLatest = await withLatestRelease(withRef, tagsGiven ? '' : token);
     const ctx = await withMetadataFacts(withLatest, readInput('meta-tags'), token, m => core.warning(m));
+    await loadYamlFor(readInput('registry-auth'), readInput('append'));
     const cfg = loadConfig(readInput, ctx, givenInputs());
     await MODE_RUNNERS[cfg.mode](cfg, ctx, runCommand);
   } catch (e) {

@@ -84,7 +84,11 @@ function refTag(ref: string): string | undefined {
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
-export type EventContext = Pick<RunContext, 'eventName' | 'payload' | 'ref' | 'sha' | 'workflowRunRef'>;
+export type EventContext = Pick<RunContext, 'eventName' | 'payload' | 'ref' | 'sha' | 'workflowRunRef'> &
+  Partial<Pick<RunContext, 'actor'>>;
+
+/** The account Dependabot's runs are triggered by. */
+export const DEPENDABOT = 'dependabot[bot]';
 
 /** An issue_comment on a pull request (a ChatOps `/build`) acts on that pull request's code. */
 function commentedPullRequest(ctx: EventContext): number | undefined {
@@ -124,7 +128,8 @@ function workflowRunSource(ctx: EventContext): UntrustedCode | undefined {
 /**
  * The untrusted source of the code: pull requests and the events about them (forks have no
  * registry secrets; pull_request_target, a comment and a workflow_run hand them the base
- * repository's), a workflow_run triggered by a fork's pull request, and merge queue candidates.
+ * repository's), a workflow_run triggered by a fork's pull request, merge queue candidates, and
+ * any other run Dependabot triggered (a push to its branch).
  */
 function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
   if (isPullRequestEvent(ctx.eventName)) return pullRequestSource(ctx);
@@ -136,7 +141,16 @@ function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
   if (ctx.eventName === 'merge_group' || (ctx.eventName !== 'workflow_run' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
     return { reason: `${ctx.eventName} (a merge queue candidate, not yet merged)`, withBaseSecrets: true, foreign: true };
   }
-  return ctx.eventName === 'workflow_run' ? workflowRunSource(ctx) : undefined;
+  if (ctx.eventName === 'workflow_run') return workflowRunSource(ctx);
+  // Dependabot's own pushes (its branches) run like its pull requests: no Actions secrets, a read-only token.
+  if (ctx.actor === DEPENDABOT) {
+    return {
+      reason: `${ctx.eventName} by Dependabot (its runs get no Actions secrets and a read-only token)`,
+      withBaseSecrets: false,
+      foreign: false
+    };
+  }
+  return undefined;
 }
 
 function pullRequestCode(ctx: EventContext): PullRequestCode | undefined {

@@ -35,6 +35,7 @@ import { listItems } from './lists';
 import { imageItems, ruleText, separator } from './metadata-options';
 import { parsePlatformList } from './platform-list';
 import { Problems } from './problems';
+import { RegistryAuth, parseRegistryAuth } from './registry-auth';
 import { appendNodes, buildkitdConfigFile, builderName, checkToml, platformList } from './builder-nodes';
 import { builderProblems } from './builder-rules';
 import { RunnerMap, parseRunnerMap } from './runners';
@@ -325,6 +326,10 @@ export const PUBLISH_INPUTS = {
   registries: input('registry', undefined, registries),
   username: input('username', undefined, text),
   password: input('password', undefined, verbatim),
+  /** More logins, as docker/login-action's registry-auth: a YAML list of registry, username, password, ecr. */
+  registryAuth: input('registry-auth', undefined, (raw, rc): RegistryAuth[] => parseRegistryAuth(raw, rc.p)),
+  /** Whether the username/password login is Amazon ECR's (auto: by its host). */
+  ecr: input('ecr', 'auto', choice(TRISTATE)),
   githubToken: input('github-token', '${{ github.token }}', verbatim),
   logout: input('logout', 'true', bool)
 };

@@ -13,6 +13,7 @@ import { MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { imageName, parseReference } from '../oci/reference';
 import { Config } from '../policy/config';
 import { eventTimestamp, indexAnnotations, ociMetadata } from '../policy/labels';
+import { resolveLogins } from '../registry/logins';
 import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
 import { announceTagNotes } from '../pipeline/run';
 import { prepareTargets } from '../registry/targets';
@@ -21,6 +22,7 @@ import { signBeforeTagging } from '../pipeline/sign';
 import { setIndexOutputs } from '../report/outputs';
 
 export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
+  for (const notice of cfg.loginNotices) core.notice(notice);
   if (!cfg.push) {
     core.notice(`merge: not pushing (${cfg.pushReason}); nothing to publish`);
     return;
@@ -29,7 +31,7 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const handoff = await chooseHandoff(cfg.handoffDir, ctx.runId, handoffKey(cfg.handoffKey, cfg.images), cfg.handoffRetentionDays);
   const records = await handoff.all();
   core.info(`merge: ${records.length} leg record(s) from ${handoff.describe}`);
-  const client = registryClient(cfg, userDockerConfigDir(), run);
+  const client = registryClient(cfg, await resolveLogins(cfg.logins), userDockerConfigDir(), run);
   const chosen = selectRecords(records, cfg.platforms);
   const annotations = indexAnnotations(cfg.annotations, ociMetadata(ctx, cfg.derived?.version ?? '', eventTimestamp(ctx)));
   const merged = await mergeLegs(client, cfg.images, chosen, annotations);

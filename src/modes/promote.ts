@@ -15,10 +15,12 @@ import { Config } from '../policy/config';
 import { promoteSource } from '../policy/promote';
 import { CopyResult, copyGraph } from '../registry/copy';
 import { ImageGraph, readGraph, resolveSource } from '../registry/graph';
+import { resolveLogins } from '../registry/logins';
 import { lastMomentGuard, putTags, registryClient, resolveTags } from '../registry/publish';
 import { targetRepos } from '../registry/targets';
 import { Registry } from '../registry/registry';
 import { checkPushAccess } from '../pipeline/push-access';
+import { announceTagNotes } from '../pipeline/run';
 import { setIndexOutputs } from '../report/outputs';
 import { writePromoteSummary } from '../report/promote-summary';
 
@@ -69,12 +71,14 @@ export async function promote(cfg: Config, client: Registry): Promise<Promotion>
 }
 
 export async function runPromoteMode(cfg: Config, _ctx: RunContext, run: Runner): Promise<void> {
+  for (const notice of cfg.loginNotices) core.notice(notice);
   if (!cfg.push) {
     core.notice(`promote: not pushing (${cfg.pushReason}); nothing was copied or tagged`);
     return;
   }
+  announceTagNotes(cfg);
   const started = Date.now();
-  const client = registryClient(cfg, userDockerConfigDir(), run);
+  const client = registryClient(cfg, await resolveLogins(cfg.logins), userDockerConfigDir(), run);
   const { source, graph, moved, copies } = await promote(cfg, client);
   const digest = graph.root.digest;
   const digests = platformDigests(graph.root);

@@ -40,7 +40,7 @@ export interface BuildTarget {
  */
 async function loginAll(r: Run): Promise<void> {
   const done: string[] = [];
-  for (const l of r.cfg.logins) {
+  for (const l of r.logins) {
     await login(r.run, l, r.env);
     done.push(l.registry);
     if (r.cfg.logout) recordState({ loggedIn: done });

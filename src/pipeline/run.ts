@@ -16,6 +16,8 @@ import { latestBuildxVersion } from '../github/buildx-release';
 import { GITHUB_CACHE_ENV } from '../policy/build-command';
 import { buildxProblems } from '../policy/buildx-support';
 import { Config } from '../policy/config';
+import { RegistryLogin } from '../policy/logins';
+import { resolveLogins } from '../registry/logins';
 import { registryClient } from '../registry/publish';
 import { Registry } from '../registry/registry';
 import { recordState } from '../report/state';
@@ -29,6 +31,8 @@ export interface Run {
   run: Runner;
   runDir: string;
   env: Record<string, string>;
+  /** The run's registry logins, passwords included (ECR's asked for at the start). */
+  logins: RegistryLogin[];
   client: Registry;
   bx: Buildx;
 }
@@ -78,6 +82,7 @@ function announce(cfg: Config): void {
   core.info(`Platforms: ${cfg.platforms.join(', ')}`);
   core.info(`Push: ${cfg.push ? 'yes' : 'no'} (${cfg.pushReason})`);
   if (cfg.trust.untrusted) core.notice(cfg.trust.untrusted);
+  for (const notice of cfg.loginNotices) core.notice(notice);
   noticeWithheld(cfg.withheld);
   announceTagNotes(cfg);
   for (const { name } of secretLookingBuildArgs(cfg.buildArgs)) {
@@ -131,8 +136,9 @@ export async function startRun(cfg: Config, ctx: RunContext, run: Runner): Promi
   // Untrusted code with the base repository's token: no docker or buildx command gets the cache token.
   const withoutGithubCache = cfg.trust.githubCache === 'none' ? Object.fromEntries(GITHUB_CACHE_ENV.map(k => [k, ''])) : {};
   const env = { ...dockerConfigFor(cfg, runDir), ...withoutGithubCache };
-  const client = registryClient(cfg, env.DOCKER_CONFIG, run);
+  const logins = await resolveLogins(cfg.logins);
+  const client = registryClient(cfg, logins, env.DOCKER_CONFIG, run);
   const [, bx] = await bothInOrder(checkBaseImages(cfg, client), findBuildx(cfg, ctx, run, env));
   await checkEngineStore(cfg, run, env);
-  return { cfg, ctx, run, runDir, env, client, bx };
+  return { cfg, ctx, run, runDir, env, logins, client, bx };
 }

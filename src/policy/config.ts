@@ -10,7 +10,7 @@ import { Problems } from '../inputs/problems';
 import { secretLookingBuildArgs } from '../inputs/secrets';
 import { DOCKER_DRIVER_PUSH, buildxReads } from './build-command';
 import { buildxProblems } from './buildx-support';
-import { RegistryLogin, routeLogins } from './logins';
+import { PlannedLogin, routeLogins } from './logins';
 import { ACTION_SAFETY, GitHubApiHooks, asEventTags, metadataTags } from './metadata';
 import { modeProblems } from './modes';
 import { SigningPlan, decideSigning } from './signing';
@@ -27,7 +27,10 @@ export type Config = Readonly<
     trust: TrustDecision;
     /** What the build does not get of `secrets` and `build-args` (untrusted code): named for a notice. */
     withheld: SecretsPlan['withheld'];
-    logins: RegistryLogin[];
+    /** Registry logins, in order; an ECR login's password is asked for when the run starts. */
+    logins: PlannedLogin[];
+    /** Logins left out because a secret is unset where none is needed: said in notices. */
+    loginNotices: string[];
     /** Tags derived from the event (also computed when `tags` is given, for the version). */
     derived?: EventTags;
     /**
@@ -138,7 +141,7 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
   // A promotion also reads its source, with that registry's credentials.
   const source = inputs.mode === 'promote' && inputs.source ? [inputs.source] : [];
-  const logins = routeLogins(inputs, ctx, [...pushTargets, ...source], trust.login, p);
+  const { logins, notices: loginNotices } = routeLogins(inputs, ctx, [...pushTargets, ...source], { event, login: trust.login }, p);
   p.throwIfAny();
   // From here on every step (the preflight included) sees only what the build may get.
   return Object.freeze({
@@ -149,6 +152,7 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
     pushReason: trust.reason,
     trust,
     logins,
+    loginNotices,
     derived,
     exportMetadataEnv: usesMetadataSyntax(inputs) && !/^(false|0)$/i.test(ctx.metadataEnv?.DOCKER_METADATA_SET_OUTPUT_ENV ?? ''),
     signing: signing.plan,

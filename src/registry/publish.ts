@@ -5,16 +5,17 @@ import { Runner } from '../docker/command';
 import { Manifest, isAttestation } from '../oci/manifest';
 import { Repo, imageName, parseReference, repoOf } from '../oci/reference';
 import { Config } from '../policy/config';
+import { RegistryLogin } from '../policy/logins';
 import { PublishTags, PublishedVersion, guardedTags, holdBackwardMoves, publishTags } from '../policy/tags';
 import { RegistryClient } from './client';
 import { Registry, RegistryReader, RegistryWriter } from './registry';
 import { dockerConfigCredentials, firstOf, staticCredentials } from './credentials';
-import { plainHttpRegistries } from './plain-http-hosts';
+import { plainHttpRegistries } from '../policy/plain-http-hosts';
 
-/** Credentials from the login inputs first, then the run's docker config. */
-export function registryClient(cfg: Config, dockerConfigDir: string, run: Runner): Registry {
+/** Credentials from the run's logins first, then the run's docker config. */
+export function registryClient(cfg: Config, logins: RegistryLogin[], dockerConfigDir: string, run: Runner): Registry {
   return new RegistryClient({
-    credentials: firstOf(staticCredentials(cfg.logins), dockerConfigCredentials(dockerConfigDir, run)),
+    credentials: firstOf(staticCredentials(logins), dockerConfigCredentials(dockerConfigDir, run)),
     plainHttpHosts: plainHttpRegistries(cfg.buildkitdConfig?.text ?? cfg.buildkitdConfigInline)
   });
 }

@@ -5,6 +5,10 @@ import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { readInputs } from '../../../src/inputs/inputs';
 import { Problems } from '../../../src/inputs/problems';
+import { loadYamlFor } from '../../../src/inputs/yaml';
+
+// The run loads the YAML parser before reading inputs written in it (append).
+beforeAll(() => loadYamlFor('-'));
 
 const ctx: RunContext = {
   eventName: 'push',

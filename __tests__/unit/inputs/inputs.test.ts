@@ -91,7 +91,7 @@ describe('inputs the action does not declare', () => {
     expect(problemsFor([given])).toEqual([`\`${given}\` is not an input of this action; did you mean \`${meant}\`?`]);
   });
 
-  test.each(['bake-target', 'no-such-input', 'ecr'])('%s (nothing close) is a problem that says to remove it', given => {
+  test.each(['bake-target', 'no-such-input', 'scope'])('%s (nothing close) is a problem that says to remove it', given => {
     expect(problemsFor([given])).toEqual([
       `\`${given}\` is not an input of this action; remove it (the README's Inputs table lists every input)`
     ]);
@@ -117,7 +117,7 @@ describe('inputs the action does not declare', () => {
   test('a name far from every input gets no suggestion', () => {
     expect(
       suggestInput(
-        'registry-auth',
+        'bake-definition',
         DECLARED_INPUTS.map(i => i.name)
       )
     ).toBeUndefined();

@@ -4,6 +4,7 @@ import { Buildx } from '../../../src/docker/buildx';
 import { RunContext } from '../../../src/inputs/context';
 import { prepareBuilder } from '../../../src/pipeline/builder';
 import { Run } from '../../../src/pipeline/run';
+import { loadYamlFor } from '../../../src/inputs/yaml';
 import { loadConfig } from '../../../src/policy/config';
 import { Registry } from '../../../src/registry/registry';
 import { ok, stubRunner } from '../stub-runner';
@@ -48,8 +49,11 @@ function runWith(inputs: Record<string, string>, exists: boolean): { r: Run; cal
     const probe = args.includes('inspect') && !args.includes('--bootstrap');
     return probe && !exists ? { exitCode: 1, stdout: '', stderr: 'ERROR: no builder "b" found' } : ok(INSPECT);
   });
-  return { r: { cfg, ctx, run, runDir: '/tmp', env: {}, client: {} as Registry, bx }, calls };
+  return { r: { cfg, ctx, run, runDir: '/tmp', env: {}, logins: [], client: {} as Registry, bx }, calls };
 }
+
+// The run loads the YAML parser before reading inputs written in it (append).
+beforeAll(() => loadYamlFor('-'));
 
 let infos: string[];
 let state: Record<string, string>;

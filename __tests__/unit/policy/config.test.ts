@@ -29,6 +29,13 @@ function load(inputs: Record<string, string>, c = ctx()) {
   return loadConfig(name => all[name] ?? '', c);
 }
 
+/** The logins as registry, username and password (an ECR login as planned). */
+function logins(cfg: ReturnType<typeof load>) {
+  return cfg.logins.map(l =>
+    l.source.kind === 'password' ? { registry: l.registry, username: l.source.username, password: l.source.password } : l
+  );
+}
+
 function problems(inputs: Record<string, string>, c = ctx()): string[] {
   try {
     load(inputs, c);
@@ -45,7 +52,7 @@ describe('loadConfig defaults', () => {
     expect(cfg.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(cfg.images).toEqual(['ghcr.io/octo-org/hello-world']);
     expect(cfg.push).toBe(true);
-    expect(cfg.logins).toEqual([{ registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }]);
+    expect(logins(cfg)).toEqual([{ registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }]);
   });
 
   test.each([
@@ -58,12 +65,12 @@ describe('loadConfig defaults', () => {
   ])('%s with push: %s → push %s', (eventName, push, expected) => {
     const cfg = load({ push, tags: 'ghcr.io/o/r:t' }, ctx({ eventName, payload: { action: 'published' } }));
     expect(cfg.push).toBe(expected);
-    if (!expected) expect(cfg.logins).toEqual([]);
+    if (!expected) expect(logins(cfg)).toEqual([]);
   });
 
   test('explicit credentials go to the one registry of the images; GHCR still gets the token', () => {
     const cfg = load({ images: 'registry.example.com/a/b\nghcr.io/o/r', registry: 'registry.example.com', username: 'u', password: 'p' });
-    expect(cfg.logins).toEqual([
+    expect(logins(cfg)).toEqual([
       { registry: 'registry.example.com', username: 'u', password: 'p' },
       { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }
     ]);
@@ -128,8 +135,8 @@ describe('mode: promote', () => {
       password: 'p'
     });
     expect(cfg.logins).toEqual([
-      { registry: 'quay.io', username: 'u', password: 'p' },
-      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' }
+      { registry: 'quay.io', from: 'username/password', source: { kind: 'password', username: 'u', password: 'p' } },
+      { registry: 'ghcr.io', from: 'github-token', source: { kind: 'password', username: 'octocat', password: 'ghs_token' } }
     ]);
   });
 
@@ -177,7 +184,7 @@ describe('Docker Hub has one name', () => {
   test.each(['index.docker.io', 'docker.io', 'registry-1.docker.io'])('registry: %s and images on docker.io are one login', registry => {
     const cfg = load({ images: 'docker.io/acme/app\nacme/app', registry, username: 'acme', password: 'dckr_pat_x' });
     expect(cfg.images).toEqual(['acme/app']);
-    expect(cfg.logins).toEqual([{ registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' }]);
+    expect(logins(cfg)).toEqual([{ registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' }]);
   });
 });
 
@@ -265,7 +272,11 @@ describe('loadConfig validation', () => {
     [{ images: 'ghcr.io/o/app:1.0' }, /^images: .* must be an image name without tag/],
     [{ tags: 'ghcr.io/o/app' }, /^tags: .* has no tag/],
     [{ tags: 'ghcr.io/o/app:bad tag' }, /^tags: .*invalid tag/],
-    [{ username: 'u' }, /^username\/password: give both or neither/],
+    [
+      { username: 'u' },
+      /^password: for ghcr\.io, the password is empty \(an unset or misnamed secret\?\); this push run pushes and needs it/
+    ],
+    [{ password: 'p' }, /^username\/password: give both or neither \(got a password without a username\)/],
     [{ 'buildx-version': 'latest-ish' }, /^buildx-version: .* is not a version/],
     [{ 'buildx-version': '0.9.1' }, /older than the minimum supported buildx 0\.10\.0/],
     [{ 'buildx-download-url': 'ftp://mirror' }, /^buildx-download-url: .* is not an http\(s\) URL/],

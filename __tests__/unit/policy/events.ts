@@ -6,12 +6,13 @@ import { RunContext } from '../../../src/inputs/context';
 export const EVENTS = path.join(__dirname, '..', '..', 'fixtures', 'events');
 export const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 
-export function ctxFor(eventName: string, file: string, ref: string): RunContext {
+/** A run of `eventName` with the payload `file`, on GITHUB_REF `ref`, triggered by `actor`. */
+export function ctxFor(eventName: string, file: string, ref: string, actor = 'octocat'): RunContext {
   return {
     eventName,
     payload: JSON.parse(fs.readFileSync(path.join(EVENTS, file), 'utf8')) as RunContext['payload'],
     repository: 'Octo-Org/Hello-World',
-    actor: 'octocat',
+    actor,
     sha: SHA,
     ref,
     runId: '1',

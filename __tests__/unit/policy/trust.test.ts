@@ -245,3 +245,31 @@ describe('custom outputs that push follow the trust decision', () => {
     ).not.toThrow();
   });
 });
+
+describe('Dependabot', () => {
+  const DEPENDABOT = 'dependabot[bot]';
+  const cfgOf = (event: string, file: string, ref: string, actor: string) =>
+    loadConfig(n => ({ ...INPUTS, secrets: 'NPM_TOKEN=npm_x' })[n] ?? '', ctxFor(event, file, ref, actor));
+
+  test('its pull request is a same-repository one: built, not pushed, its (Dependabot) secrets kept', () => {
+    const cfg = cfgOf('pull_request', 'pull-request-dependabot.json', 'refs/pull/51/merge', DEPENDABOT);
+    expect([cfg.push, cfg.logins, cfg.trust.writeCache, cfg.trust.githubCache]).toEqual([false, [], false, 'read']);
+    expect(cfg.secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['pr-51']);
+  });
+
+  test('its push to its own branch runs without Actions secrets and with a read-only token: built, not pushed', () => {
+    const cfg = cfgOf('push', 'push-dependabot-branch.json', 'refs/heads/dependabot/docker/alpine-3.21', DEPENDABOT);
+    expect([cfg.push, cfg.logins, cfg.trust.writeCache, cfg.trust.githubCache]).toEqual([false, [], false, 'read']);
+    expect(cfg.trust.untrusted).toBe(
+      'push by Dependabot (its runs get no Actions secrets and a read-only token): building without login or push ' +
+        '(untrusted code; push-pull-requests: true publishes it)'
+    );
+    // Its own (Dependabot) secrets still reach the build, as a same-repository pull request's do.
+    expect(cfg.secrets).toEqual([{ id: 'NPM_TOKEN', value: 'npm_x' }]);
+  });
+
+  test('the same push by a person publishes', () => {
+    expect(cfgOf('push', 'push-dependabot-branch.json', 'refs/heads/dependabot/docker/alpine-3.21', 'octocat').push).toBe(true);
+  });
+});

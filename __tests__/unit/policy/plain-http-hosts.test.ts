@@ -1,4 +1,4 @@
-import { plainHttpRegistries } from '../../../src/registry/plain-http-hosts';
+import { plainHttpRegistries } from '../../../src/policy/plain-http-hosts';
 
 test('plain-HTTP registries from an inline buildkitd config', () => {
   const toml =

@@ -19,3 +19,9 @@ export function plainHttpRegistries(toml: string | undefined): string[] {
     .filter(([, r]) => r.http === true)
     .map(([host]) => host);
 }
+
+/** This machine: `localhost`, 127.0.0.0/8 or [::1], with or without a port. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/:\d+$/, '');
+  return h === 'localhost' || /^127(\.\d{1,3}){3}$/.test(h) || h === '[::1]';
+}
