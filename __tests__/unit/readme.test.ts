@@ -1,4 +1,7 @@
-/** The README's Inputs and Outputs tables list exactly what action.yml declares, with its defaults. */
+/**
+ * The README's first screen shows a usage example, and its Inputs and Outputs tables list exactly
+ * what action.yml declares, with its defaults.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -50,5 +53,19 @@ describe('README Inputs table', () => {
 describe('README Outputs table', () => {
   test('lists every output action.yml declares, and nothing else', () => {
     expect([...tableRows('Outputs').keys()].sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+});
+
+describe('README first screen', () => {
+  // About what GitHub shows of a rendered README before the reader scrolls.
+  const FIRST_SCREEN_LINES = 30;
+  const lines = readme.split('\n');
+
+  test(`the first yaml example starts within the first ${FIRST_SCREEN_LINES} lines and uses the action`, () => {
+    const open = lines.findIndex(l => l.startsWith('```yaml'));
+    expect(open).toBeGreaterThan(-1);
+    expect(open + 1).toBeLessThanOrEqual(FIRST_SCREEN_LINES);
+    const close = lines.findIndex((l, i) => i > open && l.startsWith('```'));
+    expect(lines.slice(open + 1, close).join('\n')).toMatch(/uses: +example-org\/multiarch-publish-action@v1/);
   });
 });

@@ -434,6 +434,13 @@ function combinationProblems(i: Inputs, explicitBuilder: boolean, p: Problems): 
   if (i.pushMode === 'true' && i.outputs.length > 0)
     p.add('push', 'true', 'conflicts with outputs (outputs replaces push and load); set one of them');
   if (i.load && i.outputs.length > 0) p.add('load', 'true', 'conflicts with outputs (outputs replaces push and load)');
+  if (i.noCache && i.noCacheFilters.length > 0) {
+    p.add(
+      'no-cache',
+      'true',
+      'conflicts with no-cache-filters (buildx takes one: no cache at all, or none for those stages); set one of them'
+    );
+  }
   if (i.call && !/^build\b/i.test(i.call) && (i.pushMode === 'true' || i.load || i.outputs.length > 0)) {
     p.add(
       'call',
@@ -472,8 +479,12 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
   const builder = readGroup(BUILDER_INPUTS, read, p, ctx);
   const tools = readGroup(TOOL_INPUTS, read, p, ctx);
   const signing = readGroup(SIGN_INPUTS, read, p, ctx);
+  // builder naming the builder name creates is build-push-action's `builder:` pointing at the
+  // setup-buildx-action step it followed (`${{ steps.buildx.outputs.name }}`, or the same name
+  // written twice): merged into one step, it is the builder this action creates or reuses.
+  const usedAsIs = builder.builder !== undefined && builder.builder !== builder.name ? builder.builder : undefined;
   // The docker driver is the engine's own builder: it is used, never created or removed.
-  const builderName = builder.builder ?? (builder.driver === 'docker' ? 'default' : undefined);
+  const builderName = usedAsIs ?? (builder.driver === 'docker' ? 'default' : undefined);
   const buildxVersion = buildxVersionOf(tools, p);
   const inputs: Inputs = {
     ...mode,
@@ -487,7 +498,7 @@ export function readInputs(read: InputReader, ctx: RunContext, p: Problems, give
     buildxVersion
   };
   maskSecrets(inputs);
-  combinationProblems(inputs, builder.builder !== undefined, p);
+  combinationProblems(inputs, usedAsIs !== undefined, p);
   if (read('tag-rules').trim() !== '' && (inputs.metaTags !== undefined || inputs.flavor !== undefined)) {
     p.push(
       "tag-rules: adjusts this action's own tag rules, and meta-tags/flavor replace them with docker/metadata-action's; use one or the other"

@@ -205,4 +205,17 @@ describe("buildx's rules for a builder", () => {
     });
     expect(problems).toEqual([]);
   });
+
+  test("builder naming the builder name creates (build-push-action's builder: after setup-buildx-action's name:) is that builder, created here", () => {
+    const { inputs, problems } = read({
+      builder: 'ci',
+      name: 'ci',
+      endpoint: 'ctx',
+      'buildkitd-flags': '--debug',
+      append: '- endpoint: b'
+    });
+    expect(problems).toEqual([]);
+    expect(inputs.builder).toBeUndefined();
+    expect(inputs.name).toBe('ci');
+  });
 });

@@ -282,6 +282,7 @@ describe('loadConfig validation', () => {
     [{ 'buildx-download-url': 'ftp://mirror' }, /^buildx-download-url: .* is not an http\(s\) URL/],
     [{ 'qemu-image': 'Bad Image' }, /^qemu-image: /],
     [{ outputs: 'type=local,dest=out', push: 'true' }, /^push: .* conflicts with outputs/],
+    [{ 'no-cache': 'true', 'no-cache-filters': 'app' }, /^no-cache: "true" conflicts with no-cache-filters \(buildx takes one/],
     [{ builder: 'mine', 'driver-opts': 'network=host' }, /^builder: an existing builder is used as it is/],
     [{ secrets: 'not a secret' }, /^secrets: line 1 is not ID=VALUE/],
     [{ secrets: 'a=1\n..=x' }, /^secrets: line 2 is not ID=VALUE/],

@@ -3,11 +3,10 @@
  * repository and commit it was called at, passes every input to the step that uses it, holds no
  * more token scopes than pushing needs, and publishes one run per ref and images at a time.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { runBashStep, type StepRun } from './run-step';
 
 interface Step {
   id?: string;
@@ -137,27 +136,9 @@ describe('the action-source step: the guard for servers without the contexts', (
   const step = job('plan').steps.find(s => s.id === 'action-source') as Step;
   const SHA = 'a'.repeat(40);
 
-  function runStep(env: Record<string, string>): { status: number | null; stdout: string; outputs: Record<string, string> } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-source-'));
-    const script = path.join(dir, 'step.sh');
-    const outputFile = path.join(dir, 'output');
-    fs.writeFileSync(script, step.run ?? '');
-    fs.writeFileSync(outputFile, '');
+  function runStep(env: Record<string, string>): StepRun {
     const base = { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '', FALLBACK_REPOSITORY: '', FALLBACK_REF: '' };
-    // How the runner runs `shell: bash`.
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: outputFile, ...base, ...env },
-      encoding: 'utf8'
-    });
-    const outputs = Object.fromEntries(
-      fs
-        .readFileSync(outputFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: r.status, stdout: r.stdout, outputs };
+    return runBashStep(step.run ?? '', { ...base, ...env });
   }
 
   test('is a bash script that reads everything from env (no expressions to inject into)', () => {
