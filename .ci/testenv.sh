@@ -87,9 +87,13 @@ ensure_foreign_arches() {
   return $changed
 }
 
+# skopeo and cosign: the promotion tests read with skopeo and sign and verify with cosign.
+PROMOTE_TOOLS=(skopeo cosign)
+have_promote_tools() { command -v skopeo >/dev/null && command -v cosign >/dev/null; }
+
 have_packages() {
   command -v docker-registry >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] && [ -x /bin/busybox ] &&
-    command -v htpasswd >/dev/null && command -v openssl >/dev/null && command -v cosign >/dev/null &&
+    command -v htpasswd >/dev/null && command -v openssl >/dev/null && have_promote_tools &&
     /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' && [ -x /usr/libexec/docker/cli-plugins/docker-buildx ] &&
     dpkg --print-foreign-architectures | grep -qx arm64 && dpkg --print-foreign-architectures | grep -qx armhf
 }
@@ -97,9 +101,9 @@ have_packages() {
 # On Ubuntu (GitHub-hosted runners) Docker, buildx and image pulls already work: add the rest.
 packages_github() {
   apt-get update -qq
-  apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry >/dev/null
-  # The signing tests verify with cosign 2.x; older Ubuntu archives have none.
-  command -v cosign >/dev/null || apt-get install -y -qq cosign >/dev/null || log "no cosign package here: the signing tests need cosign on PATH"
+  apt-get install -y -qq qemu-user-static busybox-static apache2-utils docker-registry skopeo >/dev/null
+  # The signing and promotion tests verify with cosign 2.x; older Ubuntu archives have none.
+  command -v cosign >/dev/null || apt-get install -y -qq cosign >/dev/null || log "no cosign package here: the signing and promotion tests need cosign on PATH"
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 }
 
@@ -119,8 +123,8 @@ packages() {
   if ! /usr/sbin/dockerd --version 2>/dev/null | grep -q ' 26\.' || ! [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]; then
     apt-get install -y -qq -t trixie docker.io docker-buildx >/dev/null
   fi
-  # cosign 2.x (trixie has 2.5), what the signing tests verify signatures with.
-  command -v cosign >/dev/null || apt-get install -y -qq -t trixie cosign >/dev/null
+  # cosign 2.x (trixie has 2.5), what the signing and promotion tests verify signatures with.
+  have_promote_tools || apt-get install -y -qq -t trixie "${PROMOTE_TOOLS[@]}" >/dev/null
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   [ "$TESTENV_STACK" = current ] && current_packages
   return 0

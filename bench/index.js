@@ -10,9 +10,11 @@
  *    (bench/startup-bench.js, median of BENCH_STARTUP_RUNS (41) rounds), and the JavaScript a
  *    build-mode run loads (traced in row 1's untimed warm-up of ours);
  * 4. the second `mode: leg` build of an unchanged context with a registry cache (bench/cache-bench.js);
- * 5. what signing and attesting (key-based) add to a 3-platform publish (bench/sign-bench.js).
+ * 5. what signing and attesting (key-based) add to a 3-platform publish (bench/sign-bench.js);
+ * 6. promoting a 200 MB, 3-platform image between two local registries against `skopeo copy --all`
+ *    and `docker buildx imagetools create` (bench/promote-bench.js): wall time and peak RSS.
  *
- * BENCH_ONLY=sign runs row 5 alone.
+ * BENCH_ONLY=sign runs row 5 alone, BENCH_ONLY=promote row 6.
  *
  * Needs the local stack (.ci/testenv.sh status), root (QEMU handlers are cleared before each run of
  * row 1) and Node 24 from `npm ci`. Speed is measured here only, never asserted in tests.
@@ -26,6 +28,7 @@ const { benchSingleJob, anchorsAvailable, ANCHORS } = require('./single-job-benc
 const { benchMerge, SIZES } = require('./merge-bench');
 const { benchStartup, distLoads } = require('./startup-bench');
 const { benchLegCache } = require('./cache-bench');
+const { benchPromote } = require('./promote-bench');
 const { benchSigning } = require('./sign-bench');
 const { elapsedMs, fmtMs, fmtS, formatTable, median, rounds } = require('./util');
 
@@ -113,6 +116,27 @@ function signRows(sign) {
   ];
 }
 
+/** Ours against each anchor: time and peak RSS, each as a ratio; the goal is below 1 on time, at most 1 on memory. */
+function promoteRows(promote) {
+  const { results, info } = promote;
+  const of = tool => ({ s: median(results[tool].s), mb: median(results[tool].mb) });
+  const ours = of('ours');
+  const cell = m => `${m.s.toFixed(2)} s, ${m.mb.toFixed(0)} MB`;
+  return ['skopeo', 'imagetools'].map(tool => {
+    const anchor = of(tool);
+    const [time, memory] = [ours.s / anchor.s, ours.mb / anchor.mb];
+    return [
+      `6 promote ${(info.bytes / 2 ** 20).toFixed(0)} MB, 3 platforms, vs ${tool} (median of ${info.rounds})`,
+      cell(ours),
+      cell(anchor),
+      `${time.toFixed(2)}x time, ${memory.toFixed(2)}x RSS`,
+      '< 1x time, <= 1x RSS',
+      verdict(time < 1 && memory <= 1),
+      '-'
+    ];
+  });
+}
+
 function printTable(results) {
   const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
   const rows = [
@@ -120,7 +144,8 @@ function printTable(results) {
     ...mergeRows(results.merge),
     ...startupRows(results.startup, results.loads),
     ...(results.cache ? [cacheRow(results.cache)] : []),
-    ...(results.sign ? signRows(results.sign) : [])
+    ...(results.sign ? signRows(results.sign) : []),
+    ...(results.promote ? promoteRows(results.promote) : [])
   ];
   console.log(formatTable(head, rows));
 }
@@ -165,6 +190,15 @@ function printStartupDetails(startup, loads) {
   );
 }
 
+function printPromoteDetails(promote) {
+  console.log(
+    '\n6. each copy into a registry started for it alone (nothing to mount); time and peak RSS from GNU time, child processes included'
+  );
+  for (const [tool, r] of Object.entries(promote.results)) {
+    console.log(`   ${tool.padEnd(10)} ${r.s.map(s => s.toFixed(2)).join(', ')} s; peak RSS ${r.mb.map(m => m.toFixed(0)).join(', ')} MB`);
+  }
+}
+
 function printCacheDetails(cache) {
   const { first, second } = cache;
   console.log(`\n4. ${cache.platform}, cache ${cache.repo}:buildcache; fresh builder per build`);
@@ -186,24 +220,34 @@ async function main() {
     const startupRuns = Math.max(1, Number(process.env.BENCH_STARTUP_RUNS) || 41);
     const results = {};
     if (process.env.BENCH_ONLY === 'sign') {
-      progress(`5/5 signing: ${count} rounds with and without`);
+      progress(`5/6 signing: ${count} rounds with and without`);
       results.sign = await benchSigning({ rounds: count });
       const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
       console.log(formatTable(head, signRows(results.sign)));
       console.log(`\n5. signing phase rounds (ms): ${results.sign.signMs.join(', ')}`);
       return;
     }
-    progress(`1/4 whole single job: ${count} rounds of ours and the chain after one warm-up each`);
+    if (process.env.BENCH_ONLY === 'promote') {
+      progress(`6/6 promotion of 200 MB against skopeo and imagetools: ${rounds(3)} rounds of each`);
+      results.promote = await benchPromote({ rounds: rounds(3) });
+      const head = ['row', 'ours', 'anchor', 'ours/anchor', 'goal', 'result', 'requests ours / anchor'];
+      console.log(formatTable(head, promoteRows(results.promote)));
+      printPromoteDetails(results.promote);
+      return;
+    }
+    progress(`1/6 whole single job: ${count} rounds of ours and the chain after one warm-up each`);
     results.single = await benchSingleJob({ rounds: count, warmupEnv });
-    progress(`2/4 merge, N = ${SIZES.join(' and ')}: ${count} rounds each`);
+    progress(`2/6 merge, N = ${SIZES.join(' and ')}: ${count} rounds each`);
     results.merge = await benchMerge({ rounds: count });
-    progress(`3/4 start-up: ${startupRuns} rounds of bare node, build, plan and merge`);
+    progress(`3/6 start-up: ${startupRuns} rounds of bare node, build, plan and merge`);
     results.startup = await benchStartup({ runs: startupRuns });
     results.loads = distLoads(trace);
-    progress('4/4 leg rebuild with a registry cache');
+    progress('4/6 leg rebuild with a registry cache');
     results.cache = await benchLegCache();
-    progress(`5/5 signing: ${count} rounds with and without`);
+    progress(`5/6 signing: ${count} rounds with and without`);
     results.sign = await benchSigning({ rounds: count });
+    progress(`6/6 promotion of 200 MB against skopeo and imagetools: ${rounds(3)} rounds of each`);
+    results.promote = await benchPromote({ rounds: rounds(3) });
     console.log(
       `\nbenchmarks on ${os.cpus().length} CPUs, Node 24 from node_modules; load average ${load[0].toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end\n`
     );
@@ -213,6 +257,7 @@ async function main() {
     printStartupDetails(results.startup, results.loads);
     printCacheDetails(results.cache);
     console.log(`\n5. signing phase rounds (ms): ${results.sign.signMs.join(', ')}`);
+    printPromoteDetails(results.promote);
     console.log(`\ntotal wall time ${fmtS(elapsedMs(start))}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -4,56 +4,172 @@ exports.ids = [605];
 exports.modules = {
 
 /***/ 9191:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.referrersTag = referrersTag;
+exports.cosignTag = cosignTag;
 exports.findReferrers = findReferrers;
+exports.referrerFinder = referrerFinder;
 exports.attachReferrer = attachReferrer;
+exports.writeFallbackIndex = writeFallbackIndex;
+exports.mergedTaggedObject = mergedTaggedObject;
 /**
- * OCI 1.1 referrers: a manifest whose `subject` names another is found through the registry's
- * referrers API, or, on a registry without it (distribution 2.8), through the referrers tag schema:
- * an index under the tag `sha256-<hex>` of the subject, which the writer keeps up to date.
+ * What refers to a manifest, found and written as the OCI distribution spec 1.1 says: the
+ * referrers API where the registry has one, else the referrers tag schema (the tag `<alg>-<hex>`
+ * of the subject holds an image index listing its referrers, which the writer keeps up to date).
+ * Also cosign's older tag scheme: `sha256-<hex>.sig`, `.att` and `.sbom`, each a manifest of its
+ * own under that tag. Signing attaches and verifies through this module; promotion walks and
+ * copies through it.
  */
+const core = __importStar(__webpack_require__(37484));
 const digest_1 = __webpack_require__(68825);
 const manifest_1 = __webpack_require__(32060);
-/** The tag the referrers tag schema keeps a subject's referrers under. */
-function referrersTag(subject) {
-    return subject.replace(':', '-');
+const reference_1 = __webpack_require__(62148);
+const COSIGN_SUFFIXES = { sig: 'signature', att: 'attestation', sbom: 'SBOM' };
+/** The referrers tag schema's tag for a digest: `sha256:abc…` → `sha256-abc…`. */
+function referrersTag(digest) {
+    return digest.replace(':', '-');
 }
-function descriptorOf(m) {
-    return {
+/** cosign's tag-scheme tag for what it attaches to a digest: `sha256-<hex>.sig`, `.att` or `.sbom`. */
+function cosignTag(digest, suffix) {
+    return `${referrersTag(digest)}.${suffix}`;
+}
+/** The subject's referrers: from the API, else from the fallback tag's index (none when it has no tag). */
+async function findReferrers(registry, repo, subject, artifactType) {
+    const listed = (await registry.listReferrers(repo, subject)) ?? (await registry.findManifest(repo, referrersTag(subject)))?.json.manifests ?? [];
+    return artifactType ? listed.filter(d => d.artifactType === artifactType) : listed;
+}
+/**
+ * Reads a tag, or says there is none: from the repository's tag list when it could be read (one
+ * request for the whole walk), else by asking for the tag itself.
+ */
+async function tagReader(client, repo) {
+    let tags;
+    try {
+        tags = new Set(await client.listTags(repo));
+    }
+    catch (e) {
+        core.info(`promote: could not list the tags of ${(0, reference_1.imageName)(repo)} (${e.message}); asking for each tag instead`);
+    }
+    return tag => (tags && !tags.has(tag) ? Promise.resolve(undefined) : client.findManifest(repo, tag));
+}
+/**
+ * A finder of what refers to a manifest of `repo`. Whether the registry has the referrers API is
+ * learnt from the first answer (404: it has not) and remembered for the rest of the walk.
+ */
+async function referrerFinder(client, repo) {
+    const readTag = await tagReader(client, repo);
+    let hasApi;
+    const viaApiOrTag = async (digest) => {
+        if (hasApi !== false) {
+            const listed = await client.listReferrers(repo, digest);
+            hasApi = listed !== undefined;
+            if (listed)
+                return listed.length > 0 ? { descriptors: listed } : undefined;
+        }
+        const fallback = await readTag(referrersTag(digest));
+        return fallback?.json.manifests?.length ? { descriptors: fallback.json.manifests, fallback } : undefined;
+    };
+    return async (digest) => {
+        const suffixes = Object.keys(COSIGN_SUFFIXES);
+        const [referrers, ...objects] = await Promise.all([viaApiOrTag(digest), ...suffixes.map(s => readTag(cosignTag(digest, s)))]);
+        const tagged = suffixes.flatMap((s, i) => {
+            const manifest = objects[i];
+            return manifest ? [{ tag: cosignTag(digest, s), kind: COSIGN_SUFFIXES[s], manifest }] : [];
+        });
+        return { referrers, tagged };
+    };
+}
+/**
+ * PUTs the manifest by digest; where the registry does not index it (no `OCI-Subject` in its
+ * answer: no referrers API), adds it to the subject's fallback index (read, extended, written
+ * back) so every verifier finds it either way.
+ */
+async function attachReferrer(registry, repo, subject, m) {
+    const digest = (0, digest_1.sha256Digest)(m.bytes);
+    if (await registry.putReferrer(repo, { bytes: m.bytes, digest, mediaType: m.mediaType }))
+        return digest;
+    const descriptor = {
         mediaType: m.mediaType,
-        digest: (0, digest_1.sha256Digest)(m.bytes),
+        digest,
         size: m.bytes.length,
         artifactType: m.artifactType,
         annotations: m.annotations
     };
+    await writeFallbackIndex(registry, repo, subject, { descriptors: [descriptor] });
+    return digest;
 }
-/** The subject's referrers: from the API, else from the fallback tag's index (none when it has no tag). */
-async function findReferrers(registry, repo, subject, artifactType) {
-    const listed = (await registry.listReferrers(repo, subject)) ?? (await fallbackIndex(registry, repo, subject));
-    return artifactType ? listed.filter(d => d.artifactType === artifactType) : listed;
-}
-async function fallbackIndex(registry, repo, subject) {
-    const index = await registry.findManifest(repo, referrersTag(subject));
-    return index?.json.manifests ?? [];
+/** An index listing `descriptors` in the referrers tag schema's form. */
+function fallbackIndex(descriptors) {
+    return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: manifest_1.MEDIA_TYPES.ociIndex, manifests: descriptors }));
 }
 /**
- * PUTs the manifest by digest; where the registry has no referrers API, adds it to the subject's
- * fallback index (read, extended, written back) so every verifier finds it either way.
+ * Makes the target's fallback tag of `subject` list every referrer copied: the source's own index
+ * as it is (same digest) when the target has none, else the target's list with the missing ones
+ * appended. Says whether it wrote anything.
  */
-async function attachReferrer(registry, repo, subject, m) {
-    const digest = await registry.putManifest(repo, (0, digest_1.sha256Digest)(m.bytes), m.bytes, m.mediaType);
-    if ((await registry.listReferrers(repo, subject)) !== undefined)
-        return digest;
-    const listed = await fallbackIndex(registry, repo, subject);
-    if (listed.some(d => d.digest === digest))
-        return digest;
-    const index = { schemaVersion: 2, mediaType: manifest_1.MEDIA_TYPES.ociIndex, manifests: [...listed, descriptorOf(m)] };
-    await registry.putManifest(repo, referrersTag(subject), Buffer.from(JSON.stringify(index)), manifest_1.MEDIA_TYPES.ociIndex);
-    return digest;
+async function writeFallbackIndex(client, target, subject, found) {
+    const tag = referrersTag(subject);
+    const current = await client.findManifest(target, tag);
+    if (!current) {
+        const bytes = found.fallback?.bytes ?? fallbackIndex(found.descriptors);
+        await client.putManifest(target, tag, bytes, manifest_1.MEDIA_TYPES.ociIndex);
+        return true;
+    }
+    const listed = current.json.manifests ?? [];
+    const missing = found.descriptors.filter(d => !listed.some(l => l.digest === d.digest));
+    if (missing.length === 0)
+        return false;
+    await client.putManifest(target, tag, fallbackIndex([...listed, ...missing]), manifest_1.MEDIA_TYPES.ociIndex);
+    return true;
+}
+/**
+ * A cosign object under a tag the target already holds with other content (signed there too):
+ * cosign's own way of adding a signature, the layers of both in one manifest (the source's
+ * first, then those only the target had). Undefined when the target's already has them all.
+ */
+function mergedTaggedObject(source, existing) {
+    const layers = source.json.layers ?? [];
+    const extra = (existing.json.layers ?? []).filter(l => !layers.some(s => s.digest === l.digest));
+    const missing = layers.filter(l => !(existing.json.layers ?? []).some(e => e.digest === l.digest));
+    if (missing.length === 0)
+        return undefined;
+    return extra.length === 0 ? source.bytes : Buffer.from(JSON.stringify({ ...source.json, layers: [...layers, ...extra] }));
 }
 
 
@@ -619,8 +735,9 @@ exports.COSIGN_ANNOTATIONS = {
 };
 exports.BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 exports.EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };
+/** cosign 2.x's signature tag of a digest, `sha256-<hex>.sig`. */
 function signatureTag(digest) {
-    return `${digest.replace(':', '-')}.sig`;
+    return (0, referrers_1.cosignTag)(digest, 'sig');
 }
 function pem(der) {
     const lines = der.toString('base64').match(/.{1,64}/g) ?? [];

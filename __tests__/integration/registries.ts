@@ -326,3 +326,51 @@ export async function startHoldingProxy(
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, release, stop: () => server.close() };
 }
+
+/**
+ * A proxy in front of a registry that lets the first `uploads` blob upload bodies (PATCH) through
+ * and cuts every later one after `cutAfterBytes` of its body (a smaller one before its end),
+ * connection and all: a copy interrupted part-way. `log` has `METHOD path` of every request and
+ * `cut …` for each cut.
+ */
+export async function startUploadCuttingProxy(
+  target: string,
+  o: { uploads: number; cutAfterBytes: number }
+): Promise<{ host: string; log: string[]; stop: () => void }> {
+  const log: string[] = [];
+  const [targetHost, targetPort] = target.split(':');
+  let patches = 0;
+  const server = http.createServer((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    const cut = req.method === 'PATCH' && ++patches > o.uploads;
+    const upstream = http.request(
+      { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
+      up => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      }
+    );
+    upstream.on('error', () => res.destroy());
+    let forwarded = 0;
+    const cutHere = (): void => {
+      log.push(`cut ${req.url} after ${forwarded} bytes`);
+      upstream.destroy();
+      req.socket.destroy();
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (cut && forwarded + chunk.length > o.cutAfterBytes) return cutHere();
+      forwarded += chunk.length;
+      upstream.write(chunk);
+    });
+    req.on('end', () => (cut ? cutHere() : upstream.end()));
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    log,
+    stop: () => {
+      server.closeAllConnections();
+      server.close();
+    }
+  };
+}

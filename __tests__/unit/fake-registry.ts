@@ -6,7 +6,7 @@ import { Readable } from 'stream';
 import { sha256Digest } from '../../src/oci/digest';
 import { Descriptor, Manifest } from '../../src/oci/manifest';
 import { Repo, imageName } from '../../src/oci/reference';
-import { BlobCopy, BlobStream, Registry } from '../../src/registry/registry';
+import { BlobCopy, BlobStream, ByteCounter, Registry } from '../../src/registry/registry';
 
 export interface Stored {
   bytes: Buffer;
@@ -24,6 +24,10 @@ export class FakeRegistry implements Registry {
   readonly calls: string[] = [];
   /** Set to refuse a PUT of `registry/repository:reference`. */
   refusePut?: (ref: string) => boolean;
+  /** Set to fail the copy of a blob into `registry/repository` (as a cut connection would). */
+  failCopy?: (to: string, digest: string) => boolean;
+  /** Registries with the OCI 1.1 referrers API (the others answer 404 to it, as distribution 2.8 does). */
+  readonly referrersApi = new Set<string>();
 
   get requests(): number {
     return this.calls.length;
@@ -82,47 +86,57 @@ export class FakeRegistry implements Registry {
     return Promise.resolve(this.store(this.blobs, repo).has(digest));
   }
 
-  copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy> {
-    this.calls.push(`copyBlob ${from.registry}/${from.repository} → ${to.repository} ${digest}`);
-    const b = this.store(this.blobs, from).get(digest);
-    if (!b) return Promise.reject(notFound(`blob ${digest} not in ${from.repository}`));
-    this.store(this.blobs, to).set(digest, b);
-    return Promise.resolve('mounted');
+  listTags(repo: Repo): Promise<string[]> {
+    this.calls.push(`listTags ${repo.registry}/${repo.repository}`);
+    return Promise.resolve([...this.store(this.manifests, repo).keys()].filter(k => !k.startsWith('sha256:')));
   }
 
+  listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    this.calls.push(`listReferrers ${repo.registry}/${repo.repository}@${digest}`);
+    if (!this.referrersApi.has(repo.registry)) return Promise.resolve(undefined);
+    const found = [...this.store(this.manifests, repo).entries()].flatMap(([ref, m]) => {
+      const json = JSON.parse(m.bytes.toString()) as Manifest['json'];
+      if (!ref.startsWith('sha256:') || json.subject?.digest !== digest) return [];
+      const artifactType = json.artifactType ?? json.config?.mediaType;
+      return [{ mediaType: m.mediaType, digest: ref, size: m.bytes.length, artifactType, annotations: json.annotations }];
+    });
+    return Promise.resolve(found);
+  }
+
+  copyBlob(from: Repo, to: Repo, blob: Pick<Descriptor, 'digest' | 'size'>, counter?: ByteCounter): Promise<BlobCopy> {
+    this.calls.push(
+      `copyBlob ${from.registry}/${from.repository} → ${from.registry === to.registry ? '' : `${to.registry}/`}${to.repository} ${blob.digest}`
+    );
+    if (this.store(this.blobs, to).has(blob.digest)) return Promise.resolve('present');
+    const b = this.store(this.blobs, from).get(blob.digest);
+    if (!b) return Promise.reject(notFound(`blob ${blob.digest} not in ${from.repository}`));
+    if (this.failCopy?.(imageName(to), blob.digest)) return Promise.reject(new Error(`connection reset copying ${blob.digest}`));
+    this.store(this.blobs, to).set(blob.digest, b);
+    if (from.registry === to.registry) return Promise.resolve('mounted');
+    counter?.(b.length);
+    return Promise.resolve('uploaded');
+  }
+
+  /** Stored under the reference, and (as registries do) under its digest. */
   putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     this.calls.push(`putManifest ${repo.registry}/${repo.repository}@${reference} ${mediaType}`);
     if (this.refusePut?.(`${imageName(repo)}:${reference}`)) return Promise.reject(new Error('HTTP 403: denied'));
+    const digest = sha256Digest(bytes);
     this.store(this.manifests, repo).set(reference, { bytes, mediaType });
-    return Promise.resolve(sha256Digest(bytes));
+    this.store(this.manifests, repo).set(digest, { bytes, mediaType });
+    return Promise.resolve(digest);
   }
 
-  /** Set to give the fake a referrers API (by default it has none, like distribution 2.8). */
-  referrersApi = false;
+  async putReferrer(repo: Repo, m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<boolean> {
+    await this.putManifest(repo, m.digest, m.bytes, m.mediaType);
+    return this.referrersApi.has(repo.registry);
+  }
 
   putBlob(repo: Repo, bytes: Buffer): Promise<string> {
     this.calls.push(`putBlob ${repo.registry}/${repo.repository}`);
     const digest = sha256Digest(bytes);
     this.store(this.blobs, repo).set(digest, bytes);
     return Promise.resolve(digest);
-  }
-
-  listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
-    this.calls.push(`listReferrers ${repo.registry}/${repo.repository}@${digest}`);
-    if (!this.referrersApi) return Promise.resolve(undefined);
-    const out: Descriptor[] = [];
-    for (const [ref, m] of this.store(this.manifests, repo)) {
-      const json = JSON.parse(m.bytes.toString()) as { subject?: Descriptor; artifactType?: string; annotations?: Record<string, string> };
-      if (ref.startsWith('sha256:') && json.subject?.digest === digest)
-        out.push({
-          mediaType: m.mediaType,
-          digest: ref,
-          size: m.bytes.length,
-          artifactType: json.artifactType,
-          annotations: json.annotations
-        });
-    }
-    return Promise.resolve(out);
   }
 
   checkPushAccess(repo: Repo): Promise<void> {

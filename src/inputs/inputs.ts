@@ -47,7 +47,7 @@ import { undeclaredInputProblems } from './undeclared';
 export type { InputReader } from './input-spec';
 export { parsePlatformList } from './platform-list';
 
-export const MODES = ['build', 'plan', 'leg', 'merge'] as const;
+export const MODES = ['build', 'plan', 'leg', 'merge', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 export type Tristate = 'auto' | 'true' | 'false';
 const TRISTATE = ['auto', 'true', 'false'] as const;
@@ -206,6 +206,27 @@ const smokeTest: Read<string[]> = (raw, rc) => {
   return [];
 };
 
+/** `Owner/App:Tag` → `owner/app:Tag`: repository names are lowercase by definition, tags keep their case. */
+export function lowercaseName(ref: string): string {
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = name.lastIndexOf(':');
+  const end = colon > name.lastIndexOf('/') ? colon : name.length;
+  return name.slice(0, end).toLowerCase() + ref.slice(end);
+}
+
+/** The image promote copies: a reference with a tag or digest, or a bare name (its commit's `sha-` tag is meant). */
+const sourceImage: Read<string | undefined> = (raw, rc) => {
+  const value = lowercaseName(raw.trim());
+  if (value === '') return undefined;
+  try {
+    parseReference(value);
+  } catch (e) {
+    rc.p.add('source', value, `is not an image reference: ${(e as Error).message}`);
+  }
+  return value;
+};
+
 const tagRules: Read<TagRules> = (raw, rc) => {
   const { rules, errors } = parseTagRules(raw);
   rc.p.push(...errors);
@@ -321,6 +342,8 @@ export const PUBLISH_INPUTS = {
   images: input('images', undefined, images),
   /** Full references, used verbatim when given. */
   tags: input('tags', undefined, tags),
+  /** mode: promote: the published image to copy (image@digest, image:tag, or a name for its commit's sha- tag). */
+  source: input('source', undefined, sourceImage),
   tagRules: input('tag-rules', undefined, tagRules),
   /** docker/metadata-action's `tags` rules and `flavor`, as written for it. */
   metaTags: input('meta-tags', undefined, ruleText),

@@ -13,9 +13,13 @@ import { runPlanMode } from './plan';
 
 export type ModeRunner = (cfg: Config, ctx: RunContext, run: Runner) => Promise<void>;
 
+/** Loaded only when asked for: a build run does not load the promotion's code. */
+const runPromoteMode: ModeRunner = async (cfg, ctx, run) => (await import('./promote.js')).runPromoteMode(cfg, ctx, run);
+
 export const MODE_RUNNERS = {
   build: runBuildMode,
   plan: runPlanMode,
   leg: runLegMode,
-  merge: runMergeMode
+  merge: runMergeMode,
+  promote: runPromoteMode
 } satisfies Record<Mode, ModeRunner>;

@@ -19,7 +19,7 @@ import { announceTagNotes } from '../pipeline/run';
 import { prepareTargets } from '../registry/targets';
 import { createRunDir } from '../pipeline/run';
 import { signBeforeTagging } from '../pipeline/sign';
-import { setMergeOutputs } from '../report/outputs';
+import { setIndexOutputs } from '../report/outputs';
 
 export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): Promise<void> {
   for (const notice of cfg.loginNotices) core.notice(notice);
@@ -53,6 +53,6 @@ export async function runMergeMode(cfg: Config, ctx: RunContext, run: Runner): P
   const moved = await putTags(client, refs, index, lastMomentGuard(cfg, client));
   const n = merged.attestations;
   core.info(`Merged ${chosen.length} legs (${n} attestation manifest${n === 1 ? '' : 's'}) into ${merged.digest}`);
-  setMergeOutputs({ digest: merged.digest, digests: merged.digests, refs: moved, platforms: cfg.platforms }, cfg);
+  setIndexOutputs({ digest: merged.digest, digests: merged.digests, refs: moved, platforms: cfg.platforms }, cfg);
   core.info(`merge: ${client.requests} HTTP requests`);
 }

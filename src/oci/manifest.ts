@@ -17,8 +17,10 @@ export interface Descriptor {
   size: number;
   platform?: { os: string; architecture: string; variant?: string };
   annotations?: Record<string, string>;
-  /** An artifact's type, as referrers lists carry it. */
+  /** An artifact's type (OCI 1.1), in a referrers list. */
   artifactType?: string;
+  /** Where a non-distributable layer can be fetched instead of the registry. */
+  urls?: string[];
 }
 
 export interface Manifest {
@@ -31,6 +33,9 @@ export interface Manifest {
     config?: Descriptor;
     layers?: Descriptor[];
     annotations?: Record<string, string>;
+    /** The manifest this one refers to (OCI 1.1: a signature, an SBOM…). */
+    subject?: Descriptor;
+    artifactType?: string;
     [k: string]: unknown;
   };
 }
@@ -69,6 +74,20 @@ export function describeIndex(index: Manifest): IndexContents {
     digests[p] = d.digest;
   }
   return { digest: index.digest, mediaType: index.mediaType, digests, attestations };
+}
+
+/** platform → manifest digest of someone else's index, read tolerantly: the first of a platform listed twice wins. */
+export function platformDigests(index: Manifest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of index.json.manifests ?? []) {
+    if (isAttestation(d) || !d.platform) continue;
+    try {
+      out[normalizePlatform(d.platform)] ??= d.digest;
+    } catch {
+      // A platform this action does not know is still copied; it is only left out of this map.
+    }
+  }
+  return out;
 }
 
 /**

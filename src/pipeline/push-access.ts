@@ -20,8 +20,8 @@ async function refusal(client: RegistryWriter, image: string): Promise<string | 
   }
 }
 
-export async function checkPushAccess(client: RegistryWriter, images: string[]): Promise<void> {
+export async function checkPushAccess(client: RegistryWriter, images: string[], consequence = 'nothing was built'): Promise<void> {
   const refused = (await Promise.all(images.map(image => refusal(client, image)))).filter((r): r is string => r !== undefined);
-  if (refused.length > 0) throw new Error(`${refused.join('; ')}; nothing was built`);
+  if (refused.length > 0) throw new Error(`${refused.join('; ')}; ${consequence}`);
   core.info(`Push access checked: ${images.join(', ')}`);
 }

@@ -127,7 +127,8 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   });
   p.push(...trust.problems);
   // A plan publishes nothing: sign and attest given to every step of a hand-written fan-out are for the others.
-  const signing = inputs.mode === 'plan' ? { problems: [] } : decideSigning(inputs, trust, ctx);
+  // A promotion signs nothing either: sign and attest are refused there (modeProblems).
+  const signing = inputs.mode === 'plan' || inputs.mode === 'promote' ? { problems: [] } : decideSigning(inputs, trust, ctx);
   p.push(...signing.problems);
   const derived = withDesignatedLatest(derivedTags(inputs, event, ctx, p), event, ctx);
   if (trust.push && inputs.tags.length === 0 && inputs.images.length === 0) {
@@ -140,9 +141,11 @@ export function loadConfig(read: InputReader, ctx: RunContext, given: string[] =
   }
   p.push(...secretArgProblems(inputs), ...reservedSecretArgProblems(inputs));
   if (trust.push && inputs.driver === 'docker' && inputs.builder === 'default') p.push(DOCKER_DRIVER_PUSH);
-  p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime) }));
+  p.push(...modeProblems(inputs, { push: trust.push, actionsRuntime: Boolean(ctx.actionsRuntime), commit: event.sha }));
   const pushTargets = inputs.tags.length > 0 ? inputs.tags : inputs.images;
-  const { logins, notices: loginNotices } = routeLogins(inputs, ctx, pushTargets, { event, login: trust.login }, p);
+  // A promotion also reads its source, with that registry's credentials.
+  const source = inputs.mode === 'promote' && inputs.source ? [inputs.source] : [];
+  const { logins, notices: loginNotices } = routeLogins(inputs, ctx, [...pushTargets, ...source], { event, login: trust.login }, p);
   p.throwIfAny();
   // From here on every step (the preflight included) sees only what the build may get.
   return Object.freeze({

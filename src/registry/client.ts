@@ -4,12 +4,14 @@
  * honour Retry-After, and redirects that never carry Authorization to another host.
  */
 import * as core from '@actions/core';
+import { Readable } from 'stream';
 import * as net from 'net';
 import { sha256Digest } from '../oci/digest';
 import { Descriptor, MEDIA_TYPES, Manifest } from '../oci/manifest';
 import { Repo, apiHost } from '../oci/reference';
 import { Credential, CredentialSource } from './credentials';
-import { BlobCopy, BlobStream, Registry } from './registry';
+import { BlobCopy, BlobStream, ByteCounter, Registry } from './registry';
+import { sendStream } from './upload';
 
 const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
 
@@ -83,6 +85,17 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || (net.isIPv4(h) && h.startsWith('127.')) || h === '[::1]';
 }
 
+interface RequestOptions {
+  headers?: Record<string, string>;
+  body?: Buffer;
+  push?: boolean;
+  allow404?: boolean;
+  /** A mount also needs pull on its source repository. */
+  alsoPull?: Repo;
+  /** Sends before giving up on network errors and 408/429/5xx (default: the policy's). */
+  attempts?: number;
+}
+
 interface CachedAuth {
   header: string;
   expires: number;
@@ -147,8 +160,7 @@ export class RegistryClient implements Registry {
    * unverified. The caller must consume or cancel the stream, or the connection stays open.
    */
   async openBlob(repo: Repo, digest: string): Promise<BlobStream> {
-    const res = await this.request(repo, 'GET', `blobs/${digest}`, {});
-    return res.body ?? new ReadableStream<Uint8Array>({ start: controller => controller.close() });
+    return this.openBlobBody(repo, digest);
   }
 
   /** True when the repository holds the blob (HEAD answers 2xx), false on 404. */
@@ -157,35 +169,85 @@ export class RegistryClient implements Registry {
     return res.ok;
   }
 
+  /** Every tag, following the `Link: <…>; rel="next"` pages; none when the repository does not exist. */
+  async listTags(repo: Repo): Promise<string[]> {
+    const pages = await this.readPages<{ tags?: string[] | null }>(repo, 'tags/list', {});
+    return pages.flatMap(p => p.tags ?? []);
+  }
+
   /**
-   * Makes a blob of repository `from` available in `to` on the same registry: a cross-repository
-   * mount, or (when the registry declines to mount) an upload of its bytes.
+   * The referrers API's list (every page), or undefined when the registry has no such API: it
+   * answers 404 (distribution 2.8), or with something that is no image index.
    */
-  async copyBlob(from: Repo, to: Repo, digest: string): Promise<BlobCopy> {
-    if (from.registry !== to.registry) throw new Error(`copyBlob: ${from.registry} and ${to.registry} are different registries`);
-    if (await this.hasBlob(to, digest)) return 'present';
-    const mount = `blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
-    const res = await this.request(to, 'POST', mount, { push: true, alsoPull: from });
-    await drain(res);
-    if (res.status === 201) return 'mounted';
-    const location = res.headers.get('location');
-    if (!location) throw new RegistryError(to.registry, to.repository, res.status, `the upload of ${digest} started without a Location`);
-    const bytes = await this.getBlob(from, digest);
-    const target = new URL(location, await this.baseUrl(apiHost(to.registry)));
-    target.searchParams.set('digest', digest);
-    await this.request(to, 'PUT', target.toString(), { headers: { 'Content-Type': 'application/octet-stream' }, body: bytes, push: true });
+  async listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
+    const isIndex = (res: Response): boolean => (res.headers.get('content-type') ?? '').startsWith(MEDIA_TYPES.ociIndex);
+    const pages = await this.readPages<{ manifests?: Descriptor[] }>(
+      repo,
+      `referrers/${digest}`,
+      { Accept: MEDIA_TYPES.ociIndex },
+      isIndex
+    );
+    return pages.length === 0 ? undefined : pages.flatMap(p => p.manifests ?? []);
+  }
+
+  /**
+   * Makes a blob of `from` available in `to`: present, mounted (same registry: the registry may
+   * decline and open an upload instead), or streamed: the source's GET body piped into the
+   * upload's PATCH, with retries that start over from a fresh upload and a re-opened source.
+   */
+  async copyBlob(
+    from: Repo,
+    to: Repo,
+    blob: Pick<Descriptor, 'digest' | 'size'>,
+    counter: ByteCounter = () => undefined
+  ): Promise<BlobCopy> {
+    if (await this.hasBlob(to, blob.digest)) return 'present';
+    let session: string | undefined;
+    if (from.registry === to.registry) {
+      session = await this.startUpload(to, { from, digest: blob.digest });
+      if (session === 'mounted') return 'mounted';
+    }
+    await this.streamWithRetries(from, to, blob, counter, session);
     return 'uploaded';
   }
 
-  /** A monolithic upload: POST for a session, PUT of the bytes with their digest. */
+  /**
+   * Streams the blob, each failed attempt starting over: a fresh upload session (the first one
+   * may be given), the source opened again, and the bytes it counted taken back.
+   */
+  private async streamWithRetries(
+    from: Repo,
+    to: Repo,
+    blob: Pick<Descriptor, 'digest' | 'size'>,
+    counter: ByteCounter,
+    firstSession?: string
+  ): Promise<void> {
+    let session = firstSession;
+    for (let attempt = 0; ; attempt++) {
+      let sent = 0;
+      const count: ByteCounter = n => {
+        sent += n;
+        counter(n);
+      };
+      try {
+        return await this.streamBlob(from, to, blob, count, session ?? (await this.startUpload(to)));
+      } catch (e) {
+        counter(-sent);
+        // A 401 here is a token that expired during the copy: the next attempt's POST renews it.
+        const again = isTransient(e) || (e instanceof RegistryError && e.status === 401);
+        if (!again || attempt + 1 >= this.policy.attempts) throw e;
+        await this.sleep(retryDelay(attempt, null, this.policy));
+        // The last attempt may have landed after all (its answer was lost).
+        if (await this.hasBlob(to, blob.digest)) return;
+        session = undefined;
+      }
+    }
+  }
+
+  /** A monolithic upload (small blobs: signatures, bundles): a session, then one PUT of the bytes with their digest. */
   async putBlob(repo: Repo, bytes: Buffer): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.request(repo, 'POST', 'blobs/uploads/', { push: true });
-    await drain(res);
-    const location = res.headers.get('location');
-    if (!location)
-      throw new RegistryError(repo.registry, repo.repository, res.status, `the upload of ${digest} started without a Location`);
-    const target = new URL(location, await this.baseUrl(apiHost(repo.registry)));
+    const target = new URL(await this.startUpload(repo));
     target.searchParams.set('digest', digest);
     const put = await this.request(repo, 'PUT', target.toString(), {
       headers: { 'Content-Type': 'application/octet-stream' },
@@ -194,18 +256,6 @@ export class RegistryClient implements Registry {
     });
     await drain(put);
     return digest;
-  }
-
-  /** GET /v2/<name>/referrers/<digest>; a 404 or an answer that is no index means there is no referrers API. */
-  async listReferrers(repo: Repo, digest: string): Promise<Descriptor[] | undefined> {
-    const res = await this.request(repo, 'GET', `referrers/${digest}`, { headers: { Accept: MEDIA_TYPES.ociIndex }, allow404: true });
-    const type = res.headers.get('content-type') ?? '';
-    if (res.status === 404 || !type.startsWith(MEDIA_TYPES.ociIndex)) {
-      await drain(res);
-      return undefined;
-    }
-    const index = (await res.json()) as { manifests?: Descriptor[] };
-    return index.manifests ?? [];
   }
 
   async checkPushAccess(repo: Repo): Promise<void> {
@@ -220,6 +270,19 @@ export class RegistryClient implements Registry {
 
   /** PUTs exact manifest bytes under a tag or digest and verifies the digest the registry reports. */
   async putManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const res = await this.sendManifest(repo, reference, bytes, mediaType);
+    await drain(res);
+    return sha256Digest(bytes);
+  }
+
+  /** PUTs a manifest with a subject by digest; `OCI-Subject` in the answer says the registry indexed it. */
+  async putReferrer(repo: Repo, m: Pick<Manifest, 'bytes' | 'digest' | 'mediaType'>): Promise<boolean> {
+    const res = await this.sendManifest(repo, m.digest, m.bytes, m.mediaType);
+    await drain(res);
+    return res.headers.has('oci-subject');
+  }
+
+  private async sendManifest(repo: Repo, reference: string, bytes: Buffer, mediaType: string): Promise<Response> {
     const digest = sha256Digest(bytes);
     const res = await this.request(repo, 'PUT', `manifests/${reference}`, {
       headers: { 'Content-Type': mediaType },
@@ -228,6 +291,7 @@ export class RegistryClient implements Registry {
     });
     const reported = res.headers.get('docker-content-digest');
     if (reported && reported !== digest) {
+      await drain(res);
       throw new RegistryError(
         repo.registry,
         repo.repository,
@@ -235,7 +299,77 @@ export class RegistryClient implements Registry {
         `registry stored ${reference} as ${reported}, expected ${digest}`
       );
     }
-    return digest;
+    return res;
+  }
+
+  /** The body of a blob's GET (authenticated, retried, redirects followed), not yet read. */
+  private async openBlobBody(repo: Repo, digest: string): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request(repo, 'GET', `blobs/${digest}`, {});
+    return res.body ?? new ReadableStream<Uint8Array>({ start: controller => controller.close() });
+  }
+
+  /**
+   * POSTs a new upload session: with `mount`, a cross-repository mount first ('mounted' when the
+   * registry did it). Returns the session's URL.
+   */
+  private async startUpload(to: Repo, mount?: { from: Repo; digest: string }): Promise<string> {
+    const query = mount ? `?mount=${encodeURIComponent(mount.digest)}&from=${encodeURIComponent(mount.from.repository)}` : '';
+    const res = await this.request(to, 'POST', `blobs/uploads/${query}`, { push: true, alsoPull: mount?.from });
+    await drain(res);
+    if (mount && res.status === 201) return 'mounted';
+    const location = res.headers.get('location');
+    if (!location) throw new RegistryError(to.registry, to.repository, res.status, 'an upload started without a Location');
+    return new URL(location, await this.baseUrl(apiHost(to.registry))).toString();
+  }
+
+  /**
+   * One attempt of a streamed upload: the source's body goes out as one PATCH (the size known, so
+   * with a Content-Length), then a PUT with the digest closes the session. Neither is retried
+   * here: a stream half sent cannot be sent again to the same session. The PATCH goes through
+   * node:http (upload.ts), which keeps memory flat however large the layer.
+   */
+  private async streamBlob(
+    from: Repo,
+    to: Repo,
+    blob: Pick<Descriptor, 'digest' | 'size'>,
+    count: ByteCounter,
+    session: string
+  ): Promise<void> {
+    const host = apiHost(to.registry);
+    const url = await this.requestUrl(host, to.repository, session);
+    const body = Readable.fromWeb(counted(await this.openBlobBody(from, blob.digest), count));
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.size) };
+    const auth = this.authorization(host, requestScope(to.repository, { push: true }), url);
+    this.requests++;
+    const fail = (status: number | undefined, detail: string): RegistryError =>
+      new RegistryError(to.registry, to.repository, status, `PATCH ${session}: ${detail}`);
+    const patched = await sendStream('PATCH', url, { ...headers, ...auth }, body).catch((e: unknown) => {
+      throw fail(undefined, describeNetworkError(e));
+    });
+    if (patched.status < 200 || patched.status >= 300) throw fail(patched.status, summarizeErrorBody(patched.body));
+    const done = new URL(patched.location ?? url, url);
+    done.searchParams.set('digest', blob.digest);
+    await this.request(to, 'PUT', done.toString(), { push: true, attempts: 1 }).then(drain);
+  }
+
+  /** Every page of a paged GET (`Link: <…>; rel="next"`); none when the first answers 404 (or with what `isPage` refuses). */
+  private async readPages<T>(
+    repo: Repo,
+    path: string,
+    headers: Record<string, string>,
+    isPage: (res: Response) => boolean = () => true
+  ): Promise<T[]> {
+    const pages: T[] = [];
+    for (let next: string | undefined = path; next !== undefined;) {
+      const res = await this.request(repo, 'GET', next, { headers, allow404: true });
+      if (res.status === 404 || !isPage(res)) {
+        await drain(res);
+        return pages;
+      }
+      pages.push((await res.json()) as T);
+      next = nextPage(res.headers.get('link'), await this.baseUrl(apiHost(repo.registry)));
+    }
+    return pages;
   }
 
   /**
@@ -285,18 +419,20 @@ export class RegistryClient implements Registry {
    */
   private async sendWithRetry(
     send: () => Promise<Response>,
-    fail: (status: number | undefined, detail: string) => RegistryError
+    fail: (status: number | undefined, detail: string) => RegistryError,
+    attempts = this.policy.attempts
   ): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
         res = await send();
       } catch (e) {
-        if (attempt + 1 >= this.policy.attempts) throw fail(undefined, `${describeNetworkError(e)} (after ${attempt + 1} attempts)`);
+        if (attempt + 1 >= attempts)
+          throw fail(undefined, `${describeNetworkError(e)} (after ${attempt + 1} attempt${attempt ? 's' : ''})`);
         await this.sleep(retryDelay(attempt, null, this.policy));
         continue;
       }
-      if (!RETRY_STATUS.has(res.status) || attempt + 1 >= this.policy.attempts) return res;
+      if (!RETRY_STATUS.has(res.status) || attempt + 1 >= attempts) return res;
       const wait = retryDelay(attempt, res.headers.get('retry-after'), this.policy);
       await drain(res);
       if (wait < 0) {
@@ -322,12 +458,7 @@ export class RegistryClient implements Registry {
     return url.toString();
   }
 
-  private async request(
-    { registry, repository }: Repo,
-    method: string,
-    path: string,
-    opts: { headers?: Record<string, string>; body?: Buffer; push?: boolean; allow404?: boolean; alsoPull?: Repo }
-  ): Promise<Response> {
+  private async request({ registry, repository }: Repo, method: string, path: string, opts: RequestOptions): Promise<Response> {
     const host = apiHost(registry);
     const scope = requestScope(repository, opts);
     const fail = (status: number | undefined, detail: string): RegistryError =>
@@ -335,12 +466,10 @@ export class RegistryClient implements Registry {
     const send = async (): Promise<Response> => {
       // Credentials go only to the registry's own host, over the scheme it was reached by.
       const url = await this.requestUrl(host, repository, path);
-      const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
-      const headers: Record<string, string> = { ...opts.headers };
-      if (cached && cached.expires > Date.now() && isHost(new URL(url), host)) headers.Authorization = cached.header;
+      const headers: Record<string, string> = { ...opts.headers, ...this.authorization(host, scope, url) };
       return this.fetchFollowing(url, { method, headers, body: opts.body });
     };
-    let res = await this.sendWithRetry(send, fail);
+    let res = await this.sendWithRetry(send, fail, opts.attempts);
     if (res.status === 401) {
       await drain(res);
       // Only the registry's own challenge is answered: another host (a redirect target, an upload
@@ -349,7 +478,7 @@ export class RegistryClient implements Registry {
         throw fail(401, `${new URL(res.url).host} asked for authentication; only ${host} gets this registry's credentials`);
       }
       await this.authenticate(registry, repository, scope, res.headers.get('www-authenticate') ?? '');
-      res = await this.sendWithRetry(send, fail);
+      res = await this.sendWithRetry(send, fail, opts.attempts);
     }
     if (res.ok || (opts.allow404 && res.status === 404)) return res;
     throw fail(res.status, summarizeErrorBody(await res.text().catch(() => '')));
@@ -381,6 +510,12 @@ export class RegistryClient implements Registry {
       current = next;
     }
     throw new Error(`too many redirects from ${url}`);
+  }
+
+  /** The Authorization header for a request to `url`: only to the registry's own host, and only while the credential is valid. */
+  private authorization(host: string, scope: string, url: string): { Authorization?: string } {
+    const cached = this.auth.get(`${host}|${scope}`) ?? this.auth.get(`${host}|basic`);
+    return cached && cached.expires > Date.now() && isHost(new URL(url), host) ? { Authorization: cached.header } : {};
   }
 
   /** Concurrent requests that hit the same challenge share one token request. */
@@ -442,6 +577,33 @@ function basicAuth(cred: Credential): string {
   const value = Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
   core.setSecret(value);
   return `Basic ${value}`;
+}
+
+/**
+ * Whether a failed blob copy is worth another attempt: network errors, a source cut mid-stream,
+ * and 408/429/5xx are; other answers (a missing source blob, a digest the target refused) are not.
+ */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof RegistryError) return e.status === undefined || RETRY_STATUS.has(e.status);
+  return true;
+}
+
+/** The stream, telling `count` each chunk's size as it passes. */
+function counted(body: ReadableStream<Uint8Array>, count: ByteCounter): ReadableStream<Uint8Array> {
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        count(chunk.byteLength);
+        controller.enqueue(chunk);
+      }
+    })
+  );
+}
+
+/** The next page's URL from a `Link: <url>; rel="next"` header, resolved against the API base. */
+export function nextPage(link: string | null, base: string): string | undefined {
+  const m = link && /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
+  return m ? new URL(m[1], base).toString() : undefined;
 }
 
 async function drain(res: Response): Promise<void> {

@@ -1,8 +1,9 @@
 /** Publishing through the registry: the client a run uses, the tags to publish, and putting them. */
 import * as core from '@actions/core';
+import * as semver from 'semver';
 import { Runner } from '../docker/command';
 import { Manifest, isAttestation } from '../oci/manifest';
-import { imageName, parseReference, repoOf } from '../oci/reference';
+import { Repo, imageName, parseReference, repoOf } from '../oci/reference';
 import { Config } from '../policy/config';
 import { RegistryLogin } from '../policy/logins';
 import { PublishTags, PublishedVersion, guardedTags, holdBackwardMoves, publishTags } from '../policy/tags';
@@ -32,14 +33,43 @@ export function registryClient(cfg: Config, logins: RegistryLogin[], dockerConfi
 
 const VERSION_KEY = 'org.opencontainers.image.version';
 
+/** Full release tags (`1.4.0`, `v1.4.0`), the names a promoted image is known by. */
+const RELEASE_TAG = /^v?\d+\.\d+\.\d+$/;
+/** How many of the newest release tags are asked where an image's version is looked up by its tags. */
+const RELEASE_TAGS_ASKED = 16;
+
 /**
- * The version a published tag points at: the version annotation of its index or manifest, else
- * (an index written without annotations) that of its first image, else that image's label.
+ * The newest release tag of the repository that points at `digest`. A promoted image keeps the
+ * annotations of the build it came from (`edge`, `sha-…`), so its release shows only in its tags.
+ */
+async function releaseTagAt(client: RegistryReader, repo: Repo, digest: string): Promise<string | undefined> {
+  const newest = (await client.listTags(repo))
+    .filter(t => RELEASE_TAG.test(t))
+    .sort((a, b) => semver.rcompare(semver.clean(a) ?? a, semver.clean(b) ?? b))
+    .slice(0, RELEASE_TAGS_ASKED);
+  const found = await Promise.all(newest.map(t => client.findManifest(repo, t)));
+  const i = found.findIndex(m => m?.digest === digest);
+  return i >= 0 ? (semver.clean(newest[i]) ?? undefined) : undefined;
+}
+
+/**
+ * The version a published tag points at: a release version its index or images name (below),
+ * else the newest release tag on the same digest (a promoted image), else what they name.
  */
 async function versionAt(client: RegistryReader, image: string, tag: string): Promise<string | undefined> {
   const repo = repoOf(image);
   const top = await client.findManifest(repo, tag);
   if (!top) return undefined;
+  const named = await namedVersion(client, repo, top);
+  if (named && semver.valid(named)) return named;
+  return (await releaseTagAt(client, repo, top.digest)) ?? named;
+}
+
+/**
+ * The version annotation of an index or manifest, else (an index written without annotations)
+ * that of its first image, else that image's label.
+ */
+async function namedVersion(client: RegistryReader, repo: Repo, top: Manifest): Promise<string | undefined> {
   const first = top.json.manifests?.find(d => !isAttestation(d));
   const m = first && !top.json.annotations?.[VERSION_KEY] ? await client.getManifest(repo, first.digest) : top;
   if (m.json.annotations?.[VERSION_KEY] || !m.json.config) return m.json.annotations?.[VERSION_KEY];

@@ -19,7 +19,7 @@ export interface IndexChildren {
   source: string;
 }
 
-type NamedRepo = Repo & { name: string };
+export type NamedRepo = Repo & { name: string };
 
 function named(ref: string): NamedRepo {
   const repo = repoOf(ref);
@@ -27,7 +27,7 @@ function named(ref: string): NamedRepo {
 }
 
 /** The repositories the tags put the index into, each once. */
-function targetRepos(refs: string[]): NamedRepo[] {
+export function targetRepos(refs: string[]): NamedRepo[] {
   const seen = new Map<string, NamedRepo>();
   for (const r of refs.map(named)) seen.set(r.name, r);
   return [...seen.values()];
@@ -43,7 +43,7 @@ async function missingChildren(client: RegistryReader, repo: Repo, children: str
 async function copyChild(client: Registry, source: Repo, target: Repo, digest: string): Promise<void> {
   const m = await client.getManifest(source, digest);
   const blobs = [m.json.config, ...(m.json.layers ?? [])].filter((d): d is Descriptor => d !== undefined);
-  await Promise.all(blobs.map(b => client.copyBlob(source, target, b.digest)));
+  await Promise.all(blobs.map(b => client.copyBlob(source, target, b)));
   await client.putManifest(target, digest, m.bytes, m.mediaType);
 }
 

@@ -67,7 +67,8 @@ export function setBuildOutputs(o: BuildOutputs, style: OutputStyle): void {
   );
 }
 
-export function setMergeOutputs(
+/** The outputs of a run that published one index through the registry API (merge, promote). */
+export function setIndexOutputs(
   o: { digest: string; digests: Record<string, string>; refs: string[]; platforms: string[] },
   style: OutputStyle
 ): void {

@@ -11,7 +11,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { sha256Digest } from '../oci/digest';
 import { Descriptor, MEDIA_TYPES } from '../oci/manifest';
 import { Repo } from '../oci/reference';
-import { attachReferrer } from '../registry/referrers';
+import { attachReferrer, cosignTag } from '../registry/referrers';
 import { Registry } from '../registry/registry';
 import { SIMPLE_SIGNING_MEDIA_TYPE } from './payloads';
 
@@ -26,8 +26,9 @@ export const COSIGN_ANNOTATIONS = {
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };
 
+/** cosign 2.x's signature tag of a digest, `sha256-<hex>.sig`. */
 export function signatureTag(digest: string): string {
-  return `${digest.replace(':', '-')}.sig`;
+  return cosignTag(digest, 'sig');
 }
 
 function pem(der: Buffer): string {

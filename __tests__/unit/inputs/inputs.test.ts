@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { RunContext } from '../../../src/inputs/context';
-import { BUILD_INPUTS, DECLARED_INPUTS, PUBLISH_INPUTS, parsePlatformList, readInputs } from '../../../src/inputs/inputs';
+import { BUILD_INPUTS, DECLARED_INPUTS, PUBLISH_INPUTS, lowercaseName, parsePlatformList, readInputs } from '../../../src/inputs/inputs';
 import { readGroup } from '../../../src/inputs/input-spec';
 import { Problems } from '../../../src/inputs/problems';
 import { givenInputs, inputVariable, suggestInput } from '../../../src/inputs/undeclared';
@@ -160,6 +160,15 @@ describe('parsePlatformList', () => {
     expect(r.platforms).toEqual(['linux/amd64']);
     expect(r.errors).toHaveLength(2);
   });
+});
+
+test.each([
+  ['ghcr.io/Octo-Org/Hello-World', 'ghcr.io/octo-org/hello-world'],
+  ['ghcr.io/Octo-Org/App:Sha-ABC', 'ghcr.io/octo-org/app:Sha-ABC'],
+  [`Registry.Example:5000/Team/App@sha256:${'a'.repeat(64)}`, `registry.example:5000/team/app@sha256:${'a'.repeat(64)}`],
+  ['', '']
+])('lowercaseName(%j) = %j: the name is lowercased, the tag keeps its case', (ref, expected) => {
+  expect(lowercaseName(ref)).toBe(expected);
 });
 
 describe('signing inputs', () => {

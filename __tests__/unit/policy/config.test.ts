@@ -124,6 +124,62 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('mode: promote', () => {
+  test("the source's registry gets credentials too: GHCR's job token for a GHCR source, the password for the target named in registry", () => {
+    const cfg = load({
+      mode: 'promote',
+      source: 'ghcr.io/o/app',
+      images: 'quay.io/o/app',
+      registry: 'quay.io',
+      username: 'u',
+      password: 'p'
+    });
+    expect(cfg.logins).toEqual([
+      { registry: 'quay.io', from: 'username/password', source: { kind: 'password', username: 'u', password: 'p' } },
+      { registry: 'ghcr.io', from: 'github-token', source: { kind: 'password', username: 'octocat', password: 'ghs_token' } }
+    ]);
+  });
+
+  test('one username/password with the source and the targets on two registries: registry must say which', () => {
+    expect(
+      problems({ mode: 'promote', source: 'quay.io/o/app:1', images: 'registry.example.com/o/app', username: 'u', password: 'p' })
+    ).toEqual([
+      expect.stringMatching(
+        /^registry: empty value must name the one registry username\/password belong to \(the images are on registry\.example\.com, quay\.io\)/
+      )
+    ]);
+  });
+
+  test('sign and attest are refused with one problem each run, not the signing services too', () => {
+    expect(problems({ mode: 'promote', source: 'ghcr.io/o/app:1', images: 'ghcr.io/o/app', sign: 'true', attest: 'true' })).toEqual([
+      expect.stringMatching(/^sign, attest: mode: promote signs nothing; it copies the signatures and attestations the source already has/)
+    ]);
+  });
+
+  test("a release promotion takes metadata-action's tag syntax too", () => {
+    const cfg = load(
+      {
+        mode: 'promote',
+        source: 'ghcr.io/o/app',
+        images: 'ghcr.io/o/app',
+        'meta-tags': 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}',
+        flavor: 'latest=auto'
+      },
+      ctxFor('release', 'release-published-stable.json', 'refs/tags/v2.3.4')
+    );
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['2.3.4', '2', 'latest']);
+  });
+
+  test('an untrusted event does not push, so a promotion logs in nowhere', () => {
+    const cfg = load(
+      { mode: 'promote', source: 'ghcr.io/o/app:1' },
+      ctx({ eventName: 'pull_request', payload: { pull_request: { number: 1 } } })
+    );
+    expect(cfg.push).toBe(false);
+    expect(cfg.logins).toEqual([]);
+  });
+});
+
 describe('Docker Hub has one name', () => {
   test.each(['index.docker.io', 'docker.io', 'registry-1.docker.io'])('registry: %s and images on docker.io are one login', registry => {
     const cfg = load({ images: 'docker.io/acme/app\nacme/app', registry, username: 'acme', password: 'dckr_pat_x' });

@@ -4,8 +4,11 @@
  * manifests that may not exist, a redirected manifest PUT, and HEAD of a manifest.
  */
 import * as core from '@actions/core';
+import * as crypto from 'crypto';
 import { sha256Digest } from '../../../src/oci/digest';
+import { Repo } from '../../../src/oci/reference';
 import { RegistryClient, parseChallenge, retryDelay } from '../../../src/registry/client';
+import { RegistryStandin, StandinOptions } from '../registry-standin';
 import { Handler, serve } from '../test-server';
 
 const noSleep = { sleep: () => Promise.resolve() };
@@ -325,11 +328,126 @@ test('a mount asks for a token that may also pull the source repository', async 
   try {
     const client = new RegistryClient({ credentials, ...noSleep });
     const to = { registry: registry.host, repository: 'team/mirror' };
-    expect(await client.copyBlob({ registry: registry.host, repository: 'team/app' }, to, `sha256:${'a'.repeat(64)}`)).toBe('mounted');
+    const blob = { digest: `sha256:${'a'.repeat(64)}`, size: 1 };
+    expect(await client.copyBlob({ registry: registry.host, repository: 'team/app' }, to, blob)).toBe('mounted');
     expect(scopes).toContainEqual(['repository:team/mirror:pull,push', 'repository:team/app:pull']);
   } finally {
     await tokens.close();
     await registry.close();
+  }
+});
+
+describe('the operations a promotion uses, against an in-process registry stand-in', () => {
+  const layer = crypto.randomBytes(300_000);
+  const layerBlob = { digest: sha256Digest(layer), size: layer.length };
+  let source: RegistryStandin;
+  let target: RegistryStandin;
+
+  afterEach(async () => {
+    await source?.close();
+    await target?.close();
+  });
+
+  async function twoRegistries(o: StandinOptions = {}): Promise<{ client: RegistryClient; from: Repo; to: Repo }> {
+    source = await RegistryStandin.start();
+    target = await RegistryStandin.start(o);
+    source.repo('team/app').blobs.set(layerBlob.digest, layer);
+    const client = new RegistryClient(noSleep);
+    return { client, from: { registry: source.host, repository: 'team/app' }, to: { registry: target.host, repository: 'prod/app' } };
+  }
+
+  test('a blob is streamed to another registry: the GET body goes out as one PATCH with its Content-Length, then PUT with the digest', async () => {
+    const { client, from, to } = await twoRegistries();
+    const counted: number[] = [];
+    expect(await client.copyBlob(from, to, layerBlob, n => counted.push(n))).toBe('uploaded');
+    expect(target.repo('prod/app').blobs.get(layerBlob.digest)?.equals(layer)).toBe(true);
+    expect(target.seen.map(s => s.replace(/uploads\/[\w-]+/, 'uploads/ID'))).toEqual([
+      `HEAD /v2/prod/app/blobs/${layerBlob.digest}`,
+      'POST /v2/prod/app/blobs/uploads/',
+      `PATCH /v2/prod/app/blobs/uploads/ID (${layer.length} bytes)`,
+      'PUT /v2/prod/app/blobs/uploads/ID'
+    ]);
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(layer.length);
+    expect(counted.length).toBeGreaterThan(1);
+  });
+
+  test('a blob the target holds is not sent again', async () => {
+    const { client, from, to } = await twoRegistries();
+    target.repo('prod/app').blobs.set(layerBlob.digest, layer);
+    expect(await client.copyBlob(from, to, layerBlob)).toBe('present');
+    expect(source.seen).toEqual([]);
+  });
+
+  test('a connection cut during the upload: a fresh upload, with the source opened again, and the bytes counted once', async () => {
+    let cuts = 1;
+    const { client, from, to } = await twoRegistries({
+      fault: (method: string) => (method === 'PATCH' && cuts-- > 0 ? 'reset' : undefined)
+    });
+    let total = 0;
+    expect(await client.copyBlob(from, to, layerBlob, n => (total += n))).toBe('uploaded');
+    expect(target.repo('prod/app').blobs.get(layerBlob.digest)?.equals(layer)).toBe(true);
+    expect(target.seen.filter(s => s.startsWith('POST'))).toHaveLength(2);
+    expect(source.seen.filter(s => s.startsWith('GET'))).toHaveLength(2);
+    expect(total).toBe(layer.length);
+  });
+
+  test('a digest the target refuses (400) fails at once, naming the registry', async () => {
+    const { client, from, to } = await twoRegistries({ fault: (method: string) => (method === 'PUT' ? 400 : undefined) });
+    await expect(client.copyBlob(from, to, layerBlob)).rejects.toThrow(`registry ${target.host}, repository prod/app: HTTP 400`);
+    expect(target.seen.filter(s => s.startsWith('POST'))).toHaveLength(1);
+  });
+
+  test('on the same registry the blob is mounted from the source repository, nothing streamed', async () => {
+    const { client, from } = await twoRegistries();
+    const to = { registry: source.host, repository: 'team/mirror' };
+    expect(await client.copyBlob(from, to, layerBlob)).toBe('mounted');
+    expect(source.repo('team/mirror').blobs.get(layerBlob.digest)?.equals(layer)).toBe(true);
+    expect(source.seen.filter(s => s.startsWith('GET') || s.startsWith('PATCH'))).toEqual([]);
+  });
+
+  test('listTags follows the Link header through every page; an unknown repository has none', async () => {
+    const { client, to } = await twoRegistries({ pageSize: 2 });
+    for (const t of ['a', 'b', 'c', 'd', 'e']) target.repo('prod/app').manifests.set(t, { bytes: Buffer.from('{}'), mediaType: 'x' });
+    expect(await client.listTags(to)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(target.seen.filter(s => s.includes('tags/list'))).toHaveLength(3);
+    expect(await client.listTags({ ...to, repository: 'none/here' })).toEqual([]);
+  });
+
+  test('referrers: the API index where the registry has one, undefined (fall back to the tag) where it answers 404', async () => {
+    const { client, from, to } = await twoRegistries({ referrersApi: true });
+    const subject = `sha256:${'1'.repeat(64)}`;
+    const sig = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, artifactType: 'application/vnd.example.sig', subject: { digest: subject }, layers: [] })
+    );
+    const mediaType = 'application/vnd.oci.image.manifest.v1+json';
+    expect(await client.putReferrer(to, { bytes: sig, digest: sha256Digest(sig), mediaType })).toBe(true);
+    expect(await client.listReferrers(to, subject)).toEqual([
+      { mediaType, digest: sha256Digest(sig), size: sig.length, artifactType: 'application/vnd.example.sig' }
+    ]);
+    expect(await client.listReferrers(from, subject)).toBeUndefined();
+    expect(await client.putReferrer(from, { bytes: sig, digest: sha256Digest(sig), mediaType })).toBe(false);
+  });
+});
+
+test('a source that breaks off mid-blob: the copy starts over from a fresh upload, and the blob arrives whole', async () => {
+  const layer = crypto.randomBytes(200_000);
+  const blob = { digest: sha256Digest(layer), size: layer.length };
+  let truncations = 1;
+  const source = await RegistryStandin.start({
+    fault: (method, path) => (method === 'GET' && path.includes('/blobs/') && truncations-- > 0 ? 'truncate' : undefined)
+  });
+  const target = await RegistryStandin.start();
+  try {
+    source.repo('team/app').blobs.set(blob.digest, layer);
+    const client = new RegistryClient(noSleep);
+    const to = { registry: target.host, repository: 'prod/app' };
+    expect(await client.copyBlob({ registry: source.host, repository: 'team/app' }, to, blob)).toBe('uploaded');
+    expect(target.repo('prod/app').blobs.get(blob.digest)?.equals(layer)).toBe(true);
+    expect(source.seen.filter(s => s.startsWith('GET'))).toHaveLength(2);
+    expect(target.seen.filter(s => s.startsWith('POST'))).toHaveLength(2);
+  } finally {
+    await source.close();
+    await target.close();
   }
 });
 

@@ -1,10 +1,10 @@
 /**
- * The outputs a build and a merge set: metadata-action's names and shapes, joined with sep-tags/sep-labels/sep-annotations;
+ * The outputs a build and a merge (or promotion) set: metadata-action's names and shapes, joined with sep-tags/sep-labels/sep-annotations;
  * the builder outputs setup-buildx-action users read (name, driver, nodes, its platforms) and the node of each platform.
  */
 import * as core from '@actions/core';
 import { InspectedBuilder } from '../../../src/policy/builder-nodes';
-import { OutputStyle, setBuildOutputs, setBuilderOutputs, setMergeOutputs, tagNames } from '../../../src/report/outputs';
+import { OutputStyle, setBuildOutputs, setBuilderOutputs, setIndexOutputs, tagNames } from '../../../src/report/outputs';
 
 let outputs: Record<string, string>;
 let exported: Record<string, string>;
@@ -69,7 +69,7 @@ test('with the metadata syntax, its outputs are exported as DOCKER_METADATA_OUTP
 });
 
 test('a merge sets tags and tag-names with sep-tags', () => {
-  setMergeOutputs({ digest: 'sha256:cc', digests: {}, refs: REFS.slice(0, 2), platforms: ['linux/amd64'] }, { ...NEWLINES, sepTags: ' ' });
+  setIndexOutputs({ digest: 'sha256:cc', digests: {}, refs: REFS.slice(0, 2), platforms: ['linux/amd64'] }, { ...NEWLINES, sepTags: ' ' });
   expect(outputs).toMatchObject({ digest: 'sha256:cc', tags: 'ghcr.io/o/app:1.2.3 ghcr.io/o/app:latest', 'tag-names': '1.2.3 latest' });
 });
 

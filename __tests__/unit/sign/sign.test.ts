@@ -94,7 +94,7 @@ test('signing again adds a signature beside the one already there (as cosign doe
 
 test('a registry with the referrers API gets no fallback tag', async () => {
   const registry = new FakeRegistry();
-  registry.referrersApi = true;
+  registry.referrersApi.add(REPO.registry);
   const d = publish(registry);
   await signAndVerify(job(registry, d));
   expect(registry.manifests.get('reg.example/o/app')?.has(d.index.digest.replace(':', '-'))).toBe(false);
