@@ -37,6 +37,12 @@ export interface UntrustedCode {
   withBaseSecrets: boolean;
   /** From another repository (a fork), or from no one known: not written by someone who could push here. */
   foreign: boolean;
+  /**
+   * The untrusted code's own ref and commit, on events whose GITHUB_REF and GITHUB_SHA are the base
+   * branch's (pull_request_target, issue_comment): the pull request's merge ref, and its head commit
+   * when the payload names it (an issue_comment names none). Its tags may name nothing else.
+   */
+  own?: { ref: string; sha?: string };
 }
 
 /** What the payload's `pull_request` says, on any event that carries one (reviews included). */
@@ -98,11 +104,17 @@ const sameRepository = (a: string | undefined, b: string | undefined): boolean =
 /** Branches GitHub's merge queue pushes its candidates to. */
 const MERGE_QUEUE_BRANCH = /^(refs\/heads\/)?gh-readonly-queue\//;
 
+/** The pull request's merge ref: what a pull request event builds, and what its tags are named after. */
+const mergeRef = (n: number | undefined): string => `refs/pull/${n ?? ''}/merge`;
+
 /** A pull request event's code: from a fork unless its head repository is this one. */
 function pullRequestSource(ctx: EventContext): UntrustedCode {
-  const head = ctx.payload.pull_request?.head?.repo?.full_name;
-  const foreign = !sameRepository(head, ctx.payload.repository?.full_name);
-  return { reason: ctx.eventName, withBaseSecrets: ctx.eventName === 'pull_request_target', foreign };
+  const pr = ctx.payload.pull_request;
+  const withBaseSecrets = ctx.eventName === 'pull_request_target';
+  const foreign = !sameRepository(pr?.head?.repo?.full_name, ctx.payload.repository?.full_name);
+  // pull_request_target runs on the base branch: the pull request's own ref and head are in the payload.
+  const own = withBaseSecrets ? { ref: mergeRef(pr?.number ?? ctx.payload.number), sha: pr?.head?.sha } : undefined;
+  return { reason: ctx.eventName, withBaseSecrets, foreign, ...(own ? { own } : {}) };
 }
 
 /** A workflow_run after a pull request's run, or after a merge queue candidate's. */
@@ -131,7 +143,8 @@ function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
   const commented = commentedPullRequest(ctx);
   if (commented !== undefined) {
     const reason = `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
-    return { reason, withBaseSecrets: true, foreign: true };
+    // GITHUB_REF and GITHUB_SHA are the default branch's; the payload names no commit of the pull request.
+    return { reason, withBaseSecrets: true, foreign: true, own: { ref: mergeRef(commented) } };
   }
   if (ctx.eventName === 'merge_group' || (ctx.eventName !== 'workflow_run' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
     return { reason: `${ctx.eventName} (a merge queue candidate, not yet merged)`, withBaseSecrets: true, foreign: true };
