@@ -35,7 +35,10 @@ export interface UntrustedCode {
   reason: string;
   /** It runs with the base repository's secrets and write token (pull_request_target, issue_comment, workflow_run, merge queue). */
   withBaseSecrets: boolean;
-  /** From another repository (a fork), or from no one known: not written by someone who could push here. */
+  /**
+   * From another repository (a fork), from no one known, or from Dependabot (third-party dependency
+   * code, which GitHub itself runs like a fork's): not written by someone who could push here.
+   */
   foreign: boolean;
   /**
    * The untrusted code's own ref and commit, on events whose GITHUB_REF and GITHUB_SHA are the base
@@ -104,17 +107,30 @@ const sameRepository = (a: string | undefined, b: string | undefined): boolean =
 /** Branches GitHub's merge queue pushes its candidates to. */
 const MERGE_QUEUE_BRANCH = /^(refs\/heads\/)?gh-readonly-queue\//;
 
+const DEPENDABOT = 'dependabot[bot]';
+const DEPENDABOT_BRANCH = /^(refs\/heads\/)?dependabot\//;
+
+/** A Dependabot pull request: its author, or its head branch (where Dependabot pushes its updates). */
+function byDependabot(logins: (string | undefined)[], branches: (string | undefined)[]): boolean {
+  return logins.some(l => l?.toLowerCase() === DEPENDABOT) || branches.some(b => b !== undefined && DEPENDABOT_BRANCH.test(b));
+}
+
 /** The pull request's merge ref: what a pull request event builds, and what its tags are named after. */
 const mergeRef = (n: number | undefined): string => `refs/pull/${n ?? ''}/merge`;
 
-/** A pull request event's code: from a fork unless its head repository is this one. */
+/**
+ * A pull request event's code: from a fork unless its head repository is this one. With the base
+ * repository's secrets (pull_request_target), a Dependabot pull request counts as a fork's too.
+ */
 function pullRequestSource(ctx: EventContext): UntrustedCode {
   const pr = ctx.payload.pull_request;
   const withBaseSecrets = ctx.eventName === 'pull_request_target';
-  const foreign = !sameRepository(pr?.head?.repo?.full_name, ctx.payload.repository?.full_name);
+  const dependabot = withBaseSecrets && byDependabot([pr?.user?.login], [pr?.head?.ref]);
+  const foreign = dependabot || !sameRepository(pr?.head?.repo?.full_name, ctx.payload.repository?.full_name);
+  const reason = dependabot ? `${ctx.eventName} of a Dependabot pull request` : ctx.eventName;
   // pull_request_target runs on the base branch: the pull request's own ref and head are in the payload.
   const own = withBaseSecrets ? { ref: mergeRef(pr?.number ?? ctx.payload.number), sha: pr?.head?.sha } : undefined;
-  return { reason: ctx.eventName, withBaseSecrets, foreign, ...(own ? { own } : {}) };
+  return { reason, withBaseSecrets, foreign, ...(own ? { own } : {}) };
 }
 
 /** A workflow_run after a pull request's run, or after a merge queue candidate's. */
@@ -124,7 +140,17 @@ function workflowRunSource(ctx: EventContext): UntrustedCode | undefined {
   if (run.event === 'merge_group' || MERGE_QUEUE_BRANCH.test(run.head_branch ?? '')) {
     return { reason: 'workflow_run of a merge queue candidate', withBaseSecrets: true, foreign: true };
   }
+  // Dependabot's branch, whatever the run's event (GitHub runs a push there like a fork's pull request).
+  const dependabot = {
+    reason: 'workflow_run of Dependabot code (its pull request or a dependabot/ branch)',
+    withBaseSecrets: true,
+    foreign: true
+  };
+  if (byDependabot([], [run.head_branch])) return dependabot;
   if (!isPullRequestEvent(run.event ?? '')) return undefined;
+  // Its author, on a pull request's run only: a merge Dependabot was asked to make pushes the base branch as the bot.
+  const heads = (run.pull_requests ?? []).map(p => p.head?.ref);
+  if (byDependabot([run.actor?.login, run.triggering_actor?.login], heads)) return dependabot;
   const head = run.head_repository?.full_name;
   // A same-repository pull request is still unreviewed code, run here with the base repository's token.
   if (sameRepository(head, ctx.payload.repository?.full_name)) {

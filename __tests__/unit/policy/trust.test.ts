@@ -245,3 +245,49 @@ describe('custom outputs that push follow the trust decision', () => {
     ).not.toThrow();
   });
 });
+
+describe('Dependabot pull requests count as foreign where they run with the base repository’s secrets (L4)', () => {
+  // event, payload, GITHUB_REF, foreign?, gets the build secrets?
+  const ROWS: [string, string, string, boolean, boolean][] = [
+    ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', true, false],
+    ['pull_request_target', 'pull-request-target-same-repo.json', 'refs/heads/main', false, true],
+    ['pull_request_target', 'pull-request-target-dependabot.json', 'refs/heads/main', true, false],
+    ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', true, false],
+    ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', false, true],
+    ['workflow_run', 'workflow-run-dependabot-pr.json', 'refs/heads/main', true, false]
+  ];
+
+  test.each(ROWS)('%s (%s): foreign %s, secrets %s', (event, file, ref, foreign, secrets) => {
+    const ctx = ctxFor(event, file, ref);
+    expect(classifyEvent(ctx).untrusted?.foreign).toBe(foreign);
+    const all: Record<string, string> = { ...INPUTS, secrets: 'NPM_TOKEN=npm_x', 'build-args': 'NPM_TOKEN=npm_y' };
+    const cfg = loadConfig(n => all[n] ?? '', ctx);
+    expect(cfg.secrets.length > 0).toBe(secrets);
+    expect(cfg.buildArgs.length > 0).toBe(secrets);
+  });
+
+  test.each([
+    ['its author alone', { user: { login: 'dependabot[bot]' } }],
+    ['its head branch alone', { head: { ref: 'dependabot/github_actions/actions/checkout-5' } }]
+  ])('pull_request_target: %s makes it Dependabot’s', (_what, over) => {
+    const ctx = ctxFor('pull_request_target', 'pull-request-target-same-repo.json', 'refs/heads/main');
+    const pr = ctx.payload.pull_request ?? {};
+    ctx.payload.pull_request = { ...pr, ...over, head: { ...pr.head, ...('head' in over ? over.head : {}) } };
+    expect(classifyEvent(ctx).untrusted).toMatchObject({ foreign: true, reason: 'pull_request_target of a Dependabot pull request' });
+  });
+
+  test('a workflow_run after a push to a dependabot/ branch is untrusted and foreign; a push Dependabot made to main is not', () => {
+    const branch = ctxFor('workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main');
+    branch.payload.workflow_run = { ...branch.payload.workflow_run, head_branch: 'dependabot/npm_and_yarn/lodash-4.17.21' };
+    expect(classifyEvent(branch).untrusted).toMatchObject({ foreign: true, withBaseSecrets: true });
+    // `@dependabot merge` pushes the base branch as the bot: that is the default branch's code.
+    const merged = ctxFor('workflow_run', 'workflow-run-push.json', 'refs/heads/main');
+    merged.payload.workflow_run = { ...merged.payload.workflow_run, actor: { login: 'dependabot[bot]' } };
+    expect(classifyEvent({ ...merged, workflowRunRef: { ref: 'refs/heads/main' } }).untrusted).toBeUndefined();
+  });
+
+  test('on pull_request GitHub already runs Dependabot like a fork (its own secrets store): the payload decides as before', () => {
+    const ctx = ctxFor('pull_request', 'pull-request-target-dependabot.json', 'refs/pull/51/merge');
+    expect(classifyEvent(ctx).untrusted?.foreign).toBe(false);
+  });
+});
