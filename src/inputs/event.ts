@@ -76,6 +76,12 @@ export interface RunEvent {
   sha: string;
   /** Why the ref is unknown, for the error of a run that needs it. */
   refProblem?: string;
+  /**
+   * The ref the built code is on, for its provenance: `ref`, or for a workflow_run whose ref was not
+   * asked of the API, `refs/heads/<head_branch>` on the default branch and `refs/tags/<head_branch>`
+   * after a release ('' when it cannot be told).
+   */
+  sourceRef: string;
   /** The repository's default branch, as the payload names it. */
   defaultBranch?: string;
   pullRequestPayload?: PullRequestPayload;
@@ -83,6 +89,12 @@ export interface RunEvent {
   pushBaseRef?: string;
   /** Commits the payload dates, in payload order. */
   commitDates?: DatedCommit[];
+  /**
+   * A workflow_run after a run on a branch other than the default one (not a tag, not a release):
+   * it runs with the default branch's signing identity and Actions cache scope, which that code must
+   * not get. Why, for the notice.
+   */
+  offDefaultBranch?: string;
 }
 
 export function isPullRequestEvent(eventName: string): boolean {
@@ -206,13 +218,40 @@ function releaseEvent(ctx: EventContext): ReleaseEvent | undefined {
  * default branch but (in the usual pattern) builds the triggering run's commit: its head_sha, on
  * the ref its head_branch names (a branch or a tag, told apart through the GitHub API beforehand).
  */
-function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProblem'> {
+function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProblem' | 'sourceRef'> {
   const run = ctx.payload.workflow_run;
-  if (ctx.eventName !== 'workflow_run' || !run) return { ref: ctx.ref, sha: ctx.sha };
+  if (ctx.eventName !== 'workflow_run' || !run) return { ref: ctx.ref, sha: ctx.sha, sourceRef: ctx.ref };
   const sha = run.head_sha ?? '';
   const resolved = ctx.workflowRunRef;
-  if (resolved?.ref) return { ref: resolved.ref, sha };
-  return { ref: '', sha, refProblem: resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly' };
+  if (resolved?.ref) return { ref: resolved.ref, sha, sourceRef: resolved.ref };
+  const branch = run.head_branch ?? '';
+  const told = (kind: string): string => (branch ? `refs/${kind}/${branch}` : '');
+  const sourceRef = run.event === 'release' ? told('tags') : branch === ctx.payload.repository?.default_branch ? told('heads') : '';
+  const refProblem = resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly';
+  return { ref: '', sha, refProblem, sourceRef };
+}
+
+/**
+ * A workflow_run after a push (or another run) on a branch that is not the default one. Its job
+ * runs on the default branch: the OIDC identity (job_workflow_ref) and the Actions cache token are
+ * the default branch's, whatever branch the built code is from. A tag (told through the API
+ * beforehand) and a release are not branches; a branch that could not be told apart from a tag
+ * counts as one, unless it is named like the default branch.
+ */
+function offDefaultBranch(ctx: EventContext, untrusted: UntrustedCode | undefined): string | undefined {
+  const run = ctx.payload.workflow_run;
+  if (ctx.eventName !== 'workflow_run' || !run || untrusted || run.event === 'release') return undefined;
+  const resolved = ctx.workflowRunRef?.ref;
+  if (resolved?.startsWith('refs/tags/')) return undefined;
+  const branch = run.head_branch ?? '';
+  const defaultBranch = ctx.payload.repository?.default_branch;
+  if (defaultBranch !== undefined && branch === defaultBranch && (!resolved || resolved === `refs/heads/${defaultBranch}`))
+    return undefined;
+  const told = resolved || !ctx.workflowRunRef?.problem ? '' : ` (whether it is a tag could not be told: ${ctx.workflowRunRef.problem})`;
+  return (
+    `workflow_run after a run on the branch "${branch}"${told}, not the default branch${defaultBranch ? ` "${defaultBranch}"` : ''}: ` +
+    "this job has the default branch's signing identity and Actions cache, which that branch's code does not get"
+  );
 }
 
 function pullRequestPayload(ctx: EventContext): PullRequestPayload | undefined {
@@ -227,15 +266,18 @@ function commitDates(ctx: EventContext): DatedCommit[] {
 }
 
 export function classifyEvent(ctx: EventContext): RunEvent {
+  const untrusted = untrustedSource(ctx);
+  const offDefault = offDefaultBranch(ctx, untrusted);
   return {
     name: ctx.eventName,
     pullRequest: pullRequestCode(ctx),
-    untrusted: untrustedSource(ctx),
+    untrusted,
     release: releaseEvent(ctx),
     ...builtCode(ctx),
     defaultBranch: ctx.payload.repository?.default_branch,
     pullRequestPayload: pullRequestPayload(ctx),
     pushBaseRef: ctx.payload.base_ref ?? undefined,
-    commitDates: commitDates(ctx)
+    commitDates: commitDates(ctx),
+    ...(offDefault ? { offDefaultBranch: offDefault } : {})
   };
 }

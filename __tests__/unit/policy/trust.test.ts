@@ -2,8 +2,12 @@
  * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
  * run push, log in, write the shared cache, and under which tags — with the default inputs.
  */
+import { RunContext } from '../../../src/inputs/context';
 import { classifyEvent } from '../../../src/inputs/event';
+import { SignInputs } from '../../../src/inputs/inputs';
 import { loadConfig } from '../../../src/policy/config';
+import { decideSigning } from '../../../src/policy/signing';
+import { GithubCache, TrustOptions, decideTrust } from '../../../src/policy/trust';
 import { SHA, ctxFor } from './events';
 
 const QUEUE_REF = `refs/heads/gh-readonly-queue/main/pr-42-${SHA}`;
@@ -243,6 +247,82 @@ describe('custom outputs that push follow the trust decision', () => {
     expect(() =>
       decide('push', 'push-default-branch.json', 'refs/heads/main', { outputs: 'type=registry,name=ghcr.io/o/r:x' })
     ).not.toThrow();
+  });
+});
+
+describe('a workflow_run off the default branch: never signed as the default branch, no Actions cache (M2)', () => {
+  const SIGN: SignInputs = { sign: true, attest: true, signingKeyPassword: '', transparencyLog: 'auto', sigstore: { instance: 'auto' } };
+  const OPTS: TrustOptions = {
+    pushMode: 'auto',
+    pushPullRequests: true,
+    allowPullRequestTarget: true,
+    outputs: [],
+    allow: [],
+    allowUntrustedSecrets: false
+  };
+  const NO_TOKEN = { problem: 'workflow_run: github-token is needed to tell whether …; give it, or set tags explicitly' };
+
+  // what, payload, the triggering ref as the API told it, signs?, Actions cache, why not signed
+  const ROWS: [string, string, RunContext['workflowRunRef'], boolean, GithubCache, RegExp | undefined][] = [
+    ['a push to the default branch', 'workflow-run-push.json', { ref: 'refs/heads/main' }, true, 'read-write', undefined],
+    ['the default branch, ref not asked (tags given)', 'workflow-run-push.json', undefined, true, 'read-write', undefined],
+    ['a tag push', 'workflow-run-tag.json', { ref: 'refs/tags/v1.2.3' }, true, 'read-write', undefined],
+    [
+      'a feature branch push',
+      'workflow-run-feature-branch.json',
+      { ref: 'refs/heads/feature/login-form' },
+      false,
+      'none',
+      /^sign, attest: not signing: workflow_run after a run on the branch "feature\/login-form", not the default branch "main": .* give the workflow_run a branches: filter$/
+    ],
+    // A branch named like a tag is still a branch.
+    ['a branch named v1.2.3', 'workflow-run-tag.json', { ref: 'refs/heads/v1.2.3' }, false, 'none', /the branch "v1.2.3"/],
+    [
+      'a branch that could not be told from a tag',
+      'workflow-run-feature-branch.json',
+      NO_TOKEN,
+      false,
+      'none',
+      /the branch "feature\/login-form" \(whether it is a tag could not be told: workflow_run: github-token is needed/
+    ],
+    ["a fork's pull request (published with both opt-ins)", 'workflow-run-fork-pr.json', undefined, false, 'none', /untrusted code/]
+  ];
+
+  test.each(ROWS)('%s (%s): signs %s, Actions cache %s', (_what, file, workflowRunRef, signs, cache, skipped) => {
+    const ctx = { ...ctxFor('workflow_run', file, 'refs/heads/main'), workflowRunRef, idToken: true };
+    const trust = decideTrust(classifyEvent(ctx), OPTS);
+    expect(trust.push).toBe(true);
+    expect({ sign: trust.sign, githubCache: trust.githubCache }).toEqual({ sign: signs, githubCache: cache });
+    const signing = decideSigning(SIGN, trust, ctx);
+    expect(signing.plan !== undefined).toBe(signs);
+    if (skipped) expect(signing.skipped).toMatch(skipped);
+    else expect(signing.skipped).toBeUndefined();
+  });
+
+  test('through the configuration: sign: true on a feature branch run is skipped with the notice, the build still publishes', () => {
+    const all: Record<string, string> = { ...INPUTS, sign: 'true' };
+    const ctx = { ...ctxFor('workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main'), idToken: true };
+    const cfg = loadConfig(n => all[n] ?? '', { ...ctx, workflowRunRef: { ref: 'refs/heads/feature/login-form' } });
+    expect({ push: cfg.push, signing: cfg.signing, cache: cfg.trust.githubCache }).toEqual({
+      push: true,
+      signing: undefined,
+      cache: 'none'
+    });
+    expect(cfg.signingSkipped).toMatch(/not the default branch "main"/);
+    const mainCtx = { ...ctxFor('workflow_run', 'workflow-run-push.json', 'refs/heads/main'), idToken: true };
+    const main = loadConfig(n => all[n] ?? '', { ...mainCtx, workflowRunRef: { ref: 'refs/heads/main' } });
+    expect(main.signing?.method).toBe('keyless');
+  });
+
+  // The provenance's source (sign/attestation.ts): the commit and ref built, not GITHUB_SHA and GITHUB_REF.
+  test.each([
+    ['workflow-run-push.json', { ref: 'refs/heads/main' }, 'refs/heads/main', 'aaaabbbbccccddddeeeeffff0000111122223333'],
+    ['workflow-run-push.json', undefined, 'refs/heads/main', 'aaaabbbbccccddddeeeeffff0000111122223333'],
+    ['workflow-run-tag.json', { ref: 'refs/tags/v1.2.3' }, 'refs/tags/v1.2.3', '1234567890abcdef1234567890abcdef12345678']
+  ])('the provenance source of %s (API: %j) is %s at its head_sha', (file, workflowRunRef, ref, sha) => {
+    const event = classifyEvent({ ...ctxFor('workflow_run', file, 'refs/heads/main'), workflowRunRef });
+    expect({ ref: event.sourceRef, sha: event.sha }).toEqual({ ref, sha });
+    expect(event.sha).not.toBe(SHA);
   });
 });
 
