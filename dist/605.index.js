@@ -181,6 +181,7 @@ function mergedTaggedObject(source, existing) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.describeRun = describeRun;
+exports.withBuiltSource = withBuiltSource;
 exports.environmentPredicate = environmentPredicate;
 exports.provenancePredicate = provenancePredicate;
 exports.provenanceStatement = provenanceStatement;
@@ -188,7 +189,8 @@ exports.recordWithGitHub = recordWithGitHub;
 /**
  * Layer `sign`: the SLSA v1 provenance of a published index: the statement (the index digest under
  * each tag), its predicate (keyless: from the job's verified token claims, through @actions/attest;
- * with a key: from the run's environment), and recording it with GitHub's artifact attestations.
+ * with a key: from the run's environment; its source the ref and commit built), and recording it
+ * with GitHub's artifact attestations.
  */
 const bundle_1 = __webpack_require__(61040);
 const payloads_1 = __webpack_require__(14686);
@@ -204,6 +206,15 @@ function describeRun(env = process.env) {
         runId: env.GITHUB_RUN_ID ?? '',
         runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1'
     };
+}
+/**
+ * The predicate with the built code as its source (resolvedDependencies): the workflow (external
+ * parameters, builder) stays the one that ran, the source is what it built.
+ */
+function withBuiltSource(predicate, serverUrl, repository, source) {
+    const p = predicate;
+    const dependency = { uri: `git+${serverUrl}/${repository}@${source.ref}`, digest: { gitCommit: source.sha } };
+    return { ...p, buildDefinition: { ...p.buildDefinition, resolvedDependencies: [dependency] } };
 }
 /** The GitHub Actions workflow build type's predicate, from the environment (key signers). */
 function environmentPredicate(run) {
@@ -221,12 +232,18 @@ function environmentPredicate(run) {
         }
     };
 }
-/** Keyless: @actions/attest builds the predicate from the token's claims, checked against the issuer's keys. */
-async function provenancePredicate(run, claims) {
-    if (!claims)
-        return environmentPredicate(run);
-    const { buildSLSAProvenancePredicate } = await Promise.all(/* import() */[__webpack_require__.e(931), __webpack_require__.e(251), __webpack_require__.e(485)]).then(__webpack_require__.bind(__webpack_require__, 11485));
-    return (await buildSLSAProvenancePredicate(claims.iss)).params;
+/**
+ * Keyless: @actions/attest builds the predicate from the token's claims, checked against the
+ * issuer's keys; with a key, from the environment. Either way its source is the code built.
+ */
+async function provenancePredicate(run, claims, source) {
+    const of = async () => {
+        if (!claims)
+            return environmentPredicate(run);
+        const { buildSLSAProvenancePredicate } = await Promise.all(/* import() */[__webpack_require__.e(931), __webpack_require__.e(251), __webpack_require__.e(485)]).then(__webpack_require__.bind(__webpack_require__, 11485));
+        return (await buildSLSAProvenancePredicate(claims.iss)).params;
+    };
+    return withBuiltSource(await of(), run.serverUrl, run.repository, source);
 }
 /** The statement: the index digest, once per published reference (tags included). */
 function provenanceStatement(refs, digest, predicate) {
@@ -450,7 +467,7 @@ async function signManifest(job, s, d) {
     }
 }
 async function attestTop(job, s) {
-    const predicate = await (0, attestation_1.provenancePredicate)((0, attestation_1.describeRun)(), s.claims);
+    const predicate = await (0, attestation_1.provenancePredicate)((0, attestation_1.describeRun)(), s.claims, job.source);
     const bundle = await s.dsse.create({ data: (0, attestation_1.provenanceStatement)(job.refs, job.top.digest, predicate), type: payloads_1.INTOTO_PAYLOAD_TYPE });
     for (const image of job.images)
         await (0, store_1.storeBundle)(job.registry, (0, reference_1.repoOf)(image), job.top, bundle, payloads_1.SLSA_PROVENANCE_V1);

@@ -26,9 +26,10 @@ async function main(): Promise<void> {
     const token = readInput('github-token');
     if (token) core.setSecret(token);
     const run = readRunContext();
-    // A plan derives no tags: it needs no ref.
-    const tagsGiven = readInput('tags').trim() !== '' || readMode(readInput, run) === 'plan';
-    const withRef = await withWorkflowRunRef(run, { tagsGiven, token });
+    // A plan derives no tags and publishes nothing: it needs no ref.
+    const plan = readMode(readInput, run) === 'plan';
+    const tagsGiven = readInput('tags').trim() !== '' || plan;
+    const withRef = await withWorkflowRunRef(run, { tagsGiven, token, plan });
     const withLatest = await withLatestRelease(withRef, tagsGiven ? '' : token);
     const ctx = await withMetadataFacts(withLatest, readInput('meta-tags'), token, m => core.warning(m));
     await loadYamlFor(readInput('registry-auth'), readInput('append'));

@@ -12,13 +12,28 @@ import * as path from 'path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
-import { BINFMT_STANDIN, REGISTRY, ActionRun, localStackInputs, imageIndex, manifest, runAction, tagList, uniqueRepo } from './stack';
+import {
+  BINFMT_STANDIN,
+  FIXTURES,
+  REGISTRY,
+  ActionRun,
+  localStackInputs,
+  imageIndex,
+  manifest,
+  runAction,
+  tagList,
+  uniqueRepo
+} from './stack';
 import { tempDir } from './registries';
 import { StandIns, startStandIns } from './sigstore-standins';
 
 jest.setTimeout(600_000);
 
 const PASSWORD = 'key-password-7c1e';
+
+const WORKFLOW_RUN = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'events', 'workflow-run-push.json'), 'utf8')) as {
+  workflow_run: { head_sha: string };
+};
 
 function log(run: ActionRun): string {
   return run.main.stdout + run.main.stderr;
@@ -234,7 +249,9 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
   beforeAll(async () => {
     s = await startStandIns();
     const inputs = { ...localStackInputs(), platforms: 'linux/amd64', images: image, tags: `${image}:3.0.0`, ...keyless() };
-    run = await runAction({ inputs, env: s.env, token: 'ghs_standin' });
+    // A workflow_run after a push to the default branch: the job runs at GITHUB_SHA (and the token's sha
+    // claim), and builds the triggering run's head_sha, which the provenance must name.
+    run = await runAction({ inputs, env: s.env, token: 'ghs_standin', eventName: 'workflow_run', event: WORKFLOW_RUN });
   });
   afterAll(() => s?.stop());
 
@@ -282,11 +299,14 @@ describe('keyless signing and attesting against local Sigstore stand-ins (no tra
     const statement = JSON.parse(payload.toString('utf8')) as {
       predicateType: string;
       subject: { name: string; digest: { sha256: string } }[];
-      predicate: { runDetails: { builder: { id: string } } };
+      predicate: { runDetails: { builder: { id: string } }; buildDefinition: { resolvedDependencies: { uri: string; digest: object }[] } };
     };
     expect(statement.predicateType).toBe('https://slsa.dev/provenance/v1');
     expect(statement.subject).toEqual([{ name: `${image}:3.0.0`, digest: { sha256: run.outputs.digest.slice(7) } }]);
     expect(statement.predicate.runDetails.builder.id).toBe(s.identity);
+    const [source] = statement.predicate.buildDefinition.resolvedDependencies;
+    expect(source.digest).toEqual({ gitCommit: WORKFLOW_RUN.workflow_run.head_sha });
+    expect(source.uri).toMatch(/@refs\/heads\/main$/);
   });
 
   test('cosign verify with the printed repository pin accepts it, and refuses another repository', async () => {

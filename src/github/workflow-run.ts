@@ -29,18 +29,31 @@ async function releaseRef(octokit: Octokit, repository: string, tag: string): Pr
   return { ref: `refs/tags/${tag}`, release: { tagName: tag, prerelease: data.prerelease } };
 }
 
-/** Only a workflow_run after a non-pull-request run, deriving its own tags, needs the ref. */
-function needsRef(ctx: RunContext, tagsGiven: boolean): boolean {
+export interface RefNeeds {
+  /** Tags are given: the event names no tag (a plan derives none either). */
+  tagsGiven: boolean;
+  token: string;
+  /** A plan publishes nothing: it needs no ref at all. */
+  plan?: boolean;
+}
+
+/**
+ * A workflow_run after a non-pull-request run needs the ref to derive its tags, and (tags given
+ * or not) on a branch other than the default one, for trust: a tag may sign, a branch may not.
+ */
+function needsRef(ctx: RunContext, o: RefNeeds): boolean {
   const run = ctx.payload.workflow_run;
-  return ctx.eventName === 'workflow_run' && run !== undefined && !isPullRequestEvent(run.event ?? '') && !tagsGiven;
+  if (o.plan || ctx.eventName !== 'workflow_run' || run === undefined || isPullRequestEvent(run.event ?? '')) return false;
+  return !o.tagsGiven || run.head_branch !== ctx.payload.repository?.default_branch;
 }
 
 /**
  * The run context with `workflowRunRef` set where it is needed: the triggering run's tag or
- * branch, or why it cannot be told (then deriving tags fails with that reason).
+ * branch, or why it cannot be told (then deriving tags fails with that reason, and a branch that
+ * is not the default one is not signed: inputs/event.ts).
  */
-export async function withWorkflowRunRef(ctx: RunContext, opts: { tagsGiven: boolean; token: string }): Promise<RunContext> {
-  if (!needsRef(ctx, opts.tagsGiven)) return ctx;
+export async function withWorkflowRunRef(ctx: RunContext, opts: RefNeeds): Promise<RunContext> {
+  if (!needsRef(ctx, opts)) return ctx;
   const { head_branch: name, head_sha: sha } = ctx.payload.workflow_run ?? {};
   if (!name || !sha)
     return { ...ctx, workflowRunRef: { problem: 'the workflow_run names no head_branch or head_sha; set tags explicitly' } };

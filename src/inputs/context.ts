@@ -25,7 +25,8 @@ export interface EventPayload {
   pull_request?: {
     number?: number;
     updated_at?: string;
-    head?: { sha?: string; repo?: PayloadRepository | null };
+    user?: { login?: string } | null;
+    head?: { sha?: string; ref?: string; repo?: PayloadRepository | null };
     base?: { ref?: string };
   };
   /** push: the branch a pushed tag's commit is on, when GitHub gives one (often null). */
@@ -40,7 +41,9 @@ export interface EventPayload {
     head_repository?: PayloadRepository | null;
     head_branch?: string;
     head_sha?: string;
-    pull_requests?: { number?: number }[];
+    pull_requests?: { number?: number; head?: { ref?: string } }[];
+    actor?: { login?: string } | null;
+    triggering_actor?: { login?: string } | null;
   };
 }
 

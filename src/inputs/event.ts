@@ -35,8 +35,17 @@ export interface UntrustedCode {
   reason: string;
   /** It runs with the base repository's secrets and write token (pull_request_target, issue_comment, workflow_run, merge queue). */
   withBaseSecrets: boolean;
-  /** From another repository (a fork), or from no one known: not written by someone who could push here. */
+  /**
+   * From another repository (a fork), from no one known, or from Dependabot (third-party dependency
+   * code, which GitHub itself runs like a fork's): not written by someone who could push here.
+   */
   foreign: boolean;
+  /**
+   * The untrusted code's own ref and commit, on events whose GITHUB_REF and GITHUB_SHA are the base
+   * branch's (pull_request_target, issue_comment): the pull request's merge ref, and its head commit
+   * when the payload names it (an issue_comment names none). Its tags may name nothing else.
+   */
+  own?: { ref: string; sha?: string };
 }
 
 /** What the payload's `pull_request` says, on any event that carries one (reviews included). */
@@ -67,6 +76,12 @@ export interface RunEvent {
   sha: string;
   /** Why the ref is unknown, for the error of a run that needs it. */
   refProblem?: string;
+  /**
+   * The ref the built code is on, for its provenance: `ref`, or for a workflow_run whose ref was not
+   * asked of the API, `refs/heads/<head_branch>` on the default branch and `refs/tags/<head_branch>`
+   * after a release ('' when it cannot be told).
+   */
+  sourceRef: string;
   /** The repository's default branch, as the payload names it. */
   defaultBranch?: string;
   pullRequestPayload?: PullRequestPayload;
@@ -74,6 +89,12 @@ export interface RunEvent {
   pushBaseRef?: string;
   /** Commits the payload dates, in payload order. */
   commitDates?: DatedCommit[];
+  /**
+   * A workflow_run after a run on a branch other than the default one (not a tag, not a release):
+   * it runs with the default branch's signing identity and Actions cache scope, which that code must
+   * not get. Why, for the notice.
+   */
+  offDefaultBranch?: string;
 }
 
 export function isPullRequestEvent(eventName: string): boolean {
@@ -102,11 +123,29 @@ const sameRepository = (a: string | undefined, b: string | undefined): boolean =
 /** Branches GitHub's merge queue pushes its candidates to. */
 const MERGE_QUEUE_BRANCH = /^(refs\/heads\/)?gh-readonly-queue\//;
 
-/** A pull request event's code: from a fork unless its head repository is this one. */
+const DEPENDABOT_BRANCH = /^(refs\/heads\/)?dependabot\//;
+
+/** A Dependabot pull request: its author, or its head branch (where Dependabot pushes its updates). */
+function byDependabot(logins: (string | undefined)[], branches: (string | undefined)[]): boolean {
+  return logins.some(l => l?.toLowerCase() === DEPENDABOT) || branches.some(b => b !== undefined && DEPENDABOT_BRANCH.test(b));
+}
+
+/** The pull request's merge ref: what a pull request event builds, and what its tags are named after. */
+const mergeRef = (n: number | undefined): string => `refs/pull/${n ?? ''}/merge`;
+
+/**
+ * A pull request event's code: from a fork unless its head repository is this one. With the base
+ * repository's secrets (pull_request_target), a Dependabot pull request counts as a fork's too.
+ */
 function pullRequestSource(ctx: EventContext): UntrustedCode {
-  const head = ctx.payload.pull_request?.head?.repo?.full_name;
-  const foreign = !sameRepository(head, ctx.payload.repository?.full_name);
-  return { reason: ctx.eventName, withBaseSecrets: ctx.eventName === 'pull_request_target', foreign };
+  const pr = ctx.payload.pull_request;
+  const withBaseSecrets = ctx.eventName === 'pull_request_target';
+  const dependabot = withBaseSecrets && byDependabot([pr?.user?.login], [pr?.head?.ref]);
+  const foreign = dependabot || !sameRepository(pr?.head?.repo?.full_name, ctx.payload.repository?.full_name);
+  const reason = dependabot ? `${ctx.eventName} of a Dependabot pull request` : ctx.eventName;
+  // pull_request_target runs on the base branch: the pull request's own ref and head are in the payload.
+  const own = withBaseSecrets ? { ref: mergeRef(pr?.number ?? ctx.payload.number), sha: pr?.head?.sha } : undefined;
+  return { reason, withBaseSecrets, foreign, ...(own ? { own } : {}) };
 }
 
 /** A workflow_run after a pull request's run, or after a merge queue candidate's. */
@@ -116,7 +155,17 @@ function workflowRunSource(ctx: EventContext): UntrustedCode | undefined {
   if (run.event === 'merge_group' || MERGE_QUEUE_BRANCH.test(run.head_branch ?? '')) {
     return { reason: 'workflow_run of a merge queue candidate', withBaseSecrets: true, foreign: true };
   }
+  // Dependabot's branch, whatever the run's event (GitHub runs a push there like a fork's pull request).
+  const dependabot = {
+    reason: 'workflow_run of Dependabot code (its pull request or a dependabot/ branch)',
+    withBaseSecrets: true,
+    foreign: true
+  };
+  if (byDependabot([], [run.head_branch])) return dependabot;
   if (!isPullRequestEvent(run.event ?? '')) return undefined;
+  // Its author, on a pull request's run only: a merge Dependabot was asked to make pushes the base branch as the bot.
+  const heads = (run.pull_requests ?? []).map(p => p.head?.ref);
+  if (byDependabot([run.actor?.login, run.triggering_actor?.login], heads)) return dependabot;
   const head = run.head_repository?.full_name;
   // A same-repository pull request is still unreviewed code, run here with the base repository's token.
   if (sameRepository(head, ctx.payload.repository?.full_name)) {
@@ -136,7 +185,8 @@ function untrustedSource(ctx: EventContext): UntrustedCode | undefined {
   const commented = commentedPullRequest(ctx);
   if (commented !== undefined) {
     const reason = `issue_comment on pull request #${commented} (a comment that builds the pull request's code)`;
-    return { reason, withBaseSecrets: true, foreign: true };
+    // GITHUB_REF and GITHUB_SHA are the default branch's; the payload names no commit of the pull request.
+    return { reason, withBaseSecrets: true, foreign: true, own: { ref: mergeRef(commented) } };
   }
   if (ctx.eventName === 'merge_group' || (ctx.eventName !== 'workflow_run' && MERGE_QUEUE_BRANCH.test(ctx.ref))) {
     return { reason: `${ctx.eventName} (a merge queue candidate, not yet merged)`, withBaseSecrets: true, foreign: true };
@@ -181,13 +231,40 @@ function releaseEvent(ctx: EventContext): ReleaseEvent | undefined {
  * default branch but (in the usual pattern) builds the triggering run's commit: its head_sha, on
  * the ref its head_branch names (a branch or a tag, told apart through the GitHub API beforehand).
  */
-function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProblem'> {
+function builtCode(ctx: EventContext): Pick<RunEvent, 'ref' | 'sha' | 'refProblem' | 'sourceRef'> {
   const run = ctx.payload.workflow_run;
-  if (ctx.eventName !== 'workflow_run' || !run) return { ref: ctx.ref, sha: ctx.sha };
+  if (ctx.eventName !== 'workflow_run' || !run) return { ref: ctx.ref, sha: ctx.sha, sourceRef: ctx.ref };
   const sha = run.head_sha ?? '';
   const resolved = ctx.workflowRunRef;
-  if (resolved?.ref) return { ref: resolved.ref, sha };
-  return { ref: '', sha, refProblem: resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly' };
+  if (resolved?.ref) return { ref: resolved.ref, sha, sourceRef: resolved.ref };
+  const branch = run.head_branch ?? '';
+  const told = (kind: string): string => (branch ? `refs/${kind}/${branch}` : '');
+  const sourceRef = run.event === 'release' ? told('tags') : branch === ctx.payload.repository?.default_branch ? told('heads') : '';
+  const refProblem = resolved?.problem ?? 'the workflow_run names no ref of the triggering run; set tags explicitly';
+  return { ref: '', sha, refProblem, sourceRef };
+}
+
+/**
+ * A workflow_run after a push (or another run) on a branch that is not the default one. Its job
+ * runs on the default branch: the OIDC identity (job_workflow_ref) and the Actions cache token are
+ * the default branch's, whatever branch the built code is from. A tag (told through the API
+ * beforehand) and a release are not branches; a branch that could not be told apart from a tag
+ * counts as one, unless it is named like the default branch.
+ */
+function offDefaultBranch(ctx: EventContext, untrusted: UntrustedCode | undefined): string | undefined {
+  const run = ctx.payload.workflow_run;
+  if (ctx.eventName !== 'workflow_run' || !run || untrusted || run.event === 'release') return undefined;
+  const resolved = ctx.workflowRunRef?.ref;
+  if (resolved?.startsWith('refs/tags/')) return undefined;
+  const branch = run.head_branch ?? '';
+  const defaultBranch = ctx.payload.repository?.default_branch;
+  if (defaultBranch !== undefined && branch === defaultBranch && (!resolved || resolved === `refs/heads/${defaultBranch}`))
+    return undefined;
+  const told = resolved || !ctx.workflowRunRef?.problem ? '' : ` (whether it is a tag could not be told: ${ctx.workflowRunRef.problem})`;
+  return (
+    `workflow_run after a run on the branch "${branch}"${told}, not the default branch${defaultBranch ? ` "${defaultBranch}"` : ''}: ` +
+    "this job has the default branch's signing identity and Actions cache, which that branch's code does not get"
+  );
 }
 
 function pullRequestPayload(ctx: EventContext): PullRequestPayload | undefined {
@@ -202,15 +279,18 @@ function commitDates(ctx: EventContext): DatedCommit[] {
 }
 
 export function classifyEvent(ctx: EventContext): RunEvent {
+  const untrusted = untrustedSource(ctx);
+  const offDefault = offDefaultBranch(ctx, untrusted);
   return {
     name: ctx.eventName,
     pullRequest: pullRequestCode(ctx),
-    untrusted: untrustedSource(ctx),
+    untrusted,
     release: releaseEvent(ctx),
     ...builtCode(ctx),
     defaultBranch: ctx.payload.repository?.default_branch,
     pullRequestPayload: pullRequestPayload(ctx),
     pushBaseRef: ctx.payload.base_ref ?? undefined,
-    commitDates: commitDates(ctx)
+    commitDates: commitDates(ctx),
+    ...(offDefault ? { offDefaultBranch: offDefault } : {})
   };
 }

@@ -47,11 +47,12 @@ async function loginAll(r: Run): Promise<void> {
   }
 }
 
-function noticeUnusedCaches(cache: CachePlan): void {
+function noticeUnusedCaches(cache: CachePlan, offDefaultBranch: string | undefined): void {
   if (cache.refused.length === 0) return;
-  const why = cache.withoutGithubCache
+  const untrusted = cache.withoutGithubCache
     ? "untrusted code that runs with the base repository's token gets no Actions cache, and writes no cache"
     : 'untrusted code only reads caches';
+  const why = offDefaultBranch ?? untrusted;
   core.notice(`Caches not used (${cache.refused.join(', ')}): ${why}`);
 }
 
@@ -64,7 +65,7 @@ export async function buildImage(r: Run, target: BuildTarget): Promise<Built> {
   const metadataFile = path.join(r.runDir, 'metadata.json');
   const onGitHub = Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
   const cache = planCache(cfg, { leg: target.leg, onGitHub, writeCache: cfg.trust.writeCache, githubCache: cfg.trust.githubCache });
-  noticeUnusedCaches(cache);
+  noticeUnusedCaches(cache, cfg.event.offDefaultBranch);
   const command = buildCommand(
     { ...cfg, ...cache, labels: metadata.labels, annotations: metadata.annotations },
     {

@@ -46,6 +46,7 @@ function signingJob({ cfg, ctx, client, runDir }: SigningRun, plan: SigningPlan,
     manifests: manifestsToSign(t),
     top: descriptorOf(t.top),
     refs: t.refs,
+    source: { ref: cfg.event.sourceRef, sha: cfg.event.sha },
     secrets: {
       signingKey: cfg.signingKey,
       signingKeyPassword: cfg.signingKeyPassword,

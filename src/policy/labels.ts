@@ -23,6 +23,13 @@ export function eventTimestamp(ctx: RunContext, now?: () => Date): string | unde
   return now?.().toISOString();
 }
 
+/** The commit built: untrusted code's own, never the base branch's that GITHUB_SHA names on some events (none if unknown). */
+function revision(ctx: RunContext): string | undefined {
+  const event = classifyEvent(ctx);
+  const own = event.untrusted?.own;
+  return own ? own.sha : event.sha;
+}
+
 export function ociMetadata(ctx: RunContext, version: string, created: string | undefined): Record<string, string> {
   const repo = ctx.payload.repository ?? {};
   const url: string = repo.html_url ?? (ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : '');
@@ -33,7 +40,7 @@ export function ociMetadata(ctx: RunContext, version: string, created: string | 
     ['source', url],
     ['version', version],
     ['created', created],
-    ['revision', classifyEvent(ctx).sha],
+    ['revision', revision(ctx)],
     ['licenses', repo.license?.spdx_id && repo.license.spdx_id !== 'NOASSERTION' ? repo.license.spdx_id : undefined]
   ];
   const out: Record<string, string> = {};

@@ -81,11 +81,10 @@ function serviceProblems(plan: SigningPlan, ctx: RunContext): string[] {
 }
 
 /** Signs only what a trusted run publishes; the problems are the inputs' (reported before anything runs). */
-export function decideSigning(i: SignInputs, trust: Pick<TrustDecision, 'push' | 'sign' | 'untrusted'>, ctx: RunContext): SigningDecision {
+export function decideSigning(i: SignInputs, trust: Pick<TrustDecision, 'push' | 'sign' | 'noSigning'>, ctx: RunContext): SigningDecision {
   if (!i.sign && !i.attest) return { problems: [] };
   if (!trust.push) return { problems: [] };
-  if (!trust.sign)
-    return { skipped: 'sign, attest: not signing: this event builds untrusted code, which never gets the signing identity', problems: [] };
+  if (!trust.sign) return { skipped: `sign, attest: not signing: ${trust.noSigning ?? 'this run may not sign'}`, problems: [] };
   const log = wantsLog(i, ctx);
   const method = i.signingKey ? 'key' : 'keyless';
   const plan: SigningPlan = {

@@ -1,9 +1,9 @@
 /**
  * Layer `policy`: pure decisions. This module owns trust: from the event alone, whether this run
- * may push, log in to registries, and write the shared build cache.
+ * may push, log in to registries, write the shared build cache, use the Actions cache and sign.
  */
 import { csvFields, goBool } from '../inputs/csv';
-import { RunEvent, UntrustedCode } from '../inputs/event';
+import { RunEvent } from '../inputs/event';
 import { BuildInputs, BuilderInputs, PublishInputs } from '../inputs/inputs';
 import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
@@ -45,6 +45,8 @@ export interface TrustDecision {
   githubCache: GithubCache;
   /** May sign and attest what it publishes: never untrusted code, opt-ins included (no signing identity for a fork). */
   sign: boolean;
+  /** Why a run that publishes may not sign, when it may not (for the notice). */
+  noSigning?: string;
   /** Build secrets and secret-looking build-arg values reach the build (never foreign untrusted code, unless opted in). */
   passSecrets: boolean;
   /** Set when untrusted code is built without publishing: why, for a notice. */
@@ -138,9 +140,25 @@ function pushAndReason(event: RunEvent, o: TrustOptions): { push: boolean; reaso
   return { push: true, reason: `${event.name || 'local'} event` };
 }
 
-function githubCache(untrusted: UntrustedCode | undefined): GithubCache {
-  if (!untrusted) return 'read-write';
-  return untrusted.withBaseSecrets ? 'none' : 'read';
+/**
+ * With the base repository's token (which can write the default branch's cache scope, and which
+ * buildx would hand to a frontend the Dockerfile names), no Actions cache at all: untrusted code
+ * that has it, and a workflow_run building another branch's code with the default branch's token.
+ */
+function githubCache(event: RunEvent): GithubCache {
+  if (event.offDefaultBranch) return 'none';
+  if (!event.untrusted) return 'read-write';
+  return event.untrusted.withBaseSecrets ? 'none' : 'read';
+}
+
+function noSigning(event: RunEvent): string | undefined {
+  if (event.untrusted) return `${event.untrusted.reason}: this event builds untrusted code, which never gets the signing identity`;
+  if (event.offDefaultBranch)
+    return (
+      `${event.offDefaultBranch}. A signature would claim the default branch built it; ` +
+      'trigger on push to sign each branch as itself, or give the workflow_run a branches: filter'
+    );
+  return undefined;
 }
 
 export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
@@ -154,8 +172,9 @@ export function decideTrust(event: RunEvent, o: TrustOptions): TrustDecision {
     login: push,
     // Opt-ins included: a cache written from untrusted code would be read by release builds.
     writeCache: !untrusted,
-    sign: push && !untrusted,
-    githubCache: githubCache(untrusted),
+    sign: push && noSigning(event) === undefined,
+    ...(push && noSigning(event) ? { noSigning: noSigning(event) } : {}),
+    githubCache: githubCache(event),
     // A same-repository pull request's author could push here anyway: only foreign code is kept from secrets.
     passSecrets: !untrusted?.foreign || o.allowUntrustedSecrets,
     untrusted:

@@ -1,7 +1,8 @@
 /**
  * Layer `sign`: the SLSA v1 provenance of a published index: the statement (the index digest under
  * each tag), its predicate (keyless: from the job's verified token claims, through @actions/attest;
- * with a key: from the run's environment), and recording it with GitHub's artifact attestations.
+ * with a key: from the run's environment; its source the ref and commit built), and recording it
+ * with GitHub's artifact attestations.
  */
 import { bundleToJSON } from '@sigstore/bundle';
 import type { Bundle } from '@sigstore/bundle';
@@ -36,6 +37,30 @@ export function describeRun(env: NodeJS.ProcessEnv = process.env): RunDescriptio
   };
 }
 
+/**
+ * The code the run built: its ref and commit. Not always GITHUB_REF and GITHUB_SHA (nor the token's
+ * ref and sha claims, which are the same): a workflow_run runs on the default branch and builds the
+ * triggering run's head_sha (inputs/event.ts).
+ */
+export interface BuiltSource {
+  ref: string;
+  sha: string;
+}
+
+interface Predicate {
+  buildDefinition: { resolvedDependencies?: object[] } & Record<string, unknown>;
+}
+
+/**
+ * The predicate with the built code as its source (resolvedDependencies): the workflow (external
+ * parameters, builder) stays the one that ran, the source is what it built.
+ */
+export function withBuiltSource<P extends object>(predicate: P, serverUrl: string, repository: string, source: BuiltSource): P {
+  const p = predicate as P & Predicate;
+  const dependency = { uri: `git+${serverUrl}/${repository}@${source.ref}`, digest: { gitCommit: source.sha } };
+  return { ...p, buildDefinition: { ...p.buildDefinition, resolvedDependencies: [dependency] } };
+}
+
 /** The GitHub Actions workflow build type's predicate, from the environment (key signers). */
 export function environmentPredicate(run: RunDescription): object {
   const [workflowPath] = run.workflowRef.replace(`${run.repository}/`, '').split('@');
@@ -53,11 +78,17 @@ export function environmentPredicate(run: RunDescription): object {
   };
 }
 
-/** Keyless: @actions/attest builds the predicate from the token's claims, checked against the issuer's keys. */
-export async function provenancePredicate(run: RunDescription, claims: TokenClaims | undefined): Promise<object> {
-  if (!claims) return environmentPredicate(run);
-  const { buildSLSAProvenancePredicate } = await import('@actions/attest');
-  return (await buildSLSAProvenancePredicate(claims.iss)).params;
+/**
+ * Keyless: @actions/attest builds the predicate from the token's claims, checked against the
+ * issuer's keys; with a key, from the environment. Either way its source is the code built.
+ */
+export async function provenancePredicate(run: RunDescription, claims: TokenClaims | undefined, source: BuiltSource): Promise<object> {
+  const of = async (): Promise<object> => {
+    if (!claims) return environmentPredicate(run);
+    const { buildSLSAProvenancePredicate } = await import('@actions/attest');
+    return (await buildSLSAProvenancePredicate(claims.iss)).params;
+  };
+  return withBuiltSource(await of(), run.serverUrl, run.repository, source);
 }
 
 /** The statement: the index digest, once per published reference (tags included). */

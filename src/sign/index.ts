@@ -9,7 +9,7 @@ import { Descriptor } from '../oci/manifest';
 import { repoOf } from '../oci/reference';
 import { SigningPlan } from '../policy/signing';
 import { Registry } from '../registry/registry';
-import { describeRun, provenancePredicate, provenanceStatement, recordWithGitHub } from './attestation';
+import { BuiltSource, describeRun, provenancePredicate, provenanceStatement, recordWithGitHub } from './attestation';
 import { cosignVerifyCommand, ghAttestationCommand } from './commands';
 import { COSIGN_SIGN_PREDICATE, INTOTO_PAYLOAD_TYPE, SLSA_PROVENANCE_V1, imageSignatureStatement, simpleSigningPayload } from './payloads';
 import { Signing, SigningSecrets, prepareSigning } from './signer';
@@ -30,6 +30,8 @@ export interface SigningJob {
   /** The published index (or single manifest): the attestation's subject. */
   top: Descriptor;
   refs: string[];
+  /** The ref and commit built: the provenance's source (a workflow_run's head_sha, not GITHUB_SHA). */
+  source: BuiltSource;
   secrets: SigningSecrets;
   github: { apiUrl: string; repository: string; token: string; onGitHub: boolean };
   cacheDir: string;
@@ -46,7 +48,7 @@ async function signManifest(job: SigningJob, s: Signing, d: Descriptor): Promise
 }
 
 async function attestTop(job: SigningJob, s: Signing): Promise<Bundle> {
-  const predicate = await provenancePredicate(describeRun(), s.claims);
+  const predicate = await provenancePredicate(describeRun(), s.claims, job.source);
   const bundle = await s.dsse.create({ data: provenanceStatement(job.refs, job.top.digest, predicate), type: INTOTO_PAYLOAD_TYPE });
   for (const image of job.images) await storeBundle(job.registry, repoOf(image), job.top, bundle, SLSA_PROVENANCE_V1);
   return bundle;

@@ -50,13 +50,23 @@ test('a run on a release is that release, pre-release checkbox included', async 
   });
 });
 
-test('nothing is asked when tags are given, or for a run after a pull request, or another event', async () => {
+test('nothing is asked when tags are given on the default branch, by a plan, for a run after a pull request, or another event', async () => {
   const before = api.seen.length;
-  expect((await withWorkflowRunRef(run('workflow-run-tag.json'), { tagsGiven: true, token: 't' })).workflowRunRef).toBeUndefined();
+  expect((await withWorkflowRunRef(run('workflow-run-push.json'), { tagsGiven: true, token: 't' })).workflowRunRef).toBeUndefined();
+  const plan = { tagsGiven: true, token: 't', plan: true };
+  expect((await withWorkflowRunRef(run('workflow-run-tag.json'), plan)).workflowRunRef).toBeUndefined();
   expect((await withWorkflowRunRef(run('workflow-run-fork-pr.json'), { tagsGiven: false, token: 't' })).workflowRunRef).toBeUndefined();
   const push = ctxFor('push', 'push-default-branch.json', 'refs/heads/main');
   expect((await withWorkflowRunRef(push, { tagsGiven: false, token: 't' })).workflowRunRef).toBeUndefined();
   expect(api.seen.length).toBe(before);
+});
+
+// Trust needs it with tags given too: a tag's run may sign, another branch's may not (inputs/event.ts).
+test.each([
+  ['workflow-run-tag.json', 'refs/tags/v1.2.3'],
+  ['workflow-run-feature-branch.json', 'refs/heads/feature/login-form']
+])('tags given, a run off the default branch (%s): its ref is still asked, for trust', async (file, ref) => {
+  expect((await withWorkflowRunRef(run(file), { tagsGiven: true, token: 't' })).workflowRunRef).toEqual({ ref });
 });
 
 test('without a token, or when the API fails, the reason is kept for the tags error', async () => {

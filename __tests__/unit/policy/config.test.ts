@@ -409,6 +409,19 @@ describe("meta-tags and flavor: docker/metadata-action's syntax, with this actio
     expect(cfg.derived?.notes?.held.map(h => h.tag)).toEqual(['stable', 'latest']);
   });
 
+  test.each([
+    ['type=semver,pattern={{version}},value=v1.2.3', '1.2.3'],
+    ['type=pep440,pattern={{version}},value=1.2.3', '1.2.3'],
+    ['type=match,pattern=\\d+,value=release-7', '7']
+  ])('untrusted code gets no version tag from value= either: %s', (rule, held) => {
+    const cfg = load(
+      { ...META, 'meta-tags': `type=ref,event=pr\n${rule}` },
+      ctxFor('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge')
+    );
+    expect(cfg.derived?.tags.map(t => t.tag)).toEqual(['pr-42']);
+    expect(cfg.derived?.notes?.held.map(h => h.tag)).toEqual([held, 'latest']);
+  });
+
   test('tags named after a branch or a raw value carry that name, so the backport guard can hold them', () => {
     const cfg = load({ 'meta-tags': 'type=ref,event=branch\ntype=raw,value=7.2', flavor: 'latest=true' });
     expect(cfg.derived?.tags).toEqual([

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../../../src/policy/labels';
+import { SHA, ctxFor } from './events';
 
 const payload = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'events', 'release-published-stable.json'), 'utf8')
@@ -42,4 +43,14 @@ test('annotations at manifest and index level, user keys win at any level', () =
     'manifest:org.opencontainers.image.title=t',
     'index:org.opencontainers.image.title=t'
   ]);
+});
+
+// GitHub sends pull_request_target and issue_comment with the base branch's GITHUB_SHA: never the revision of untrusted code.
+test.each([
+  ['pull_request_target', 'pull-request-target-fork.json', 'aaaabbbbccccddddeeeeffff0000111122223333'],
+  ['issue_comment', 'issue-comment-pull-request.json', undefined],
+  ['push', 'push-default-branch.json', SHA]
+])('the revision label of %s is the commit of the code built', (event, file, revision) => {
+  const labels = ociMetadata(ctxFor(event, file, 'refs/heads/main'), 'pr-42', undefined);
+  expect(labels['org.opencontainers.image.revision']).toBe(revision);
 });

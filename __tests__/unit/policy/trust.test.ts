@@ -2,9 +2,13 @@
  * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
  * run push, log in, write the shared cache, and under which tags — with the default inputs.
  */
+import { RunContext } from '../../../src/inputs/context';
 import { classifyEvent } from '../../../src/inputs/event';
+import { SignInputs } from '../../../src/inputs/inputs';
 import { loadConfig } from '../../../src/policy/config';
 import { loadYamlFor } from '../../../src/inputs/yaml';
+import { decideSigning } from '../../../src/policy/signing';
+import { GithubCache, TrustOptions, decideTrust } from '../../../src/policy/trust';
 import { SHA, ctxFor } from './events';
 
 // append is read as YAML, whose parser the action loads before reading inputs.
@@ -359,5 +363,127 @@ describe('network: host follows allow: network.host', () => {
   });
   test.each(['none', 'default'])('network: %s is accepted on untrusted events', network => {
     expect(() => decide('pull_request', 'pull-request-fork.json', 'refs/pull/42/merge', { network })).not.toThrow();
+  });
+});
+
+describe('a workflow_run off the default branch: never signed as the default branch, no Actions cache (M2)', () => {
+  const SIGN: SignInputs = { sign: true, attest: true, signingKeyPassword: '', transparencyLog: 'auto', sigstore: { instance: 'auto' } };
+  const OPTS: TrustOptions = {
+    pushMode: 'auto',
+    pushPullRequests: true,
+    allowPullRequestTarget: true,
+    outputs: [],
+    allow: [],
+    allowUntrustedSecrets: false
+  };
+  const NO_TOKEN = { problem: 'workflow_run: github-token is needed to tell whether …; give it, or set tags explicitly' };
+
+  // what, payload, the triggering ref as the API told it, signs?, Actions cache, why not signed
+  const ROWS: [string, string, RunContext['workflowRunRef'], boolean, GithubCache, RegExp | undefined][] = [
+    ['a push to the default branch', 'workflow-run-push.json', { ref: 'refs/heads/main' }, true, 'read-write', undefined],
+    ['the default branch, ref not asked (tags given)', 'workflow-run-push.json', undefined, true, 'read-write', undefined],
+    ['a tag push', 'workflow-run-tag.json', { ref: 'refs/tags/v1.2.3' }, true, 'read-write', undefined],
+    [
+      'a feature branch push',
+      'workflow-run-feature-branch.json',
+      { ref: 'refs/heads/feature/login-form' },
+      false,
+      'none',
+      /^sign, attest: not signing: workflow_run after a run on the branch "feature\/login-form", not the default branch "main": .* give the workflow_run a branches: filter$/
+    ],
+    // A branch named like a tag is still a branch.
+    ['a branch named v1.2.3', 'workflow-run-tag.json', { ref: 'refs/heads/v1.2.3' }, false, 'none', /the branch "v1.2.3"/],
+    [
+      'a branch that could not be told from a tag',
+      'workflow-run-feature-branch.json',
+      NO_TOKEN,
+      false,
+      'none',
+      /the branch "feature\/login-form" \(whether it is a tag could not be told: workflow_run: github-token is needed/
+    ],
+    ["a fork's pull request (published with both opt-ins)", 'workflow-run-fork-pr.json', undefined, false, 'none', /untrusted code/]
+  ];
+
+  test.each(ROWS)('%s (%s): signs %s, Actions cache %s', (_what, file, workflowRunRef, signs, cache, skipped) => {
+    const ctx = { ...ctxFor('workflow_run', file, 'refs/heads/main'), workflowRunRef, idToken: true };
+    const trust = decideTrust(classifyEvent(ctx), OPTS);
+    expect(trust.push).toBe(true);
+    expect({ sign: trust.sign, githubCache: trust.githubCache }).toEqual({ sign: signs, githubCache: cache });
+    const signing = decideSigning(SIGN, trust, ctx);
+    expect(signing.plan !== undefined).toBe(signs);
+    if (skipped) expect(signing.skipped).toMatch(skipped);
+    else expect(signing.skipped).toBeUndefined();
+  });
+
+  test('through the configuration: sign: true on a feature branch run is skipped with the notice, the build still publishes', () => {
+    const all: Record<string, string> = { ...INPUTS, sign: 'true' };
+    const ctx = { ...ctxFor('workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main'), idToken: true };
+    const cfg = loadConfig(n => all[n] ?? '', { ...ctx, workflowRunRef: { ref: 'refs/heads/feature/login-form' } });
+    expect({ push: cfg.push, signing: cfg.signing, cache: cfg.trust.githubCache }).toEqual({
+      push: true,
+      signing: undefined,
+      cache: 'none'
+    });
+    expect(cfg.signingSkipped).toMatch(/not the default branch "main"/);
+    const mainCtx = { ...ctxFor('workflow_run', 'workflow-run-push.json', 'refs/heads/main'), idToken: true };
+    const main = loadConfig(n => all[n] ?? '', { ...mainCtx, workflowRunRef: { ref: 'refs/heads/main' } });
+    expect(main.signing?.method).toBe('keyless');
+  });
+
+  // The provenance's source (sign/attestation.ts): the commit and ref built, not GITHUB_SHA and GITHUB_REF.
+  test.each([
+    ['workflow-run-push.json', { ref: 'refs/heads/main' }, 'refs/heads/main', 'aaaabbbbccccddddeeeeffff0000111122223333'],
+    ['workflow-run-push.json', undefined, 'refs/heads/main', 'aaaabbbbccccddddeeeeffff0000111122223333'],
+    ['workflow-run-tag.json', { ref: 'refs/tags/v1.2.3' }, 'refs/tags/v1.2.3', '1234567890abcdef1234567890abcdef12345678']
+  ])('the provenance source of %s (API: %j) is %s at its head_sha', (file, workflowRunRef, ref, sha) => {
+    const event = classifyEvent({ ...ctxFor('workflow_run', file, 'refs/heads/main'), workflowRunRef });
+    expect({ ref: event.sourceRef, sha: event.sha }).toEqual({ ref, sha });
+    expect(event.sha).not.toBe(SHA);
+  });
+});
+
+describe('Dependabot pull requests count as foreign where they run with the base repository’s secrets (L4)', () => {
+  // event, payload, GITHUB_REF, foreign?, gets the build secrets?
+  const ROWS: [string, string, string, boolean, boolean][] = [
+    ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main', true, false],
+    ['pull_request_target', 'pull-request-target-same-repo.json', 'refs/heads/main', false, true],
+    ['pull_request_target', 'pull-request-target-dependabot.json', 'refs/heads/main', true, false],
+    ['workflow_run', 'workflow-run-fork-pr.json', 'refs/heads/main', true, false],
+    ['workflow_run', 'workflow-run-same-repo-pr.json', 'refs/heads/main', false, true],
+    ['workflow_run', 'workflow-run-dependabot-pr.json', 'refs/heads/main', true, false]
+  ];
+
+  test.each(ROWS)('%s (%s): foreign %s, secrets %s', (event, file, ref, foreign, secrets) => {
+    const ctx = ctxFor(event, file, ref);
+    expect(classifyEvent(ctx).untrusted?.foreign).toBe(foreign);
+    const all: Record<string, string> = { ...INPUTS, secrets: 'NPM_TOKEN=npm_x', 'build-args': 'NPM_TOKEN=npm_y' };
+    const cfg = loadConfig(n => all[n] ?? '', ctx);
+    expect(cfg.secrets.length > 0).toBe(secrets);
+    expect(cfg.buildArgs.length > 0).toBe(secrets);
+  });
+
+  test.each([
+    ['its author alone', { user: { login: 'dependabot[bot]' } }],
+    ['its head branch alone', { head: { ref: 'dependabot/github_actions/actions/checkout-5' } }]
+  ])('pull_request_target: %s makes it Dependabot’s', (_what, over) => {
+    const ctx = ctxFor('pull_request_target', 'pull-request-target-same-repo.json', 'refs/heads/main');
+    const pr = ctx.payload.pull_request ?? {};
+    ctx.payload.pull_request = { ...pr, ...over, head: { ...pr.head, ...('head' in over ? over.head : {}) } };
+    expect(classifyEvent(ctx).untrusted).toMatchObject({ foreign: true, reason: 'pull_request_target of a Dependabot pull request' });
+  });
+
+  test('a workflow_run after a push to a dependabot/ branch is untrusted and foreign; a push Dependabot made to main is not', () => {
+    const branch = ctxFor('workflow_run', 'workflow-run-feature-branch.json', 'refs/heads/main');
+    branch.payload.workflow_run = { ...branch.payload.workflow_run, head_branch: 'dependabot/npm_and_yarn/lodash-4.17.21' };
+    expect(classifyEvent(branch).untrusted).toMatchObject({ foreign: true, withBaseSecrets: true });
+    // `@dependabot merge` pushes the base branch as the bot: that is the default branch's code.
+    const merged = ctxFor('workflow_run', 'workflow-run-push.json', 'refs/heads/main');
+    merged.payload.workflow_run = { ...merged.payload.workflow_run, actor: { login: 'dependabot[bot]' } };
+    expect(classifyEvent({ ...merged, workflowRunRef: { ref: 'refs/heads/main' } }).untrusted).toBeUndefined();
+  });
+
+  test('on pull_request GitHub already runs Dependabot like a fork (its own secrets store): the payload decides as before', () => {
+    const ctx = ctxFor('pull_request', 'pull-request-target-dependabot.json', 'refs/pull/51/merge');
+    expect(classifyEvent(ctx).untrusted?.foreign).toBe(false);
   });
 });

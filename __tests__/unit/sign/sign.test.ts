@@ -13,6 +13,8 @@ const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'cosign');
 const KEY = fs.readFileSync(path.join(FIXTURES, 'test.key'), 'utf8');
 const OTHER = fs.readFileSync(path.join(FIXTURES, 'other.key'), 'utf8');
 const REPO = { registry: 'reg.example', repository: 'o/app' };
+/** The commit built (a workflow_run's head_sha), which is not GITHUB_SHA. */
+const HEAD_SHA = 'aaaabbbbccccddddeeeeffff0000111122223333';
 const PLAN: SigningPlan = {
   method: 'key',
   signManifests: true,
@@ -47,6 +49,7 @@ function job(registry: FakeRegistry, d: { index: Descriptor; child: Descriptor }
     manifests: [d.child, d.index],
     top: d.index,
     refs: ['reg.example/o/app:1.0.0'],
+    source: { ref: 'refs/heads/main', sha: HEAD_SHA },
     secrets: { signingKey: key, signingKeyPassword: password, serverUrl: 'https://github.com', repository: 'o/app' },
     github: { apiUrl: 'http://127.0.0.1:1', repository: 'o/app', token: '', onGitHub: false },
     cacheDir: '/nonexistent'
@@ -131,4 +134,35 @@ test('no signature at all is a failure', async () => {
   const d = publish(registry);
   const { expected, check } = await keyCheck();
   await expect(verifyCosignSignature(registry, REPO, d.index.digest, check, expected)).rejects.toThrow('none found');
+});
+
+test('the provenance names the ref and commit built, not GITHUB_REF and GITHUB_SHA (a workflow_run runs on the default branch)', async () => {
+  const env = { GITHUB_REPOSITORY: 'o/app', GITHUB_REF: 'refs/heads/main', GITHUB_SHA: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' };
+  const saved = Object.fromEntries(Object.keys(env).map(k => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const registry = new FakeRegistry();
+    const d = publish(registry);
+    await signAndVerify({ ...job(registry, d), source: { ref: 'refs/tags/v1.2.3', sha: HEAD_SHA } });
+    const fallback = registry.manifests.get('reg.example/o/app')?.get(d.index.digest.replace(':', '-'));
+    const referrers = (JSON.parse(fallback?.bytes.toString() ?? '{}') as { manifests: Descriptor[] }).manifests;
+    const attestation = referrers.find(r => r.annotations?.['dev.sigstore.bundle.predicateType'] === 'https://slsa.dev/provenance/v1');
+    const manifest = registry.manifests.get('reg.example/o/app')?.get(attestation?.digest ?? '');
+    const layer = (JSON.parse(manifest?.bytes.toString() ?? '{}') as { layers: Descriptor[] }).layers[0];
+    const bundle = JSON.parse(registry.blobs.get('reg.example/o/app')?.get(layer.digest)?.toString() ?? '{}') as {
+      dsseEnvelope: { payload: string };
+    };
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString()) as {
+      predicate: { buildDefinition: { externalParameters: { workflow: { ref: string } }; resolvedDependencies: object[] } };
+    };
+    expect(statement.predicate.buildDefinition.resolvedDependencies).toEqual([
+      { uri: 'git+https://github.com/o/app@refs/tags/v1.2.3', digest: { gitCommit: HEAD_SHA } }
+    ]);
+    // The workflow that ran is still the default branch's.
+    expect(statement.predicate.buildDefinition.externalParameters.workflow.ref).toBe('refs/heads/main');
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * The run as metadata-action sees it, from the RunEvent, its `DOCKER_METADATA_*` settings and the
  * clock: the ref (a pull_request_target builds `refs/pull/<n>/merge`), the commit (the pull
- * request's head with DOCKER_METADATA_PR_HEAD_SHA), the short SHA, the commit date and the
+ * request's head with DOCKER_METADATA_PR_HEAD_SHA; untrusted code's own, with the safety rule), the short SHA, the commit date and the
  * branches `{{base_ref}}`, `{{is_default_branch}}` and `type=edge` compare with.
  */
 import { RunEvent } from '../../inputs/event';
@@ -50,13 +50,22 @@ function isPullRequestLike(eventName: string): boolean {
   return eventName.includes('pull_request');
 }
 
-function runRef(event: RunEvent): string {
+function runRef(event: RunEvent, ownCodeOnly: boolean): string {
+  const own = event.untrusted?.own;
+  if (ownCodeOnly && own) return own.ref;
   if (!event.name.includes('pull_request_target')) return event.ref;
   return `refs/pull/${event.pullRequestPayload?.number ?? event.pullRequest?.number}/merge`;
 }
 
-/** DOCKER_METADATA_PR_HEAD_SHA: any value containing "true" (any case) builds the pull request's head. */
-function runSha(event: RunEvent, env: MetadataEnv): string {
+/**
+ * DOCKER_METADATA_PR_HEAD_SHA: any value containing "true" (any case) builds the pull request's
+ * head. With `ownCodeOnly`, untrusted code whose event names the base branch's commit (GITHUB_SHA
+ * on pull_request_target and issue_comment) gets its own commit: the pull request's head, or none
+ * ('') when the payload names none.
+ */
+function runSha(event: RunEvent, env: MetadataEnv, ownCodeOnly: boolean): string {
+  const own = event.untrusted?.own;
+  if (ownCodeOnly && own) return own.sha ?? '';
   const head = event.pullRequestPayload?.headSha;
   if (/true/i.test(env.DOCKER_METADATA_PR_HEAD_SHA ?? '') && isPullRequestLike(event.name) && head !== undefined) return head;
   return event.sha;
@@ -80,11 +89,22 @@ function commitDate(event: RunEvent, sha: string, now: Date, api: GitHubApiHooks
   return dated ? new Date(dated.timestamp) : (api.commitDate?.(sha) ?? now);
 }
 
-export function metaRun(event: RunEvent, env: MetadataEnv, now: Date, api: GitHubApiHooks, warn: (m: string) => void): MetaRun {
-  const sha = runSha(event, env);
+/**
+ * `ownCodeOnly` (this action's safety rule): untrusted code's run is its own ref and commit, never
+ * the base branch's that GITHUB_REF and GITHUB_SHA name on some events (see inputs/event.ts).
+ */
+export function metaRun(
+  event: RunEvent,
+  env: MetadataEnv,
+  now: Date,
+  api: GitHubApiHooks,
+  warn: (m: string) => void,
+  ownCodeOnly = false
+): MetaRun {
+  const sha = runSha(event, env, ownCodeOnly);
   return {
     eventName: event.name,
-    ref: runRef(event),
+    ref: runRef(event, ownCodeOnly),
     sha,
     now,
     payloadDefaultBranch: event.defaultBranch,

@@ -17,7 +17,7 @@ import { Row, evaluateRules, latestTagName, sanitizeTag, uniqueRows, wantsLatest
 import { GitHubApiHooks, MetadataEnv, metaRun, refName } from './context';
 import { Flavor, parseFlavor } from './flavor';
 import { parseTagRules } from './rules';
-import { SafetyRules, prereleaseReason, untrustedHold } from './safety';
+import { SafetyRules, prereleaseReason, unknownCommit, untrustedHold } from './safety';
 
 export type { GitHubApiHooks, MetadataEnv } from './context';
 export { ACTION_SAFETY, METADATA_ACTION_BEHAVIOUR } from './safety';
@@ -151,10 +151,12 @@ export function metadataTags(input: MetadataInput, event: RunEvent, now: Date, o
   const { flavor, errors: flavorErrors } = parseFlavor(input.flavor);
   const errors = [...parsed.errors, ...flavorErrors];
   warnings.push(...parsed.warnings);
-  const run = metaRun(event, input.env, now, options.api ?? {}, m => warnings.push(m));
+  const run = metaRun(event, input.env, now, options.api ?? {}, m => warnings.push(m), options.safety.untrustedOwnTagsOnly);
   const rows = evaluateRules(parsed.rules, flavor, run, errors);
   if (errors.length > 0) return { tags: [], version: '', latestAdded: false, held: [], warnings, errors };
   const result = { ...assemble(rows, flavor, event, run.ref, options.safety), warnings, errors };
+  const noCommit = unknownCommit(event, parsed.rules, options.safety);
+  if (noCommit) warnings.push(noCommit);
   if (rows.length === 0) warnings.push('meta-tags: no rule gives a tag for this event');
   return result;
 }

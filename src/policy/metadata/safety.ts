@@ -19,9 +19,13 @@ export interface SafetyRules {
   noLatestOnPrerelease: boolean;
   /**
    * Untrusted code (a pull request, a merge queue…: see inputs/event.ts) gets only tags named after
-   * itself: no `type=raw` tag and no latest (either could publish a fork's code under a name
-   * users pull), and for code from a fork no short `type=sha` tag (a fork can craft a commit whose
-   * short hash is a trusted build's). metadata-action gives them all.
+   * itself: its own ref and commit (on pull_request_target and issue_comment, GITHUB_REF and
+   * GITHUB_SHA are the base branch's: the pull request's merge ref and head commit instead, and no
+   * `type=sha` tag when the payload names no commit), no `type=raw` tag, no semver/pep440/match tag
+   * from `value=`, and no latest (any of them could
+   * publish a fork's code under a name users pull), and for code from a fork no short `type=sha`
+   * tag (a fork can craft a commit whose short hash is a trusted build's). metadata-action gives
+   * them all, the base branch's included.
    */
   untrustedOwnTagsOnly: boolean;
 }
@@ -32,12 +36,27 @@ export const ACTION_SAFETY: SafetyRules = { noLatestOnPrerelease: true, untruste
 /** None: metadata-action's behaviour exactly. */
 export const METADATA_ACTION_BEHAVIOUR: SafetyRules = { noLatestOnPrerelease: false, untrustedOwnTagsOnly: false };
 
+/** Why rules that name a commit give nothing: untrusted code whose payload names none of its own (an issue_comment). */
+export function unknownCommit(event: RunEvent, rules: Rule[], safety: SafetyRules): string | undefined {
+  const own = event.untrusted?.own;
+  if (!safety.untrustedOwnTagsOnly || !own || own.sha !== undefined || !rules.some(r => r.type === 'sha')) return undefined;
+  return (
+    `meta-tags: type=sha gives no tag: the ${event.name} payload names no commit of the pull request, ` +
+    "and GITHUB_SHA is the base branch's, not this untrusted code's"
+  );
+}
+
+/** Rules whose version can be given as value= instead of coming from the ref: like type=raw, a name chosen for the code. */
+const VALUE_TYPES: ReadonlySet<Rule['type']> = new Set(['semver', 'pep440', 'match']);
+
 /** Why untrusted code may not have a tag of this rule, or undefined when it may. */
 export function untrustedHold(event: RunEvent, rule: Rule | 'latest'): string | undefined {
   if (!event.untrusted) return undefined;
   const code = `this run builds untrusted code (${event.untrusted.reason})`;
   if (rule === 'latest') return `${code}: it never moves latest`;
   if (rule.type === 'raw') return `${code}: it gets no type=raw tags`;
+  if (VALUE_TYPES.has(rule.type) && 'value' in rule && rule.value !== '')
+    return `${code}: it gets no type=${rule.type} tags from value= (a version it was not built from)`;
   if (rule.type === 'sha' && rule.format === 'short' && event.untrusted.foreign)
     return `${code} from a fork, which could craft a commit sharing a trusted build's short SHA: use type=sha,format=long`;
   return undefined;

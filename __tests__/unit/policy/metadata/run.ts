@@ -18,6 +18,8 @@ export const EVENTS = {
   pr: ['pull_request', 'pull-request-same-repo.json', 'refs/pull/7/merge'],
   prFork: ['pull_request', 'pull-request-fork.json', 'refs/pull/42/merge'],
   prTarget: ['pull_request_target', 'pull-request-target-fork.json', 'refs/heads/main'],
+  prTargetSame: ['pull_request_target', 'pull-request-target-same-repo.json', 'refs/heads/main'],
+  issueComment: ['issue_comment', 'issue-comment-pull-request.json', 'refs/heads/main'],
   schedule: ['schedule', 'schedule.json', 'refs/heads/main'],
   dispatch: ['workflow_dispatch', 'workflow-dispatch.json', 'refs/heads/main'],
   mergeGroup: ['merge_group', 'merge-group.json', 'refs/heads/gh-readonly-queue/main/pr-42-6113728f27ae82c7b1a177c8d03f9e96e0adf246'],

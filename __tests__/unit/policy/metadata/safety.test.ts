@@ -7,7 +7,8 @@
 import { ACTION_SAFETY, METADATA_ACTION_BEHAVIOUR, asEventTags } from '../../../../src/policy/metadata';
 import { holdBackwardMoves, publishTags } from '../../../../src/policy/tags';
 import { DEFAULT_TAG_RULES } from '../../../../src/inputs/tag-rules';
-import { Case, runCase } from './run';
+import { SHA } from '../events';
+import { Case, EventKey, runCase } from './run';
 
 const SEMVER3 = 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=semver,pattern={{major}}';
 
@@ -124,5 +125,50 @@ describe('the backport guard (policy/tags.ts) takes the result as it is', () => 
     const rc = asEventTags(runCase({ event: 'rcTag', tags: SEMVER3 }, ACTION_SAFETY));
     expect(rc.release).toBeUndefined();
     expect(holdBackwardMoves(rc, new Map([['1.2.3-rc.1', '9.9.9']])).kept.map(t => t.tag)).toEqual(['1.2.3-rc.1']);
+  });
+});
+
+describe("untrusted code's tags name only its own ref and commit, never the base branch's (GITHUB_REF, GITHUB_SHA)", () => {
+  // GitHub sends pull_request_target and issue_comment with the base branch's GITHUB_REF (refs/heads/main) and GITHUB_SHA.
+  const RULES = [
+    'type=ref,event=branch',
+    'type=ref,event=pr',
+    'type=edge',
+    'type=sha,format=long',
+    'type=sha',
+    'type=raw,value={{branch}}',
+    'type=raw,value=latest,enable={{is_default_branch}}'
+  ].join('\n');
+
+  // event, this action's tags, what metadata-action gives (the base branch's)
+  const TABLE: [EventKey, string[], string[]][] = [
+    // A fork's pull request: its head commit, long form only (a fork can craft a short hash).
+    ['prTarget', ['pr-42', 'sha-aaaabbbbccccddddeeeeffff0000111122223333'], ['pr-42', `sha-${SHA}`, 'sha-6113728']],
+    // A same-repository pull request: its head commit, short form too.
+    ['prTargetSame', ['pr-7', 'sha-cccc1111dddd2222eeee3333ffff444455556666', 'sha-cccc111'], ['pr-7', `sha-${SHA}`, 'sha-6113728']],
+    // A comment's payload names the pull request but no commit of it: no sha tag at all.
+    ['issueComment', ['pr-42'], ['main', 'edge', `sha-${SHA}`, 'sha-6113728', 'main', 'latest']]
+  ];
+
+  test.each(TABLE)('%s', (event, ours, theirs) => {
+    const safe = runCase({ event, tags: RULES }, ACTION_SAFETY);
+    const tags = safe.tags.map(t => t.tag);
+    expect(tags).toEqual(ours);
+    for (const tag of tags) {
+      expect(tag).not.toMatch(/main|edge|latest/);
+      expect(tag).not.toContain(SHA.slice(0, 7));
+    }
+    expect(new Set(runCase({ event, tags: RULES }).tags.map(t => t.tag))).toEqual(new Set(theirs));
+  });
+
+  test('a comment says why type=sha gives nothing', () => {
+    expect(runCase({ event: 'issueComment', tags: 'type=ref,event=pr\ntype=sha' }, ACTION_SAFETY).warnings).toContain(
+      "meta-tags: type=sha gives no tag: the issue_comment payload names no commit of the pull request, and GITHUB_SHA is the base branch's, not this untrusted code's"
+    );
+  });
+
+  test('DOCKER_METADATA_PR_HEAD_SHA changes nothing: the head is already the commit', () => {
+    const env = { DOCKER_METADATA_PR_HEAD_SHA: 'true' };
+    expect(runCase({ event: 'prTargetSame', tags: 'type=sha', env }, ACTION_SAFETY).tags.map(t => t.tag)).toEqual(['sha-cccc111']);
   });
 });
