@@ -364,12 +364,13 @@ describe('200 MB over 3 platforms', () => {
     }
     const line = Object.entries(measured).map(([name, m]) => `${name} ${m.peakMb.toFixed(1)} MB (${m.ms} ms)`);
     console.log(`peak RSS of the action (least of two runs): ${line.join(', ')}`);
-    // Holding the layers (all of them, or the six or two in flight) would take the image's 200 MB
-    // on top of Node's own ~70 MB: both copies stay under that, whatever their layer size. The
-    // peak above Node's own is read buffers waiting for the next garbage collection, more of them
-    // when this machine is busy; the figures are printed above.
-    expect(measured.large.peakMb).toBeLessThan(270);
-    expect(measured.largerLayers.peakMb).toBeLessThan(270);
+    // Holding the layers (all of them, or the six or two in flight) would add the image's 200 MB
+    // to what the small copy (the same code, 6 MB of layers) peaked at on this machine just before:
+    // both large copies stay under that, whatever their layer size. What they add is read buffers
+    // waiting for the next garbage collection, more of them when this machine is busy (the
+    // figures are printed above); a fixed ceiling failed on a loaded CI machine at 294 MB.
+    expect(measured.large.peakMb - measured.small.peakMb).toBeLessThan(200);
+    expect(measured.largerLayers.peakMb - measured.small.peakMb).toBeLessThan(200);
   });
 });
 

@@ -329,7 +329,8 @@ describe('failures', () => {
         ...localStackInputs(),
         platforms: 'linux/amd64',
         images: `${REGISTRY}/${repo}`,
-        flavor: 'latest=auto',
+        // flavor is an input now (metadata-action's); an old name of it is not.
+        'meta-flavor': 'latest=auto',
         'cache-form': 'type=gha',
         'build-args': 'NPM_TOKEN = npm_s3cr3t_in_a_bad_line'
       }
@@ -337,7 +338,7 @@ describe('failures', () => {
     expect(r.main.code).toBe(1);
     const out = log(r);
     expect(out).toContain('::error::Invalid input (3 problems)');
-    expect(out).toContain('`flavor` is not an input of this action; did you mean `tag-rules`?');
+    expect(out).toContain('`meta-flavor` is not an input of this action; did you mean `flavor`?');
     expect(out).toContain('`cache-form` is not an input of this action; did you mean `cache-from`?');
     expect(out).toContain('build-args: "NPM_TOKEN =…" is not KEY=VALUE');
     // Masked before the error names its line, and never printed otherwise.

@@ -1,6 +1,6 @@
 /** The exact argument vector of the one `docker buildx build`, and the cache a fan-out leg uses. */
 import { evaluatesOnly } from '../inputs/build-options';
-import { csvFields } from '../inputs/csv';
+import { csvFields, goBool } from '../inputs/csv';
 import { BuildInputs, Inputs } from '../inputs/inputs';
 import { GithubCache } from './trust';
 
@@ -144,10 +144,40 @@ function cacheAndAttestFlags(cfg: BuildCommandInputs): string[] {
     ...(cfg.pull ? ['--pull'] : []),
     ...repeat('--cache-from', cfg.cacheFrom),
     ...repeat('--cache-to', cfg.cacheTo),
-    ...attestationFlag('--provenance', cfg.provenance),
-    ...attestationFlag('--sbom', cfg.sbom),
-    ...repeat('--attest', cfg.attests)
+    ...attestationFlags(cfg)
   ];
+}
+
+/**
+ * `provenance`/`sbom` and an `attests` entry of the same type become one `--attest` entry, the
+ * input's attributes over the entry's (as build-push-action lets the input win): buildx 0.13
+ * refuses the pair ("duplicate attestation field").
+ */
+function attestationFlags(cfg: Pick<BuildCommandInputs, 'provenance' | 'sbom' | 'attests'>): string[] {
+  const attests = [...cfg.attests];
+  const flags: string[] = [];
+  for (const [type, value] of [
+    ['provenance', cfg.provenance],
+    ['sbom', cfg.sbom]
+  ] as const) {
+    if (value === undefined) continue;
+    const i = attests.findIndex(a => csvFields(a).get('type') === type);
+    if (i < 0) flags.push(...attestationFlag(`--${type}`, value));
+    else attests[i] = mergedAttest(type, attests[i], value);
+  }
+  return [...flags, ...repeat('--attest', attests)];
+}
+
+function mergedAttest(type: string, entry: string, value: string): string {
+  if (goBool(value) === false) return `type=${type},disabled=true`;
+  const fields = csvFields(entry);
+  if (goBool(value) !== true) for (const [k, v] of csvFields(value)) fields.set(k, v);
+  return [...fields].map(([k, v]) => csvField(v === undefined ? k : `${k}=${v}`)).join(',');
+}
+
+/** A CSV field, quoted when it holds a comma or a quote. */
+function csvField(field: string): string {
+  return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 /** The build command; the buildx version gate has already accepted these inputs. */

@@ -158,6 +158,30 @@ describe('buildArgs', () => {
     expect(pairs('--ulimit')).toEqual(['nofile=1024:1024']);
   });
 
+  // buildx 0.13 refuses --sbom beside --attest type=sbom ("duplicate attestation field").
+  test.each([
+    ['true', 'mode=max', ['type=sbom,generator=r/scanner', 'type=provenance,mode=max'], []],
+    ['generator=r/other', undefined, ['type=sbom,generator=r/other', 'type=provenance,mode=max'], []],
+    ['false', 'false', ['type=sbom,disabled=true', 'type=provenance,disabled=true'], []],
+    [undefined, 'true', ['type=sbom,generator=r/scanner', 'type=provenance,mode=max'], []],
+    [undefined, '"builder-id=https://x/a,b"', ['type=sbom,generator=r/scanner', 'type=provenance,mode=max,"builder-id=https://x/a,b"'], []]
+  ])(
+    'sbom %s and provenance %s beside attests of those types: one --attest each, the input over the entry',
+    (sbom, provenance, attest, flags) => {
+      const { args } = buildCommand(
+        { ...base, sbom, provenance, attests: ['type=sbom,generator=r/scanner', 'type=provenance,mode=max'] },
+        plan
+      );
+      expect(args.flatMap((a, i) => (a === '--attest' ? [args[i + 1]] : []))).toEqual(attest);
+      expect(args.filter(a => a.startsWith('--sbom') || a.startsWith('--provenance'))).toEqual(flags);
+    }
+  );
+
+  test('provenance and sbom without attests of their type keep their own flags', () => {
+    const { args } = buildCommand({ ...base, sbom: 'true', provenance: 'mode=max', attests: ['type=custom,x=1'] }, plan);
+    expect(args).toEqual(expect.arrayContaining(['--provenance=mode=max', '--sbom=true', '--attest', 'type=custom,x=1']));
+  });
+
   test('call: check evaluates the build: --call, and no output or tag', () => {
     const { args } = buildCommand({ ...base, call: 'check' }, plan);
     expect(args).toContain('--call');
