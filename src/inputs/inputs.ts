@@ -318,7 +318,7 @@ export const BUILD_INPUTS = {
   outputs: input('outputs', undefined, lines),
   load: input('load', 'false', bool),
   provenance: input('provenance', undefined, attestation),
-  sbom: input('sbom', 'false', attestation),
+  sbom: input('sbom', undefined, attestation),
   attests: input('attests', undefined, attests),
   addHosts: input('add-hosts', undefined, addHosts),
   allow: input('allow', undefined, allow),

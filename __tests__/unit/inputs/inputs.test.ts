@@ -47,7 +47,7 @@ describe('defaults', () => {
     expect(build.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(build.context).toBe('.');
     expect(build.preflight).toBe(true);
-    expect(build.sbom).toBe('false');
+    expect(build.sbom).toBeUndefined();
   });
 
   test("an expression default (${{ github.token }}) is the runner's: nothing stands in for it", () => {
