@@ -433,11 +433,12 @@ binfmt_standin_image() {
   want=$(sha256sum "$ROOT/__tests__/fixtures/binfmt-standin/entrypoint.sh" | cut -c1-64)
   have=$(docker image inspect --format '{{index .Config.Labels "test-fixture.entrypoint"}}' "$BINFMT_STANDIN_IMAGE" 2>/dev/null || true)
   [ "$have" = "$want" ] && return 0
-  local W="$TESTENV_DIR/binfmt-standin"; rm -rf "$W"; mkdir -p "$W/rootfs/bin" "$W/rootfs/usr/bin" "$W/rootfs/etc/binfmt.d"
+  local W="$TESTENV_DIR/binfmt-standin"; rm -rf "$W"; mkdir -p "$W/rootfs/bin" "$W/rootfs/usr/bin" "$W/rootfs/usr/libexec/qemu-binfmt" "$W/rootfs/etc/binfmt.d"
   cp "$FIXTURE_BIN_DIR/busybox-amd64" "$W/rootfs/bin/busybox"
   for l in sh mount cat grep sed echo printf ls tr cut head basename; do ln -sf busybox "$W/rootfs/bin/$l"; done
   for n in aarch64 arm riscv64 s390x ppc64le; do
     cp "/usr/bin/qemu-$n-static" "$W/rootfs/usr/bin/" && cp "/usr/lib/binfmt.d/qemu-$n.conf" "$W/rootfs/etc/binfmt.d/"
+    ln -s "../../bin/qemu-$n-static" "$W/rootfs/usr/libexec/qemu-binfmt/$n-binfmt-P"
   done
   cp "$ROOT/__tests__/fixtures/binfmt-standin/entrypoint.sh" "$W/rootfs/bin/binfmt"
   chmod +x "$W/rootfs/bin/binfmt"

@@ -173,8 +173,10 @@ cleanup: true
     const buildPush = `
 add-hosts: myhost:10.180.0.1
 allow: network.host,security.insecure
+# buildx before 0.16 merges a build over appended nodes into an index without index annotations,
+# and the action refuses them there: on the minimum stack (buildx 0.13) the line is a manifest's.
 annotations: |
-  index:org.opencontainers.image.description=pasted from build-push-action
+  ${byBuildx({ minimum: 'manifest', current: 'index' })}:org.opencontainers.image.description=pasted from build-push-action
   manifest:com.example.drop-in=every platform
 attests: type=sbom,generator=${SBOM_SCANNER}
 build-args: |
@@ -275,7 +277,10 @@ github-token: ghs_drop_in_stand_in
     const index = await imageIndex(REGISTRY, repo, '1.0');
     expect((await imageIndex(REGISTRY, repo, 'latest'))._digest).toBe(index._digest);
     expect(run.outputs.digest).toBe(index._digest);
-    expect(index.annotations?.['org.opencontainers.image.description']).toBe('pasted from build-push-action');
+    byBuildx({
+      minimum: () => expect(run.main.stdout).toContain("merges the appended nodes' images without index annotations"),
+      current: () => expect(index.annotations?.['org.opencontainers.image.description']).toBe('pasted from build-push-action')
+    })();
     const images = index.manifests.filter(m => platformOf(m).os === 'linux');
     expect(images.map(m => `${platformOf(m).os}/${platformOf(m).architecture}`).sort()).toEqual(PLATFORMS);
     for (const d of images) {

@@ -5,7 +5,7 @@
  */
 import { RunContext } from '../inputs/context';
 import { classifyEvent } from '../inputs/event';
-import { supports } from './buildx-support';
+import { loseIndexAnnotations, supports } from './buildx-support';
 
 export const OCI = 'org.opencontainers.image';
 
@@ -99,7 +99,7 @@ export interface ImageMetadata {
 
 /** Our OCI labels and annotations merged under the user's (annotations only where buildx can). */
 export function imageMetadata(
-  cfg: { labels: string[]; annotations: string[]; platforms: string[]; derived?: { version: string } },
+  cfg: { labels: string[]; annotations: string[]; platforms: string[]; append?: readonly unknown[]; derived?: { version: string } },
   ctx: RunContext,
   buildxVersion: string
 ): ImageMetadata {
@@ -115,6 +115,11 @@ export function imageMetadata(
     return { labels, annotations: cfg.annotations, version, warning };
   }
   // BuildKit refuses index-level annotations when only one platform is exported.
-  const levels = cfg.platforms.length > 1 ? ['manifest', 'index'] : ['manifest'];
-  return { labels, annotations: mergeAnnotations(cfg.annotations, ours, levels), version };
+  const multiPlatform = cfg.platforms.length > 1;
+  const indexLost = multiPlatform && loseIndexAnnotations(buildxVersion, cfg);
+  const levels = multiPlatform && !indexLost ? ['manifest', 'index'] : ['manifest'];
+  const annotations = mergeAnnotations(cfg.annotations, ours, levels);
+  if (!indexLost) return { labels, annotations, version };
+  const warning = `buildx ${buildxVersion} merges the appended nodes' images without index annotations (kept from 0.16.0); the OCI annotations are on each platform's manifest only`;
+  return { labels, annotations, version, warning };
 }

@@ -201,13 +201,27 @@ describe('the buildx version gate', () => {
     ['older than the minimum', '0.9.1', {}, /buildx 0\.9\.1 \(installed\) is older than the minimum supported buildx 0\.10\.0/],
     ['annotations before 0.12', '0.11.2', { annotations: ['a=b'] }, /annotations need buildx 0\.12\.0/],
     ['push and load before 0.13', '0.12.1', { load: true }, /push together with load needs buildx 0\.13\.0/],
-    ['call before 0.15', '0.13.1', { call: 'check' }, /call needs buildx 0\.15\.0 or newer/]
+    ['call before 0.15', '0.13.1', { call: 'check' }, /call needs buildx 0\.15\.0 or newer/],
+    [
+      'index annotations on appended nodes before 0.16',
+      '0.15.1',
+      { annotations: ['index[linux/amd64]:a=b'], append: [{}] },
+      /index annotations on a builder with appended nodes need buildx 0\.16\.0 or newer \(installed: 0\.15\.1\)/
+    ]
   ])('%s is refused', (_name, version, over, message) => {
     expect(buildxProblems(version, { ...base, ...over }, 'installed', 'set buildx-version').join('\n')).toMatch(message);
   });
 
   test('what this buildx can do passes', () => {
     expect(buildxProblems('0.13.1', { ...base, annotations: ['a=b'], load: true }, 'installed', 'x')).toEqual([]);
+  });
+
+  test.each([
+    ['manifest annotations on appended nodes', '0.13.1', ['manifest:a=b', 'a=b'], [{}]],
+    ['index annotations on one node', '0.13.1', ['index:a=b'], []],
+    ['index annotations on appended nodes from 0.16', '0.16.0', ['index:a=b'], [{}]]
+  ])('%s (buildx %s) pass', (_name, version, annotations, append) => {
+    expect(buildxProblems(version, { ...base, annotations, append }, 'installed', 'x')).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
-import { eventTimestamp, mergeAnnotations, mergeLabels, ociMetadata } from '../../../src/policy/labels';
+import { eventTimestamp, imageMetadata, mergeAnnotations, mergeLabels, ociMetadata } from '../../../src/policy/labels';
 import { SHA, ctxFor } from './events';
 
 const payload = JSON.parse(
@@ -43,6 +43,19 @@ test('annotations at manifest and index level, user keys win at any level', () =
     'manifest:org.opencontainers.image.title=t',
     'index:org.opencontainers.image.title=t'
   ]);
+});
+
+// buildx before 0.16 merges a build split over appended nodes into an index without its annotations.
+test.each([
+  ['0.13.1', [], ['manifest', 'index'], undefined],
+  ['0.13.1', [{}], ['manifest'], /buildx 0\.13\.1 merges the appended nodes' images without index annotations/],
+  ['0.16.0', [{}], ['manifest', 'index'], undefined]
+])('buildx %s with %j appended nodes: our annotations at the %j levels', (version, append, levels, warning) => {
+  const cfg = { labels: [], annotations: [], platforms: ['linux/amd64', 'linux/arm64'], append };
+  const metadata = imageMetadata(cfg, ctx, version);
+  expect([...new Set(metadata.annotations.map(a => a.slice(0, a.indexOf(':'))))]).toEqual(levels);
+  if (warning) expect(metadata.warning).toMatch(warning);
+  else expect(metadata.warning).toBeUndefined();
 });
 
 // GitHub sends pull_request_target and issue_comment with the base branch's GITHUB_SHA: never the revision of untrusted code.
