@@ -31,10 +31,6 @@ export interface BuildxUse {
   call?: string;
 }
 
-/**
- * What this buildx cannot do of what the inputs ask. `where` says which buildx (a pinned
- * download, or the one installed) and `fix` how to get another.
- */
 const INDEX_LEVEL = /^index(\[[^\]]*\])?:/;
 
 /** Whether this buildx drops index annotations from a build split over the builder's nodes. */
@@ -42,6 +38,10 @@ export function loseIndexAnnotations(version: string, use: Pick<BuildxUse, 'appe
   return (use.append?.length ?? 0) > 0 && !supports(version, 'multiNodeIndexAnnotations');
 }
 
+/**
+ * What this buildx cannot do of what the inputs ask. `where` says which buildx (a pinned
+ * download, or the one installed) and `fix` how to get another.
+ */
 export function buildxProblems(version: string, use: BuildxUse, where: string, fix: string): string[] {
   if (semver.lt(version, MIN_BUILDX_VERSION))
     return [`buildx ${version} (${where}) is older than the minimum supported buildx ${MIN_BUILDX_VERSION}; ${fix}`];

@@ -5,7 +5,7 @@
  */
 import { RunContext } from '../inputs/context';
 import { classifyEvent } from '../inputs/event';
-import { loseIndexAnnotations, supports } from './buildx-support';
+import { FEATURES, loseIndexAnnotations, supports } from './buildx-support';
 
 export const OCI = 'org.opencontainers.image';
 
@@ -120,6 +120,6 @@ export function imageMetadata(
   const levels = multiPlatform && !indexLost ? ['manifest', 'index'] : ['manifest'];
   const annotations = mergeAnnotations(cfg.annotations, ours, levels);
   if (!indexLost) return { labels, annotations, version };
-  const warning = `buildx ${buildxVersion} merges the appended nodes' images without index annotations (kept from 0.16.0); the OCI annotations are on each platform's manifest only`;
+  const warning = `buildx ${buildxVersion} merges the appended nodes' images without index annotations (kept from ${FEATURES.multiNodeIndexAnnotations}); the OCI annotations are on each platform's manifest only`;
   return { labels, annotations, version, warning };
 }
