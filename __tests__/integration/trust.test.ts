@@ -502,6 +502,44 @@ describe('what the review of the trust fixes found', () => {
   });
 });
 
+// Review 4, H1: on pull_request_target with the head checked out, a buildkitd.toml of the pull
+// request's would open BuildKit's API to its own RUN steps and grant what allow refuses.
+describe("a buildkitd-config file from the pull request's checkout", () => {
+  const run = (toml: string) => {
+    const dir = tempDir('untrusted-buildkitd-');
+    fs.mkdirSync(path.join(dir, '.github'));
+    fs.writeFileSync(path.join(dir, '.github', 'buildkitd.toml'), `${toml}[registry."${REGISTRY}"]\n  http = true\n`);
+    const inputs: Record<string, string> = {
+      ...untrustedStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${uniqueRepo('pr-buildkitd')}`
+    };
+    delete inputs['buildkitd-config-inline'];
+    return runAction({
+      eventName: 'pull_request_target',
+      event: event('pull-request-target-fork.json'),
+      env: { GITHUB_REF: 'refs/heads/main', GITHUB_WORKSPACE: dir },
+      inputs: { ...inputs, 'buildkitd-config': path.join(dir, '.github', 'buildkitd.toml') }
+    });
+  };
+
+  test('opening a TCP listener and granting entitlements: refused before anything runs', async () => {
+    const r = await run('insecure-entitlements = ["security.insecure", "network.host"]\n[grpc]\n  address = ["tcp://0.0.0.0:41234"]\n');
+    expect(r.main.code).toBe(1);
+    expect(errorLines(r.main.stdout).join('\n')).toContain(
+      'buildkitd-config: insecure-entitlements, grpc is refused on a pull_request_target event (untrusted code): ' +
+        "it would let the build's own steps reach or widen BuildKit"
+    );
+    expect(commandLines(r.main.stdout)).toEqual([]);
+  });
+
+  test('control: registries only, the build runs with it', async () => {
+    const r = await run('');
+    expect(r.main.code).toBe(0);
+    expect(commandLines(r.main.stdout).find(c => c.includes(' create '))).toContain('buildkitd.toml');
+  });
+});
+
 // Review 3, M4: a builder that outlives the run keeps what a pull request's RUN steps write to its
 // cache mounts and layers, for the next build on it (a release's too).
 describe('untrusted code builds only on a builder created for the run', () => {

@@ -7,6 +7,7 @@ import { RunEvent } from '../inputs/event';
 import { BuildInputs, BuilderInputs, PublishInputs } from '../inputs/inputs';
 import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
+import { BuildkitConfigInputs, untrustedBuildkitProblems } from './untrusted-buildkit';
 
 /**
  * The builder, as far as trust goes: whether BuildKit's state (its cache mounts, its layer cache)
@@ -24,7 +25,8 @@ export type SharedBuilderOptions = Partial<
 export type TrustOptions = Pick<PublishInputs, 'pushMode' | 'pushPullRequests' | 'allowPullRequestTarget'> &
   Pick<BuildInputs, 'outputs' | 'allowUntrustedSecrets' | 'allow' | 'call'> &
   Partial<Pick<BuildInputs, 'network'>> &
-  SharedBuilderOptions;
+  SharedBuilderOptions &
+  BuildkitConfigInputs;
 
 /** How a build may use GitHub's Actions cache (`type=gha`), whose token buildx hands to BuildKit. */
 export type GithubCache = 'read-write' | 'read' | 'none';
@@ -109,6 +111,7 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
     out.push(`network: host is refused on a ${event.name} event: it would give untrusted code the runner's network; use default or none`);
   }
   out.push(...sharedBuilderProblems(event, o));
+  out.push(...untrustedBuildkitProblems(event.name, o));
   for (const entitlement of o.allow) {
     out.push(
       `allow: ${entitlement} is refused on a ${event.name} event: it would give untrusted code ${

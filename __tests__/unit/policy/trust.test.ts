@@ -2,6 +2,9 @@
  * The trust policy over the events GitHub really sends (payloads shaped like GitHub's): may the
  * run push, log in, write the shared cache, and under which tags — with the default inputs.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { RunContext } from '../../../src/inputs/context';
 import { classifyEvent } from '../../../src/inputs/event';
 import { SignInputs } from '../../../src/inputs/inputs';
@@ -343,6 +346,65 @@ describe('untrusted code builds only on a builder created for the run', () => {
     expect(load(...pr, { name: 'ci', cleanup: 'false', 'keep-state': 'true' })).toThrow(
       /^Invalid input \(1 problem\):\n {2}- a pull_request event builds untrusted code, .*name: ci .*; cleanup: false .*; keep-state: true /
     );
+  });
+});
+
+// Review 4, H1: a buildkitd.toml from the pull request's checkout, or flags, that open BuildKit's
+// API to the build's own steps or widen what they may do would get around allow and network: host.
+describe('untrusted code gets no widened BuildKit', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buildkitd-config-'));
+  const file = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const WIDENING: [string, Record<string, string>, RegExp][] = [
+    [
+      'a checked-out file opening a TCP listener and granting entitlements',
+      {
+        'buildkitd-config': file('grpc.toml', 'insecure-entitlements = ["security.insecure"]\n[grpc]\naddress = ["tcp://0.0.0.0:1234"]\n')
+      },
+      /buildkitd-config: insecure-entitlements, grpc is refused on a \S+ event \(untrusted code\)/
+    ],
+    [
+      'inline worker settings giving the runner network or no sandbox',
+      { 'buildkitd-config-inline': '[worker.oci]\nnetworkMode = "host"\nnoProcessSandbox = true\n' },
+      /buildkitd-config-inline: worker\.oci\.networkMode, worker\.oci\.noProcessSandbox is refused/
+    ],
+    [
+      'flags granting an entitlement',
+      { 'buildkitd-flags': '--debug --allow-insecure-entitlement security.insecure' },
+      /buildkitd-flags: --allow-insecure-entitlement is refused/
+    ],
+    [
+      "an appended node's flags listening on TCP",
+      { append: '- endpoint: ctx-arm\n  buildkitd-flags: --addr=tcp://0.0.0.0:1234', 'allow-untrusted-shared-builder': 'true' },
+      /append: node 1's buildkitd-flags: --addr is refused/
+    ]
+  ];
+  const SAFE = {
+    'buildkitd-config': file(
+      'safe.toml',
+      'debug = true\n[dns]\nsearchDomains = ["ci.internal"]\n[registry."docker.io"]\nmirrors = ["mirror.internal"]\n[worker.oci]\ngc = true\nmax-parallelism = 4\n'
+    ),
+    'buildkitd-flags': '--debug'
+  };
+  const untrusted = TABLE.filter(([, , , push]) => !push).filter(([, f]) => !f.startsWith('release-'));
+  const trusted = TABLE.filter(([, , , push]) => push);
+  const load = (event: string, f: string, ref: string, inputs: Record<string, string>) => {
+    const all = { ...INPUTS, ...inputs };
+    const resolved = WORKFLOW_RUN_REFS[f];
+    return () => loadConfig(n => all[n] ?? '', { ...ctxFor(event, f, ref), workflowRunRef: resolved ? { ref: resolved } : undefined });
+  };
+
+  describe.each(WIDENING)('%s', (_what, inputs, problem) => {
+    test.each(untrusted)('refused on %s (%s)', (event, f, ref) => expect(load(event, f, ref, inputs)).toThrow(problem));
+    test.each(trusted)('accepted on %s (%s)', (event, f, ref) => expect(load(event, f, ref, inputs)).not.toThrow());
+  });
+
+  test.each(untrusted)('registries, DNS, debug and garbage collection are accepted on %s (%s)', (event, f, ref) => {
+    expect(load(event, f, ref, SAFE)).not.toThrow();
   });
 });
 
