@@ -241,10 +241,17 @@ export function planCache(
     cacheFrom = [`type=gha,scope=${scope}`];
     cacheTo = [`type=gha,mode=max,scope=${scope}`];
   }
-  const dropped = opts.githubCache === 'none' ? cacheFrom.filter(isGithubCache) : [];
+  // Without the Actions cache, its entries go either way: a token= or url= in one would still reach it.
+  const dropped = opts.githubCache === 'none' ? [...cacheFrom, ...cacheTo].filter(isGithubCache) : [];
   cacheFrom = cacheFrom.filter(c => !dropped.includes(c));
-  const refused = [...dropped, ...(opts.writeCache ? [] : cfg.cacheTo)].map(c => `type=${csvFields(c).get('type') ?? 'registry'}`);
-  return { cacheFrom, cacheTo: opts.writeCache ? cacheTo : [], refused, withoutGithubCache: opts.githubCache === 'none' };
+  const unwritten = opts.writeCache ? cacheTo.filter(c => dropped.includes(c)) : cfg.cacheTo;
+  const refused = [...new Set([...dropped, ...unwritten])].map(c => `type=${csvFields(c).get('type') ?? 'registry'}`);
+  return {
+    cacheFrom,
+    cacheTo: opts.writeCache ? cacheTo.filter(c => !dropped.includes(c)) : [],
+    refused,
+    withoutGithubCache: opts.githubCache === 'none'
+  };
 }
 
 /** What buildx would hand to BuildKit (and to a frontend the Dockerfile names) for `type=gha`. */

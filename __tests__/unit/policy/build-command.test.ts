@@ -260,4 +260,12 @@ describe('planCache', () => {
     const own = { ...cfg, cacheFrom: ['type=gha,scope=main', 'Type=GHA', 'type=registry,ref=x'] };
     expect(planCache(own, { ...base, leg: false })).toEqual(plan(['type=registry,ref=x'], [], ['type=gha', 'type=GHA'], true));
   });
+
+  // A workflow_run off the default branch writes caches, but no Actions cache (its scope is the default branch's).
+  test('writing caches without the Actions cache: a gha cache-to is dropped too, even with its own token and url', () => {
+    const own = { ...cfg, cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max,token=t,url=https://cache', 'type=registry,ref=x'] };
+    expect(planCache(own, { leg: false, onGitHub: true, writeCache: true, githubCache: 'none' })).toEqual(
+      plan([], ['type=registry,ref=x'], ['type=gha', 'type=gha'], true)
+    );
+  });
 });
