@@ -44,30 +44,46 @@ function usedAsIsProblems(b: BuilderInputs, explicitBuilder: boolean, p: Problem
 /** The driver-opts that make buildx's remote driver speak TLS. */
 const TLS_OPTS = ['cacert', 'cert', 'key'];
 
-/** A plain tcp:// address of another machine, with none of the TLS driver-opts: secrets and credentials would cross the network in clear. */
-function plaintextRemote(endpoint: string | undefined, driverOpts: string[]): boolean {
+/**
+ * A plain tcp:// address of another machine: secrets and credentials would cross the network in
+ * clear. The remote driver speaks TLS with its TLS driver-opts; the other drivers' endpoints are
+ * Docker (or Kubernetes) API addresses, which a docker context or ssh:// reaches securely.
+ */
+function plaintextRemote(endpoint: string | undefined, driver: string, driverOpts: string[]): boolean {
   if (endpoint === undefined || !/^tcp:\/\//i.test(endpoint) || !URL.canParse(endpoint)) return false;
-  if (driverOpts.some(o => TLS_OPTS.includes(o.slice(0, o.indexOf('=')).trim().toLowerCase()))) return false;
+  if (driver === 'remote' && driverOpts.some(o => TLS_OPTS.includes(o.slice(0, o.indexOf('=')).trim().toLowerCase()))) return false;
   return !isLoopbackHost(new URL(endpoint).hostname);
 }
 
-function plaintextProblem(input: string, endpoint: string): string {
+function plaintextProblem(input: string, endpoint: string, driver: string): string {
+  const fix =
+    driver === 'remote'
+      ? 'give its TLS files in driver-opts (cacert=…, cert=…, key=…), or reach it over loopback or unix://'
+      : 'name a docker context with TLS (docker context create … --docker "host=tcp://…,ca=…,cert=…,key=…"), or use ssh://';
   return (
     `${input}: ${JSON.stringify(endpoint)} is plain TCP to another machine: build secrets, the SSH agent and registry credentials ` +
-    'would cross the network unencrypted; give its TLS files in driver-opts (cacert=…, cert=…, key=…), or reach it over loopback or unix://'
+    `would cross the network unencrypted; ${fix}`
   );
+}
+
+/** Every node's endpoint, whatever the driver. */
+function plaintextProblems(b: BuilderInputs, p: Problems): void {
+  if (plaintextRemote(b.endpoint, b.driver, b.driverOpts)) p.push(plaintextProblem('endpoint', b.endpoint ?? '', b.driver));
+  b.append.forEach((node, i) => {
+    if (plaintextRemote(node.endpoint, b.driver, node.driverOpts)) {
+      p.push(plaintextProblem(`append: node ${i + 1}'s endpoint`, node.endpoint ?? '', b.driver));
+    }
+  });
 }
 
 /** buildx's remote driver connects to a running BuildKit: it needs an address, and sets no flags or config there. */
 function remoteProblems(b: BuilderInputs, p: Problems): void {
   if (b.driver !== 'remote') return;
   if (b.endpoint === undefined) p.push('driver: remote needs endpoint: the address of a running BuildKit (tcp://HOST:PORT, unix://PATH)');
-  if (b.endpoint !== undefined && plaintextRemote(b.endpoint, b.driverOpts)) p.push(plaintextProblem('endpoint', b.endpoint));
   const set = ['buildkitd-flags', 'buildkitd-config', 'buildkitd-config-inline'].filter(n => creationInputs(b).includes(n));
   b.append.forEach((node, i) => {
     if (node.buildkitdFlags !== undefined) set.push(`append node ${i + 1}'s buildkitd-flags`);
     if (node.endpoint === undefined) p.push(`append: node ${i + 1} needs an endpoint: the remote driver connects to a running BuildKit`);
-    else if (plaintextRemote(node.endpoint, node.driverOpts)) p.push(plaintextProblem(`append: node ${i + 1}'s endpoint`, node.endpoint));
   });
   if (set.length > 0) {
     p.push(`driver: remote: buildx sets no ${set.join(', ')} on a BuildKit it does not start; configure that BuildKit where it runs`);
@@ -84,6 +100,7 @@ function nodeNameProblems(b: BuilderInputs, p: Problems): void {
 export function builderProblems(b: BuilderInputs, explicitBuilder: boolean, p: Problems): void {
   usedAsIsProblems(b, explicitBuilder, p);
   remoteProblems(b, p);
+  plaintextProblems(b, p);
   nodeNameProblems(b, p);
   if (b.buildkitdConfig !== undefined && b.buildkitdConfigInline !== undefined) {
     p.push('buildkitd-config and buildkitd-config-inline: give one (buildx takes one buildkitd.toml: the file, or its text inline)');

@@ -39,7 +39,7 @@ describe('append: a YAML list of nodes', () => {
   test('each node with setup-buildx-action fields, platforms normalised, lists as strings or YAML lists', () => {
     const append = [
       '- name: arm',
-      '  endpoint: tcp://10.0.0.2:1234',
+      '  endpoint: ssh://ci@10.0.0.2',
       '  platforms: linux/arm64/v8, linux/arm',
       '  driver-opts:',
       '    - cacert=/c/ca.pem',
@@ -55,7 +55,7 @@ describe('append: a YAML list of nodes', () => {
     expect(inputs.append).toEqual([
       {
         name: 'arm',
-        endpoint: 'tcp://10.0.0.2:1234',
+        endpoint: 'ssh://ci@10.0.0.2',
         platforms: ['linux/arm64', 'linux/arm/v7'],
         driverOpts: ['cacert=/c/ca.pem', 'key=/c/key.pem'],
         buildkitdFlags: undefined
@@ -221,11 +221,14 @@ describe("buildx's rules for a builder", () => {
 });
 
 // Review 3, L2: secrets, the SSH agent and registry credentials go to a remote BuildKit.
-describe('driver: remote over plain TCP to another machine', () => {
+describe('an endpoint over plain TCP to another machine', () => {
   const tls = 'cacert=/ca.pem\ncert=/c.pem\nkey=/k.pem';
   const plain = (input: string, endpoint: string): string =>
     `${input}: ${JSON.stringify(endpoint)} is plain TCP to another machine: build secrets, the SSH agent and registry credentials ` +
     'would cross the network unencrypted; give its TLS files in driver-opts (cacert=…, cert=…, key=…), or reach it over loopback or unix://';
+  const plainDocker = (input: string, endpoint: string): string =>
+    `${input}: ${JSON.stringify(endpoint)} is plain TCP to another machine: build secrets, the SSH agent and registry credentials ` +
+    'would cross the network unencrypted; name a docker context with TLS (docker context create … --docker "host=tcp://…,ca=…,cert=…,key=…"), or use ssh://';
 
   test.each([
     [{ driver: 'remote', endpoint: 'tcp://builder.internal:1234' }, [plain('endpoint', 'tcp://builder.internal:1234')]],
@@ -233,6 +236,12 @@ describe('driver: remote over plain TCP to another machine', () => {
     [
       { driver: 'remote', endpoint: 'tcp://127.0.0.1:1', 'driver-opts': tls, append: '- endpoint: tcp://arm.internal:1234' },
       [plain("append: node 1's endpoint", 'tcp://arm.internal:1234')]
+    ],
+    // Review 4: the other drivers' endpoints are Docker API addresses, as much in clear over tcp://.
+    [{ driver: 'docker-container', endpoint: 'tcp://docker.internal:2376' }, [plainDocker('endpoint', 'tcp://docker.internal:2376')]],
+    [
+      { driver: 'docker-container', endpoint: 'unix:///var/run/docker.sock', append: '- endpoint: tcp://10.0.0.5:2375' },
+      [plainDocker("append: node 1's endpoint", 'tcp://10.0.0.5:2375')]
     ]
   ])('%j is a problem', (inputs, problems) => {
     expect(read(inputs).problems).toEqual(problems);
@@ -247,7 +256,9 @@ describe('driver: remote over plain TCP to another machine', () => {
     { driver: 'remote', endpoint: 'unix:///run/buildkit/buildkitd.sock' },
     { driver: 'remote', endpoint: 'docker-container://buildkitd' },
     // The docker-container driver's endpoint is a docker context or endpoint, not a BuildKit.
-    { driver: 'docker-container', endpoint: 'tcp://docker.internal:2376' }
+    { driver: 'docker-container', endpoint: 'arm-context' },
+    { driver: 'docker-container', endpoint: 'ssh://ci@arm.internal' },
+    { driver: 'docker-container', endpoint: 'tcp://127.0.0.1:2375' }
   ])('%j is accepted', inputs => {
     expect(read(inputs).problems).toEqual([]);
   });
