@@ -22,27 +22,30 @@ const SAFE_WORKER_KEYS = new Set([
   'max-parallelism',
   'snapshotter'
 ]);
-/** buildkitd flags that listen elsewhere, grant entitlements, or change how RUN steps are isolated. */
-const WIDENING_FLAGS = [
-  '--addr',
-  '--allow-insecure-entitlement',
-  '--oci-worker-net',
-  '--containerd-worker-net',
-  '--oci-worker-no-process-sandbox',
-  '--oci-worker-binary',
-  '--oci-cni-config-path',
-  '--oci-cni-binary-dir',
-  '--containerd-cni-config-path',
-  '--containerd-cni-binary-dir',
-  '--root'
-];
+/** Keys of a `[registry."host"]` table that only choose mirrors and TLS strictness (no files of the runner). */
+const SAFE_REGISTRY_KEYS = new Set(['mirrors', 'http', 'insecure']);
+/** buildkitd flags untrusted code may have, and whether each takes a value. */
+const SAFE_FLAGS = new Map([
+  ['debug', false],
+  ['trace', false],
+  ['log-level', true],
+  ['log-format', true],
+  ['oci-worker-gc', false],
+  ['oci-worker-gc-keepstorage', true],
+  ['oci-max-parallelism', true]
+]);
 
 export interface BuildkitConfigInputs {
   buildkitdConfig?: { text: string };
   buildkitdConfigInline?: string;
   buildkitdFlags?: string;
-  append?: readonly { buildkitdFlags?: string }[];
+  driverOpts?: readonly string[];
+  append?: readonly { buildkitdFlags?: string; driverOpts?: readonly string[] }[];
 }
+
+/** driver-opts that set buildkitd's own settings through its environment (env.BUILDKITD_DEBUGADDR…). */
+const buildkitdEnv = (opts: readonly string[] | undefined): string[] =>
+  (opts ?? []).map(o => o.slice(0, o.indexOf('=') < 0 ? o.length : o.indexOf('=')).trim()).filter(k => /^env\.BUILDKITD_/i.test(k));
 
 /** The keys of a buildkitd.toml outside what untrusted code may have, as `worker.oci.networkMode`. */
 export function wideningConfigKeys(toml: string): string[] {
@@ -52,26 +55,50 @@ export function wideningConfigKeys(toml: string): string[] {
   } catch {
     return []; // refused with the inputs
   }
-  const out = Object.keys(doc).filter(k => !SAFE_TOP_LEVEL.has(k));
-  const workers = doc.worker;
-  if (typeof workers === 'object' && workers !== null) {
-    for (const [kind, settings] of Object.entries(workers as Record<string, unknown>)) {
-      if (typeof settings !== 'object' || settings === null) out.push(`worker.${kind}`);
-      else
-        out.push(
-          ...Object.keys(settings)
-            .filter(k => !SAFE_WORKER_KEYS.has(k))
-            .map(k => `worker.${kind}.${k}`)
-        );
-    }
-  }
-  return out;
+  return [
+    ...Object.keys(doc).filter(k => !SAFE_TOP_LEVEL.has(k)),
+    ...tableKeysOutside(doc.worker, 'worker', SAFE_WORKER_KEYS),
+    // ca, keypair and tlsconfigdir name files of the runner that buildx copies into the builder.
+    ...tableKeysOutside(doc.registry, 'registry', SAFE_REGISTRY_KEYS)
+  ];
 }
 
-/** The flags of a buildkitd-flags line that widen what the build's steps may do. */
+/** A key as TOML writes it: bare when it can be, else quoted (`registry."docker.io"`). */
+const tomlKey = (key: string): string => (/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key));
+
+/** `section.name.key` for each key of each table under `section` that `safe` lacks. */
+function tableKeysOutside(section: unknown, name: string, safe: Set<string>): string[] {
+  if (section === undefined) return [];
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) return [name];
+  return Object.entries(section as Record<string, unknown>).flatMap(([table, settings]) =>
+    typeof settings !== 'object' || settings === null || Array.isArray(settings)
+      ? [`${name}.${tomlKey(table)}`]
+      : Object.keys(settings)
+          .filter(k => !safe.has(k))
+          .map(k => `${name}.${tomlKey(table)}.${k}`)
+  );
+}
+
+/**
+ * The words of a buildkitd-flags line outside what untrusted code may have. Quotes are dropped
+ * (buildx splits the line as a shell would) and one or two dashes are a flag (Go's flag syntax).
+ */
 export function wideningFlags(flags: string | undefined): string[] {
-  const words = (flags ?? '').split(/\s+/).filter(Boolean);
-  return [...new Set(words.map(w => w.replace(/=.*$/, '')).filter(w => WIDENING_FLAGS.includes(w)))];
+  const words = (flags ?? '').replace(/["']/g, ' ').split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const flag = /^--?([^=]+)(=.*)?$/.exec(words[i]);
+    if (!flag) {
+      out.push(words[i]);
+      continue;
+    }
+    const takesValue = SAFE_FLAGS.get(flag[1]);
+    if (takesValue === undefined) out.push(`--${flag[1]}`);
+    // A value follows the flag as its own word (a refused flag's too: it is not a flag of its own).
+    const next = words[i + 1];
+    if (flag[2] === undefined && takesValue !== false && next !== undefined && !next.startsWith('-')) i++;
+  }
+  return [...new Set(out)];
 }
 
 /** Problems, for an untrusted event, with the BuildKit configuration the inputs give. */
@@ -87,16 +114,24 @@ export function untrustedBuildkitProblems(eventName: string, o: BuildkitConfigIn
     if (keys.length === 0) continue;
     out.push(
       `${input}: ${keys.join(', ')} is refused ${why}; there it may set only ${[...SAFE_TOP_LEVEL].join(', ')} ` +
-        `(worker: ${[...SAFE_WORKER_KEYS].join(', ')})`
+        `(worker: ${[...SAFE_WORKER_KEYS].join(', ')}; registry: ${[...SAFE_REGISTRY_KEYS].join(', ')})`
     );
   }
+  const envs: [string, string[]][] = [
+    ['driver-opts', buildkitdEnv(o.driverOpts)],
+    ...(o.append ?? []).map((n, i): [string, string[]] => [`append: node ${i + 1}'s driver-opts`, buildkitdEnv(n.driverOpts)])
+  ];
+  for (const [input, keys] of envs) if (keys.length > 0) out.push(`${input}: ${keys.join(', ')} is refused ${why}`);
   const flagged: [string, string | undefined][] = [
     ['buildkitd-flags', o.buildkitdFlags],
     ...(o.append ?? []).map((n, i): [string, string | undefined] => [`append: node ${i + 1}'s buildkitd-flags`, n.buildkitdFlags])
   ];
   for (const [input, flags] of flagged) {
     const widening = wideningFlags(flags);
-    if (widening.length > 0) out.push(`${input}: ${widening.join(', ')} is refused ${why}`);
+    if (widening.length > 0) {
+      const safe = [...SAFE_FLAGS.keys()].map(f => `--${f}`).join(', ');
+      out.push(`${input}: ${widening.join(', ')} is refused ${why}; there it may give only ${safe}`);
+    }
   }
   return out;
 }
