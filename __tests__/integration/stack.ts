@@ -78,14 +78,15 @@ export function localStackInputs(registries: string[] = [REGISTRY]): Record<stri
 }
 
 /**
- * The same for a run on an untrusted event, where `network: host` is refused (it would give the
- * pull request's RUN steps the runner's network): RUN steps get BuildKit's own network; the
- * builder container still reaches the registry on the host's.
+ * The same for a run on an untrusted event, where the runner's network is refused by default (it
+ * would give the pull request's RUN steps the runner's loopback services). The registry of this
+ * machine listens on loopback, so the builder container needs the host's network, and with it so
+ * do its RUN steps: these runs opt in, as a self-hosted runner with such a registry would.
  */
 export function untrustedStackInputs(registries: string[] = [REGISTRY]): Record<string, string> {
   const inputs = localStackInputs(registries);
   delete inputs.network;
-  return inputs;
+  return { ...inputs, 'allow-untrusted-host-network': 'true' };
 }
 
 /** The runner command lines (`[command]...`) of a step's output: every command the action ran. */

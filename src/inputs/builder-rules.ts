@@ -50,7 +50,9 @@ const TLS_OPTS = ['cacert', 'cert', 'key'];
  * Docker (or Kubernetes) API addresses, which a docker context or ssh:// reaches securely.
  */
 function plaintextRemote(endpoint: string | undefined, driver: string, driverOpts: string[]): boolean {
-  if (endpoint === undefined || !/^tcp:\/\//i.test(endpoint) || !URL.canParse(endpoint)) return false;
+  if (endpoint === undefined || !/^tcp:\/\//i.test(endpoint)) return false;
+  // An address Node cannot read (an IPv6 zone, say) may still be one Go reads: not known to be loopback.
+  if (!URL.canParse(endpoint)) return true;
   if (driver === 'remote' && driverOpts.some(o => TLS_OPTS.includes(o.slice(0, o.indexOf('=')).trim().toLowerCase()))) return false;
   return !isLoopbackHost(new URL(endpoint).hostname);
 }

@@ -386,7 +386,9 @@ export const BUILDER_INPUTS = {
   /** Accepted from setup-buildx-action: this action never switches the runner's default builder. */
   use: input('use', undefined, accepted),
   /** Let untrusted code build on a builder that outlives the run (remote, named, kept, a self-hosted engine's). */
-  allowUntrustedSharedBuilder: input('allow-untrusted-shared-builder', 'false', bool)
+  allowUntrustedSharedBuilder: input('allow-untrusted-shared-builder', 'false', bool),
+  /** Let untrusted code have the runner's network (network: host, or driver-opts network=host). */
+  allowUntrustedHostNetwork: input('allow-untrusted-host-network', 'false', bool)
 };
 
 /** Signing and attesting what is published (see "Supply chain" in the README). */

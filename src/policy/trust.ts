@@ -14,7 +14,18 @@ import { BuildkitConfigInputs, untrustedBuildkitProblems } from './untrusted-bui
  * outlives the run, so that a later trusted build on that builder reads what untrusted code wrote.
  */
 export type SharedBuilderOptions = Partial<
-  Pick<BuilderInputs, 'driver' | 'endpoint' | 'append' | 'name' | 'cleanup' | 'keepState' | 'allowUntrustedSharedBuilder'>
+  Pick<
+    BuilderInputs,
+    | 'driver'
+    | 'driverOpts'
+    | 'endpoint'
+    | 'append'
+    | 'name'
+    | 'cleanup'
+    | 'keepState'
+    | 'allowUntrustedSharedBuilder'
+    | 'allowUntrustedHostNetwork'
+  >
 > & {
   /** The workflow named an existing builder (`builder:`). */
   explicitBuilder?: boolean;
@@ -93,6 +104,26 @@ function sharedBuilderProblems(event: RunEvent, o: TrustOptions): string[] {
   ];
 }
 
+/**
+ * The runner's network for untrusted code: `network: host`, or a builder container on the host's
+ * network (`driver-opts: network=host`), whose RUN steps then share it (BuildKit's default).
+ */
+function hostNetworkProblems(event: RunEvent, o: TrustOptions): string[] {
+  if (o.allowUntrustedHostNetwork) return [];
+  const fix = 'use default or none, or set allow-untrusted-host-network: true to accept that';
+  const why = `is refused on a ${event.name} event: it would give untrusted code the runner's network`;
+  const hostOpt = (opts: readonly string[] | undefined): boolean =>
+    (opts ?? []).some(opt => /^network=host$/i.test(opt.replace(/\s+/g, '')));
+  const out: string[] = [];
+  // buildx adds the network.host entitlement for --network host itself; allow: network.host is refused on its own.
+  if (o.network === 'host' && !o.allow.includes('network.host')) out.push(`network: host ${why}; ${fix}`);
+  if (hostOpt(o.driverOpts)) out.push(`driver-opts: network=host ${why}; ${fix}`);
+  (o.append ?? []).forEach((node, i) => {
+    if (hostOpt(node.driverOpts)) out.push(`append: node ${i + 1}'s driver-opts network=host ${why}; ${fix}`);
+  });
+  return out;
+}
+
 function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[] {
   const untrusted = event.untrusted;
   if (!untrusted) return [];
@@ -106,10 +137,7 @@ function problems(event: RunEvent, o: TrustOptions, wantsPush: boolean): string[
         'use a non-pushing output (type=local, type=tar, type=docker)'
     );
   }
-  // buildx adds the network.host entitlement for --network host itself.
-  if (o.network === 'host' && !o.allow.includes('network.host')) {
-    out.push(`network: host is refused on a ${event.name} event: it would give untrusted code the runner's network; use default or none`);
-  }
+  out.push(...hostNetworkProblems(event, o));
   out.push(...sharedBuilderProblems(event, o));
   out.push(...untrustedBuildkitProblems(event.name, o));
   for (const entitlement of o.allow) {

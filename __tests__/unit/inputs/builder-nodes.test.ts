@@ -239,6 +239,7 @@ describe('an endpoint over plain TCP to another machine', () => {
     ],
     // Review 4: the other drivers' endpoints are Docker API addresses, as much in clear over tcp://.
     [{ driver: 'docker-container', endpoint: 'tcp://docker.internal:2376' }, [plainDocker('endpoint', 'tcp://docker.internal:2376')]],
+    [{ driver: 'docker-container', endpoint: 'tcp://[fe80::1%25eth0]:2375' }, [plainDocker('endpoint', 'tcp://[fe80::1%25eth0]:2375')]],
     [
       { driver: 'docker-container', endpoint: 'unix:///var/run/docker.sock', append: '- endpoint: tcp://10.0.0.5:2375' },
       [plainDocker("append: node 1's endpoint", 'tcp://10.0.0.5:2375')]

@@ -381,6 +381,35 @@ describe('untrusted code gets no widened BuildKit', () => {
       "an appended node's flags listening on TCP",
       { append: '- endpoint: ctx-arm\n  buildkitd-flags: --addr=tcp://0.0.0.0:1234', 'allow-untrusted-shared-builder': 'true' },
       /append: node 1's buildkitd-flags: --addr is refused/
+    ],
+    // The re-review's bypasses: Go's one-dash flags, quotes buildx drops, flags off any list.
+    [
+      'one-dash, quoted and unlisted flags',
+      { 'buildkitd-flags': `-addr=tcp://127.0.0.1:1234 "--allow-insecure-entitlement=security.insecure" --debugaddr 0.0.0.0:6060 --debug` },
+      /buildkitd-flags: --addr, --allow-insecure-entitlement, --debugaddr is refused/
+    ],
+    [
+      'a registry table naming files of the runner buildx copies into the builder',
+      {
+        'buildkitd-config-inline':
+          '[registry."../../../usr/bin"]\nca = ["/home/runner/work/r/r/buildkitd"]\n[registry."docker.io"]\nkeypair = [{ key = "/k", cert = "/c" }]\n'
+      },
+      /buildkitd-config-inline: registry\."\.\.\/\.\.\/\.\.\/usr\/bin"\.ca, registry\."docker\.io"\.keypair is refused/
+    ],
+    [
+      'buildkitd settings through the environment',
+      { 'driver-opts': 'env.BUILDKITD_DEBUGADDR=0.0.0.0:6060' },
+      /driver-opts: env\.BUILDKITD_DEBUGADDR is refused/
+    ],
+    [
+      "the builder on the runner's network",
+      { 'driver-opts': 'network=host' },
+      /driver-opts: network=host is refused on a \S+ event: it would give untrusted code the runner's network; .*allow-untrusted-host-network: true/
+    ],
+    [
+      "an appended node on the runner's network",
+      { append: '- endpoint: ctx-arm\n  driver-opts: [ "network=host" ]', 'allow-untrusted-shared-builder': 'true' },
+      /append: node 1's driver-opts network=host is refused/
     ]
   ];
   const SAFE = {
@@ -406,13 +435,19 @@ describe('untrusted code gets no widened BuildKit', () => {
   test.each(untrusted)('registries, DNS, debug and garbage collection are accepted on %s (%s)', (event, f, ref) => {
     expect(load(event, f, ref, SAFE)).not.toThrow();
   });
+
+  test.each(untrusted)("with allow-untrusted-host-network: true, the runner's network is accepted on %s (%s)", (event, f, ref) => {
+    const inputs = { 'driver-opts': 'network=host', network: 'host', 'allow-untrusted-host-network': 'true' };
+    expect(load(event, f, ref, inputs)).not.toThrow();
+  });
 });
 
 // Review 3, L1: buildx grants --network host the network.host entitlement itself.
 describe('network: host follows allow: network.host', () => {
   test.each(TABLE.filter(([, file, , push]) => !push && !file.startsWith('release-')))('refused on %s (%s)', (event, file, ref) => {
     expect(() => decide(event, file, ref, { network: 'host' })).toThrow(
-      `network: host is refused on a ${event} event: it would give untrusted code the runner's network; use default or none`
+      `network: host is refused on a ${event} event: it would give untrusted code the runner's network; use default or none, ` +
+        'or set allow-untrusted-host-network: true to accept that'
     );
   });
   test.each(TABLE.filter(([, , , push]) => push))('accepted on %s (%s)', (event, file, ref) => {
