@@ -540,6 +540,39 @@ describe("a buildkitd-config file from the pull request's checkout", () => {
   });
 });
 
+// Review 3, L1 and its re-review: the runner's network, through network: host or through a builder
+// container on the host's network (whose RUN steps share it), is refused for untrusted code.
+describe("the runner's network on a pull request", () => {
+  const run = (inputs: Record<string, string>) => {
+    const all: Record<string, string> = {
+      ...untrustedStackInputs(),
+      platforms: 'linux/amd64',
+      images: `${REGISTRY}/${uniqueRepo('pr-host-network')}`,
+      ...inputs
+    };
+    delete all['allow-untrusted-host-network'];
+    return runAction({
+      eventName: 'pull_request',
+      event: event('pull-request-fork.json'),
+      env: { GITHUB_REF: 'refs/pull/42/merge' },
+      inputs: all
+    });
+  };
+
+  test('network: host and driver-opts network=host are refused before anything runs, naming the opt-in', async () => {
+    const r = await run({ network: 'host' });
+    expect(r.main.code).toBe(1);
+    const errors = errorLines(r.main.stdout).join('\n');
+    for (const what of ['network: host', 'driver-opts: network=host']) {
+      expect(errors).toContain(
+        `${what} is refused on a pull_request event: it would give untrusted code the runner's network; ` +
+          'use default or none, or set allow-untrusted-host-network: true to accept that'
+      );
+    }
+    expect(commandLines(r.main.stdout)).toEqual([]);
+  });
+});
+
 // Review 3, M4: a builder that outlives the run keeps what a pull request's RUN steps write to its
 // cache mounts and layers, for the next build on it (a release's too).
 describe('untrusted code builds only on a builder created for the run', () => {
