@@ -7,7 +7,7 @@ import { RunEvent } from '../inputs/event';
 import { BuildInputs, BuilderInputs, PublishInputs } from '../inputs/inputs';
 import { SecretEnv, SecretFile, evaluatesOnly } from '../inputs/build-options';
 import { BuildSecret, secretLookingBuildArgs } from '../inputs/secrets';
-import { BuildkitConfigInputs, untrustedBuildkitProblems } from './untrusted-buildkit';
+import { BuildkitConfigInputs, driverOptFields, untrustedBuildkitProblems } from './untrusted-buildkit';
 
 /**
  * The builder, as far as trust goes: whether BuildKit's state (its cache mounts, its layer cache)
@@ -113,7 +113,7 @@ function hostNetworkProblems(event: RunEvent, o: TrustOptions): string[] {
   const fix = 'use default or none, or set allow-untrusted-host-network: true to accept that';
   const why = `is refused on a ${event.name} event: it would give untrusted code the runner's network`;
   const hostOpt = (opts: readonly string[] | undefined): boolean =>
-    (opts ?? []).some(opt => /^network=host$/i.test(opt.replace(/\s+/g, '')));
+    driverOptFields(opts).some(([k, v]) => k === 'network' && v?.toLowerCase() === 'host');
   const out: string[] = [];
   // buildx adds the network.host entitlement for --network host itself; allow: network.host is refused on its own.
   if (o.network === 'host' && !o.allow.includes('network.host')) out.push(`network: host ${why}; ${fix}`);

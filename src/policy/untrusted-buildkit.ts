@@ -5,6 +5,7 @@
  * (`insecure-entitlements`), or hand the steps the runner's network or no sandbox (worker keys):
  * each a way around the refusals of `allow` and `network: host`, up to root on the runner.
  */
+import { csvFields } from '../inputs/csv';
 import { parseToml } from '../inputs/toml';
 
 /** Top-level buildkitd.toml keys that only tune BuildKit: logging, DNS, registries, history, GC. */
@@ -32,8 +33,14 @@ const SAFE_FLAGS = new Map([
   ['log-format', true],
   ['oci-worker-gc', false],
   ['oci-worker-gc-keepstorage', true],
+  ['oci-worker-gc-reservedspace', true],
+  ['oci-worker-gc-maxusedspace', true],
+  ['oci-worker-gc-minfreespace', true],
+  ['oci-worker-snapshotter', true],
   ['oci-max-parallelism', true]
 ]);
+/** The one entitlement buildx grants a builder it creates anyway (it adds the flag itself when none is given). */
+const DEFAULT_ENTITLEMENT = 'network.host';
 
 export interface BuildkitConfigInputs {
   buildkitdConfig?: { text: string };
@@ -43,9 +50,19 @@ export interface BuildkitConfigInputs {
   append?: readonly { buildkitdFlags?: string; driverOpts?: readonly string[] }[];
 }
 
+/**
+ * The settings of driver-opts lines as buildx reads them: each line is CSV, each field a key=value
+ * (`image=…,network=host` sets both). Keys lower-cased, as the checks compare them.
+ */
+export function driverOptFields(opts: readonly string[] | undefined): [string, string | undefined][] {
+  return (opts ?? []).flatMap(line => [...csvFields(line)]);
+}
+
 /** driver-opts that set buildkitd's own settings through its environment (env.BUILDKITD_DEBUGADDR…). */
 const buildkitdEnv = (opts: readonly string[] | undefined): string[] =>
-  (opts ?? []).map(o => o.slice(0, o.indexOf('=') < 0 ? o.length : o.indexOf('=')).trim()).filter(k => /^env\.BUILDKITD_/i.test(k));
+  driverOptFields(opts)
+    .map(([k]) => k)
+    .filter(k => k.startsWith('env.buildkitd_'));
 
 /** The keys of a buildkitd.toml outside what untrusted code may have, as `worker.oci.networkMode`. */
 export function wideningConfigKeys(toml: string): string[] {
@@ -55,8 +72,10 @@ export function wideningConfigKeys(toml: string): string[] {
   } catch {
     return []; // refused with the inputs
   }
+  const defaultEntitlement = (k: string): boolean =>
+    k === 'insecure-entitlements' && Array.isArray(doc[k]) && (doc[k] as unknown[]).every(e => e === DEFAULT_ENTITLEMENT);
   return [
-    ...Object.keys(doc).filter(k => !SAFE_TOP_LEVEL.has(k)),
+    ...Object.keys(doc).filter(k => !SAFE_TOP_LEVEL.has(k) && !defaultEntitlement(k)),
     ...tableKeysOutside(doc.worker, 'worker', SAFE_WORKER_KEYS),
     // ca, keypair and tlsconfigdir name files of the runner that buildx copies into the builder.
     ...tableKeysOutside(doc.registry, 'registry', SAFE_REGISTRY_KEYS)
@@ -93,10 +112,13 @@ export function wideningFlags(flags: string | undefined): string[] {
       continue;
     }
     const takesValue = SAFE_FLAGS.get(flag[1]);
-    if (takesValue === undefined) out.push(`--${flag[1]}`);
     // A value follows the flag as its own word (a refused flag's too: it is not a flag of its own).
     const next = words[i + 1];
-    if (flag[2] === undefined && takesValue !== false && next !== undefined && !next.startsWith('-')) i++;
+    const valued = flag[2] === undefined && takesValue !== false && next !== undefined && !next.startsWith('-');
+    const value = flag[2]?.slice(1) ?? (valued ? next : undefined);
+    const defaultEntitlement = flag[1] === 'allow-insecure-entitlement' && value === DEFAULT_ENTITLEMENT;
+    if (takesValue === undefined && !defaultEntitlement) out.push(`--${flag[1]}`);
+    if (valued) i++;
   }
   return [...new Set(out)];
 }
@@ -129,7 +151,7 @@ export function untrustedBuildkitProblems(eventName: string, o: BuildkitConfigIn
   for (const [input, flags] of flagged) {
     const widening = wideningFlags(flags);
     if (widening.length > 0) {
-      const safe = [...SAFE_FLAGS.keys()].map(f => `--${f}`).join(', ');
+      const safe = [...[...SAFE_FLAGS.keys()].map(f => `--${f}`), `--allow-insecure-entitlement ${DEFAULT_ENTITLEMENT}`].join(', ');
       out.push(`${input}: ${widening.join(', ')} is refused ${why}; there it may give only ${safe}`);
     }
   }

@@ -399,12 +399,24 @@ describe('untrusted code gets no widened BuildKit', () => {
     [
       'buildkitd settings through the environment',
       { 'driver-opts': 'env.BUILDKITD_DEBUGADDR=0.0.0.0:6060' },
-      /driver-opts: env\.BUILDKITD_DEBUGADDR is refused/
+      /driver-opts: env\.buildkitd_debugaddr is refused/i
     ],
     [
       "the builder on the runner's network",
       { 'driver-opts': 'network=host' },
       /driver-opts: network=host is refused on a \S+ event: it would give untrusted code the runner's network; .*allow-untrusted-host-network: true/
+    ],
+    // A driver-opts line is CSV to buildx: several settings, quoted or not.
+    [
+      "the runner's network beside another driver-opt",
+      { 'driver-opts': 'image=moby/buildkit:buildx-stable-1,network=host' },
+      /driver-opts: network=host is refused/
+    ],
+    ["the runner's network quoted", { 'driver-opts': '"network=host"' }, /driver-opts: network=host is refused/],
+    [
+      'buildkitd settings through the environment beside another driver-opt',
+      { 'driver-opts': 'memory=4g,"env.BUILDKITD_DEBUGADDR=0.0.0.0:6060"' },
+      /driver-opts: env\.buildkitd_debugaddr is refused/i
     ],
     [
       "an appended node on the runner's network",
@@ -434,6 +446,13 @@ describe('untrusted code gets no widened BuildKit', () => {
 
   test.each(untrusted)('registries, DNS, debug and garbage collection are accepted on %s (%s)', (event, f, ref) => {
     expect(load(event, f, ref, SAFE)).not.toThrow();
+  });
+
+  // buildx grants a builder it creates network.host itself: writing it out widens nothing.
+  test.each(untrusted)('the entitlement buildx grants anyway (network.host) is accepted written out on %s (%s)', (event, f, ref) => {
+    expect(load(event, f, ref, { 'buildkitd-flags': '--debug --allow-insecure-entitlement network.host' })).not.toThrow();
+    expect(load(event, f, ref, { 'buildkitd-flags': '--allow-insecure-entitlement=network.host' })).not.toThrow();
+    expect(load(event, f, ref, { 'buildkitd-config-inline': 'insecure-entitlements = ["network.host"]' })).not.toThrow();
   });
 
   test.each(untrusted)("with allow-untrusted-host-network: true, the runner's network is accepted on %s (%s)", (event, f, ref) => {
