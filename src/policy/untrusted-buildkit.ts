@@ -51,18 +51,28 @@ export interface BuildkitConfigInputs {
 }
 
 /**
- * The settings of driver-opts lines as buildx reads them: each line is CSV, each field a key=value
- * (`image=…,network=host` sets both). Keys lower-cased, as the checks compare them.
+ * The settings of driver-opts lines, for refusing some: buildx reads each line as CSV, each field
+ * a key=value (`image=…,network=host` sets both). Read twice, as CSV and as flat text (quotes,
+ * spaces and line breaks dropped, split at commas), so that no quoting or stray line break inside
+ * a line hides a field from these checks that buildx would read. Keys lower-cased.
  */
 export function driverOptFields(opts: readonly string[] | undefined): [string, string | undefined][] {
-  return (opts ?? []).flatMap(line => [...csvFields(line)]);
+  return (opts ?? []).flatMap(line => [...csvFields(line), ...line.replace(/["\s]/g, '').split(',').map(flatField)]);
+}
+
+function flatField(field: string): [string, string | undefined] {
+  const eq = field.indexOf('=');
+  return eq < 0 ? [field.toLowerCase(), undefined] : [field.slice(0, eq).toLowerCase(), field.slice(eq + 1)];
 }
 
 /** driver-opts that set buildkitd's own settings through its environment (env.BUILDKITD_DEBUGADDR…). */
-const buildkitdEnv = (opts: readonly string[] | undefined): string[] =>
-  driverOptFields(opts)
-    .map(([k]) => k)
-    .filter(k => k.startsWith('env.buildkitd_'));
+const buildkitdEnv = (opts: readonly string[] | undefined): string[] => [
+  ...new Set(
+    driverOptFields(opts)
+      .map(([k]) => k)
+      .filter(k => k.startsWith('env.buildkitd_'))
+  )
+];
 
 /** The keys of a buildkitd.toml outside what untrusted code may have, as `worker.oci.networkMode`. */
 export function wideningConfigKeys(toml: string): string[] {
