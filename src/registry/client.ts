@@ -545,8 +545,7 @@ export class RegistryClient implements Registry {
     const tokenUrl = new URL(params.realm);
     if (params.service) tokenUrl.searchParams.set('service', params.service);
     // Ours, and any the registry's challenge names besides (a mount also needs pull on its source).
-    for (const s of new Set([...scope.split(' '), ...(params.scope ?? '').split(' ')].filter(Boolean)))
-      tokenUrl.searchParams.append('scope', s);
+    for (const s of mergeScopes(scope, params.scope ?? '')) tokenUrl.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
     // Credentials travel to a token server only over TLS (or where plain HTTP is allowed).
     if (cred && (tokenUrl.protocol === 'https:' || this.mayUsePlainHttp(tokenUrl.host))) {
@@ -567,6 +566,23 @@ export class RegistryClient implements Registry {
 }
 
 /** A masked Basic Authorization header value. */
+/**
+ * Token scopes (`repository:NAME:ACTIONS`, space-separated) merged: one per resource, its actions
+ * united, ours first. A challenge names the same access in its own order (`push,pull`), and
+ * whichever concurrent request is challenged first must not change the token asked for.
+ */
+export function mergeScopes(...lists: string[]): string[] {
+  const actions = new Map<string, Set<string>>();
+  for (const scope of lists.flatMap(l => l.split(' ')).filter(Boolean)) {
+    const at = scope.lastIndexOf(':');
+    const [resource, wanted] = at < 0 ? [scope, ''] : [scope.slice(0, at), scope.slice(at + 1)];
+    const have = actions.get(resource) ?? new Set<string>();
+    for (const action of wanted.split(',').filter(Boolean)) have.add(action);
+    actions.set(resource, have);
+  }
+  return [...actions].map(([resource, a]) => (a.size > 0 ? `${resource}:${[...a].join(',')}` : resource));
+}
+
 /** The token scopes a request needs: its repository, and pull on a mount's source repository. */
 function requestScope(repository: string, opts: { push?: boolean; alsoPull?: Repo }): string {
   const own = `repository:${repository}:${opts.push ? 'pull,push' : 'pull'}`;

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import * as crypto from 'crypto';
 import { sha256Digest } from '../../../src/oci/digest';
 import { Repo } from '../../../src/oci/reference';
-import { RegistryClient, parseChallenge, retryDelay } from '../../../src/registry/client';
+import { RegistryClient, mergeScopes, parseChallenge, retryDelay } from '../../../src/registry/client';
 import { RegistryStandin, StandinOptions } from '../registry-standin';
 import { Handler, serve } from '../test-server';
 
@@ -24,6 +24,25 @@ afterEach(() => {
 });
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 60_000 };
+
+// Whichever concurrent request is challenged first names the access in its own order.
+describe('mergeScopes', () => {
+  test.each([
+    [['repository:a:pull,push', 'repository:a:push,pull'], ['repository:a:pull,push']],
+    [
+      ['repository:t:pull,push repository:s:pull', 'repository:t:push,pull'],
+      ['repository:t:pull,push', 'repository:s:pull']
+    ],
+    [['repository:a:pull', 'repository:a:push'], ['repository:a:pull,push']],
+    [['repository:a:pull', ''], ['repository:a:pull']],
+    [
+      ['repository(plugin):a/b:pull', 'registry:catalog:*'],
+      ['repository(plugin):a/b:pull', 'registry:catalog:*']
+    ]
+  ])('%j → %j', (lists, merged) => {
+    expect(mergeScopes(...lists)).toEqual(merged);
+  });
+});
 
 describe('retryDelay', () => {
   test.each([
