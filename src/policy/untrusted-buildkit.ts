@@ -133,6 +133,13 @@ export function wideningFlags(flags: string | undefined): string[] {
   return [...new Set(out)];
 }
 
+type AppendedNode = NonNullable<BuildkitConfigInputs['append']>[number];
+
+/** A setting of the first node and of each appended node, each named as a problem names it. */
+function perNode<T>(input: string, first: T, append: BuildkitConfigInputs['append'], pick: (n: AppendedNode) => T): [string, T][] {
+  return [[input, first], ...(append ?? []).map((n, i): [string, T] => [`append: node ${i + 1}'s ${input}`, pick(n)])];
+}
+
 /** Problems, for an untrusted event, with the BuildKit configuration the inputs give. */
 export function untrustedBuildkitProblems(eventName: string, o: BuildkitConfigInputs): string[] {
   const out: string[] = [];
@@ -149,16 +156,11 @@ export function untrustedBuildkitProblems(eventName: string, o: BuildkitConfigIn
         `(worker: ${[...SAFE_WORKER_KEYS].join(', ')}; registry: ${[...SAFE_REGISTRY_KEYS].join(', ')})`
     );
   }
-  const envs: [string, string[]][] = [
-    ['driver-opts', buildkitdEnv(o.driverOpts)],
-    ...(o.append ?? []).map((n, i): [string, string[]] => [`append: node ${i + 1}'s driver-opts`, buildkitdEnv(n.driverOpts)])
-  ];
-  for (const [input, keys] of envs) if (keys.length > 0) out.push(`${input}: ${keys.join(', ')} is refused ${why}`);
-  const flagged: [string, string | undefined][] = [
-    ['buildkitd-flags', o.buildkitdFlags],
-    ...(o.append ?? []).map((n, i): [string, string | undefined] => [`append: node ${i + 1}'s buildkitd-flags`, n.buildkitdFlags])
-  ];
-  for (const [input, flags] of flagged) {
+  for (const [input, opts] of perNode('driver-opts', o.driverOpts, o.append, n => n.driverOpts)) {
+    const keys = buildkitdEnv(opts);
+    if (keys.length > 0) out.push(`${input}: ${keys.join(', ')} is refused ${why}`);
+  }
+  for (const [input, flags] of perNode('buildkitd-flags', o.buildkitdFlags, o.append, n => n.buildkitdFlags)) {
     const widening = wideningFlags(flags);
     if (widening.length > 0) {
       const safe = [...[...SAFE_FLAGS.keys()].map(f => `--${f}`), `--allow-insecure-entitlement ${DEFAULT_ENTITLEMENT}`].join(', ');

@@ -412,6 +412,12 @@ describe('untrusted code gets no widened BuildKit', () => {
       { 'driver-opts': 'image=moby/buildkit:buildx-stable-1,network=host' },
       /driver-opts: network=host is refused/
     ],
+    ["the runner's network quoted", { 'driver-opts': '"network=host"' }, /driver-opts: network=host is refused/],
+    [
+      'buildkitd settings through the environment beside another driver-opt',
+      { 'driver-opts': 'memory=4g,"env.BUILDKITD_DEBUGADDR=0.0.0.0:6060"' },
+      /driver-opts: env\.buildkitd_debugaddr is refused/i
+    ],
     // A line break inside a line: buildx reads one record, a CSV reader two.
     [
       "the runner's network after a carriage return",
@@ -427,12 +433,6 @@ describe('untrusted code gets no widened BuildKit', () => {
       "an appended node on the runner's network after a line break",
       { append: '- endpoint: ctx-arm\n  driver-opts: [ "env.A=1\\n,network=host" ]', 'allow-untrusted-shared-builder': 'true' },
       /append: node 1's driver-opts network=host is refused/
-    ],
-    ["the runner's network quoted", { 'driver-opts': '"network=host"' }, /driver-opts: network=host is refused/],
-    [
-      'buildkitd settings through the environment beside another driver-opt',
-      { 'driver-opts': 'memory=4g,"env.BUILDKITD_DEBUGADDR=0.0.0.0:6060"' },
-      /driver-opts: env\.buildkitd_debugaddr is refused/i
     ],
     [
       "an appended node on the runner's network",
